@@ -1,0 +1,48 @@
+/**
+ * Named placeholders in the flow files of `contact-flows/`. A flow in the repo never holds an
+ * instance-specific value (an ARN, an id, an account or a region); it holds one of these, and the stack (at
+ * deploy time) or the flow script (on import) puts the real value back. Export does the reverse.
+ *
+ * Grammar: `${NAME}` or `${NAME:argument}`, NAME in capitals and underscores, e.g. `${LEX_BOT_ALIAS_ARN}` or
+ * `${QUEUE_ARN:Chalkbot support}`. Connect's own references start with `$.` and never clash with these.
+ */
+export const PLACEHOLDER_PATTERN = /\$\{([A-Z][A-Z0-9_]*)(?::([^}]*))?\}/g;
+
+/** The placeholders our flows use. */
+export const PLACEHOLDERS = {
+  /** ARN of the Lex V2 bot alias the flow hands the caller to. */
+  lexBotAliasArn: 'LEX_BOT_ALIAS_ARN',
+  /** ARN of a queue, by name: `${QUEUE_ARN:<queue name>}`. */
+  queueArn: 'QUEUE_ARN',
+  /** Polly voice id for the contact (a deployment setting). */
+  voice: 'VOICE',
+} as const;
+
+export interface PlaceholderUse {
+  readonly text: string;
+  readonly name: string;
+  readonly argument?: string;
+}
+
+/** Every placeholder in a string, in order. */
+export function findPlaceholders(text: string): PlaceholderUse[] {
+  return [...text.matchAll(PLACEHOLDER_PATTERN)].map((m) => ({ text: m[0], name: m[1], argument: m[2] }));
+}
+
+/**
+ * Replaces every placeholder through `resolve`. A placeholder that `resolve` leaves unresolved (returns
+ * undefined) is an error naming it, so a flow never reaches Connect half-filled.
+ */
+export function resolvePlaceholders(text: string, resolve: (use: PlaceholderUse) => string | undefined): string {
+  const missing: string[] = [];
+  const out = text.replace(PLACEHOLDER_PATTERN, (whole, name: string, argument?: string) => {
+    const value = resolve({ text: whole, name, argument });
+    if (value === undefined) {
+      missing.push(whole);
+      return whole;
+    }
+    return value;
+  });
+  if (missing.length > 0) throw new Error(`Unresolved flow placeholders: ${[...new Set(missing)].join(', ')}`);
+  return out;
+}

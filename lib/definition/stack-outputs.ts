@@ -1,0 +1,20 @@
+/**
+ * CloudFormation output keys the stacks export and the tools (flow import/export, smoke test, deploy) read.
+ * One list, so a renamed output breaks a test instead of a deployment.
+ */
+export const STACK_OUTPUTS = {
+  /** Contact-center stack. */
+  connectInstanceArn: 'ConnectInstanceArn',
+  connectInstanceId: 'ConnectInstanceId',
+  phoneNumber: 'PhoneNumber',
+  /** Bot stack. */
+  botId: 'BotId',
+  botAliasId: 'BotAliasId',
+  botAliasArn: 'BotAliasArn',
+  botLocaleId: 'BotLocaleId',
+  functionName: 'FunctionName',
+  callMemoryTableName: 'CallMemoryTableName',
+  openAiKeySecretArn: 'OpenAiKeySecretArn',
+  contactFlowArn: 'ContactFlowArn',
+  supportQueueArn: 'SupportQueueArn',
+} as const;
