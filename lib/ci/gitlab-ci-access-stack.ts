@@ -1,0 +1,185 @@
+/**
+ * How the GitLab pipeline reaches AWS without stored keys: GitLab's OIDC identity provider and two roles that
+ * only jobs of one GitLab project can assume.
+ *
+ * - The diff role (any branch, so merge requests too) may only assume the CDK bootstrap *lookup* role, which is
+ *   read-only: enough for `cdk diff --method=template`, never enough to change anything.
+ * - The deploy role (one branch, `main` by default; protect it in GitLab) may assume the bootstrap deploy and
+ *   asset-publishing roles, which is what `cdk deploy` of a synthesized assembly needs, and may talk to the
+ *   deployed bot in text for the smoke test.
+ *
+ * AWS trust policies can only check the token's `aud` and `sub` claims, so the project path and branch live in
+ * `sub` (`project_path:<group/project>:ref_type:branch:ref:<branch>`).
+ */
+import { Aws, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+
+/** CloudFormation output keys; their values go into the GitLab CI variables of the same purpose. */
+export const GITLAB_CI_OUTPUTS = {
+  /** → CI variable CDK_DIFF_ROLE_ARN */
+  diffRoleArn: 'GitLabDiffRoleArn',
+  /** → CI variable CDK_DEPLOY_ROLE_ARN */
+  deployRoleArn: 'GitLabDeployRoleArn',
+  oidcProviderArn: 'GitLabOidcProviderArn',
+} as const;
+
+/** The CDK bootstrap qualifier unless the account was bootstrapped with another one. */
+export const DEFAULT_BOOTSTRAP_QUALIFIER = 'hnb659fds';
+
+export interface GitLabCiAccessProps extends StackProps {
+  /** The GitLab project, e.g. `my-group/chalkbot`. Jobs of any other project (forks included) are refused. */
+  readonly projectPath: string;
+  /** The GitLab instance, e.g. `https://gitlab.com`; it is the token issuer. Default `https://gitlab.com`. */
+  readonly gitlabUrl?: string;
+  /** The `aud` the pipeline asks for in `id_tokens` (CI variable AWS_OIDC_AUDIENCE). Default: the GitLab URL. */
+  readonly audience?: string;
+  /** The only branch whose jobs may deploy. Default `main`. */
+  readonly deployBranch?: string;
+  /**
+   * An IAM OIDC provider for this GitLab host that already exists in the account (an account holds one per
+   * URL). When absent the stack creates one.
+   */
+  readonly existingOidcProviderArn?: string;
+  /** The CDK bootstrap qualifier of the target account and region. Default `hnb659fds`. */
+  readonly bootstrapQualifier?: string;
+}
+
+/** The settings, with defaults applied, that both roles are built from. */
+export interface GitLabTrust {
+  readonly issuerHost: string;
+  readonly audience: string;
+  readonly projectPath: string;
+  readonly deployBranch: string;
+}
+
+/** The `sub` claim GitLab puts in a branch job's token. */
+export function branchSubject(projectPath: string, branch: string): string {
+  return `project_path:${projectPath}:ref_type:branch:ref:${branch}`;
+}
+
+export function gitlabTrust(props: GitLabCiAccessProps): GitLabTrust {
+  const gitlabUrl = (props.gitlabUrl ?? 'https://gitlab.com').replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(gitlabUrl);
+  } catch {
+    throw new Error(`gitlabUrl must be the GitLab instance URL, like https://gitlab.com (got "${gitlabUrl}")`);
+  }
+  if (url.protocol !== 'https:') throw new Error(`gitlabUrl must use https (got "${gitlabUrl}")`);
+  // A project path is group(s)/project; anything else would widen or break the sub condition.
+  if (!/^[\w.-]+(\/[\w.-]+)+$/.test(props.projectPath)) {
+    throw new Error(`projectPath must look like "group/project" (got "${props.projectPath}")`);
+  }
+  return {
+    // IAM condition keys name the provider by host and path, without the scheme.
+    issuerHost: `${url.host}${url.pathname.replace(/\/+$/, '')}`,
+    audience: props.audience ?? gitlabUrl,
+    projectPath: props.projectPath,
+    deployBranch: props.deployBranch ?? 'main',
+  };
+}
+
+export class GitLabCiAccessStack extends Stack {
+  readonly diffRole: iam.Role;
+  readonly deployRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: GitLabCiAccessProps) {
+    super(scope, id, props);
+    const trust = gitlabTrust(props);
+    const qualifier = props.bootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER;
+
+    const provider = props.existingOidcProviderArn
+      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GitLabOidcProvider', props.existingOidcProviderArn)
+      : new iam.OidcProviderNative(this, 'GitLabOidcProvider', {
+          url: `https://${trust.issuerHost}`,
+          clientIds: [trust.audience],
+        });
+
+    const audience = { [`${trust.issuerHost}:aud`]: trust.audience };
+    const subject = (value: string) => ({ [`${trust.issuerHost}:sub`]: value });
+
+    this.diffRole = new iam.Role(this, 'DiffRole', {
+      description: `cdk diff from any branch of ${trust.projectPath}: may only assume the CDK lookup role`,
+      assumedBy: new iam.OpenIdConnectPrincipal(provider, {
+        StringEquals: audience,
+        StringLike: subject(branchSubject(trust.projectPath, '*')),
+      }),
+    });
+    this.diffRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [bootstrapRoleArn(qualifier, 'lookup')] }),
+    );
+
+    this.deployRole = new iam.Role(this, 'DeployRole', {
+      description: `cdk deploy from ${trust.projectPath} branch ${trust.deployBranch}: may assume the CDK bootstrap roles`,
+      assumedBy: new iam.OpenIdConnectPrincipal(provider, {
+        StringEquals: { ...audience, ...subject(branchSubject(trust.projectPath, trust.deployBranch)) },
+      }),
+    });
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['sts:AssumeRole'],
+        resources: (['lookup', 'deploy', 'file-publishing', 'image-publishing'] as const).map((role) =>
+          bootstrapRoleArn(qualifier, role),
+        ),
+      }),
+    );
+    // The smoke test after a deploy speaks to the bot in text.
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['lex:RecognizeText'],
+        resources: [`arn:${Aws.PARTITION}:lex:${Aws.REGION}:${Aws.ACCOUNT_ID}:bot-alias/*`],
+      }),
+    );
+    Validations.of(this.deployRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lex:<AWS::Region>:<AWS::AccountId>:bot-alias/*]',
+      reason:
+        'The smoke test may talk to any bot alias of this account and region: the bot and alias ids come from ' +
+        'another stack and change when the bot is replaced, and RecognizeText changes nothing.',
+    });
+
+    new CfnOutput(this, GITLAB_CI_OUTPUTS.diffRoleArn, {
+      value: this.diffRole.roleArn,
+      description: 'GitLab CI variable CDK_DIFF_ROLE_ARN',
+    });
+    new CfnOutput(this, GITLAB_CI_OUTPUTS.deployRoleArn, {
+      value: this.deployRole.roleArn,
+      description: 'GitLab CI variable CDK_DEPLOY_ROLE_ARN (protect it: main only)',
+    });
+    new CfnOutput(this, GITLAB_CI_OUTPUTS.oidcProviderArn, { value: provider.oidcProviderArn });
+  }
+}
+
+/** A role the CDK bootstrap stack creates in every bootstrapped account and region. */
+function bootstrapRoleArn(
+  qualifier: string,
+  role: 'lookup' | 'deploy' | 'file-publishing' | 'image-publishing',
+): string {
+  return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/cdk-${qualifier}-${role}-role-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
+/**
+ * The stack's props from the app's context (cdk.json or `-c`), or undefined when `gitlabProjectPath` is not
+ * set: the CI access is opt-in, a laptop-only user never creates it.
+ */
+export function gitlabCiAccessPropsFromContext(
+  tryGetContext: (key: string) => unknown,
+): Omit<GitLabCiAccessProps, keyof StackProps> | undefined {
+  const text = (key: string): string | undefined => {
+    const value = tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') throw new Error(`Context setting ${key} must be a string`);
+    return value;
+  };
+  const projectPath = text('gitlabProjectPath');
+  if (!projectPath) return undefined;
+  return {
+    projectPath,
+    gitlabUrl: text('gitlabUrl'),
+    audience: text('gitlabAudience'),
+    deployBranch: text('gitlabDeployBranch'),
+    existingOidcProviderArn: text('gitlabOidcProviderArn'),
+    // The same key the CDK synthesizer reads, so both agree on the bootstrap roles' names.
+    bootstrapQualifier: text('@aws-cdk/core:bootstrapQualifier'),
+  };
+}

@@ -1,0 +1,160 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  GITLAB_CI_OUTPUTS,
+  GitLabCiAccessStack,
+  type GitLabCiAccessProps,
+  gitlabCiAccessPropsFromContext,
+} from '../../lib/ci/gitlab-ci-access-stack';
+
+function synth(props: GitLabCiAccessProps) {
+  const app = new App();
+  // cdk-nag 3 is a policy-validation plugin: a finding that is not acknowledged makes synth throw.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const stack = new GitLabCiAccessStack(app, 'CiAccess', props);
+  app.synth();
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/** The trust policy statement of the role whose description starts with `prefix`. */
+function trustOf(template: Template, descriptionPrefix: string) {
+  const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((role) =>
+    String(role.Properties.Description).startsWith(descriptionPrefix),
+  );
+  expect(roles).toHaveLength(1);
+  return roles[0].Properties.AssumeRolePolicyDocument.Statement;
+}
+
+/** Every sts:AssumeRole target of the policy attached to a role, as joined text. */
+function assumableRoles(template: Template, roleLogicalIdPrefix: string): string[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref.startsWith(roleLogicalIdPrefix)),
+  );
+  expect(policies).toHaveLength(1);
+  const assume = policies[0].Properties.PolicyDocument.Statement.find((s: { Action: string }) => s.Action === 'sts:AssumeRole');
+  const resources = Array.isArray(assume.Resource) ? assume.Resource : [assume.Resource];
+  // Fn::Join of literal parts and pseudo-parameter refs → readable text.
+  return resources.map((resource: { 'Fn::Join': [string, unknown[]] }) =>
+    resource['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`)).join(''),
+  );
+}
+
+describe('GitLab CI access stack', () => {
+  const props = { projectPath: 'acme/chalkbot' };
+
+  test('creates the GitLab OIDC provider with the audience as client id', () => {
+    const { template } = synth(props);
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 1);
+    template.hasResourceProperties('AWS::IAM::OIDCProvider', {
+      Url: 'https://gitlab.com',
+      ClientIdList: ['https://gitlab.com'],
+    });
+  });
+
+  test('the diff role trusts any branch of the project only, and can only assume the lookup role', () => {
+    const { template } = synth(props);
+    const [statement] = trustOf(template, 'cdk diff');
+    expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(statement.Condition).toEqual({
+      StringEquals: { 'gitlab.com:aud': 'https://gitlab.com' },
+      StringLike: { 'gitlab.com:sub': 'project_path:acme/chalkbot:ref_type:branch:ref:*' },
+    });
+    expect(assumableRoles(template, 'DiffRole')).toEqual([
+      'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-hnb659fds-lookup-role-<AWS::AccountId>-<AWS::Region>',
+    ]);
+  });
+
+  test('the deploy role trusts the main branch only, and can assume the bootstrap deploy and publishing roles', () => {
+    const { template } = synth(props);
+    const [statement] = trustOf(template, 'cdk deploy');
+    expect(statement.Condition).toEqual({
+      StringEquals: {
+        'gitlab.com:aud': 'https://gitlab.com',
+        'gitlab.com:sub': 'project_path:acme/chalkbot:ref_type:branch:ref:main',
+      },
+    });
+    expect(statement.Condition.StringLike).toBeUndefined();
+    expect(assumableRoles(template, 'DeployRole').sort()).toEqual(
+      ['lookup', 'deploy', 'file-publishing', 'image-publishing']
+        .map((role) => `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-hnb659fds-${role}-role-<AWS::AccountId>-<AWS::Region>`)
+        .sort(),
+    );
+  });
+
+  test('follows a self-managed host, a custom audience, branch and bootstrap qualifier', () => {
+    const { template } = synth({
+      projectPath: 'team/sub/chalkbot',
+      gitlabUrl: 'https://git.example.org/',
+      audience: 'sts.amazonaws.com',
+      deployBranch: 'release',
+      bootstrapQualifier: 'custom123',
+    });
+    template.hasResourceProperties('AWS::IAM::OIDCProvider', {
+      Url: 'https://git.example.org',
+      ClientIdList: ['sts.amazonaws.com'],
+    });
+    expect(trustOf(template, 'cdk deploy')[0].Condition.StringEquals).toEqual({
+      'git.example.org:aud': 'sts.amazonaws.com',
+      'git.example.org:sub': 'project_path:team/sub/chalkbot:ref_type:branch:ref:release',
+    });
+    expect(assumableRoles(template, 'DiffRole')[0]).toContain('role/cdk-custom123-lookup-role-');
+  });
+
+  test('reuses an existing provider instead of creating a second one for the same host', () => {
+    const arn = 'arn:aws:iam::111111111111:oidc-provider/gitlab.com';
+    const { template } = synth({ ...props, existingOidcProviderArn: arn });
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    expect(trustOf(template, 'cdk diff')[0].Principal).toEqual({ Federated: arn });
+  });
+
+  test('outputs the role ARNs the pipeline variables take', () => {
+    const { template } = synth(props);
+    template.hasOutput(GITLAB_CI_OUTPUTS.diffRoleArn, { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DiffRole'), 'Arn'] } });
+    template.hasOutput(GITLAB_CI_OUTPUTS.deployRoleArn, { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployRole'), 'Arn'] } });
+  });
+
+  test('is clean under cdk-nag AwsSolutions', () => {
+    const { stack } = synth(props);
+    const findings = [
+      ...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+    ];
+    expect(findings.map((finding) => finding.entry.data)).toEqual([]);
+  });
+
+  test('rejects settings that would widen or break the trust', () => {
+    expect(() => synth({ projectPath: 'chalkbot' })).toThrow(/group\/project/);
+    expect(() => synth({ projectPath: 'acme/*' })).toThrow(/group\/project/);
+    expect(() => synth({ ...props, gitlabUrl: 'http://gitlab.example.org' })).toThrow(/https/);
+  });
+});
+
+describe('gitlabCiAccessPropsFromContext', () => {
+  test('is off until a project path is set', () => {
+    expect(gitlabCiAccessPropsFromContext(() => undefined)).toBeUndefined();
+    expect(gitlabCiAccessPropsFromContext(() => '')).toBeUndefined();
+  });
+
+  test('reads the settings from context', () => {
+    const context: Record<string, string> = {
+      gitlabProjectPath: 'acme/chalkbot',
+      gitlabUrl: 'https://git.example.org',
+      '@aws-cdk/core:bootstrapQualifier': 'q1',
+    };
+    expect(gitlabCiAccessPropsFromContext((key) => context[key])).toEqual({
+      projectPath: 'acme/chalkbot',
+      gitlabUrl: 'https://git.example.org',
+      audience: undefined,
+      deployBranch: undefined,
+      existingOidcProviderArn: undefined,
+      bootstrapQualifier: 'q1',
+    });
+  });
+
+  test('names a setting of the wrong type', () => {
+    expect(() => gitlabCiAccessPropsFromContext((key) => (key === 'gitlabProjectPath' ? 42 : undefined))).toThrow(
+      /gitlabProjectPath must be a string/,
+    );
+  });
+});
