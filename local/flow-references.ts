@@ -1,0 +1,68 @@
+/**
+ * The contact as the flow sees it, and Connect's `$.` references into it. Only the references our flows use
+ * are known; any other stops the call with a message naming it, rather than quietly reading nothing.
+ */
+export interface ContactState {
+  readonly contactId: string;
+  /** The Polly voice the flow set (Connect's default is Joanna). */
+  voice: string;
+  /** The contact's language, e.g. en-US; Connect picks the Lex locale from it. */
+  languageCode: string;
+  flowLogging: boolean;
+  /** What the last Lex hand-over left behind: `$.Lex.IntentName`, `$.Lex.SessionAttributes`. */
+  lex: { intentName?: string; sessionAttributes: Readonly<Record<string, string>> };
+  /** Set by UpdateContactTargetQueue; TransferContactToQueue sends the call there. */
+  targetQueue?: { readonly arn: string; readonly name: string };
+  /** How many times each Loop action has continued so far. */
+  readonly loopCounts: Map<string, number>;
+}
+
+export function newContact(contactId: string): ContactState {
+  return {
+    contactId,
+    voice: 'Joanna',
+    languageCode: 'en-US',
+    flowLogging: false,
+    lex: { sessionAttributes: {} },
+    loopCounts: new Map(),
+  };
+}
+
+/** A reference the local call cannot resolve; the flow uses something it does not emulate. */
+export class UnknownReferenceError extends Error {
+  constructor(readonly reference: string) {
+    super(`The reference ${reference} is not one the local call knows`);
+    this.name = 'UnknownReferenceError';
+  }
+}
+
+const LEX_ATTRIBUTE = /^\$\.Lex\.SessionAttributes(?:\.([A-Za-z0-9_-]+)|\.?\[\s*'([^']*)'\s*\])$/;
+
+/**
+ * A parameter value as Connect reads it: `$.`-references are looked up (undefined when the contact has no
+ * such value, as an unset attribute), anything else is literal text.
+ */
+export function resolveValue(value: string, contact: ContactState): string | undefined {
+  if (!value.startsWith('$.')) return value;
+  const lexAttribute = LEX_ATTRIBUTE.exec(value);
+  if (lexAttribute) return contact.lex.sessionAttributes[lexAttribute[1] ?? lexAttribute[2]];
+  switch (value) {
+    case '$.ContactId':
+    case '$.InitialContactId':
+      return contact.contactId;
+    case '$.Channel':
+      return 'VOICE';
+    case '$.LanguageCode':
+      return contact.languageCode;
+    case '$.TextToSpeechVoiceId':
+      return contact.voice;
+    case '$.Lex.IntentName':
+      return contact.lex.intentName;
+    case '$.Queue.Name':
+      return contact.targetQueue?.name;
+    case '$.Queue.ARN':
+      return contact.targetQueue?.arn;
+    default:
+      throw new UnknownReferenceError(value);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The local stand-ins for the instance-specific values a flow file names by placeholder (see
+ * lib/definition/placeholders.ts): one fake Lex bot alias the emulator recognises as "our bot", and fake
+ * queue ARNs that carry the queue's name, so the transfer line can say where the call went.
+ */
+import type { LexV2Bot } from 'aws-lambda';
+import { botDefinition } from '../lib/definition/bot';
+import { PLACEHOLDERS, resolvePlaceholders } from '../lib/definition/placeholders';
+import type { FlowContent, FlowFile } from '../lib/flow/flow-file';
+
+const LOCAL_ACCOUNT = '000000000000';
+const LOCAL_REGION = 'us-east-1';
+const LOCAL_INSTANCE_ID = '00000000-0000-4000-8000-00000000c0de';
+
+/** The bot as Lex names it in the events it sends (ids are fake; the locale is set per hand-over). */
+export const LOCAL_BOT: Omit<LexV2Bot, 'localeId'> = {
+  id: 'LOCALBOTID',
+  name: 'Chalkbot',
+  aliasId: 'LOCALALIAS',
+  aliasName: 'local',
+  version: 'DRAFT',
+};
+
+export const LOCAL_BOT_ALIAS_ARN = `arn:aws:lex:${LOCAL_REGION}:${LOCAL_ACCOUNT}:bot-alias/${LOCAL_BOT.id}/${LOCAL_BOT.aliasId}`;
+
+const QUEUE_ARN_PREFIX = `arn:aws:connect:${LOCAL_REGION}:${LOCAL_ACCOUNT}:instance/${LOCAL_INSTANCE_ID}/queue/`;
+
+/** A fake queue ARN that keeps the queue's name (URI-encoded, so any name makes a valid ARN). */
+export function localQueueArn(queueName: string): string {
+  return QUEUE_ARN_PREFIX + encodeURIComponent(queueName);
+}
+
+/** The queue name inside a fake queue ARN, or undefined when the ARN is not one of ours. */
+export function localQueueName(queueArn: string): string | undefined {
+  if (!queueArn.startsWith(QUEUE_ARN_PREFIX)) return undefined;
+  const name = decodeURIComponent(queueArn.slice(QUEUE_ARN_PREFIX.length));
+  return name === '' ? undefined : name;
+}
+
+/**
+ * The flow's content with every placeholder replaced by its local stand-in. An unknown placeholder fails
+ * here, naming it, as it would fail on deploy.
+ */
+export function resolveLocalFlow(flow: FlowFile, voiceId: string = botDefinition.voice.id): FlowContent {
+  const resolveText = (text: string): string =>
+    resolvePlaceholders(text, (use) => {
+      switch (use.name) {
+        case PLACEHOLDERS.lexBotAliasArn:
+          return LOCAL_BOT_ALIAS_ARN;
+        case PLACEHOLDERS.queueArn:
+          return use.argument ? localQueueArn(use.argument) : undefined;
+        case PLACEHOLDERS.voice:
+          return voiceId;
+        default:
+          return undefined;
+      }
+    });
+  return mapStrings(flow.Content, resolveText);
+}
+
+/** A copy of a JSON value with every string (not the keys) passed through `map`. */
+function mapStrings<T>(value: T, map: (text: string) => string): T {
+  if (typeof value === 'string') return map(value) as T;
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)])) as T;
+  }
+  return value;
+}

@@ -1,0 +1,217 @@
+/**
+ * One test per branch of the inbound flow, held through the real flow file, the Lex emulator and small
+ * function doubles that keep the function's contract (ElicitIntent to keep talking, Close with nextAction
+ * to leave the bot).
+ */
+import { AGENT_INTENT, botDefinition, GOODBYE_INTENT, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import type { FlowContent } from '../../lib/flow/flow-file';
+import { FlowEmulationError } from '../../local/flow-engine';
+import type { FulfillmentFunction } from '../../local/fulfillment-function';
+import { answer, echoingFunction, holdTestCall, inboundFlow } from './call-harness';
+
+/** What the flow says in the action with this Identifier, as printed. */
+function flowLine(identifier: string): string {
+  const action = inboundFlow().Actions.find((candidate) => candidate.Identifier === identifier);
+  if (!action || typeof action.Parameters.Text !== 'string') throw new Error(`The inbound flow has no spoken action ${identifier}`);
+  return `[flow] ${action.Parameters.Text}`;
+}
+
+const greeting = [flowLine('greet'), flowLine('talk-to-bot')];
+
+test('goodbye by intent: the Goodbye utterance closes the bot and the flow says goodbye and hangs up', async () => {
+  const call = await holdTestCall({ lines: ['What can you do?', 'Goodbye!'], fulfill: echoingFunction });
+  expect(call.transcript).toEqual([
+    ...greeting,
+    '[caller] What can you do?',
+    '[bot] You asked: What can you do?',
+    '[caller] Goodbye!',
+    flowLine('say-goodbye'),
+    '[hang up]',
+  ]);
+  expect(call.end).toEqual({ kind: 'disconnected' });
+  // Goodbye has no code hook: only the question reached the function.
+  expect(call.lexEvents.map((event) => event.inputTranscript)).toEqual(['What can you do?']);
+});
+
+test('goodbye by the function: Close with nextAction=hangup takes the hang-up branch', async () => {
+  const closing: FulfillmentFunction = async (event) =>
+    answer(event, 'Close', botDefinition.messages.goodbye, {
+      ...event.sessionState.sessionAttributes,
+      [SESSION_ATTRIBUTES.nextAction]: 'hangup',
+    });
+  const call = await holdTestCall({ lines: ['I think we are finished here'], fulfill: closing });
+  expect(call.transcript).toEqual([
+    ...greeting,
+    '[caller] I think we are finished here',
+    `[bot] ${botDefinition.messages.goodbye}`,
+    flowLine('say-goodbye'),
+    '[hang up]',
+  ]);
+  expect(call.end).toEqual({ kind: 'disconnected' });
+});
+
+test('transfer to an agent: the agent utterance ends in the support queue, named', async () => {
+  const call = await holdTestCall({ lines: ['What can you do?', 'I want to talk to a person'], fulfill: echoingFunction });
+  expect(call.transcript).toEqual([
+    ...greeting,
+    '[caller] What can you do?',
+    '[bot] You asked: What can you do?',
+    '[caller] I want to talk to a person',
+    flowLine('say-transfer'),
+    '[transfer] queue "Chalkbot support"',
+  ]);
+  expect(call.end).toMatchObject({ kind: 'transferred', queueName: 'Chalkbot support' });
+});
+
+test('transfer asked of the function: Close with nextAction=agent transfers too', async () => {
+  const transferring: FulfillmentFunction = async (event) =>
+    answer(event, 'Close', botDefinition.messages.transferToAgent, {
+      ...event.sessionState.sessionAttributes,
+      [SESSION_ATTRIBUTES.nextAction]: 'agent',
+    });
+  const call = await holdTestCall({ lines: ['Could a real human help me?'], fulfill: transferring });
+  expect(call.transcript.slice(-3)).toEqual([
+    `[bot] ${botDefinition.messages.transferToAgent}`,
+    flowLine('say-transfer'),
+    '[transfer] queue "Chalkbot support"',
+  ]);
+});
+
+test('queue closed: the closed message, then hang up', async () => {
+  const call = await holdTestCall({
+    lines: ['agent'],
+    fulfill: echoingFunction,
+    contactCenter: { hoursOpen: false, agentsStaffed: 1 },
+  });
+  expect(call.transcript.slice(-3)).toEqual([flowLine('say-transfer'), flowLine('queue-closed'), '[hang up]']);
+  expect(call.end).toEqual({ kind: 'disconnected' });
+});
+
+test('no agents staffed: nobody available, then hang up', async () => {
+  const call = await holdTestCall({
+    lines: ['operator'],
+    fulfill: echoingFunction,
+    contactCenter: { hoursOpen: true, agentsStaffed: 0 },
+  });
+  expect(call.transcript.slice(-3)).toEqual([flowLine('say-transfer'), flowLine('nobody-available'), '[hang up]']);
+});
+
+test('silence until hang-up: three silent turns, the function closes, the flow says goodbye', async () => {
+  const call = await holdTestCall({ lines: ['', '', ''], fulfill: echoingFunction });
+  expect(call.transcript).toEqual([
+    ...greeting,
+    '[caller] (silence)',
+    `[bot] ${botDefinition.messages.reprompt}`,
+    '[caller] (silence)',
+    `[bot] ${botDefinition.messages.reprompt}`,
+    '[caller] (silence)',
+    `[bot] ${botDefinition.messages.silentGoodbye}`,
+    flowLine('say-goodbye'),
+    '[hang up]',
+  ]);
+  // Silence reaches the function as Lex sends it: an empty transcript and no transcription.
+  expect(call.lexEvents.map((event) => [event.inputTranscript, event.transcriptions.length])).toEqual([
+    ['', 0],
+    ['', 0],
+    ['', 0],
+  ]);
+});
+
+test('function error: the Lex block errors, the caller hears the apology and the call ends', async () => {
+  const failing: FulfillmentFunction = async () => {
+    throw new Error('model exploded');
+  };
+  const call = await holdTestCall({ lines: ['What can you do?'], fulfill: failing });
+  expect(call.transcript).toEqual([
+    ...greeting,
+    '[caller] What can you do?',
+    '[local] talk-to-bot: the function failed: Error: model exploded (NoMatchingError)',
+    flowLine('apologize'),
+    '[hang up]',
+  ]);
+  expect(call.end).toEqual({ kind: 'disconnected' });
+});
+
+test('a malformed answer (ElicitIntent without a message) fails the turn as Lex would', async () => {
+  const malformed: FulfillmentFunction = async (event) => answer(event, 'ElicitIntent', undefined);
+  const call = await holdTestCall({ lines: ['Hello?'], fulfill: malformed });
+  expect(call.transcript.slice(-3)).toEqual([
+    '[local] talk-to-bot: Invalid Lambda response: ElicitIntent needs at least one message (NoMatchingError)',
+    flowLine('apologize'),
+    '[hang up]',
+  ]);
+});
+
+test('a message longer than Lex allows fails the turn', async () => {
+  const verbose: FulfillmentFunction = async (event) => answer(event, 'ElicitIntent', 'word '.repeat(300));
+  const call = await holdTestCall({ lines: ['Tell me everything'], fulfill: verbose });
+  expect(call.transcript).toContain(flowLine('apologize'));
+  expect(call.transcript.join('\n')).toMatch(/1500 characters; Lex allows 1024/);
+});
+
+test('a slow function: fillers while it works, then the error branch at the fulfillment timeout', async () => {
+  const definition = {
+    ...botDefinition,
+    fulfillmentUpdates: { ...botDefinition.fulfillmentUpdates, startDelaySeconds: 0.05, updateFrequencySeconds: 0.1, timeoutSeconds: 0.32 },
+  };
+  const never: FulfillmentFunction = () => new Promise(() => undefined);
+  const call = await holdTestCall({ lines: ['Think hard'], fulfill: never, definition });
+  const fillers = call.transcript.filter((line) => line.startsWith('[filler]'));
+  expect(fillers[0]).toBe(`[filler] ${botDefinition.fulfillmentUpdates.startMessages[0]}`);
+  const { updateMessages } = botDefinition.fulfillmentUpdates;
+  expect(fillers.slice(1)).toEqual(fillers.slice(1).map((_, index) => `[filler] ${updateMessages[index % updateMessages.length]}`));
+  expect(fillers.length).toBeGreaterThanOrEqual(2);
+  expect(call.transcript.slice(-3)).toEqual([
+    '[local] talk-to-bot: Lex stopped waiting for the function after 320 ms (the fulfillment timeout) (NoMatchingError)',
+    flowLine('apologize'),
+    '[hang up]',
+  ]);
+});
+
+test('a function slower than its Lambda timeout fails as a timed-out Lambda', async () => {
+  const never: FulfillmentFunction = () => new Promise(() => undefined);
+  const call = await holdTestCall({ lines: ['Think hard'], fulfill: never, functionTimeoutMs: 50 });
+  expect(call.transcript).toContain('[local] talk-to-bot: the function timed out after 50 ms (its Lambda timeout) (NoMatchingError)');
+});
+
+test('a bot that closes without nextAction is tried once more, then the caller hears the apology', async () => {
+  const closesQuietly: FulfillmentFunction = async (event) => answer(event, 'Close', 'Okay.');
+  const call = await holdTestCall({ lines: ['first', 'second'], fulfill: closesQuietly });
+  expect(call.transcript).toEqual([
+    ...greeting,
+    '[caller] first',
+    '[bot] Okay.',
+    flowLine('talk-to-bot'),
+    '[caller] second',
+    '[bot] Okay.',
+    flowLine('apologize'),
+    '[hang up]',
+  ]);
+});
+
+test('the caller hangs up in the middle of the call: the call ends cleanly', async () => {
+  const call = await holdTestCall({ lines: ['What can you do?'], fulfill: echoingFunction });
+  expect(call.transcript.slice(-1)).toEqual(['[hang up] the caller hung up']);
+  expect(call.end).toEqual({ kind: 'caller-hung-up' });
+});
+
+test('unknown action type: the call stops with an error naming the action and its type', async () => {
+  const flow = inboundFlow();
+  const withUnknown: FlowContent = {
+    ...flow,
+    Actions: flow.Actions.map((action) =>
+      action.Identifier === 'greet' ? { ...action, Type: 'InvokeLambdaFunction' } : action,
+    ),
+  };
+  const call = holdTestCall({ lines: [], fulfill: echoingFunction, flow: withUnknown });
+  await expect(call).rejects.toThrow(FlowEmulationError);
+  await expect(call).rejects.toThrow(/Action "greet" \(InvokeLambdaFunction\): the action type InvokeLambdaFunction is not one/);
+});
+
+test('the intents the flow branches on are the ones the bot definition has', () => {
+  const operands = inboundFlow()
+    .Actions.filter((action) => action.Type === 'ConnectParticipantWithLexBot')
+    .flatMap((action) => action.Transitions.Conditions ?? [])
+    .flatMap((condition) => condition.Condition.Operands);
+  expect(operands.sort()).toEqual([AGENT_INTENT, GOODBYE_INTENT].sort());
+});
