@@ -1,0 +1,130 @@
+/**
+ * The Lambda entry point around a turn: it reads the event, works out the turn's deadline from the time Lambda
+ * has left, attaches the call id to every log line, records the turn's metrics, and turns anything unexpected
+ * into a spoken apology. It never throws: a throwing code hook makes Lex drop the caller's turn.
+ *
+ * Settings and clients are made once per handler (so once per Lambda process for `handler`), at the first
+ * turn rather than at import, so a missing setting is a logged error and a spoken apology, not a crash.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ChatOpenAI } from '@langchain/openai';
+import type { Context } from 'aws-lambda';
+import { botDefinition, FALLBACK_INTENT } from '../../lib/definition/bot';
+import { type ApiKeySource, ApiKeyProvider } from './api-key';
+import { DynamoDBCallHistory } from './call-memory';
+import { elicitIntent, type LexV2Event, type LexV2Result, parseLexEvent } from './lex';
+import { createChatModel } from './model';
+import { createObservability, METRIC, MetricUnit, type Observability } from './observability';
+import { OfflineAnswerer } from './offline-answers';
+import { readSettings, type Settings } from './settings';
+import { takeTurn, type TurnDependencies } from './turn';
+
+/** The part of the Lambda context a turn uses; the local call and the tests pass just this. */
+export type TurnContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>;
+
+export type TurnHandler = (event: LexV2Event, context: TurnContext) => Promise<LexV2Result>;
+
+export interface HandlerOverrides {
+  /** Laid over process.env when the settings are read. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Clients to use instead of the ones built from the environment (tests count or fail requests this way). */
+  readonly dynamoDBClient?: DynamoDBClient;
+  readonly secretsManagerClient?: SecretsManagerClient;
+  /** Logger and metrics to use instead of new ones. */
+  readonly observability?: Observability;
+}
+
+/** Builds a turn handler configured from the environment (and optional overrides). */
+export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
+  // Read at the first turn, not here: the local call may set its environment after importing this module.
+  const env = () => ({ ...process.env, ...overrides.env });
+  let observability: Observability | undefined;
+  let dependencies: TurnDependencies | undefined;
+
+  return async function handleTurn(event, context) {
+    const started = Date.now();
+    observability ??= overrides.observability ?? createObservability(env());
+    const { logger, metrics } = observability;
+    const parsed = parseLexEvent(event);
+    try {
+      if (!parsed.ok) {
+        metrics.addMetric(METRIC.malformedEvent, MetricUnit.Count, 1);
+        logger.error('Malformed Lex event; answering with an apology', { reason: parsed.reason });
+        return apology(event, parsed.sessionAttributes);
+      }
+      logger.appendKeys({ contactId: parsed.turn.callId, requestId: context.awsRequestId });
+
+      dependencies ??= prepare(env(), overrides, observability);
+      const deadline = started + turnBudget(dependencies.settings, context);
+      return await takeTurn(parsed.turn, dependencies, deadline);
+    } catch (error) {
+      logger.error('The turn failed; answering with an apology', { error: error as Error });
+      return apology(event, parsed.ok ? parsed.turn.sessionAttributes : parsed.sessionAttributes);
+    } finally {
+      metrics.addMetric(METRIC.turnLatency, MetricUnit.Milliseconds, Date.now() - started);
+      metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+}
+
+/**
+ * The time this turn may take: the configured budget, but never past Lambda's own timeout less a margin to
+ * return the answer.
+ */
+function turnBudget(settings: Settings, context: TurnContext): number {
+  const lambdaLeft = context.getRemainingTimeInMillis() - settings.lambdaSafetyMarginMs;
+  return Math.max(0, Math.min(settings.turnDeadlineMs, lambdaLeft));
+}
+
+/** Settings, clients and the model, built once. Throws a SettingsError on a bad environment. */
+function prepare(env: Readonly<Record<string, string | undefined>>, overrides: HandlerOverrides, observability: Observability): TurnDependencies {
+  const settings = readSettings(env);
+  const dynamoDB =
+    overrides.dynamoDBClient ??
+    // Few attempts and short timeouts: a slow table must not eat the caller's turn.
+    new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: settings.memoryTimeoutMs } });
+
+  return {
+    ...observability,
+    settings,
+    offline: new OfflineAnswerer(),
+    memoryFor: (callId) =>
+      new DynamoDBCallHistory({
+        client: dynamoDB,
+        tableName: settings.callMemoryTable,
+        callId,
+        expirySeconds: settings.memoryExpirySeconds,
+        requestTimeoutMs: settings.memoryTimeoutMs,
+      }),
+    model: settings.model && modelFactory(settings, overrides),
+  };
+}
+
+/** The chat model, created at the first turn that needs it, once its key is known. */
+function modelFactory(settings: Settings, overrides: HandlerOverrides): (timeoutMs: number) => Promise<ChatOpenAI> {
+  const modelSettings = settings.model!;
+  let secretsManager = overrides.secretsManagerClient;
+  const source: ApiKeySource = modelSettings.apiKey
+    ? { kind: 'value', apiKey: modelSettings.apiKey }
+    : modelSettings.apiKeySecretArn
+      ? { kind: 'secret', secretArn: modelSettings.apiKeySecretArn, client: () => (secretsManager ??= new SecretsManagerClient({})) }
+      : { kind: 'none' };
+  const keys = new ApiKeyProvider(source);
+  let model: ChatOpenAI | undefined;
+  return async (timeoutMs) => (model ??= createChatModel(modelSettings, await keys.get(timeoutMs)));
+}
+
+/** A spoken apology that keeps the call in the bot; usable even for an event we could not read. */
+function apology(event: unknown, sessionAttributes: Readonly<Record<string, string>>): LexV2Result {
+  const intentName = (event as { sessionState?: { intent?: { name?: unknown } } } | null)?.sessionState?.intent?.name;
+  return elicitIntent(
+    botDefinition.messages.malformedEvent,
+    typeof intentName === 'string' && intentName !== '' ? intentName : FALLBACK_INTENT,
+    sessionAttributes,
+  );
+}
+
+/** The handler Lambda runs: configured from the environment, clients kept across invocations. */
+export const handler: TurnHandler = createHandler();

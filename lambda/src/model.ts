@@ -1,0 +1,94 @@
+/**
+ * The language model's side of a turn: the prompt (a stable system prompt written for the phone, then as much
+ * of the call as fits a budget, then the question) and one bounded call to an OpenAI-compatible chat model.
+ */
+import { type BaseMessage, HumanMessage, SystemMessage, trimMessages } from '@langchain/core/messages';
+import { ChatOpenAI } from '@langchain/openai';
+import type { ModelSettings } from './settings';
+
+/**
+ * First in every prompt and never changing, so providers can cache it. Written for a voice: the answer is read
+ * aloud by Lex, so it must be short, spoken, and free of anything only a screen can show.
+ */
+export const PHONE_SYSTEM_PROMPT = [
+  'You are Chalkbot, a friendly assistant answering a telephone call.',
+  'Everything you write is read aloud by a text-to-speech voice, so write the way a person speaks on the phone.',
+  'Answer in one to three short sentences. If more detail would help, offer it instead of giving it.',
+  'Use plain sentences only: no lists, no markdown, no headings, no emoji, no links or web addresses, no code.',
+  'Spell out symbols and abbreviations a voice might misread.',
+  'If you do not know or did not understand, say so briefly and ask the caller to rephrase.',
+  'If the caller wants a person or wants to end the call, tell them to say "talk to a person" or "goodbye".',
+].join(' ');
+
+/**
+ * About four characters a token: cheap and good enough for a budget. (ChatOpenAI's own counter downloads a
+ * tokenizer from the network at run time; a phone turn cannot wait for that.)
+ */
+export function estimateTokens(messages: BaseMessage[]): number {
+  return messages.reduce((total, message) => total + Math.ceil(message.text.length / 4) + 4, 0);
+}
+
+/**
+ * System prompt, then the most recent history that fits the budget, starting on a caller's turn, then the
+ * question. A long call's prompt stops growing here.
+ */
+export async function buildPrompt(history: BaseMessage[], question: string, tokenBudget: number): Promise<BaseMessage[]> {
+  const system = new SystemMessage(PHONE_SYSTEM_PROMPT);
+  const asked = new HumanMessage(question);
+  const trimmed = await trimMessages([system, ...history, asked], {
+    maxTokens: tokenBudget,
+    tokenCounter: estimateTokens,
+    strategy: 'last',
+    includeSystem: true,
+    startOn: 'human',
+  });
+  // A question longer than the whole budget would be trimmed away; the model must still see it.
+  const last = trimmed.at(-1);
+  const keptQuestion = last !== undefined && last.type === 'human' && last.text === question;
+  return keptQuestion ? trimmed : [system, asked];
+}
+
+export class ModelFailure extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelFailure';
+  }
+}
+
+/** A chat model with explicit, phone-sized limits (LangChain's defaults allow six retries and ten minutes). */
+export function createChatModel(settings: ModelSettings, apiKey: string): ChatOpenAI {
+  return new ChatOpenAI({
+    model: settings.name,
+    apiKey,
+    configuration: settings.baseUrl ? { baseURL: settings.baseUrl } : undefined,
+    timeout: settings.requestTimeoutMs,
+    maxRetries: settings.maxRetries,
+    maxTokens: settings.maxAnswerTokens,
+    temperature: 0.3,
+  });
+}
+
+/**
+ * Asks the model, giving up when `signal` aborts (the turn's deadline). Returns the answer text, or throws a
+ * ModelFailure whose message says what went wrong (without the caller's words).
+ */
+export async function askModel(model: ChatOpenAI, prompt: BaseMessage[], signal: AbortSignal): Promise<string> {
+  let reply: BaseMessage;
+  try {
+    reply = await model.invoke(prompt, { signal });
+  } catch (error) {
+    if (signal.aborted) throw new ModelFailure('the model did not answer before the turn deadline', { cause: error });
+    throw new ModelFailure(`the model call failed: ${describe(error)}`, { cause: error });
+  }
+  const text = reply.text.trim();
+  if (text === '') throw new ModelFailure('the model returned an empty answer');
+  return text;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const status = (error as { status?: unknown }).status;
+    return `${error.name}${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${error.message}`.slice(0, 300);
+  }
+  return String(error).slice(0, 300);
+}

@@ -1,0 +1,46 @@
+/**
+ * Structured JSON logs (Powertools Logger) and CloudWatch metrics as EMF (Powertools Metrics).
+ *
+ * Both follow the standard Powertools environment variables: POWERTOOLS_SERVICE_NAME, POWERTOOLS_LOG_LEVEL,
+ * POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_METRICS_DISABLED, POWERTOOLS_DEV. Tests and the local call set
+ * POWERTOOLS_LOG_LEVEL=SILENT and POWERTOOLS_METRICS_DISABLED=true to stay quiet.
+ *
+ * What a caller says is logged at DEBUG only, never at INFO or above.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+export const SERVICE_NAME = 'chalkbot-fulfillment';
+export const METRICS_NAMESPACE = 'Chalkbot';
+
+/** Metric names, in one place so dashboards and alarms can rely on them. */
+export const METRIC = {
+  /** Event in to answer out, milliseconds. */
+  turnLatency: 'TurnLatency',
+  /** One model call, milliseconds (successful or not). */
+  modelLatency: 'ModelLatency',
+  /** The model failed or ran out of time; the caller heard the fallback. */
+  modelFallback: 'ModelFallback',
+  /** The caller said nothing (or only "um"). */
+  silentTurn: 'SilentTurn',
+  /** Lex sent an event the function could not read. */
+  malformedEvent: 'MalformedEvent',
+  /** A call-memory read or write failed; the caller was answered without it. */
+  memoryFailure: 'MemoryFailure',
+} as const;
+
+export interface Observability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/** Powertools prefers constructor options over the environment; ours are only defaults, so the environment wins. */
+export function createObservability(env: Readonly<Record<string, string | undefined>> = process.env): Observability {
+  const serviceName = env.POWERTOOLS_SERVICE_NAME || SERVICE_NAME;
+  return {
+    logger: new Logger({ serviceName }),
+    metrics: new Metrics({ serviceName, namespace: env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE }),
+  };
+}
+
+export { MetricUnit };

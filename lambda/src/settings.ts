@@ -1,0 +1,112 @@
+/**
+ * The function's settings, read from the environment once and checked, so a bad value is one clear error at the
+ * first turn instead of a strange failure in the middle of a call.
+ */
+import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
+
+/** How the function reaches a language model. Absent when neither a key nor a base URL is configured. */
+export interface ModelSettings {
+  /** Model name sent with every request; always explicit (LangChain's default is an old model). */
+  readonly name: string;
+  /** Any OpenAI-compatible server (Azure OpenAI, Ollama, vLLM, the tests' fake server). */
+  readonly baseUrl?: string;
+  /** The key itself: local use only. */
+  readonly apiKey?: string;
+  /** Deployed: the ARN of a Secrets Manager secret holding the key. */
+  readonly apiKeySecretArn?: string;
+  /** Time for one request to the model. */
+  readonly requestTimeoutMs: number;
+  /** 0 or 1: a phone caller cannot wait for more. */
+  readonly maxRetries: number;
+  /** A spoken answer is a few sentences; this bounds the time spent generating it. */
+  readonly maxAnswerTokens: number;
+  /** History plus question, estimated at four characters a token, sent to the model at most. */
+  readonly historyTokenBudget: number;
+}
+
+export interface Settings {
+  readonly callMemoryTable: string;
+  /** How long a call's memory is kept after its last turn. */
+  readonly memoryExpirySeconds: number;
+  /** Each DynamoDB request gives up after this long, so a broken table never costs the caller the answer. */
+  readonly memoryTimeoutMs: number;
+  readonly model?: ModelSettings;
+  /** The longest a turn may take, end to end. */
+  readonly turnDeadlineMs: number;
+  /** Kept free before Lambda's own timeout, to return the answer and flush logs. */
+  readonly lambdaSafetyMarginMs: number;
+  /** Spoken answers are cut at a sentence boundary within this many characters (Lex accepts 1024). */
+  readonly maxSpokenChars: number;
+}
+
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+
+/** The Lex runtime rejects a message longer than this. */
+export const LEX_MESSAGE_LIMIT = 1024;
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid function settings: ${problems.join('; ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and checks every setting; throws one SettingsError naming every bad value. */
+export function readSettings(env: Env): Settings {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const callMemoryTable = text('CALL_MEMORY_TABLE');
+  if (!callMemoryTable) problems.push('CALL_MEMORY_TABLE is required (the call-memory DynamoDB table name)');
+
+  const baseUrl = text('OPENAI_BASE_URL');
+  if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) {
+    problems.push(`OPENAI_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+  }
+  const apiKey = text('OPENAI_API_KEY');
+  const apiKeySecretArn = text('OPENAI_API_KEY_SECRET_ARN');
+  if (apiKeySecretArn !== undefined && !apiKeySecretArn.startsWith('arn:')) {
+    problems.push(`OPENAI_API_KEY_SECRET_ARN must be a Secrets Manager ARN, got "${apiKeySecretArn}"`);
+  }
+
+  const modelConfigured = Boolean(apiKey || apiKeySecretArn || baseUrl);
+  const model: ModelSettings | undefined = modelConfigured
+    ? {
+        name: text('OPENAI_MODEL') ?? DEFAULT_MODEL,
+        baseUrl,
+        apiKey,
+        apiKeySecretArn,
+        requestTimeoutMs: integer('MODEL_TIMEOUT_MS', 8_000, 100, 900_000),
+        maxRetries: integer('MODEL_MAX_RETRIES', 1, 0, 1),
+        maxAnswerTokens: integer('MAX_ANSWER_TOKENS', 200, 16, 4_000),
+        historyTokenBudget: integer('HISTORY_TOKEN_BUDGET', 2_000, 200, 100_000),
+      }
+    : undefined;
+
+  const settings: Settings = {
+    callMemoryTable: callMemoryTable ?? '',
+    memoryExpirySeconds: integer('CALL_MEMORY_EXPIRY_SECONDS', CALL_MEMORY_TABLE.defaultExpirySeconds, 60, 366 * 24 * 3600),
+    memoryTimeoutMs: integer('MEMORY_TIMEOUT_MS', 1_500, 50, 30_000),
+    model,
+    turnDeadlineMs: integer('TURN_DEADLINE_MS', 12_000, 500, 900_000),
+    lambdaSafetyMarginMs: integer('LAMBDA_SAFETY_MARGIN_MS', 750, 0, 60_000),
+    maxSpokenChars: integer('MAX_SPOKEN_CHARS', 1_000, 40, LEX_MESSAGE_LIMIT),
+  };
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
+}

@@ -1,0 +1,82 @@
+/**
+ * Text for the ear. Models write for screens: markdown, bullet lists, links, emoji. A voice reads all of that
+ * aloud ("asterisk asterisk") or stumbles over it, so before Lex speaks an answer it is rewritten as plain
+ * sentences and cut, at a sentence boundary, to fit the message limit.
+ *
+ * The output is plain text (Lex `PlainText`), not SSML: nothing needs escaping. Characters that would break SSML
+ * or that a voice reads badly (& < > and stray markup) are still removed or spelled out, so the same text stays
+ * safe if it is ever wrapped in <speak>.
+ */
+
+const CODE_FENCE = /^\s*(```|~~~).*$/gm;
+const IMAGE = /!\[([^\]]*)\]\([^)]*\)/g;
+const LINK = /\[([^\]]+)\]\([^)]*\)/g;
+const URL = /\b(?:https?:\/\/|www\.)[^\s<>()]+/gi;
+const HEADING = /^\s{0,3}#{1,6}\s+/gm;
+const BLOCKQUOTE = /^\s*>+\s?/gm;
+const RULE = /^\s*([-*_])(\s*\1){2,}\s*$/gm;
+const LIST_ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+/;
+const TABLE_DIVIDER = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/gm;
+const EMPHASIS = /(\*\*|__|\*|~~|`)(?=\S)([^]*?\S)\1/g;
+const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u200D\uFE0E\uFE0F\u20E3]/gu;
+const SENTENCE_END = /[.!?…]["')\]]*$/;
+
+/** Rewrites a model's answer as plain spoken sentences of at most `maxChars` characters. */
+export function makeSpeakable(text: string, maxChars: number): string {
+  return cutAtSentence(toPlainSentences(text), maxChars);
+}
+
+/** Markdown, lists, links and emoji out; one line of sentences in. */
+export function toPlainSentences(text: string): string {
+  const withoutMarkup = text
+    .replace(/\r\n?/g, '\n')
+    .replace(CODE_FENCE, '')
+    .replace(IMAGE, '$1')
+    .replace(LINK, '$1')
+    .replace(URL, '')
+    .replace(HEADING, '')
+    .replace(BLOCKQUOTE, '')
+    .replace(RULE, '')
+    .replace(TABLE_DIVIDER, '')
+    .replace(EMPHASIS, '$2')
+    .replace(EMOJI, '');
+
+  // Every line (a list item, a heading, a table row, a paragraph) becomes its own sentence.
+  const sentences = withoutMarkup
+    .split('\n')
+    .map((line) => spellOutSymbols(line.replace(LIST_ITEM, '').replace(/\|/g, ', ')))
+    .map((line) => line.replace(/^[\s,;:]+|[\s,;:]+$/g, ''))
+    .filter((line) => /[\p{L}\p{N}]/u.test(line))
+    .map((line) => (SENTENCE_END.test(line) ? line : `${line}.`));
+
+  return sentences.join(' ').replace(/\s+/g, ' ').replace(/\s+([,.!?;:])/g, '$1').trim();
+}
+
+/** Symbols a voice reads badly, or that SSML would choke on. */
+function spellOutSymbols(line: string): string {
+  return line
+    .replace(/\s*&\s*/g, ' and ')
+    .replace(/[<>{}[\]\\^`*#~]/g, ' ')
+    .replace(/(^|\s)_+|_+(\s|$)/g, '$1$2')
+    .replace(/\(\s*\)/g, '');
+}
+
+/**
+ * Keeps whole sentences up to `maxChars`. A first sentence that alone is too long is cut at a word boundary,
+ * so the caller still hears something that ends cleanly.
+ */
+export function cutAtSentence(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+  let kept = '';
+  for (const { segment } of segmenter.segment(text)) {
+    if ((kept + segment).trimEnd().length > maxChars) break;
+    kept += segment;
+  }
+  if (kept.trim() !== '') return kept.trim();
+
+  const words = text.slice(0, maxChars - 1);
+  const lastSpace = words.lastIndexOf(' ');
+  const head = (lastSpace > 0 ? words.slice(0, lastSpace) : words).replace(/[\s,;:]+$/, '');
+  return `${head}.`;
+}

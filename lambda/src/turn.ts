@@ -1,0 +1,136 @@
+/**
+ * One turn of a phone call, as a story: who is calling, what they said, what we remember, what the model says,
+ * what is spoken, what is kept.
+ *
+ * Every step that can fail has a spoken way out: a missing memory means an answer without memory, a failing or
+ * slow model means an answer from the knowledge file or a short apology. The caller never hears silence, and a
+ * question that was asked is stored.
+ */
+import type { BaseListChatMessageHistory } from '@langchain/core/chat_history';
+import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
+import type { ChatOpenAI } from '@langchain/openai';
+import { botDefinition, findIntent, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import { type CallerTurn, close, elicitIntent, type LexV2Result } from './lex';
+import { askModel, buildPrompt, ModelFailure } from './model';
+import { METRIC, MetricUnit, type Observability } from './observability';
+import type { OfflineAnswerer } from './offline-answers';
+import type { Settings } from './settings';
+import { makeSpeakable } from './speakable';
+
+export interface TurnDependencies extends Observability {
+  readonly settings: Settings;
+  /** The call's history store. */
+  readonly memoryFor: (callId: string) => BaseListChatMessageHistory;
+  /** The chat model, ready to use (its key read within `timeoutMs`); absent when no model is configured. */
+  readonly model?: (timeoutMs: number) => Promise<ChatOpenAI>;
+  readonly offline: OfflineAnswerer;
+}
+
+/** Words that alone mean the caller has not said anything yet. */
+const FILLER_WORDS = new Set(['um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'ah', 'eh', 'hm', 'hmm', 'mm', 'mhm', 'oh']);
+
+/** An empty transcript is Lex's silence; one made only of filler words is silence too (as QnABot treats it). */
+export function isSilence(transcript: string): boolean {
+  const words = transcript.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return words.every((word) => FILLER_WORDS.has(word));
+}
+
+/** Answers one turn. `deadline` is epoch milliseconds: the answer must be ready by then. */
+export async function takeTurn(turn: CallerTurn, deps: TurnDependencies, deadline: number): Promise<LexV2Result> {
+  const intent = findIntent(turn.intentName);
+  if (intent?.nextAction) return leaveTheBot(turn, intent.nextAction, deps);
+  if (isSilence(turn.transcript)) return answerSilence(turn, deps);
+  return answerQuestion(turn, deps, deadline);
+}
+
+/** Goodbye or agent intents normally end the bot in Lex; if one reaches us, hand the call back the same way. */
+function leaveTheBot(turn: CallerTurn, nextAction: 'hangup' | 'agent', deps: TurnDependencies): LexV2Result {
+  deps.logger.info('Caller leaves the bot', { intent: turn.intentName, nextAction });
+  const message = nextAction === 'agent' ? botDefinition.messages.transferToAgent : botDefinition.messages.goodbye;
+  return close(message, turn.intentName, nextAction, withSilentTurns(turn, 0));
+}
+
+/** Silence: ask again, and after too many silent turns in a row, hang up politely. Nothing is stored. */
+function answerSilence(turn: CallerTurn, deps: TurnDependencies): LexV2Result {
+  const silentTurns = turn.silentTurnsBefore + 1;
+  deps.metrics.addMetric(METRIC.silentTurn, MetricUnit.Count, 1);
+  deps.logger.info('Silent turn', { silentTurns });
+  const attributes = withSilentTurns(turn, silentTurns);
+  if (silentTurns >= botDefinition.maxSilentTurns) {
+    return close(botDefinition.messages.silentGoodbye, turn.intentName, 'hangup', attributes);
+  }
+  return elicitIntent(botDefinition.messages.reprompt, turn.intentName, attributes);
+}
+
+async function answerQuestion(turn: CallerTurn, deps: TurnDependencies, deadline: number): Promise<LexV2Result> {
+  const question = turn.transcript.trim();
+  deps.logger.debug('Caller said', { transcript: question });
+
+  const memory = deps.memoryFor(turn.callId);
+  const history = await recall(memory, deps);
+  const answer = await think(question, history, deps, deadline);
+  const spoken = makeSpeakable(answer, deps.settings.maxSpokenChars);
+  await keep(memory, question, spoken, deps);
+
+  deps.logger.debug('Bot answers', { answer: spoken });
+  return elicitIntent(spoken, turn.intentName, withSilentTurns(turn, 0));
+}
+
+/** What we remember of this call; nothing (and a logged error) if the memory cannot be read. */
+async function recall(memory: BaseListChatMessageHistory, deps: TurnDependencies): Promise<BaseMessage[]> {
+  try {
+    const history = await memory.getMessages();
+    deps.logger.info('Recalled the call', { rememberedMessages: history.length });
+    return history;
+  } catch (error) {
+    deps.metrics.addMetric(METRIC.memoryFailure, MetricUnit.Count, 1);
+    deps.logger.error('Could not read the call memory; answering without it', { error: error as Error });
+    return [];
+  }
+}
+
+/** The model's answer; the knowledge file's, or a short apology, when there is no model or it fails. */
+async function think(question: string, history: BaseMessage[], deps: TurnDependencies, deadline: number): Promise<string> {
+  if (!deps.model || !deps.settings.model) {
+    const offline = deps.offline.answer(question);
+    deps.logger.info('Answered without a model', { knowledgeEntry: offline?.id ?? null });
+    return offline?.answer ?? botDefinition.messages.modelNotConfigured;
+  }
+
+  // The write at the end of the turn gets its own time slot before the deadline; the model gets the rest.
+  const timeForModel = deadline - deps.settings.memoryTimeoutMs - Date.now();
+  const started = Date.now();
+  try {
+    if (timeForModel <= 0) throw new ModelFailure('no time left for the model before the turn deadline');
+    const signal = AbortSignal.timeout(timeForModel);
+    const model = await deps.model(timeForModel);
+    const prompt = await buildPrompt(history, question, deps.settings.model.historyTokenBudget);
+    const answer = await askModel(model, prompt, signal);
+    deps.logger.info('The model answered', { promptMessages: prompt.length, answerChars: answer.length });
+    return answer;
+  } catch (error) {
+    const offline = deps.offline.answer(question);
+    deps.metrics.addMetric(METRIC.modelFallback, MetricUnit.Count, 1);
+    deps.logger.warn('The model gave no answer; speaking the fallback', {
+      reason: error instanceof Error ? error.message : String(error),
+      knowledgeEntry: offline?.id ?? null,
+    });
+    return offline?.answer ?? botDefinition.messages.modelUnavailable;
+  } finally {
+    deps.metrics.addMetric(METRIC.modelLatency, MetricUnit.Milliseconds, Date.now() - started);
+  }
+}
+
+/** Keeps the question and the answer the caller heard; a failed write is logged, never spoken. */
+async function keep(memory: BaseListChatMessageHistory, question: string, spoken: string, deps: TurnDependencies): Promise<void> {
+  try {
+    await memory.addMessages([new HumanMessage(question), new AIMessage(spoken)]);
+  } catch (error) {
+    deps.metrics.addMetric(METRIC.memoryFailure, MetricUnit.Count, 1);
+    deps.logger.error('Could not store the turn in the call memory', { error: error as Error });
+  }
+}
+
+function withSilentTurns(turn: CallerTurn, silentTurns: number): Record<string, string> {
+  return { ...turn.sessionAttributes, [SESSION_ATTRIBUTES.silentTurns]: String(silentTurns) };
+}
