@@ -1,0 +1,154 @@
+/**
+ * What the function remembers of a call, against dynalite and the real ChatOpenAI client talking to the fake
+ * model: memory across turns, isolation between calls, the item's key and expiry, the requests per turn, and
+ * the prompt that stops growing on a long call.
+ */
+import { createHandler } from '../../lambda/src/handler';
+import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
+import { lastUserMessage } from '../support/openai-server';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world.stop();
+});
+beforeEach(() => {
+  world.openai.clearRequests();
+  world.openai.setBehaviour({});
+  world.proxy.operations.length = 0;
+  world.proxy.requests.length = 0;
+});
+
+test('a turn answers ElicitIntent with the model answer and echoes the session attributes', async () => {
+  world.openai.setBehaviour({ reply: 'Paris is the capital of France.' });
+  const handler = createHandler({ env: world.env });
+
+  const result = await handler(
+    lexEvent({ contactId: 'call-shape', transcript: 'What is the capital of France?', sessionAttributes: { flowVersion: '3' } }),
+    lambdaContext(),
+  );
+
+  expect(result.sessionState.dialogAction).toEqual({ type: 'ElicitIntent' });
+  expect(result.messages).toEqual([{ contentType: 'PlainText', content: 'Paris is the capital of France.' }]);
+  expect(result.sessionState.sessionAttributes).toEqual({ contactId: 'call-shape', flowVersion: '3', silentTurns: '0' });
+  const [request] = world.openai.requests;
+  expect(request.body.model).toBe('fake-model');
+  expect(request.body.max_tokens).toBeGreaterThan(0);
+  expect(request.body.messages[0]).toEqual({ role: 'system', content: PHONE_SYSTEM_PROMPT });
+  expect(lastUserMessage(request)).toBe('What is the capital of France?');
+});
+
+test('the next turn sees the previous one: the model gets the earlier question and answer', async () => {
+  world.openai.setBehaviour((request) => ({ reply: `Noted, you said ${lastUserMessage(request).toLowerCase()}` }));
+  const handler = createHandler({ env: world.env });
+
+  await handler(lexEvent({ contactId: 'call-memory', transcript: 'My name is Ada.' }), lambdaContext());
+  const second = await handler(lexEvent({ contactId: 'call-memory', transcript: 'What is my name?' }), lambdaContext());
+
+  expect(spokenText(second)).toBe('Noted, you said what is my name?');
+  const secondPrompt = world.openai.requests[1].body.messages;
+  expect(secondPrompt.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
+  expect(secondPrompt[1].content).toBe('My name is Ada.');
+  expect(secondPrompt[2].content).toBe('Noted, you said my name is ada.');
+  expect(storedMessages(await world.readItem('call-memory'))).toEqual([
+    ['human', 'My name is Ada.'],
+    ['ai', 'Noted, you said my name is ada.'],
+    ['human', 'What is my name?'],
+    ['ai', 'Noted, you said what is my name?'],
+  ]);
+});
+
+test('two calls at once never see each other', async () => {
+  const handler = createHandler({ env: world.env });
+
+  await Promise.all([
+    handler(lexEvent({ contactId: 'call-red', transcript: 'I like red apples.' }), lambdaContext()),
+    handler(lexEvent({ contactId: 'call-blue', transcript: 'I like blue berries.' }), lambdaContext()),
+  ]);
+  world.openai.clearRequests();
+  await handler(lexEvent({ contactId: 'call-blue', transcript: 'What do I like?' }), lambdaContext());
+
+  const bluePrompt = world.openai.requests[0].rawBody;
+  expect(bluePrompt).toContain('blue berries');
+  expect(bluePrompt).not.toContain('red apples');
+  expect(storedMessages(await world.readItem('call-red'))).toEqual([
+    ['human', 'I like red apples.'],
+    ['ai', 'You said: I like red apples.'],
+  ]);
+});
+
+test('the memory is keyed by the contactId attribute, else by the Lex session id', async () => {
+  const handler = createHandler({ env: world.env });
+
+  await handler(lexEvent({ contactId: 'contact-123', sessionId: 'session-abc', transcript: 'Hello there.' }), lambdaContext());
+  await handler(lexEvent({ sessionId: 'session-only', transcript: 'Hello from the console.' }), lambdaContext());
+
+  expect(storedMessages(await world.readItem('contact-123'))[0]).toEqual(['human', 'Hello there.']);
+  expect(await world.readItem('session-abc')).toBeUndefined();
+  expect(storedMessages(await world.readItem('session-only'))[0]).toEqual(['human', 'Hello from the console.']);
+});
+
+test('every write sets the expiresAt TTL attribute to now plus the configured expiry', async () => {
+  const handler = createHandler({ env: { ...world.env, CALL_MEMORY_EXPIRY_SECONDS: '3600' } });
+
+  const before = Math.floor(Date.now() / 1000);
+  await handler(lexEvent({ contactId: 'call-ttl', transcript: 'Remember this.' }), lambdaContext());
+  const after = Math.floor(Date.now() / 1000);
+
+  const item = await world.readItem('call-ttl');
+  expect(item?.contactId).toEqual({ S: 'call-ttl' });
+  const expiresAt = Number(item?.expiresAt?.N);
+  expect(expiresAt).toBeGreaterThanOrEqual(before + 3600);
+  expect(expiresAt).toBeLessThanOrEqual(after + 3600);
+});
+
+test('the default expiry is one day', async () => {
+  const handler = createHandler({ env: world.env });
+  const before = Math.floor(Date.now() / 1000);
+  await handler(lexEvent({ contactId: 'call-ttl-default', transcript: 'Hi.' }), lambdaContext());
+  const expiresAt = Number((await world.readItem('call-ttl-default'))?.expiresAt?.N);
+  expect(expiresAt - before).toBeGreaterThanOrEqual(24 * 3600);
+  expect(expiresAt - before).toBeLessThanOrEqual(24 * 3600 + 5);
+});
+
+test('a spoken turn makes exactly one DynamoDB read and one write, a consistent GetItem then an UpdateItem', async () => {
+  const handler = createHandler({ env: world.env });
+
+  for (const [index, transcript] of ['First question.', 'Second question.', 'Third question.'].entries()) {
+    world.proxy.operations.length = 0;
+    world.proxy.requests.length = 0;
+    await handler(lexEvent({ contactId: 'call-count', transcript }), lambdaContext());
+    expect({ turn: index + 1, operations: world.proxy.operations }).toEqual({ turn: index + 1, operations: ['GetItem', 'UpdateItem'] });
+    expect(world.proxy.requests[0].body.ConsistentRead).toBe(true);
+    expect(world.proxy.requests[1].body.UpdateExpression).toContain('list_append');
+  }
+  expect(storedMessages(await world.readItem('call-count'))).toHaveLength(6);
+});
+
+test('a long call: history is trimmed to the budget, so the prompt stops growing, starting on a caller turn', async () => {
+  world.openai.setBehaviour((request) => ({ reply: `An answer of some length to: ${lastUserMessage(request)}` }));
+  const handler = createHandler({ env: { ...world.env, HISTORY_TOKEN_BUDGET: '300' } });
+
+  for (let turn = 1; turn <= 25; turn++) {
+    await handler(
+      lexEvent({ contactId: 'call-long', transcript: `Question number ${turn}, with a few extra words to make it longer.` }),
+      lambdaContext(),
+    );
+  }
+
+  const sizes = world.openai.requests.map((request) => request.rawBody.length);
+  const latest = world.openai.requests.at(-1)!.body.messages;
+  // The budget (300 tokens at ~4 characters each) bounds the prompt: after a few turns it stops growing.
+  const later = sizes.slice(5);
+  expect(Math.max(...later) - Math.min(...later)).toBeLessThan(50);
+  expect(Math.max(...sizes)).toBeLessThan(300 * 4 + 400);
+  expect(latest.length).toBeLessThan(25);
+  expect(latest[0]).toEqual({ role: 'system', content: PHONE_SYSTEM_PROMPT });
+  expect(latest[1].role).toBe('user');
+  expect(latest.at(-1)).toEqual({ role: 'user', content: 'Question number 25, with a few extra words to make it longer.' });
+  // Nothing is dropped from memory: trimming only shapes the prompt.
+  expect(storedMessages(await world.readItem('call-long'))).toHaveLength(50);
+});

@@ -1,0 +1,181 @@
+/**
+ * A small OpenAI-compatible chat-completions server on loopback, for tests and the benchmark. It speaks just
+ * enough of POST /v1/chat/completions (non-streaming) for the real OpenAI client and LangChain's ChatOpenAI, and
+ * a test decides, request by request, how it behaves: what it answers, how slowly, or whether it fails with an
+ * HTTP status, sends garbage, or never answers at all. Every request is recorded, so a test can check the prompt
+ * that was sent and its size.
+ *
+ *   const openai = await startFakeOpenAI();
+ *   process.env.OPENAI_BASE_URL = openai.baseUrl;
+ *   openai.setBehaviour({ reply: 'Hello.', delayMs: 1000 });
+ *   openai.setBehaviour((request) => ({ reply: `You sent ${request.body.messages.length} messages.` }));
+ *   ...
+ *   await openai.stop();
+ */
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ChatMessageBody {
+  readonly role: string;
+  readonly content: string;
+}
+
+export interface ChatCompletionBody {
+  readonly model: string;
+  readonly messages: readonly ChatMessageBody[];
+  readonly max_tokens?: number;
+  readonly max_completion_tokens?: number;
+  readonly stream?: boolean;
+  readonly [key: string]: unknown;
+}
+
+export interface RecordedRequest {
+  /** 0 for the first request the server received. */
+  readonly index: number;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  /** The raw body, as sent (its length is the prompt's size on the wire). */
+  readonly rawBody: string;
+  /** The parsed body; messages is empty if the body was not JSON. */
+  readonly body: ChatCompletionBody;
+  /** Epoch milliseconds. */
+  readonly receivedAt: number;
+}
+
+export interface Behaviour {
+  /** The answer text (default: an echo of the last user message). */
+  readonly reply?: string;
+  /** Wait this long before answering. */
+  readonly delayMs?: number;
+  /** Answer with this HTTP status and an OpenAI-style error body, e.g. 429 or 500. */
+  readonly status?: number;
+  /** Answer 200 with a body that is not a chat completion. */
+  readonly garbage?: boolean;
+  /** Never answer (until the client gives up or the server stops). */
+  readonly hang?: boolean;
+}
+
+export type BehaviourRule = Behaviour | ((request: RecordedRequest) => Behaviour);
+
+export interface FakeOpenAI {
+  /** http://127.0.0.1:<port>/v1: give it to the client as OPENAI_BASE_URL. */
+  readonly baseUrl: string;
+  /** Every request received, in order. */
+  readonly requests: readonly RecordedRequest[];
+  /** How the server answers from now on. */
+  setBehaviour(rule: BehaviourRule): void;
+  /** Forgets the recorded requests. */
+  clearRequests(): void;
+  /** Closes every connection (hanging ones too) and stops the server. */
+  stop(): Promise<void>;
+}
+
+/** The last user message, echoed when a test sets no reply. */
+export function lastUserMessage(request: RecordedRequest): string {
+  return [...request.body.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+}
+
+export async function startFakeOpenAI(initial: BehaviourRule = {}): Promise<FakeOpenAI> {
+  let rule = initial;
+  const requests: RecordedRequest[] = [];
+  const pendingTimers = new Set<NodeJS.Timeout>();
+
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const recorded: RecordedRequest = {
+        index: requests.length,
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        rawBody,
+        body: parseBody(rawBody),
+        receivedAt: Date.now(),
+      };
+      requests.push(recorded);
+
+      if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
+        return sendJson(response, 404, errorBody(`The fake serves only POST /v1/chat/completions, not ${request.method} ${request.url}`));
+      }
+      if (recorded.body.stream) {
+        return sendJson(response, 400, errorBody('The fake does not stream; the function does not ask it to.'));
+      }
+      const behaviour = typeof rule === 'function' ? rule(recorded) : rule;
+      if (behaviour.hang) return; // the socket stays open until the client aborts or stop() closes it
+
+      const timer = setTimeout(() => {
+        pendingTimers.delete(timer);
+        if (response.destroyed) return;
+        if (behaviour.status !== undefined && behaviour.status !== 200) {
+          return sendJson(response, behaviour.status, errorBody(`Fake failure with status ${behaviour.status}`));
+        }
+        if (behaviour.garbage) {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          return response.end('{"this is": not a chat completion');
+        }
+        sendJson(response, 200, completion(recorded, behaviour.reply ?? `You said: ${lastUserMessage(recorded)}`));
+      }, behaviour.delayMs ?? 0);
+      pendingTimers.add(timer);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    setBehaviour(next) {
+      rule = next;
+    },
+    clearRequests() {
+      requests.length = 0;
+    },
+    stop() {
+      for (const timer of pendingTimers) clearTimeout(timer);
+      pendingTimers.clear();
+      return new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      });
+    },
+  };
+}
+
+function parseBody(rawBody: string): ChatCompletionBody {
+  try {
+    const parsed = JSON.parse(rawBody) as ChatCompletionBody;
+    return { ...parsed, messages: Array.isArray(parsed.messages) ? parsed.messages : [] };
+  } catch {
+    return { model: '', messages: [] };
+  }
+}
+
+function completion(request: RecordedRequest, content: string) {
+  const promptTokens = Math.ceil(request.rawBody.length / 4);
+  const completionTokens = Math.ceil(content.length / 4);
+  return {
+    id: `chatcmpl-fake-${request.index}`,
+    object: 'chat.completion',
+    created: Math.floor(request.receivedAt / 1000),
+    model: request.body.model,
+    choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }],
+    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+  };
+}
+
+function errorBody(message: string) {
+  return { error: { message, type: 'fake_error', param: null, code: null } };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
