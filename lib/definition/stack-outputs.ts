@@ -7,6 +7,11 @@ export const STACK_OUTPUTS = {
   connectInstanceArn: 'ConnectInstanceArn',
   connectInstanceId: 'ConnectInstanceId',
   phoneNumber: 'PhoneNumber',
+  phoneNumberArn: 'PhoneNumberArn',
+  supportQueueArn: 'SupportQueueArn',
+  adminUserSecretArn: 'AdminUserSecretArn',
+  recordingsBucketName: 'RecordingsBucketName',
+  functionImageRepositoryName: 'FunctionImageRepositoryName',
   /** Bot stack. */
   botId: 'BotId',
   botAliasId: 'BotAliasId',
@@ -16,5 +21,4 @@ export const STACK_OUTPUTS = {
   callMemoryTableName: 'CallMemoryTableName',
   openAiKeySecretArn: 'OpenAiKeySecretArn',
   contactFlowArn: 'ContactFlowArn',
-  supportQueueArn: 'SupportQueueArn',
 } as const;

@@ -1,0 +1,53 @@
+/**
+ * The whole Chalkbot app: settings in, two stacks out, cdk-nag over both. `bin/chalkbot.ts` calls this for the
+ * CLI and the tests call it in process, so what the tests check is what `cdk synth` prints.
+ */
+import { join } from 'node:path';
+import { type App, DefaultStackSynthesizer, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BotStack } from './bot/bot-stack';
+import { ContactCenterStack } from './contact-center/contact-center-stack';
+import { type ChalkbotSettings, functionImageRepositoryName, readSettings } from './settings';
+
+/** The function's Docker build context in the repo. */
+export const FUNCTION_IMAGE_DIRECTORY = join(__dirname, '..', 'lambda');
+
+export interface ChalkbotAppOptions {
+  /** Another Docker build context for the function (tests); the repo's `lambda/` by default. */
+  readonly imageDirectory?: string;
+}
+
+export interface ChalkbotStacks {
+  readonly settings: ChalkbotSettings;
+  readonly contactCenter: ContactCenterStack;
+  readonly bot: BotStack;
+}
+
+export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): ChalkbotStacks {
+  const settings = readSettings(app.node);
+
+  const contactCenter = new ContactCenterStack(app, `${settings.prefix}-contact-center`, {
+    settings,
+    description: 'Chalkbot contact center: Connect instance, phone number, queue, recordings (long-lived)',
+  });
+
+  const bot = new BotStack(app, `${settings.prefix}-bot`, {
+    settings,
+    description: 'Chalkbot bot: Lex bot, answer function, call memory and the inbound flow',
+    instanceArn: contactCenter.instanceArn,
+    phoneNumberArn: contactCenter.phoneNumberArn,
+    queueArnsByName: contactCenter.queueArnsByName,
+    imageDirectory: options.imageDirectory ?? FUNCTION_IMAGE_DIRECTORY,
+    // The function image goes to the contact-center stack's repository (scan on push, lifecycle rule).
+    synthesizer: new DefaultStackSynthesizer({ imageAssetsRepositoryName: functionImageRepositoryName(settings) }),
+  });
+  // The repository is referenced by name, not by a token, so say the order out loud: the CLI publishes the
+  // bot's image only after the stacks the bot depends on are deployed.
+  bot.addStackDependency(contactCenter, 'the function image is pushed to the contact-center repository');
+
+  // The pipeline's GitLab OIDC access stack (lib/ci) is added here, behind its own setting.
+
+  // Always on, not only in tests: an unacknowledged finding fails `cdk synth`, in the pipeline as well.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { settings, contactCenter, bot };
+}

@@ -1,0 +1,106 @@
+/**
+ * The function Lex calls on every free-form turn: a container image built from `lambda/` (its Dockerfile puts
+ * the esbuild bundle on the AWS Node.js 22 base image), with the settings of the DESIGN contract in its
+ * environment. The OpenAI key stays in Secrets Manager: the function gets the secret's ARN and read access,
+ * never the key; its value is set out of band (see the README).
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { botDefinition } from '../definition/bot';
+
+/**
+ * Lex gives up after `fulfillmentUpdates.timeoutSeconds` and speaks its timeout line; the function must end
+ * before that so a late answer is never thrown away mid-write.
+ */
+export const FUNCTION_TIMEOUT_SECONDS = botDefinition.fulfillmentUpdates.timeoutSeconds - 5;
+
+/** The environment variable names the function reads (DESIGN.md, "Contracts"). */
+export const FUNCTION_ENVIRONMENT = {
+  table: 'CALL_MEMORY_TABLE',
+  openAiKeySecretArn: 'OPENAI_API_KEY_SECRET_ARN',
+  openAiModel: 'OPENAI_MODEL',
+  openAiBaseUrl: 'OPENAI_BASE_URL',
+  memoryExpirySeconds: 'CALL_MEMORY_EXPIRY_SECONDS',
+} as const;
+
+export interface AnswerFunctionProps {
+  /** The Docker build context (the repo's `lambda/`). */
+  readonly imageDirectory: string;
+  readonly table: dynamodb.ITable;
+  readonly openAiModel: string;
+  readonly openAiBaseUrl?: string;
+  readonly memoryExpirySeconds: number;
+}
+
+export class AnswerFunction extends Construct {
+  readonly function: lambda.DockerImageFunction;
+  /** Holds the OpenAI API key as a plain string; its generated initial value is a placeholder. */
+  readonly openAiKeySecret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props: AnswerFunctionProps) {
+    super(scope, id);
+
+    this.openAiKeySecret = new secretsmanager.Secret(this, 'OpenAiKey', {
+      description: 'OpenAI API key of the Chalkbot function; set it with `aws secretsmanager put-secret-value`.',
+    });
+    Validations.of(this.openAiKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The key is issued and rotated at OpenAI, outside AWS; there is nothing Secrets Manager could rotate.',
+    });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role rather than the AWSLambdaBasicExecutionRole managed policy: logs go to this one group only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Chalkbot answer function: its log group, the call-memory table and the OpenAI key secret.',
+    });
+
+    const environment: Record<string, string> = {
+      [FUNCTION_ENVIRONMENT.table]: props.table.tableName,
+      [FUNCTION_ENVIRONMENT.openAiKeySecretArn]: this.openAiKeySecret.secretArn,
+      [FUNCTION_ENVIRONMENT.openAiModel]: props.openAiModel,
+      [FUNCTION_ENVIRONMENT.memoryExpirySeconds]: String(props.memoryExpirySeconds),
+      POWERTOOLS_SERVICE_NAME: 'chalkbot',
+      POWERTOOLS_METRICS_NAMESPACE: 'Chalkbot',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
+    if (props.openAiBaseUrl !== undefined) environment[FUNCTION_ENVIRONMENT.openAiBaseUrl] = props.openAiBaseUrl;
+
+    this.function = new lambda.DockerImageFunction(this, 'Function', {
+      description: 'Answers Chalkbot callers with the language model, remembering the call.',
+      // arm64: cheaper per GB-second and the base image exists for it; the image platform must match.
+      architecture: lambda.Architecture.ARM_64,
+      code: lambda.DockerImageCode.fromImageAsset(props.imageDirectory, { platform: Platform.LINUX_ARM64 }),
+      memorySize: 1024,
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
+      role,
+      logGroup,
+      environment,
+    });
+
+    logGroup.grantWrite(role);
+    props.table.grantReadWriteData(role);
+    this.openAiKeySecret.grantRead(role);
+
+    const logGroupLogicalId = Stack.of(this).getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup);
+    Validations.of(role).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${logGroupLogicalId}.Arn>:*]`,
+        reason: "Log streams are created at run time inside the function's own log group; none other is writable.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:GetAuthorizationToken, which CDK grants for the image, has no resource-level permissions.',
+      },
+    );
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The half of Chalkbot that changes often: the call-memory table, the answer function, the Lex bot and the
+ * inbound flow that ties them to the phone number. It takes the instance, the number and the queues from the
+ * contact-center stack, so it can be destroyed and deployed again without touching anything AWS rations.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { botDefinition } from '../definition/bot';
+import { STACK_OUTPUTS } from '../definition/stack-outputs';
+import { INBOUND_FLOW_FILE, readFlowFile } from '../flow/flow-file';
+import { type ChalkbotSettings, memoryExpirySeconds } from '../settings';
+import { AnswerFunction } from './answer-function';
+import { CallMemoryTable } from './call-memory-table';
+import { InboundFlow } from './inbound-flow';
+import { ChalkbotLexBot } from './lex-bot';
+
+export interface BotStackProps extends StackProps {
+  readonly settings: ChalkbotSettings;
+  readonly instanceArn: string;
+  readonly phoneNumberArn: string;
+  readonly queueArnsByName: Readonly<Record<string, string>>;
+  /** The function's Docker build context. */
+  readonly imageDirectory: string;
+  /** The inbound flow file; the repo's `contact-flows/chalkbot-inbound.json` unless a test says otherwise. */
+  readonly flowFile?: string;
+}
+
+export class BotStack extends Stack {
+  readonly callMemory: CallMemoryTable;
+  readonly answer: AnswerFunction;
+  readonly lexBot: ChalkbotLexBot;
+  readonly inboundFlow: InboundFlow;
+
+  constructor(scope: Construct, id: string, props: BotStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.callMemory = new CallMemoryTable(this, 'CallMemory');
+    this.answer = new AnswerFunction(this, 'Answer', {
+      imageDirectory: props.imageDirectory,
+      table: this.callMemory.table,
+      openAiModel: settings.openAiModel,
+      openAiBaseUrl: settings.openAiBaseUrl,
+      memoryExpirySeconds: memoryExpirySeconds(settings),
+    });
+    this.lexBot = new ChalkbotLexBot(this, 'Lex', {
+      botName: `${settings.prefix}-bot`,
+      definition: botDefinition,
+      voiceId: settings.voice,
+      fulfillment: this.answer.function,
+    });
+    this.inboundFlow = new InboundFlow(this, 'InboundFlow', {
+      instanceArn: props.instanceArn,
+      phoneNumberArn: props.phoneNumberArn,
+      flow: readFlowFile(props.flowFile ?? INBOUND_FLOW_FILE),
+      lexBotAliasArn: this.lexBot.alias.attrArn,
+      queueArnsByName: props.queueArnsByName,
+      voice: settings.voice,
+    });
+
+    const outputs: Record<string, string> = {
+      [STACK_OUTPUTS.botId]: this.lexBot.bot.attrId,
+      [STACK_OUTPUTS.botAliasId]: this.lexBot.alias.attrBotAliasId,
+      [STACK_OUTPUTS.botAliasArn]: this.lexBot.alias.attrArn,
+      [STACK_OUTPUTS.botLocaleId]: botDefinition.localeId,
+      [STACK_OUTPUTS.functionName]: this.answer.function.functionName,
+      [STACK_OUTPUTS.callMemoryTableName]: this.callMemory.table.tableName,
+      [STACK_OUTPUTS.openAiKeySecretArn]: this.answer.openAiKeySecret.secretArn,
+      [STACK_OUTPUTS.contactFlowArn]: this.inboundFlow.contactFlow.attrContactFlowArn,
+    };
+    for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The Lex V2 bot, its published version and the `live` alias that Connect talks to and that calls the function.
+ *
+ * AWS::Lex::BotVersion snapshots the DRAFT bot only when the resource is created, so a version that kept its
+ * logical id would go on serving the old intents after a change. The version's logical id therefore carries a
+ * hash of the bot as synthesized: any change to the definition creates a new version, the alias moves to it,
+ * and CloudFormation deletes the old one.
+ */
+import { createHash } from 'node:crypto';
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lex from 'aws-cdk-lib/aws-lex';
+import { Construct } from 'constructs';
+import type { BotDefinition } from '../definition/bot';
+import { botLocale } from './bot-locale';
+
+export const BOT_ALIAS_NAME = 'live';
+
+export interface ChalkbotLexBotProps {
+  /** Lex needs a bot name; unique per account and region. */
+  readonly botName: string;
+  readonly definition: BotDefinition;
+  /** Polly voice id (a deployment setting). */
+  readonly voiceId: string;
+  /** The fulfillment function the alias calls. */
+  readonly fulfillment: lambda.IFunction;
+}
+
+export class ChalkbotLexBot extends Construct {
+  readonly bot: lex.CfnBot;
+  readonly version: lex.CfnBotVersion;
+  readonly alias: lex.CfnBotAlias;
+  /** The first 12 hex digits of the hash that names the version. */
+  readonly definitionHash: string;
+
+  constructor(scope: Construct, id: string, props: ChalkbotLexBotProps) {
+    super(scope, id);
+    const { definition } = props;
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lexv2.amazonaws.com'),
+      description: 'Lets the Chalkbot Lex bot speak with Polly.',
+      inlinePolicies: {
+        speech: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({ actions: ['polly:SynthesizeSpeech'], resources: ['*'] })],
+        }),
+      },
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'polly:SynthesizeSpeech is scoped by lexicon only and the bot uses none; every voice needs "*".',
+    });
+
+    const locale = botLocale(definition, props.voiceId);
+    this.bot = new lex.CfnBot(this, 'Bot', {
+      name: props.botName,
+      description: 'Chalkbot: a phone line you can talk to.',
+      roleArn: role.roleArn,
+      dataPrivacy: { childDirected: false },
+      idleSessionTtlInSeconds: definition.idleSessionTtlSeconds,
+      autoBuildBotLocales: true,
+      botLocales: [locale],
+    });
+
+    const snapshot = Stack.of(this).resolve({
+      locale,
+      idleSessionTtlInSeconds: definition.idleSessionTtlSeconds,
+    });
+    this.definitionHash = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex').slice(0, 12);
+
+    this.version = new lex.CfnBotVersion(this, `Version${this.definitionHash}`, {
+      botId: this.bot.attrId,
+      description: `Chalkbot definition ${this.definitionHash}`,
+      botVersionLocaleSpecification: [
+        { localeId: definition.localeId, botVersionLocaleDetails: { sourceBotVersion: 'DRAFT' } },
+      ],
+    });
+
+    this.alias = new lex.CfnBotAlias(this, 'LiveAlias', {
+      botId: this.bot.attrId,
+      botAliasName: BOT_ALIAS_NAME,
+      botVersion: this.version.attrBotVersion,
+      description: 'What Connect calls; moves to each new version.',
+      botAliasLocaleSettings: [
+        {
+          localeId: definition.localeId,
+          botAliasLocaleSetting: {
+            enabled: true,
+            codeHookSpecification: {
+              lambdaCodeHook: { lambdaArn: props.fulfillment.functionArn, codeHookInterfaceVersion: '1.0' },
+            },
+          },
+        },
+      ],
+    });
+
+    // Only this alias may invoke the function: the permission names its ARN exactly.
+    props.fulfillment.addPermission('InvokeFromLexLiveAlias', {
+      principal: new iam.ServicePrincipal('lexv2.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceArn: this.alias.attrArn,
+      sourceAccount: Aws.ACCOUNT_ID,
+    });
+  }
+}

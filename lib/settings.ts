@@ -1,0 +1,161 @@
+/**
+ * The deployment settings: the few things a deployer chooses. They live in `cdk.json` under `context` and can be
+ * overridden per command with `-c key=value` (e.g. `npx cdk synth -c prefix=demo`). Everything else is named by
+ * CloudFormation or derived from these.
+ *
+ * Read once by the app; the stacks receive the validated result and never read context themselves.
+ */
+import type { Node } from 'constructs';
+import { botDefinition } from './definition/bot';
+import { CALL_MEMORY_TABLE } from './definition/call-memory';
+
+export type PhoneNumberType = 'DID' | 'TOLL_FREE';
+
+export interface ChalkbotSettings {
+  /** Names the stacks and the few resources that need a name; lower case letters, digits and single hyphens. */
+  readonly prefix: string;
+  /**
+   * Alias of the Connect instance we create (it becomes `https://<alias>.my.connect.aws`, so it must be unique
+   * across AWS). Ignored when `existingInstanceArn` is set.
+   */
+  readonly instanceAlias: string;
+  /** Adopt this Connect instance instead of creating one; nothing instance-level is created then. */
+  readonly existingInstanceArn?: string;
+  /** Adopt this claimed phone number instead of claiming one. */
+  readonly existingPhoneNumberArn?: string;
+  /** ISO country code of the number to claim, e.g. US. */
+  readonly phoneCountry: string;
+  readonly phoneType: PhoneNumberType;
+  /** Polly voice for the flow and the bot; must support the bot definition's engine. */
+  readonly voice: string;
+  /** OpenAI chat model the function asks. */
+  readonly openAiModel: string;
+  /** Any OpenAI-compatible endpoint; absent means OpenAI itself. */
+  readonly openAiBaseUrl?: string;
+  /** How long a call's memory is kept, in days (fractions allowed). */
+  readonly memoryExpiryDays: number;
+}
+
+/** The context keys, spelled once. */
+export const SETTING_KEYS = {
+  prefix: 'prefix',
+  instanceAlias: 'instanceAlias',
+  existingInstanceArn: 'existingInstanceArn',
+  existingPhoneNumberArn: 'existingPhoneNumberArn',
+  phoneCountry: 'phoneCountry',
+  phoneType: 'phoneType',
+  voice: 'voice',
+  openAiModel: 'openAiModel',
+  openAiBaseUrl: 'openAiBaseUrl',
+  memoryExpiryDays: 'memoryExpiryDays',
+} as const;
+
+/** Used when cdk.json does not set a key (cdk.json states the same values, so a deployer sees every knob). */
+export const SETTING_DEFAULTS = {
+  prefix: 'chalkbot',
+  phoneCountry: 'US',
+  phoneType: 'DID' as PhoneNumberType,
+  voice: botDefinition.voice.id,
+  openAiModel: 'gpt-4o-mini',
+  memoryExpiryDays: CALL_MEMORY_TABLE.defaultExpirySeconds / 86_400,
+};
+
+const PREFIX_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const PREFIX_MAX_LENGTH = 24;
+/** Connect's own rule for instance aliases (AWS::Connect::Instance InstanceAlias). */
+const INSTANCE_ALIAS_PATTERN = /^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/;
+const INSTANCE_ALIAS_MAX_LENGTH = 45;
+const INSTANCE_ARN_PATTERN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;
+const PHONE_NUMBER_ARN_PATTERN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[0-9a-f-]{36}$/;
+const PHONE_TYPES: readonly PhoneNumberType[] = ['DID', 'TOLL_FREE'];
+
+/** A context value as a trimmed string; `-c key=` and absent keys are both "not set". */
+function readString(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+/**
+ * Reads and validates the settings. Every problem is reported at once, naming the key and the rule, so a typo in
+ * `-c` fails the synth before any template exists.
+ */
+export function readSettings(node: Node): ChalkbotSettings {
+  const problems: string[] = [];
+  const get = (key: keyof typeof SETTING_KEYS) => readString(node, SETTING_KEYS[key]);
+
+  const prefix = get('prefix') ?? SETTING_DEFAULTS.prefix;
+  if (!PREFIX_PATTERN.test(prefix) || prefix.length > PREFIX_MAX_LENGTH) {
+    problems.push(
+      `prefix "${prefix}" must be lower case letters and digits, optionally joined by single hyphens, ` +
+        `start with a letter and be at most ${PREFIX_MAX_LENGTH} characters`,
+    );
+  }
+
+  const instanceAlias = get('instanceAlias') ?? prefix;
+  if (!INSTANCE_ALIAS_PATTERN.test(instanceAlias) || instanceAlias.length > INSTANCE_ALIAS_MAX_LENGTH) {
+    problems.push(
+      `instanceAlias "${instanceAlias}" must match ${INSTANCE_ALIAS_PATTERN.source} ` +
+        `(letters, digits and hyphens, not starting with "d-") and be at most ${INSTANCE_ALIAS_MAX_LENGTH} characters`,
+    );
+  }
+
+  const existingInstanceArn = get('existingInstanceArn');
+  if (existingInstanceArn !== undefined && !INSTANCE_ARN_PATTERN.test(existingInstanceArn)) {
+    problems.push(`existingInstanceArn "${existingInstanceArn}" is not a Connect instance ARN`);
+  }
+  const existingPhoneNumberArn = get('existingPhoneNumberArn');
+  if (existingPhoneNumberArn !== undefined && !PHONE_NUMBER_ARN_PATTERN.test(existingPhoneNumberArn)) {
+    problems.push(`existingPhoneNumberArn "${existingPhoneNumberArn}" is not a Connect phone number ARN`);
+  }
+
+  const phoneCountry = (get('phoneCountry') ?? SETTING_DEFAULTS.phoneCountry).toUpperCase();
+  if (!/^[A-Z]{2}$/.test(phoneCountry)) problems.push(`phoneCountry "${phoneCountry}" must be a two-letter country code`);
+
+  const phoneType = (get('phoneType') ?? SETTING_DEFAULTS.phoneType).toUpperCase() as PhoneNumberType;
+  if (!PHONE_TYPES.includes(phoneType)) problems.push(`phoneType "${phoneType}" must be one of ${PHONE_TYPES.join(', ')}`);
+
+  const voice = get('voice') ?? SETTING_DEFAULTS.voice;
+  if (!/^[A-Z][a-zA-Z]+$/.test(voice)) problems.push(`voice "${voice}" must be a Polly voice id such as Joanna`);
+
+  const openAiModel = get('openAiModel') ?? SETTING_DEFAULTS.openAiModel;
+  if (/\s/.test(openAiModel)) problems.push(`openAiModel "${openAiModel}" must not contain spaces`);
+
+  const openAiBaseUrl = get('openAiBaseUrl');
+  if (openAiBaseUrl !== undefined && !/^https?:\/\/\S+$/.test(openAiBaseUrl)) {
+    problems.push(`openAiBaseUrl "${openAiBaseUrl}" must be an http(s) URL`);
+  }
+
+  const expiryText = get('memoryExpiryDays');
+  const memoryExpiryDays = expiryText === undefined ? SETTING_DEFAULTS.memoryExpiryDays : Number(expiryText);
+  if (!Number.isFinite(memoryExpiryDays) || memoryExpiryDays <= 0 || memoryExpiryDays > 365) {
+    problems.push(`memoryExpiryDays "${expiryText}" must be a number of days above 0 and at most 365`);
+  }
+
+  if (problems.length > 0) {
+    throw new Error(`Invalid Chalkbot settings (cdk.json context or -c):\n  - ${problems.join('\n  - ')}`);
+  }
+  return {
+    prefix,
+    instanceAlias,
+    existingInstanceArn,
+    existingPhoneNumberArn,
+    phoneCountry,
+    phoneType,
+    voice,
+    openAiModel,
+    openAiBaseUrl,
+    memoryExpiryDays,
+  };
+}
+
+/** The memory expiry as the function reads it (`CALL_MEMORY_EXPIRY_SECONDS`). */
+export function memoryExpirySeconds(settings: ChalkbotSettings): number {
+  return Math.round(settings.memoryExpiryDays * 86_400);
+}
+
+/** The ECR repository the function image is pushed to; it must be named before the bot stack synthesizes. */
+export function functionImageRepositoryName(settings: ChalkbotSettings): string {
+  return `${settings.prefix}-answer-function`;
+}
