@@ -1,0 +1,46 @@
+/**
+ * `npm start`: hold a phone call with Chalkbot on this machine. Thin: parse the options, wire stdin and
+ * stdout, hold the call (local/local-call.ts), exit 0 when the call ended, 1 when it could not go on,
+ * 2 on a usage mistake.
+ */
+import { parseCallOptions, USAGE, UsageError } from '../local/call-options';
+import { holdLocalCall } from '../local/local-call';
+import { streamCaller, terminalListener } from '../local/terminal';
+
+async function main(argv: readonly string[]): Promise<number> {
+  let command;
+  try {
+    command = parseCallOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const { options } = command;
+  // At a terminal the caller types after a prompt; piped, their lines are echoed so the transcript reads in order.
+  const interactive = process.stdin.isTTY === true;
+  const caller = streamCaller(process.stdin, interactive ? { prompt: { text: 'you> ', output: process.stdout } } : {});
+  const listener = terminalListener(process.stdout, { echoCaller: !interactive, showEvents: options.showEvents });
+  try {
+    await holdLocalCall(options, { caller, listener });
+    return 0;
+  } catch (error) {
+    process.stderr.write(`The local call stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    caller.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.stdout.write('', () => process.exit(code)),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
