@@ -1,0 +1,53 @@
+import { App } from 'aws-cdk-lib';
+import { functionImageRepositoryName, memoryExpirySeconds, readSettings, SETTING_DEFAULTS } from '../../lib/settings';
+import { cdkJsonContext } from './synth';
+
+const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
+
+describe('settings', () => {
+  test('cdk.json states every default the module falls back to', () => {
+    const context = cdkJsonContext();
+    for (const [key, value] of Object.entries(SETTING_DEFAULTS)) expect(context[key]).toEqual(value);
+  });
+
+  test('defaults: the instance alias follows the prefix and memory lasts a day', () => {
+    const settings = settingsFrom(cdkJsonContext());
+    expect(settings.prefix).toBe('chalkbot');
+    expect(settings.instanceAlias).toBe('chalkbot');
+    expect(settings.existingInstanceArn).toBeUndefined();
+    expect(memoryExpirySeconds(settings)).toBe(86_400);
+    expect(functionImageRepositoryName(settings)).toBe('chalkbot-answer-function');
+  });
+
+  test('-c values arrive as strings and are parsed', () => {
+    const settings = settingsFrom({ prefix: 'demo', memoryExpiryDays: '0.5', phoneType: 'toll_free', phoneCountry: 'gb' });
+    expect(settings.instanceAlias).toBe('demo');
+    expect(memoryExpirySeconds(settings)).toBe(43_200);
+    expect(settings.phoneType).toBe('TOLL_FREE');
+    expect(settings.phoneCountry).toBe('GB');
+  });
+
+  test('an explicit instance alias wins over the prefix', () => {
+    expect(settingsFrom({ prefix: 'demo', instanceAlias: 'acme-chalkbot-7' }).instanceAlias).toBe('acme-chalkbot-7');
+  });
+
+  test.each([
+    [{ prefix: 'Demo' }, /prefix "Demo"/],
+    [{ prefix: 'demo--x' }, /prefix "demo--x"/],
+    [{ prefix: 'a'.repeat(25) }, /at most 24/],
+    [{ instanceAlias: 'd-1234' }, /instanceAlias "d-1234"/],
+    [{ instanceAlias: 'a'.repeat(46) }, /at most 45/],
+    [{ instanceAlias: 'has space' }, /instanceAlias "has space"/],
+    [{ existingInstanceArn: 'arn:aws:connect:us-east-1:123:instance/x' }, /not a Connect instance ARN/],
+    [{ phoneType: 'MOBILE' }, /phoneType "MOBILE"/],
+    [{ memoryExpiryDays: 'forever' }, /memoryExpiryDays "forever"/],
+    [{ memoryExpiryDays: '0' }, /memoryExpiryDays/],
+    [{ openAiBaseUrl: 'localhost:8080' }, /openAiBaseUrl/],
+  ])('%j is refused with a message naming it', (context, message) => {
+    expect(() => settingsFrom(context)).toThrow(message);
+  });
+
+  test('all problems are reported at once', () => {
+    expect(() => settingsFrom({ prefix: 'Bad', phoneType: 'X' })).toThrow(/prefix "Bad"[\s\S]*phoneType "X"/);
+  });
+});
