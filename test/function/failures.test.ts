@@ -1,0 +1,170 @@
+/**
+ * When things go wrong the caller still hears something, in time, and the question is kept: a model that
+ * answers 429 or 500, sends garbage, is slow or hangs; a deadline set by Lambda's remaining time; a call-memory
+ * table that hangs or cannot be reached.
+ */
+import { botDefinition } from '../../lib/definition/bot';
+import { createHandler } from '../../lambda/src/handler';
+import { lastUserMessage, type Behaviour } from '../support/openai-server';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world.stop();
+});
+beforeEach(() => {
+  world.openai.clearRequests();
+  world.openai.setBehaviour({});
+  world.proxy.hang = false;
+});
+
+/** A deadline short enough for quick tests, with room for the write after the model. */
+const SHORT_TURN = { TURN_DEADLINE_MS: '1500', MEMORY_TIMEOUT_MS: '300' };
+/** Generous slack for a loaded CI machine; the point is "within the deadline", not a benchmark. */
+const SLACK_MS = 700;
+
+async function timedTurn(env: Record<string, string>, callId: string, transcript: string, remainingMs = 20_000) {
+  const handler = createHandler({ env: { ...world.env, ...env } });
+  const started = Date.now();
+  const result = await handler(lexEvent({ contactId: callId, transcript }), lambdaContext(remainingMs));
+  return { result, elapsedMs: Date.now() - started };
+}
+
+const failingModels: [string, Behaviour][] = [
+  ['answers 429 (rate limited)', { status: 429 }],
+  ['answers 500', { status: 500 }],
+  ['answers 503 slowly', { status: 503, delayMs: 200 }],
+  ['sends garbage instead of a completion', { garbage: true }],
+  ['answers an empty message', { reply: '   ' }],
+];
+
+test.each(failingModels)('a model that %s gets a spoken apology, and the question is stored', async (_name, behaviour) => {
+  world.openai.setBehaviour(behaviour);
+  const callId = `call-fail-${world.openai.requests.length}-${Math.random()}`;
+
+  const { result, elapsedMs } = await timedTurn({ TURN_DEADLINE_MS: '6000' }, callId, 'What is the meaning of life?');
+
+  expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
+  expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+  expect(elapsedMs).toBeLessThan(6000 + SLACK_MS);
+  // One try and at most one retry: never LangChain's default of six.
+  expect(world.openai.requests.length).toBeGreaterThanOrEqual(1);
+  expect(world.openai.requests.length).toBeLessThanOrEqual(2);
+  expect(storedMessages(await world.readItem(callId))).toEqual([
+    ['human', 'What is the meaning of life?'],
+    ['ai', botDefinition.messages.modelUnavailable],
+  ]);
+});
+
+test('a failed request is retried once, and a good second answer is spoken', async () => {
+  world.openai.setBehaviour((request) => (request.index === 0 ? { status: 500 } : { reply: `Second try: ${lastUserMessage(request)}` }));
+
+  const { result } = await timedTurn({ TURN_DEADLINE_MS: '6000' }, 'call-retry', 'Is anyone there?');
+
+  expect(world.openai.requests).toHaveLength(2);
+  expect(spokenText(result)).toBe('Second try: Is anyone there?');
+});
+
+test('a model that hangs is cut at the turn deadline; the caller hears the apology and the turn is stored', async () => {
+  world.openai.setBehaviour({ hang: true });
+
+  const { result, elapsedMs } = await timedTurn(SHORT_TURN, 'call-hang', 'Tell me about the weather.');
+
+  expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+  expect(elapsedMs).toBeLessThan(1500 + SLACK_MS);
+  expect(storedMessages(await world.readItem('call-hang'))).toEqual([
+    ['human', 'Tell me about the weather.'],
+    ['ai', botDefinition.messages.modelUnavailable],
+  ]);
+});
+
+test('a slow model past the deadline gets the apology in time', async () => {
+  world.openai.setBehaviour({ reply: 'Far too late.', delayMs: 5000 });
+
+  const { result, elapsedMs } = await timedTurn(SHORT_TURN, 'call-slow', 'Are you slow?');
+
+  expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+  expect(elapsedMs).toBeLessThan(1500 + SLACK_MS);
+});
+
+test('a slow model within the deadline is waited for', async () => {
+  world.openai.setBehaviour({ reply: 'Worth the wait.', delayMs: 400 });
+
+  const { result } = await timedTurn({ TURN_DEADLINE_MS: '3000', MEMORY_TIMEOUT_MS: '300' }, 'call-patient', 'Take your time.');
+
+  expect(spokenText(result)).toBe('Worth the wait.');
+});
+
+test('each model request has its own timeout (MODEL_TIMEOUT_MS), well inside a long turn budget', async () => {
+  world.openai.setBehaviour({ hang: true });
+
+  const { result, elapsedMs } = await timedTurn(
+    { TURN_DEADLINE_MS: '20000', MODEL_TIMEOUT_MS: '400', MODEL_MAX_RETRIES: '0' },
+    'call-request-timeout',
+    'Hello?',
+  );
+
+  expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+  expect(elapsedMs).toBeLessThan(400 + SLACK_MS);
+});
+
+test("the deadline follows Lambda's remaining time when that is shorter than the turn budget", async () => {
+  world.openai.setBehaviour({ hang: true });
+
+  const { result, elapsedMs } = await timedTurn(
+    { TURN_DEADLINE_MS: '20000', LAMBDA_SAFETY_MARGIN_MS: '500', MEMORY_TIMEOUT_MS: '300' },
+    'call-lambda-time',
+    'Quick one.',
+    2000,
+  );
+
+  expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+  expect(elapsedMs).toBeLessThan(2000 - 500 + SLACK_MS);
+});
+
+test('when the model fails on a common question, the knowledge file answers it', async () => {
+  world.openai.setBehaviour({ status: 500 });
+
+  const { result } = await timedTurn({ MODEL_MAX_RETRIES: '0' }, 'call-fallback-knowledge', 'What are your opening hours?');
+
+  expect(spokenText(result)).toMatch(/available on this line at any time/);
+});
+
+test('a call-memory table that hangs: the caller is answered without memory, and nothing stored is lost', async () => {
+  const env = { MEMORY_TIMEOUT_MS: '300', TURN_DEADLINE_MS: '5000' };
+  const handler = createHandler({ env: { ...world.env, ...env } });
+  world.openai.setBehaviour((request) => ({ reply: `I heard ${request.body.messages.length - 1} messages.` }));
+  await handler(lexEvent({ contactId: 'call-table-hangs', transcript: 'First, while the table works.' }), lambdaContext());
+
+  world.proxy.hang = true;
+  const started = Date.now();
+  const during = await handler(lexEvent({ contactId: 'call-table-hangs', transcript: 'Second, while it hangs.' }), lambdaContext());
+  const elapsedMs = Date.now() - started;
+  world.proxy.hang = false;
+  const after = await handler(lexEvent({ contactId: 'call-table-hangs', transcript: 'Third, when it is back.' }), lambdaContext());
+
+  expect(spokenText(during)).toBe('I heard 1 messages.'); // answered, without the first turn
+  expect(elapsedMs).toBeLessThan(5000);
+  expect(spokenText(after)).toBe('I heard 3 messages.'); // the first turn is still there
+  expect(storedMessages(await world.readItem('call-table-hangs')).map(([, content]) => content)).toEqual([
+    'First, while the table works.',
+    'I heard 1 messages.',
+    'Third, when it is back.',
+    'I heard 3 messages.',
+  ]);
+});
+
+test('a call-memory table that cannot be reached: the caller is still answered', async () => {
+  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:9'; // nothing listens on the discard port
+  try {
+    const { result } = await timedTurn({ MEMORY_TIMEOUT_MS: '300' }, 'call-no-table', 'Can you hear me?');
+    expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
+    expect(spokenText(result)).toBe('You said: Can you hear me?');
+  } finally {
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+  }
+});
