@@ -1,0 +1,61 @@
+import { botDefinition } from '../../lib/definition/bot';
+import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
+import { DEFAULT_DATA_DIR, parseCallOptions, UsageError } from '../../local/call-options';
+
+test('no options: a fresh call through the inbound flow, kept in the default store, queue open and staffed', () => {
+  expect(parseCallOptions([])).toEqual({
+    kind: 'call',
+    options: {
+      contactId: undefined,
+      localeId: undefined,
+      showEvents: false,
+      flowFile: INBOUND_FLOW_FILE,
+      dataDir: DEFAULT_DATA_DIR,
+      contactCenter: { hoursOpen: true, agentsStaffed: 1 },
+    },
+  });
+});
+
+test('every option is read', () => {
+  const command = parseCallOptions([
+    '--contact-id', 'c0ffee-1',
+    '--locale', botDefinition.localeId,
+    '--show-events',
+    '--flow', 'other.json',
+    '--data', '/tmp/store',
+    '--queue-closed',
+    '--no-agents',
+  ]);
+  expect(command).toEqual({
+    kind: 'call',
+    options: {
+      contactId: 'c0ffee-1',
+      localeId: botDefinition.localeId,
+      showEvents: true,
+      flowFile: 'other.json',
+      dataDir: '/tmp/store',
+      contactCenter: { hoursOpen: false, agentsStaffed: 0 },
+    },
+  });
+});
+
+test('--in-memory keeps nothing on disk', () => {
+  expect(parseCallOptions(['--in-memory'])).toMatchObject({ options: { dataDir: undefined } });
+});
+
+test('--help and -h ask for the usage', () => {
+  expect(parseCallOptions(['--help'])).toEqual({ kind: 'help' });
+  expect(parseCallOptions(['-h'])).toEqual({ kind: 'help' });
+});
+
+test.each([
+  [['--bogus'], /Unknown option '--bogus'/],
+  [['stray'], /positional/],
+  [['--contact-id'], /argument missing/],
+  [['--contact-id', 'has space'], /--contact-id must be/],
+  [['--locale', 'xx_XX'], /only the locale en_US/],
+  [['--data', '/tmp/x', '--in-memory'], /exclude each other/],
+])('%j is a usage error', (argv, message) => {
+  expect(() => parseCallOptions(argv)).toThrow(UsageError);
+  expect(() => parseCallOptions(argv)).toThrow(message);
+});

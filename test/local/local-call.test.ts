@@ -1,0 +1,130 @@
+/**
+ * Whole local calls in process with the real parts: the real fulfillment function (no key: the offline
+ * answerer; or the fake OpenAI server on loopback), dynalite with the table as deployed, the inbound flow.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHandler } from '../../lambda/src/handler';
+import { OfflineAnswerer } from '../../lambda/src/offline-answers';
+import { botDefinition, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
+import type { CallEvent } from '../../local/call-events';
+import type { CallOptions } from '../../local/call-options';
+import { scriptedCaller } from '../../local/caller';
+import { DataDirInUseError, lockDataDir } from '../../local/data-dir-lock';
+import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
+import type { FulfillmentFunction } from '../../local/fulfillment-function';
+import { holdLocalCall } from '../../local/local-call';
+import { lastUserMessage, startFakeOpenAI } from '../support/openai-server';
+import { inboundFlow, transcriptOf } from './call-harness';
+
+/** The real function, never reaching OpenAI whatever the developer's shell holds, and quiet. */
+function realFunction(env: Record<string, string | undefined> = {}): FulfillmentFunction {
+  return createHandler({
+    env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_API_KEY_SECRET_ARN: undefined, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+  });
+}
+
+function callOptions(overrides: Partial<CallOptions> = {}): CallOptions {
+  return { showEvents: false, flowFile: INBOUND_FLOW_FILE, dataDir: undefined, contactCenter: DEFAULT_CONTACT_CENTER, ...overrides };
+}
+
+async function hold(lines: readonly string[], options: Partial<CallOptions> = {}, fulfill = realFunction()) {
+  const events: CallEvent[] = [];
+  const end = await holdLocalCall(callOptions(options), { caller: scriptedCaller(lines), listener: (event) => events.push(event), fulfill });
+  return { end, events, transcript: transcriptOf(events).filter((line) => !line.startsWith('[local]')) };
+}
+
+function flowLine(identifier: string): string {
+  const action = inboundFlow().Actions.find((candidate) => candidate.Identifier === identifier);
+  return `[flow] ${String(action?.Parameters.Text)}`;
+}
+
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'chalkbot-local-call-'));
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+test('a short offline call: greeting, the offline answer, goodbye, hang up', async () => {
+  const call = await hold(['What can you do?', 'Goodbye']);
+  const offlineAnswer = new OfflineAnswerer().answer('What can you do?')?.answer ?? botDefinition.messages.modelNotConfigured;
+  expect(call.transcript).toEqual([
+    flowLine('greet'),
+    flowLine('talk-to-bot'),
+    '[caller] What can you do?',
+    `[bot] ${offlineAnswer}`,
+    '[caller] Goodbye',
+    flowLine('say-goodbye'),
+    '[hang up]',
+  ]);
+  expect(call.end).toEqual({ kind: 'disconnected' });
+  // The function was reached with the contact id the flow passed, as the session attribute and the session id.
+  const [event] = call.events.flatMap((e) => (e.kind === 'lex-event' ? [e.event] : []));
+  const contactId = event.sessionState.sessionAttributes?.[SESSION_ATTRIBUTES.contactId];
+  expect(contactId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(event.sessionId).toBe(contactId);
+});
+
+test('the real function hangs up after three silent turns', async () => {
+  const call = await hold(['', '', '']);
+  expect(call.transcript.slice(2)).toEqual([
+    '[caller] (silence)',
+    `[bot] ${botDefinition.messages.reprompt}`,
+    '[caller] (silence)',
+    `[bot] ${botDefinition.messages.reprompt}`,
+    '[caller] (silence)',
+    `[bot] ${botDefinition.messages.silentGoodbye}`,
+    flowLine('say-goodbye'),
+    '[hang up]',
+  ]);
+});
+
+test('a question, then a transfer to the support queue', async () => {
+  const call = await hold(['What can you do?', 'I want to talk to a person']);
+  expect(call.transcript.slice(-2)).toEqual([flowLine('say-transfer'), '[transfer] queue "Chalkbot support"']);
+  expect(call.end).toMatchObject({ kind: 'transferred', queueName: 'Chalkbot support' });
+});
+
+test('each bot turn answers well within the turn deadline', async () => {
+  const call = await hold(['What can you do?', 'Tell me something', 'Goodbye']);
+  const latencies = call.events.flatMap((event) => (event.kind === 'bot' ? [event.latencyMs] : []));
+  expect(latencies).toHaveLength(2);
+  for (const latency of latencies) expect(latency).toBeLessThan(botDefinition.fulfillmentUpdates.timeoutSeconds * 1000);
+});
+
+test('a second call with the same contact id resumes the memory: the model sees the first call', async () => {
+  const openai = await startFakeOpenAI((request) => ({ reply: `Noted: ${lastUserMessage(request)}` }));
+  try {
+    // One function per call, as each `npm start` builds its own: its clients point at that call's store.
+    const withModel = () => realFunction({ OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'test-key' });
+    const first = await hold(['My favourite colour is teal.', 'Goodbye'], { dataDir, contactId: 'resume-me' }, withModel());
+    expect(first.transcript).toContain('[bot] Noted: My favourite colour is teal.');
+
+    openai.clearRequests();
+    const second = await hold(['What is my favourite colour?', 'Goodbye'], { dataDir, contactId: 'resume-me' }, withModel());
+    expect(second.events).toContainEqual({ kind: 'notice', text: 'resuming the memory stored for contact resume-me' });
+    const sent = openai.requests[0].body.messages.map((message) => message.content);
+    expect(sent).toContain('My favourite colour is teal.');
+    expect(sent).toContain('What is my favourite colour?');
+  } finally {
+    await openai.stop();
+  }
+});
+
+test('a new contact id starts with an empty memory', async () => {
+  const call = await hold(['Goodbye'], { dataDir, contactId: 'never-seen' });
+  expect(call.events).toContainEqual({ kind: 'notice', text: 'nothing is stored for contact never-seen; the call starts with an empty memory' });
+});
+
+test('a store in use by another call is refused with a clear error, and free again once released', async () => {
+  const release = lockDataDir(dataDir);
+  try {
+    await expect(hold(['Goodbye'], { dataDir })).rejects.toThrow(DataDirInUseError);
+    await expect(hold(['Goodbye'], { dataDir })).rejects.toThrow(`in use by another local call (pid ${process.pid})`);
+  } finally {
+    release();
+  }
+  await expect(hold(['Goodbye'], { dataDir })).resolves.toMatchObject({ end: { kind: 'disconnected' } });
+});
