@@ -1,0 +1,182 @@
+/**
+ * The smoke test of a deployed Chalkbot: a short conversation in text with the live bot alias, as a caller's
+ * would go. It passes when the function answers, remembers within the call, and goodbye closes the call.
+ *
+ * `npm run smoke` finds the bot from `--outputs-file cdk-outputs.json` (the pipeline's deploy artifact), from
+ * `--bot-id/--alias-id/--locale`, or else from the deployed bot stack's outputs in CloudFormation.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { GOODBYE_INTENT, SESSION_ATTRIBUTES, botDefinition } from '../lib/definition/bot';
+import { STACK_OUTPUTS } from '../lib/definition/stack-outputs';
+import { type BotTurn, type DeployedBot, type DeployedBotTarget, createDeployedBot } from './deployed-bot';
+import {
+  type AwsOptions,
+  type StackOutputs,
+  awsClientConfig,
+  describeStackOutputs,
+  readAppSettings,
+  readOutputsFile,
+  requireOutput,
+  stackNames,
+} from './deployment';
+
+/** A name the model can only know from the call's memory. */
+export const SMOKE_NAME = 'Ada';
+
+/** Lines that mean the bot is up but its answer failed: the function's own fallbacks and Lex's time-out line. */
+const FAILURE_LINES = new Map<string, string>([
+  [botDefinition.messages.modelUnavailable, 'the model failed or timed out'],
+  [botDefinition.messages.modelNotConfigured, 'the model is not configured (no OpenAI key or base URL?)'],
+  [botDefinition.messages.malformedEvent, 'the function could not read the Lex event'],
+  [botDefinition.fulfillmentUpdates.timeoutMessage, 'Lex gave up waiting for the function'],
+]);
+
+export interface SmokeStep {
+  readonly say: string;
+  /** Why this step matters, printed when it fails. */
+  readonly purpose: string;
+  /** Problems with the answer, or none. */
+  check(turn: BotTurn): string[];
+}
+
+function answers(turn: BotTurn): string[] {
+  if (turn.messages.length === 0) return ['the bot said nothing (silence)'];
+  const spoken = turn.messages.join(' ');
+  const failure = [...FAILURE_LINES].find(([line]) => line && spoken.includes(line));
+  return failure ? [`the bot answered with its error line (${failure[1]}): "${spoken}"`] : [];
+}
+
+function keepsListening(turn: BotTurn): string[] {
+  return turn.dialogActionType === 'Close' ? [`the bot closed the call after an ordinary question (intent ${turn.intentName})`] : [];
+}
+
+export const SMOKE_STEPS: readonly SmokeStep[] = [
+  {
+    say: `Hello, my name is ${SMOKE_NAME}. Please remember it.`,
+    purpose: 'the function answers a free-form question',
+    check: (turn) => [...answers(turn), ...keepsListening(turn)],
+  },
+  {
+    say: 'What is my name?',
+    purpose: 'the call memory carries from one turn to the next',
+    check: (turn) => {
+      const problems = [...answers(turn), ...keepsListening(turn)];
+      if (problems.length === 0 && !new RegExp(`\\b${SMOKE_NAME}\\b`, 'i').test(turn.messages.join(' '))) {
+        problems.push(`the answer does not mention "${SMOKE_NAME}", so the call's memory was not used: "${turn.messages.join(' ')}"`);
+      }
+      return problems;
+    },
+  },
+  {
+    say: 'Goodbye',
+    purpose: 'goodbye ends the conversation with the bot',
+    check: (turn) => {
+      const problems: string[] = [];
+      if (turn.intentName !== GOODBYE_INTENT) problems.push(`expected intent ${GOODBYE_INTENT}, got ${turn.intentName ?? 'none'}`);
+      if (turn.dialogActionType !== 'Close') problems.push(`expected the dialog to Close, got ${turn.dialogActionType ?? 'no dialog action'}`);
+      return problems;
+    },
+  },
+];
+
+export interface SmokeResult {
+  readonly passed: boolean;
+  /** One line per failed step, ready to print. */
+  readonly failures: string[];
+}
+
+/**
+ * Runs the conversation in one fresh session, with `contactId` set as the contact flow sets it. Stops at the
+ * first failure: later steps depend on earlier ones.
+ */
+export async function runSmokeTest(bot: DeployedBot, log: (line: string) => void = console.log): Promise<SmokeResult> {
+  const sessionId = `smoke-${randomUUID()}`;
+  const sessionAttributes = { [SESSION_ATTRIBUTES.contactId]: sessionId };
+  for (const [index, step] of SMOKE_STEPS.entries()) {
+    log(`caller: ${step.say}`);
+    let turn: BotTurn;
+    try {
+      turn = await bot.recognizeText(sessionId, step.say, sessionAttributes);
+    } catch (error) {
+      const failure = `Step ${index + 1} (${step.purpose}): Lex refused the turn: ${(error as Error).name}: ${(error as Error).message}`;
+      return { passed: false, failures: [failure] };
+    }
+    log(`bot:    ${turn.messages.join(' ') || '(silence)'}   [${turn.intentName ?? '-'} / ${turn.dialogActionType ?? '-'}]`);
+    const problems = step.check(turn);
+    if (problems.length > 0) {
+      return { passed: false, failures: problems.map((problem) => `Step ${index + 1} (${step.purpose}): ${problem}`) };
+    }
+  }
+  return { passed: true, failures: [] };
+}
+
+export interface SmokeOptions extends AwsOptions {
+  readonly botId?: string;
+  readonly aliasId?: string;
+  readonly locale?: string;
+  readonly outputsFile?: string;
+  readonly prefix?: string;
+}
+
+/** Which bot alias to talk to, from flags, an outputs file, or the deployed stack. */
+export async function resolveBotTarget(
+  options: SmokeOptions,
+  cloudFormation: CloudFormationClient = new CloudFormationClient(awsClientConfig(options)),
+): Promise<DeployedBotTarget> {
+  const aws = { profile: options.profile, region: options.region };
+  if (options.botId || options.aliasId) {
+    if (!options.botId || !options.aliasId) throw new Error('Pass both --bot-id and --alias-id (or neither)');
+    return { ...aws, botId: options.botId, botAliasId: options.aliasId, localeId: options.locale ?? botDefinition.localeId };
+  }
+  let outputs: StackOutputs;
+  let where: string;
+  if (options.outputsFile) {
+    outputs = readOutputsFile(options.outputsFile);
+    where = options.outputsFile;
+  } else {
+    const stack = stackNames(options.prefix ?? readAppSettings().prefix).bot;
+    outputs = await describeStackOutputs(cloudFormation, [stack]);
+    where = `stack ${stack}`;
+  }
+  return {
+    ...aws,
+    botId: requireOutput(outputs, STACK_OUTPUTS.botId, where),
+    botAliasId: requireOutput(outputs, STACK_OUTPUTS.botAliasId, where),
+    localeId: options.locale ?? outputs[STACK_OUTPUTS.botLocaleId] ?? botDefinition.localeId,
+  };
+}
+
+/** `npm run smoke -- [flags]`; resolves to the process exit code. */
+export async function smokeCli(argv: string[], log: (line: string) => void = console.log): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'bot-id': { type: 'string' },
+      'alias-id': { type: 'string' },
+      locale: { type: 'string' },
+      'outputs-file': { type: 'string' },
+      prefix: { type: 'string' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+    },
+  });
+  const target = await resolveBotTarget({
+    botId: values['bot-id'],
+    aliasId: values['alias-id'],
+    locale: values.locale,
+    outputsFile: values['outputs-file'],
+    prefix: values.prefix,
+    profile: values.profile,
+    region: values.region,
+  });
+  log(`Smoke test of bot ${target.botId}, alias ${target.botAliasId}, locale ${target.localeId}`);
+  const result = await runSmokeTest(createDeployedBot(target), log);
+  if (result.passed) {
+    log('PASS: the bot answers, remembers within the call, and closes on goodbye.');
+    return 0;
+  }
+  for (const failure of result.failures) log(`FAIL: ${failure}`);
+  return 1;
+}
