@@ -57,7 +57,8 @@ export class ChalkbotLexBot extends Construct {
       name: props.botName,
       description: 'Chalkbot: a phone line you can talk to.',
       roleArn: role.roleArn,
-      dataPrivacy: { childDirected: false },
+      // Typed `any` in CDK, so CloudFormation's own casing.
+      dataPrivacy: { ChildDirected: false },
       idleSessionTtlInSeconds: definition.idleSessionTtlSeconds,
       autoBuildBotLocales: true,
       botLocales: [locale],

@@ -1,0 +1,141 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
+import { SUPPORT_QUEUE_NAME } from '../../lib/contact-center/support-queue';
+import { buildTestApp, templateOf } from './synth';
+
+const EXISTING_INSTANCE = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
+const EXISTING_NUMBER = 'arn:aws:connect:us-east-1:123456789012:phone-number/66666666-7777-8888-9999-000000000000';
+
+describe('contact-center stack (new instance)', () => {
+  const template = templateOf(buildTestApp().contactCenter);
+  const instanceArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Instance'), 'Arn'] };
+
+  test('the Connect instance: managed identities, inbound calls, flow logs, alias from the settings, retained', () => {
+    template.resourceCountIs('AWS::Connect::Instance', 1);
+    template.hasResource('AWS::Connect::Instance', {
+      Properties: {
+        IdentityManagementType: 'CONNECT_MANAGED',
+        InstanceAlias: 'chalkbot',
+        Attributes: { InboundCalls: true, OutboundCalls: false, ContactflowLogs: true },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('the phone number is claimed on that instance with the configured country and type, and retained', () => {
+    template.hasResource('AWS::Connect::PhoneNumber', {
+      Properties: { TargetArn: instanceArn, CountryCode: 'US', Type: 'DID' },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasOutput(STACK_OUTPUTS.phoneNumber, { Value: { 'Fn::GetAtt': [Match.anyValue(), 'Address'] } });
+  });
+
+  test('the recordings bucket: encrypted, private, TLS only, expiring; wired through the storage config', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 90 })] },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    for (const resourceType of ['CALL_RECORDINGS', 'CHAT_TRANSCRIPTS']) {
+      template.hasResourceProperties('AWS::Connect::InstanceStorageConfig', {
+        InstanceArn: instanceArn,
+        ResourceType: resourceType,
+        StorageType: 'S3',
+        S3Config: { BucketName: { Ref: Match.stringLikeRegexp('^RecordingsBucket') }, BucketPrefix: Match.anyValue() },
+      });
+    }
+  });
+
+  test('the support queue has opening hours and is what the flow names', () => {
+    template.hasResourceProperties('AWS::Connect::Queue', {
+      InstanceArn: instanceArn,
+      Name: SUPPORT_QUEUE_NAME,
+      HoursOfOperationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SupportQueueHours'), 'HoursOfOperationArn'] },
+    });
+    template.hasResourceProperties('AWS::Connect::HoursOfOperation', {
+      Config: Match.arrayWith([Match.objectLike({ Day: 'MONDAY' })]),
+    });
+  });
+
+  test('the admin user gets its password from Secrets Manager by dynamic reference and its own profiles', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', SecretStringTemplate: '{"username":"admin"}' }),
+    });
+    template.hasResourceProperties('AWS::Connect::User', {
+      InstanceArn: instanceArn,
+      Username: 'admin',
+      Password: {
+        'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^AdminPassword') }, ':SecretString:password::}}']],
+      },
+      SecurityProfileArns: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^AdminSecurityProfile'), 'SecurityProfileArn'] }],
+      RoutingProfileArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AdminRoutingProfile'), 'RoutingProfileArn'] },
+    });
+    template.hasResourceProperties('AWS::Connect::RoutingProfile', {
+      DefaultOutboundQueueArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SupportQueue'), 'QueueArn'] },
+    });
+  });
+
+  test('the function image repository scans on push, expires old images and lets the CDK publisher push', () => {
+    template.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryName: 'chalkbot-answer-function',
+      ImageScanningConfiguration: { ScanOnPush: true },
+      LifecyclePolicy: { LifecyclePolicyText: Match.stringLikeRegexp('"countType":"imageCountMoreThan"') },
+      RepositoryPolicyText: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'CdkAssetPublishing',
+            Action: Match.arrayWith(['ecr:PutImage']),
+            Principal: { AWS: { 'Fn::Join': ['', Match.arrayWith([':role/cdk-hnb659fds-image-publishing-role-'])] } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('outputs the keys the tools read', () => {
+    for (const key of [
+      STACK_OUTPUTS.connectInstanceArn, STACK_OUTPUTS.connectInstanceId, STACK_OUTPUTS.phoneNumberArn,
+      STACK_OUTPUTS.supportQueueArn, STACK_OUTPUTS.adminUserSecretArn, STACK_OUTPUTS.functionImageRepositoryName,
+    ]) {
+      template.hasOutput(key, {});
+    }
+    template.hasOutput(STACK_OUTPUTS.connectInstanceId, {
+      Value: { 'Fn::Select': [1, { 'Fn::Split': ['/', instanceArn] }] },
+    });
+  });
+});
+
+describe('contact-center stack (adopted instance and number)', () => {
+  const { contactCenter, bot } = buildTestApp({ existingInstanceArn: EXISTING_INSTANCE, existingPhoneNumberArn: EXISTING_NUMBER });
+  const template = templateOf(contactCenter);
+
+  test('nothing instance-level is created: no instance, number, storage, bucket or admin', () => {
+    for (const type of [
+      'AWS::Connect::Instance', 'AWS::Connect::PhoneNumber', 'AWS::Connect::InstanceStorageConfig',
+      'AWS::S3::Bucket', 'AWS::Connect::User', 'AWS::Connect::SecurityProfile', 'AWS::Connect::RoutingProfile',
+    ]) {
+      template.resourceCountIs(type, 0);
+    }
+  });
+
+  test('the queue the flow needs is added to the adopted instance, and the ids are folded at synth', () => {
+    template.hasResourceProperties('AWS::Connect::Queue', { InstanceArn: EXISTING_INSTANCE });
+    template.hasOutput(STACK_OUTPUTS.connectInstanceId, { Value: '11111111-2222-3333-4444-555555555555' });
+    const association = JSON.stringify(templateOf(bot).findResources('Custom::AWS'));
+    expect(association).toContain('\\"PhoneNumberId\\":\\"66666666-7777-8888-9999-000000000000\\"');
+    expect(association).toContain('\\"InstanceId\\":\\"11111111-2222-3333-4444-555555555555\\"');
+  });
+});
