@@ -1,0 +1,66 @@
+/**
+ * The deployed key path: the OpenAI key comes from a Secrets Manager secret (mocked with aws-sdk-client-mock),
+ * read once per process and sent to the model; a failed read is a spoken fallback and is tried again next turn.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { botDefinition } from '../../lib/definition/bot';
+import { keyFromSecretString } from '../../lambda/src/api-key';
+import { createHandler } from '../../lambda/src/handler';
+import { lambdaContext, lexEvent, spokenText, startWorld, type World } from './support/harness';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:chalkbot/openai-AbCdEf';
+
+let world: World;
+const secrets = mockClient(SecretsManagerClient);
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world.stop();
+  secrets.restore();
+});
+beforeEach(() => {
+  secrets.reset();
+  world.openai.clearRequests();
+});
+
+const deployedEnv = () => ({ ...world.env, OPENAI_API_KEY: '', OPENAI_API_KEY_SECRET_ARN: SECRET_ARN });
+
+test('the key is read from the secret once, then every model request carries it', async () => {
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: 'sk-from-the-secret' });
+  const handler = createHandler({ env: deployedEnv() });
+
+  await handler(lexEvent({ contactId: 'call-secret', transcript: 'One.' }), lambdaContext());
+  await handler(lexEvent({ contactId: 'call-secret', transcript: 'Two.' }), lambdaContext());
+
+  expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  expect(world.openai.requests.map((request) => request.headers.authorization)).toEqual([
+    'Bearer sk-from-the-secret',
+    'Bearer sk-from-the-secret',
+  ]);
+});
+
+test('a secret that cannot be read gives a spoken fallback, and the next turn tries again', async () => {
+  secrets
+    .on(GetSecretValueCommand)
+    .rejectsOnce(new Error('AccessDeniedException'))
+    .resolves({ SecretString: JSON.stringify({ apiKey: 'sk-second-try' }) });
+  const handler = createHandler({ env: deployedEnv() });
+
+  const first = await handler(lexEvent({ contactId: 'call-secret-fails', transcript: 'Hello?' }), lambdaContext());
+  const second = await handler(lexEvent({ contactId: 'call-secret-fails', transcript: 'Hello again?' }), lambdaContext());
+
+  expect(spokenText(first)).toBe(botDefinition.messages.modelUnavailable);
+  expect(spokenText(second)).toBe('You said: Hello again?');
+  expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  expect(world.openai.requests.map((request) => request.headers.authorization)).toEqual(['Bearer sk-second-try']);
+});
+
+test('the secret may hold the key as text or as JSON with apiKey or OPENAI_API_KEY', () => {
+  expect(keyFromSecretString(' sk-plain \n')).toBe('sk-plain');
+  expect(keyFromSecretString('{"apiKey":"sk-a"}')).toBe('sk-a');
+  expect(keyFromSecretString('{"OPENAI_API_KEY":"sk-b"}')).toBe('sk-b');
+  expect(() => keyFromSecretString('{"other":"x"}')).toThrow(/no "apiKey" or "OPENAI_API_KEY"/);
+  expect(() => keyFromSecretString('  ')).toThrow(/empty/);
+});

@@ -1,0 +1,94 @@
+/**
+ * Logs and metrics as CloudWatch will see them: JSON log lines carrying the contact id, no caller words at INFO,
+ * and EMF metric lines for turn latency, model latency, fallbacks and silent turns. The output is captured from
+ * stdout/stderr, where Powertools writes it in Lambda.
+ */
+import { createHandler } from '../../lambda/src/handler';
+import { lambdaContext, lexEvent, startWorld, type World } from './support/harness';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world.stop();
+});
+
+type Line = Record<string, unknown>;
+
+/** Runs `work` with Powertools writing for real (at `logLevel`), and returns every JSON line it wrote. */
+async function capture(logLevel: string, work: () => Promise<unknown>): Promise<Line[]> {
+  const saved = { level: process.env.POWERTOOLS_LOG_LEVEL, metrics: process.env.POWERTOOLS_METRICS_DISABLED };
+  process.env.POWERTOOLS_LOG_LEVEL = logLevel;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  const written: string[] = [];
+  const record = (chunk: unknown) => {
+    written.push(String(chunk));
+    return true;
+  };
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation(record);
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(record);
+  try {
+    await work();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.env.POWERTOOLS_LOG_LEVEL = saved.level;
+    process.env.POWERTOOLS_METRICS_DISABLED = saved.metrics;
+  }
+  return written
+    .join('')
+    .split('\n')
+    .filter((line) => line.trim().startsWith('{'))
+    .map((line) => JSON.parse(line) as Line);
+}
+
+function metricNames(lines: Line[]): string[] {
+  return lines.flatMap((line) => {
+    const emf = (line._aws as { CloudWatchMetrics?: { Namespace: string; Metrics: { Name: string }[] }[] } | undefined)?.CloudWatchMetrics;
+    return emf ? emf.flatMap((entry) => entry.Metrics.map((metric) => `${entry.Namespace}/${metric.Name}`)) : [];
+  });
+}
+
+const SECRET_WORDS = 'my pink elephant passphrase';
+
+test('INFO logs are JSON with the contact id and never the caller words; metrics are EMF', async () => {
+  const lines = await capture('INFO', async () => {
+    const handler = createHandler({ env: world.env });
+    await handler(lexEvent({ contactId: 'call-observed', transcript: `Please remember ${SECRET_WORDS}.` }), lambdaContext());
+  });
+
+  const logs = lines.filter((line) => typeof line.message === 'string');
+  expect(logs.length).toBeGreaterThan(0);
+  expect(logs.every((line) => line.contactId === 'call-observed' && line.service === 'chalkbot-fulfillment')).toBe(true);
+  expect(JSON.stringify(lines)).not.toContain('pink elephant');
+  expect(metricNames(lines)).toEqual(expect.arrayContaining(['Chalkbot/TurnLatency', 'Chalkbot/ModelLatency']));
+  expect(metricNames(lines)).not.toContain('Chalkbot/ModelFallback');
+});
+
+test('at DEBUG the caller words are logged (so the INFO check above is a real check)', async () => {
+  const lines = await capture('DEBUG', async () => {
+    const handler = createHandler({ env: world.env });
+    await handler(lexEvent({ contactId: 'call-debug', transcript: `Please remember ${SECRET_WORDS}.` }), lambdaContext());
+  });
+  expect(JSON.stringify(lines)).toContain('pink elephant');
+});
+
+test('a fallback and a silent turn are counted; the contact id does not leak into the next turn', async () => {
+  world.openai.setBehaviour({ status: 500 });
+  const lines = await capture('INFO', async () => {
+    const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' } });
+    await handler(lexEvent({ contactId: 'call-first', transcript: 'Will this fail?' }), lambdaContext());
+    await handler(lexEvent({ contactId: 'call-second', transcript: '' }), lambdaContext());
+    await handler(null as never, lambdaContext());
+  });
+  world.openai.setBehaviour({});
+
+  expect(metricNames(lines)).toEqual(
+    expect.arrayContaining(['Chalkbot/ModelFallback', 'Chalkbot/SilentTurn', 'Chalkbot/MalformedEvent']),
+  );
+  const malformedLog = lines.find((line) => line.message === 'Malformed Lex event; answering with an apology');
+  expect(malformedLog).toBeDefined();
+  expect(malformedLog?.contactId).toBeUndefined();
+  expect(lines.find((line) => line.message === 'Silent turn')?.contactId).toBe('call-second');
+});

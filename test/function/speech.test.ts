@@ -1,0 +1,118 @@
+/**
+ * What the caller hears: answers rewritten for the ear and cut to fit, and the offline answerer that speaks when
+ * there is no model.
+ */
+import { botDefinition } from '../../lib/definition/bot';
+import { createHandler } from '../../lambda/src/handler';
+import { OfflineAnswerer } from '../../lambda/src/offline-answers';
+import { cutAtSentence, makeSpeakable } from '../../lambda/src/speakable';
+import { LEX_MESSAGE_LIMIT } from '../../lambda/src/settings';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+
+describe('speakable text', () => {
+  test('markdown, lists, links, URLs and emoji become plain spoken sentences', () => {
+    const answer = [
+      '## Your options 🎉',
+      'You can do **three** things:',
+      '1. Call the _front desk_',
+      '2. Visit [our help page](https://example.com/help)',
+      '- Read `the manual` at https://example.com/manual.pdf',
+      '> Tip: Q&A <works> best',
+    ].join('\n');
+
+    expect(makeSpeakable(answer, 1000)).toBe(
+      'Your options. You can do three things. Call the front desk. Visit our help page. Read the manual at. Tip: Q and A works best.',
+    );
+  });
+
+  test('code fences, tables and rules leave only their words', () => {
+    const answer = '```js\nconsole.log(1)\n```\n\n| Day | Hours |\n|---|---|\n| Monday | 9 to 5 |\n\n---\nThat is all.';
+    expect(makeSpeakable(answer, 1000)).toBe('console.log(1). Day, Hours. Monday, 9 to 5. That is all.');
+  });
+
+  test('a long answer is cut at a sentence boundary within the limit', () => {
+    const sentences = Array.from({ length: 60 }, (_, i) => `This is sentence number ${i + 1} of a very long answer.`);
+    const spoken = makeSpeakable(sentences.join(' '), LEX_MESSAGE_LIMIT);
+
+    expect(spoken.length).toBeLessThanOrEqual(LEX_MESSAGE_LIMIT);
+    expect(spoken.length).toBeGreaterThan(LEX_MESSAGE_LIMIT - 60);
+    expect(spoken).toMatch(/ of a very long answer\.$/);
+    expect(sentences.join(' ').startsWith(spoken)).toBe(true);
+  });
+
+  test('one sentence longer than the limit is cut at a word and still ends cleanly', () => {
+    const spoken = cutAtSentence(`A ${'very '.repeat(100)}long sentence`, 80);
+    expect(spoken.length).toBeLessThanOrEqual(80);
+    expect(spoken).toMatch(/^A very( very)+\.$/);
+  });
+
+  test('nothing is left that SSML would choke on', () => {
+    const spoken = makeSpeakable('Use <b>bold</b> & "quotes" \\ or {braces} [x]', 1000);
+    expect(spoken).not.toMatch(/[<>&{}[\]\\]/);
+  });
+});
+
+describe('through the handler', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(async () => {
+    await world.stop();
+  });
+
+  test('a markdown answer is spoken plain and cut to MAX_SPOKEN_CHARS; memory keeps what was spoken', async () => {
+    const markdown = `Here you go:\n${Array.from({ length: 30 }, (_, i) => `- **Point ${i + 1}** is explained at https://example.com/${i}`).join('\n')}`;
+    world.openai.setBehaviour({ reply: markdown });
+    const handler = createHandler({ env: { ...world.env, MAX_SPOKEN_CHARS: '200' } });
+
+    const result = await handler(lexEvent({ contactId: 'call-markdown', transcript: 'Give me everything.' }), lambdaContext());
+    const spoken = spokenText(result);
+
+    expect(spoken.length).toBeLessThanOrEqual(200);
+    expect(spoken).toMatch(/^Here you go\. Point 1 is explained at\./);
+    expect(spoken).toMatch(/\.$/);
+    expect(spoken).not.toMatch(/[*#]|https?:|example\.com/);
+    expect(storedMessages(await world.readItem('call-markdown'))[1]).toEqual(['ai', spoken]);
+  });
+
+  test('with no key and no base URL the knowledge file answers, and the turn is remembered', async () => {
+    const handler = createHandler({ env: { ...world.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
+    world.openai.clearRequests();
+
+    const known = await handler(lexEvent({ contactId: 'call-offline', transcript: 'Um, who are you?' }), lambdaContext());
+    const unknown = await handler(lexEvent({ contactId: 'call-offline', transcript: 'What is the capital of Peru?' }), lambdaContext());
+
+    expect(spokenText(known)).toMatch(/^I'm Chalkbot/);
+    expect(spokenText(unknown)).toBe(botDefinition.messages.modelNotConfigured);
+    expect(world.openai.requests).toHaveLength(0);
+    expect(storedMessages(await world.readItem('call-offline')).map(([type]) => type)).toEqual(['human', 'ai', 'human', 'ai']);
+  });
+});
+
+describe('the offline answerer', () => {
+  const answerer = new OfflineAnswerer();
+
+  test.each([
+    ['What can you do?', 'what-can-you-do'],
+    ['so what are your opening hours today', 'opening-hours'],
+    ["what's your name", 'who-are-you'],
+    ['Is this call recorded?', 'privacy'],
+    ['How does this work?', 'how-does-this-work'],
+    ['how do I hang up', 'end-the-call'],
+  ])('"%s" is answered from entry %s', (question, id) => {
+    expect(answerer.answer(question)?.id).toBe(id);
+  });
+
+  test.each(['What is the weather in Paris?', 'what can you do about my broken printer', 'tell me a joke', '', 'um'])(
+    '"%s" is not in the knowledge file',
+    (question) => {
+      expect(answerer.answer(question)).toBeUndefined();
+    },
+  );
+
+  test('a custom knowledge list is matched the same way', () => {
+    const custom = new OfflineAnswerer([{ id: 'parking', questions: ['where can I park'], answer: 'Behind the building.' }]);
+    expect(custom.answer('Where can I park my car?')).toEqual({ id: 'parking', answer: 'Behind the building.' });
+  });
+});
