@@ -1,0 +1,238 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { FUNCTION_ENVIRONMENT, FUNCTION_TIMEOUT_SECONDS } from '../../lib/bot/answer-function';
+import { BOT_ALIAS_NAME, ChalkbotLexBot } from '../../lib/bot/lex-bot';
+import { AGENT_INTENT, botDefinition, FALLBACK_INTENT, GOODBYE_INTENT } from '../../lib/definition/bot';
+import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
+import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
+import { buildTestApp, templateOf } from './synth';
+
+const { bot } = buildTestApp();
+const template = templateOf(bot);
+const logicalIdOf = (type: string): string => {
+  const ids = Object.keys(template.findResources(type));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+};
+const functionId = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { PackageType: 'Image' } }))[0];
+const aliasId = logicalIdOf('AWS::Lex::BotAlias');
+
+describe('bot stack', () => {
+  test('the call-memory table: contactId key, expiresAt TTL, on demand, point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: CALL_MEMORY_TABLE.partitionKey, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: CALL_MEMORY_TABLE.partitionKey, AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: CALL_MEMORY_TABLE.ttlAttribute, Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  test('the function: an arm64 image from the contact-center repository, ending before Lex gives up', () => {
+    expect(FUNCTION_TIMEOUT_SECONDS).toBeLessThan(botDefinition.fulfillmentUpdates.timeoutSeconds);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      PackageType: 'Image',
+      Architectures: ['arm64'],
+      MemorySize: 1024,
+      Timeout: FUNCTION_TIMEOUT_SECONDS,
+      Code: { ImageUri: { 'Fn::Sub': Match.stringLikeRegexp('^\\$\\{AWS::AccountId\\}\\.dkr\\.ecr\\.\\$\\{AWS::Region\\}\\.\\$\\{AWS::URLSuffix\\}/chalkbot-answer-function:[0-9a-f]{64}$') } },
+    });
+  });
+
+  test('the function environment follows the DESIGN contract and carries the key secret ARN, never a key', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          [FUNCTION_ENVIRONMENT.table]: { Ref: Match.stringLikeRegexp('^CallMemoryTable') },
+          [FUNCTION_ENVIRONMENT.openAiKeySecretArn]: { Ref: Match.stringLikeRegexp('^AnswerOpenAiKey') },
+          [FUNCTION_ENVIRONMENT.openAiModel]: 'gpt-4o-mini',
+          [FUNCTION_ENVIRONMENT.memoryExpirySeconds]: '86400',
+          POWERTOOLS_SERVICE_NAME: 'chalkbot',
+          OPENAI_API_KEY: Match.absent(),
+          [FUNCTION_ENVIRONMENT.openAiBaseUrl]: Match.absent(),
+        },
+      },
+    });
+    const withBaseUrl = templateOf(buildTestApp({ openAiBaseUrl: 'https://llm.example.com/v1' }).bot);
+    withBaseUrl.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [FUNCTION_ENVIRONMENT.openAiBaseUrl]: 'https://llm.example.com/v1' }) },
+    });
+  });
+
+  test('the function may only read the secret, use the table and write its own logs', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^AnswerRole') }] },
+    });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[]);
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AnswerLogs/), 'Arn'] } },
+      expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']), Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CallMemoryTable/), 'Arn'] } }),
+      { Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: { Ref: expect.stringMatching(/^AnswerOpenAiKey/) } },
+    ]);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+
+  test('the Lex locale: en_US, neural voice, fallback with a code hook and fulfillment updates, two plain intents', () => {
+    const updates = botDefinition.fulfillmentUpdates;
+    template.hasResourceProperties('AWS::Lex::Bot', {
+      DataPrivacy: { ChildDirected: false },
+      BotLocales: [
+        Match.objectLike({
+          LocaleId: 'en_US',
+          NluConfidenceThreshold: botDefinition.nluConfidenceThreshold,
+          VoiceSettings: { VoiceId: 'Joanna', Engine: 'neural' },
+          Intents: [
+            Match.objectLike({
+              Name: FALLBACK_INTENT,
+              ParentIntentSignature: 'AMAZON.FallbackIntent',
+              FulfillmentCodeHook: {
+                Enabled: true,
+                IsActive: true,
+                FulfillmentUpdatesSpecification: {
+                  Active: true,
+                  TimeoutInSeconds: updates.timeoutSeconds,
+                  StartResponse: Match.objectLike({
+                    DelayInSeconds: updates.startDelaySeconds,
+                    MessageGroups: [Match.objectLike({ Message: { PlainTextMessage: { Value: updates.startMessages[0] } } })],
+                  }),
+                  UpdateResponse: Match.objectLike({ FrequencyInSeconds: updates.updateFrequencySeconds }),
+                },
+                PostFulfillmentStatusSpecification: {
+                  TimeoutResponse: Match.objectLike({
+                    MessageGroupsList: [{ Message: { PlainTextMessage: { Value: updates.timeoutMessage } } }],
+                  }),
+                },
+              },
+            }),
+            Match.objectLike({
+              Name: GOODBYE_INTENT,
+              SampleUtterances: Match.arrayWith([{ Utterance: 'goodbye' }]),
+              FulfillmentCodeHook: Match.absent(),
+            }),
+            Match.objectLike({
+              Name: AGENT_INTENT,
+              SampleUtterances: Match.arrayWith([{ Utterance: 'talk to a person' }]),
+              FulfillmentCodeHook: Match.absent(),
+            }),
+          ],
+        }),
+      ],
+    });
+  });
+
+  test('the alias "live" points at the version and its code hook is the function', () => {
+    const versionId = logicalIdOf('AWS::Lex::BotVersion');
+    template.hasResourceProperties('AWS::Lex::BotVersion', {
+      BotId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LexBot'), 'Id'] },
+      BotVersionLocaleSpecification: [{ LocaleId: 'en_US', BotVersionLocaleDetails: { SourceBotVersion: 'DRAFT' } }],
+    });
+    template.hasResourceProperties('AWS::Lex::BotAlias', {
+      BotAliasName: BOT_ALIAS_NAME,
+      BotVersion: { 'Fn::GetAtt': [versionId, 'BotVersion'] },
+      BotAliasLocaleSettings: [
+        {
+          LocaleId: 'en_US',
+          BotAliasLocaleSetting: {
+            Enabled: true,
+            CodeHookSpecification: {
+              LambdaCodeHook: { LambdaArn: { 'Fn::GetAtt': [functionId, 'Arn'] }, CodeHookInterfaceVersion: '1.0' },
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  test('lexv2.amazonaws.com may invoke the function from exactly that alias, and nothing else may', () => {
+    template.resourceCountIs('AWS::Lambda::Permission', 1);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      Principal: 'lexv2.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [aliasId, 'Arn'] },
+    });
+  });
+
+  test('Connect knows the alias, and the flow names that alias, the support queue and the voice', () => {
+    template.hasResourceProperties('AWS::Connect::IntegrationAssociation', {
+      InstanceId: { 'Fn::ImportValue': Match.stringLikeRegexp('InstanceArn') },
+      IntegrationType: 'LEX_BOT',
+      IntegrationArn: { 'Fn::GetAtt': [aliasId, 'Arn'] },
+    });
+    const flows = template.findResources('AWS::Connect::ContactFlow');
+    const [flowId, flow] = Object.entries(flows)[0];
+    expect(flow.Properties).toMatchObject({ Name: 'Chalkbot inbound', Type: 'CONTACT_FLOW', State: 'ACTIVE' });
+    expect(flow.DependsOn).toEqual([logicalIdOf('AWS::Connect::IntegrationAssociation')]);
+    const parts = flow.Properties.Content['Fn::Join'][1] as unknown[];
+    const text = parts.filter((p): p is string => typeof p === 'string').join('');
+    expect(parts).toContainEqual({ 'Fn::GetAtt': [aliasId, 'Arn'] });
+    expect(parts).toContainEqual({ 'Fn::ImportValue': expect.stringMatching(/SupportQueue.*QueueArn/) });
+    expect(text).toContain('"TextToSpeechVoice":"Joanna"');
+    expect(text).toContain('"LexSessionAttributes":{"contactId":"$.ContactId"}');
+    expect(text).not.toMatch(/\$\{[A-Z_]+/);
+    expect(flowId).toMatch(/^InboundFlow/);
+  });
+
+  test('a custom resource points the phone number at the flow and lets go of it on delete', () => {
+    const [resource] = Object.values(template.findResources('Custom::AWS'));
+    const create = JSON.stringify(resource.Properties.Create);
+    expect(create).toContain('associatePhoneNumberContactFlow');
+    expect(create).toContain('ContactFlowArn');
+    expect(JSON.stringify(resource.Properties.Delete)).toContain('disassociatePhoneNumberContactFlow');
+    expect(resource.Properties.Update).toEqual(resource.Properties.Create);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['connect:AssociatePhoneNumberContactFlow', 'connect:DisassociatePhoneNumberContactFlow'],
+            Resource: Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^InboundFlow'), 'ContactFlowArn'] }]),
+          },
+        ],
+      },
+    });
+  });
+
+  test('outputs the keys the tools read', () => {
+    for (const key of [
+      STACK_OUTPUTS.botId, STACK_OUTPUTS.botAliasId, STACK_OUTPUTS.botAliasArn, STACK_OUTPUTS.botLocaleId,
+      STACK_OUTPUTS.functionName, STACK_OUTPUTS.callMemoryTableName, STACK_OUTPUTS.openAiKeySecretArn,
+      STACK_OUTPUTS.contactFlowArn,
+    ]) {
+      template.hasOutput(key, {});
+    }
+    template.hasOutput(STACK_OUTPUTS.botAliasArn, { Value: { 'Fn::GetAtt': [aliasId, 'Arn'] } });
+  });
+});
+
+describe('bot version', () => {
+  /** The version's logical id for a given definition, in a stack of its own. */
+  function versionLogicalId(definition = botDefinition, voiceId = 'Joanna'): string {
+    const stack = new Stack(new App(), 'VersionTest');
+    const fulfillment = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+      timeout: Duration.seconds(5),
+    });
+    const lexBot = new ChalkbotLexBot(stack, 'Lex', { botName: 'test-bot', definition, voiceId, fulfillment });
+    return stack.getLogicalId(lexBot.version);
+  }
+
+  test('the same definition keeps the same version', () => {
+    expect(versionLogicalId()).toBe(versionLogicalId());
+  });
+
+  test('a changed utterance, message or voice creates a new version (so the alias moves)', () => {
+    const original = versionLogicalId();
+    const [fallback, goodbye, agent] = botDefinition.intents;
+    const newUtterance = { ...botDefinition, intents: [fallback, { ...goodbye, sampleUtterances: [...goodbye.sampleUtterances, 'see ya'] }, agent] };
+    const newFiller = { ...botDefinition, fulfillmentUpdates: { ...botDefinition.fulfillmentUpdates, startMessages: ['Hmm.'] } };
+    const ids = [original, versionLogicalId(newUtterance), versionLogicalId(newFiller), versionLogicalId(botDefinition, 'Matthew')];
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
