@@ -1,0 +1,132 @@
+/**
+ * The bundle as Lambda runs it: built with the real build script into a temporary folder (away from
+ * node_modules, so anything it failed to include would fail to load), then required by a separate Node process
+ * that calls `handler` the way the Lambda runtime does, against dynalite and the fake model.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { LexV2Event, LexV2Result } from 'aws-lambda';
+import { botDefinition } from '../../lib/definition/bot';
+import { lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+
+let world: World;
+let folder: string;
+let bundle: string;
+beforeAll(async () => {
+  world = await startWorld();
+  folder = await mkdtemp(join(tmpdir(), 'chalkbot-bundle-'));
+  bundle = join(folder, 'index.js');
+  await run(process.execPath, [join(root, 'scripts', 'build-lambda.mjs'), '--outfile', bundle], { cwd: root });
+}, 60_000);
+afterAll(async () => {
+  await world.stop();
+  await rm(folder, { recursive: true, force: true });
+});
+
+/** What the Lambda runtime does: require the file, call `handler` with each event and a context. */
+const RUNTIME = `
+const { handler } = require(process.env.BUNDLE);
+(async () => {
+  const results = [];
+  for (const event of JSON.parse(process.env.EVENTS)) {
+    const end = Date.now() + Number(process.env.REMAINING_MS);
+    const started = Date.now();
+    const result = await handler(event, { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => end - Date.now() });
+    results.push({ result, elapsedMs: Date.now() - started });
+  }
+  process.stdout.write(JSON.stringify(results));
+})();
+`;
+
+async function runBundle(events: LexV2Event[], env: Record<string, string>, remainingMs = 20_000) {
+  const { stdout } = await run(process.execPath, ['-e', RUNTIME], {
+    cwd: folder,
+    env: {
+      PATH: process.env.PATH,
+      BUNDLE: bundle,
+      EVENTS: JSON.stringify(events),
+      REMAINING_MS: String(remainingMs),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: world.proxy.endpoint,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...env,
+    },
+  });
+  return JSON.parse(stdout) as { result: LexV2Result; elapsedMs: number }[];
+}
+
+test('the bundle is one self-contained file, small enough to start fast', async () => {
+  const { size } = await stat(bundle);
+  expect(size).toBeLessThan(4 * 1024 * 1024);
+  const source = await readFile(bundle, 'utf8');
+  expect(source).toContain(botDefinition.messages.modelNotConfigured); // the bot definition is inlined
+  expect(source).toContain('opening-hours'); // and so is the knowledge file
+});
+
+test('through the bundle: a call remembers its turns, one read and one write each', async () => {
+  world.openai.setBehaviour((request) => ({ reply: `I have seen ${request.body.messages.length} messages.` }));
+  world.proxy.operations.length = 0;
+
+  const runs = await runBundle(
+    [
+      lexEvent({ contactId: 'bundle-call', transcript: 'Hello from the bundle.' }),
+      lexEvent({ contactId: 'bundle-call', transcript: 'And again.' }),
+    ],
+    world.env,
+  );
+
+  expect(runs.map(({ result }) => spokenText(result))).toEqual(['I have seen 2 messages.', 'I have seen 4 messages.']);
+  expect(runs[1].result.sessionState.dialogAction.type).toBe('ElicitIntent');
+  expect(world.proxy.operations).toEqual(['GetItem', 'UpdateItem', 'GetItem', 'UpdateItem']);
+  expect(storedMessages(await world.readItem('bundle-call'))).toHaveLength(4);
+});
+
+test('through the bundle: a hanging model is cut at the deadline, the apology spoken and the turn stored', async () => {
+  world.openai.setBehaviour({ hang: true });
+
+  const [{ result, elapsedMs }] = await runBundle([lexEvent({ contactId: 'bundle-hang', transcript: 'Are you there?' })], {
+    ...world.env,
+    TURN_DEADLINE_MS: '1500',
+    MEMORY_TIMEOUT_MS: '300',
+  });
+
+  expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+  expect(elapsedMs).toBeLessThan(1500 + 700);
+  expect(storedMessages(await world.readItem('bundle-hang'))).toEqual([
+    ['human', 'Are you there?'],
+    ['ai', botDefinition.messages.modelUnavailable],
+  ]);
+});
+
+test('through the bundle: with no model configured, the knowledge file answers', async () => {
+  const [{ result }] = await runBundle([lexEvent({ contactId: 'bundle-offline', transcript: 'What can you do?' })], {
+    CALL_MEMORY_TABLE: world.env.CALL_MEMORY_TABLE,
+  });
+  expect(spokenText(result)).toMatch(/^I can answer questions/);
+});
+
+test('through the bundle: a missing table setting is a spoken apology, not a crash', async () => {
+  const [{ result }] = await runBundle([lexEvent({ contactId: 'bundle-unset', transcript: 'Hi.' })], {});
+  expect(spokenText(result)).toBe(botDefinition.messages.malformedEvent);
+});
+
+test('the image holds exactly the bundle, started as index.handler on the Node.js 22 base image', async () => {
+  const dockerfile = await readFile(join(root, 'lambda', 'Dockerfile'), 'utf8');
+  const instructions = dockerfile.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  expect(instructions).toEqual([
+    'FROM public.ecr.aws/lambda/nodejs:22',
+    'COPY dist/index.js ${LAMBDA_TASK_ROOT}/',
+    'CMD ["index.handler"]',
+  ]);
+  const ignore = (await readFile(join(root, 'lambda', '.dockerignore'), 'utf8')).split('\n').filter((line) => line && !line.startsWith('#'));
+  expect(ignore).toEqual(['*', '!Dockerfile', '!dist/index.js']);
+});
