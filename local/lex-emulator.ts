@@ -109,8 +109,12 @@ export class LexBotEmulator {
         deadline,
       );
     } catch (error) {
-      const reason = error instanceof DeadlineExceeded ? error.message : `the function failed: ${describeError(error)}`;
-      return { kind: 'failed', reason };
+      if (!(error instanceof DeadlineExceeded)) return { kind: 'failed', reason: `the function failed: ${describeError(error)}` };
+      // The bot's post-fulfillment timeout response: Lex says it when it stops waiting (not when Lambda fails).
+      if (deadline.spokenOnTimeout) {
+        listener({ kind: 'bot', text: deadline.spokenOnTimeout, latencyMs: Math.round(performance.now() - started) });
+      }
+      return { kind: 'failed', reason: error.message };
     } finally {
       stopFillers();
     }
@@ -147,11 +151,16 @@ export class LexBotEmulator {
   }
 
   /** Whichever gives up first: Lambda (the function's timeout) or Lex (the fulfillment timeout). */
-  private deadline(): { readonly ms: number; readonly reason: string } {
-    const lexMs = this.definition.fulfillmentUpdates.timeoutSeconds * 1000;
+  private deadline(): { readonly ms: number; readonly reason: string; readonly spokenOnTimeout?: string } {
+    const { timeoutSeconds, timeoutMessage } = this.definition.fulfillmentUpdates;
+    const lexMs = timeoutSeconds * 1000;
     return this.functionTimeoutMs < lexMs
       ? { ms: this.functionTimeoutMs, reason: `the function timed out after ${this.functionTimeoutMs} ms (its Lambda timeout)` }
-      : { ms: lexMs, reason: `Lex stopped waiting for the function after ${lexMs} ms (the fulfillment timeout)` };
+      : {
+          ms: lexMs,
+          reason: `Lex stopped waiting for the function after ${lexMs} ms (the fulfillment timeout)`,
+          spokenOnTimeout: timeoutMessage,
+        };
   }
 }
 

@@ -14,6 +14,9 @@ import { inboundFlow } from './call-harness';
 
 const REPO = join(__dirname, '..', '..');
 
+// Each run starts Node, tsx, the function and dynalite; a busy machine needs more than the default.
+jest.setTimeout(90_000);
+
 interface CliRun {
   readonly code: number | null;
   /** The call's lines as printed (npm's and the function's own logs left out). */

@@ -149,7 +149,7 @@ test('a message longer than Lex allows fails the turn', async () => {
   expect(call.transcript.join('\n')).toMatch(/1500 characters; Lex allows 1024/);
 });
 
-test('a slow function: fillers while it works, then the error branch at the fulfillment timeout', async () => {
+test('a slow function: fillers while it works, then the timeout message and the error branch at the fulfillment timeout', async () => {
   const definition = {
     ...botDefinition,
     fulfillmentUpdates: { ...botDefinition.fulfillmentUpdates, startDelaySeconds: 0.05, updateFrequencySeconds: 0.1, timeoutSeconds: 0.32 },
@@ -161,7 +161,8 @@ test('a slow function: fillers while it works, then the error branch at the fulf
   const { updateMessages } = botDefinition.fulfillmentUpdates;
   expect(fillers.slice(1)).toEqual(fillers.slice(1).map((_, index) => `[filler] ${updateMessages[index % updateMessages.length]}`));
   expect(fillers.length).toBeGreaterThanOrEqual(2);
-  expect(call.transcript.slice(-3)).toEqual([
+  expect(call.transcript.slice(-4)).toEqual([
+    `[bot] ${botDefinition.fulfillmentUpdates.timeoutMessage}`,
     '[local] talk-to-bot: Lex stopped waiting for the function after 320 ms (the fulfillment timeout) (NoMatchingError)',
     flowLine('apologize'),
     '[hang up]',
@@ -171,6 +172,7 @@ test('a slow function: fillers while it works, then the error branch at the fulf
 test('a function slower than its Lambda timeout fails as a timed-out Lambda', async () => {
   const never: FulfillmentFunction = () => new Promise(() => undefined);
   const call = await holdTestCall({ lines: ['Think hard'], fulfill: never, functionTimeoutMs: 50 });
+  expect(call.transcript.some((line) => line.startsWith('[bot]'))).toBe(false);
   expect(call.transcript).toContain('[local] talk-to-bot: the function timed out after 50 ms (its Lambda timeout) (NoMatchingError)');
 });
 
