@@ -1,0 +1,66 @@
+/**
+ * The real CLI, as a fresh clone runs it: `npx cdk synth` with no AWS credentials and no network, through
+ * cdk.json (its "build" bundles the function first, its "app" runs bin/chalkbot.ts). Slower than the in-process
+ * tests, so it runs the two cases that matter: the defaults and another prefix.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './synth';
+
+/** The environment without anything that could reach AWS: no credentials, no profile, no metadata probe. */
+function offlineEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && !key.startsWith('CDK_')) env[key] = value;
+  return { ...env, CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_CONFIG_FILE: '/dev/null' };
+}
+
+function synth(extraArgs: string[]): { status: number | null; output: string; outDir: string } {
+  const outDir = mkdtempSync(join(tmpdir(), 'chalkbot-synth-'));
+  const result = spawnSync('npx', ['cdk', 'synth', '--no-notices', '--quiet', '--output', outDir, ...extraArgs], {
+    cwd: REPO_ROOT,
+    env: offlineEnvironment(),
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outDir };
+}
+
+const templateIn = (outDir: string, stack: string) =>
+  JSON.parse(readFileSync(join(outDir, `${stack}.template.json`), 'utf8')) as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+
+describe('npx cdk synth (offline, no credentials)', () => {
+  const outDirs: string[] = [];
+  afterAll(() => outDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  test('prints a template for every stack, with the function image bound for our repository', () => {
+    const { status, output, outDir } = synth([]);
+    outDirs.push(outDir);
+    expect({ status, output }).toEqual({ status: 0, output: expect.any(String) });
+    for (const stack of ['chalkbot-contact-center', 'chalkbot-bot']) expect(existsSync(join(outDir, `${stack}.template.json`))).toBe(true);
+    const assets = JSON.parse(readFileSync(join(outDir, 'chalkbot-bot.assets.json'), 'utf8'));
+    const images = Object.values(assets.dockerImages) as { source: { platform: string }; destinations: Record<string, { repositoryName: string }> }[];
+    expect(images).toHaveLength(1);
+    expect(images[0].source.platform).toBe('linux/arm64');
+    expect(Object.values(images[0].destinations).map((d) => d.repositoryName)).toEqual(['chalkbot-answer-function']);
+    // cdk.json's "build" ran first, so the image context holds the bundle the Dockerfile copies.
+    expect(existsSync(join(REPO_ROOT, 'lambda', 'dist', 'index.js'))).toBe(true);
+  }, 180_000);
+
+  test('-c prefix=demo changes the instance alias and nothing breaks', () => {
+    const { status, output, outDir } = synth(['-c', 'prefix=demo']);
+    outDirs.push(outDir);
+    expect({ status, output }).toEqual({ status: 0, output: expect.any(String) });
+    const instance = Object.values(templateIn(outDir, 'demo-contact-center').Resources).find((r) => r.Type === 'AWS::Connect::Instance');
+    expect(instance?.Properties?.InstanceAlias).toBe('demo');
+    expect(existsSync(join(outDir, 'demo-bot.template.json'))).toBe(true);
+  }, 180_000);
+
+  test('a bad setting fails the synth with the reason', () => {
+    const { status, output, outDir } = synth(['-c', 'instanceAlias=d-bad']);
+    outDirs.push(outDir);
+    expect(status).not.toBe(0);
+    expect(output).toContain('instanceAlias "d-bad"');
+  }, 180_000);
+});
