@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createHandler } from '../lambda/src/handler';
+import { DEFAULT_MODEL } from '../lambda/src/settings';
 import { CALL_MEMORY_TABLE } from '../lib/definition/call-memory';
 import { readFlowFile } from '../lib/flow/flow-file';
 import type { CallEnd, CallListener } from './call-events';
@@ -91,8 +92,7 @@ export function localFunctionEnvironment(endpoint: string): Record<string, strin
 function describeAnswerer(): string {
   const { OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL } = process.env;
   if (!OPENAI_API_KEY && !OPENAI_BASE_URL) return 'the offline answerer (set OPENAI_API_KEY to use OpenAI)';
-  const model = OPENAI_MODEL ? `model ${OPENAI_MODEL}` : 'the default model';
-  return `${model} at ${OPENAI_BASE_URL ?? 'OpenAI'}`;
+  return `model ${OPENAI_MODEL || DEFAULT_MODEL} at ${OPENAI_BASE_URL ?? 'OpenAI'}`;
 }
 
 async function describeStoredMemory(endpoint: string, contactId: string): Promise<string> {
