@@ -1,6 +1,6 @@
 /**
  * The Lambda entry point around a turn: it reads the event, works out the turn's deadline from the time Lambda
- * has left, attaches the call id to every log line, records the turn's metrics, and turns anything unexpected
+ * has left, puts the call id on every log line, records the turn's metrics, and turns anything unexpected
  * into a spoken apology. It never throws: a throwing code hook makes Lex drop the caller's turn.
  *
  * Settings and clients are made once per handler (so once per Lambda process for `handler`), at the first
@@ -47,24 +47,26 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
     observability ??= overrides.observability ?? createObservability(env());
     const { logger, metrics } = observability;
     const parsed = parseLexEvent(event);
+    let turnLogger = logger;
     try {
       if (!parsed.ok) {
         metrics.addMetric(METRIC.malformedEvent, MetricUnit.Count, 1);
         logger.error('Malformed Lex event; answering with an apology', { reason: parsed.reason });
         return apology(event, parsed.sessionAttributes);
       }
-      logger.appendKeys({ contactId: parsed.turn.callId, requestId: context.awsRequestId });
+      // The call id on every line of this turn. A child logger rather than appendKeys on the shared one: the
+      // local call and the benchmark run many turns at once in one process, and their keys must not mix.
+      turnLogger = logger.createChild({ persistentKeys: { contactId: parsed.turn.callId, requestId: context.awsRequestId } });
 
       dependencies ??= prepare(env(), overrides, observability);
       const deadline = started + turnBudget(dependencies.settings, context);
-      return await takeTurn(parsed.turn, dependencies, deadline);
+      return await takeTurn(parsed.turn, { ...dependencies, logger: turnLogger }, deadline);
     } catch (error) {
-      logger.error('The turn failed; answering with an apology', { error: error as Error });
+      turnLogger.error('The turn failed; answering with an apology', { error: error as Error });
       return apology(event, parsed.ok ? parsed.turn.sessionAttributes : parsed.sessionAttributes);
     } finally {
       metrics.addMetric(METRIC.turnLatency, MetricUnit.Milliseconds, Date.now() - started);
       metrics.publishStoredMetrics();
-      logger.resetKeys();
     }
   };
 }

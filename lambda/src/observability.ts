@@ -8,6 +8,7 @@
  * What a caller says is logged at DEBUG only, never at INFO or above.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 export const SERVICE_NAME = 'chalkbot-fulfillment';
@@ -34,11 +35,17 @@ export interface Observability {
   readonly metrics: Metrics;
 }
 
-/** Powertools prefers constructor options over the environment; ours are only defaults, so the environment wins. */
+/**
+ * Powertools prefers constructor options over the environment; ours are only defaults, so the environment wins.
+ * The service name, namespace and log level also follow `env` (createHandler's overrides laid over process.env);
+ * POWERTOOLS_METRICS_DISABLED and POWERTOOLS_DEV are read by Powertools from process.env only.
+ */
 export function createObservability(env: Readonly<Record<string, string | undefined>> = process.env): Observability {
   const serviceName = env.POWERTOOLS_SERVICE_NAME || SERVICE_NAME;
+  // An unknown level is ignored by Powertools, which then falls back to its own environment variables.
+  const logLevel = env.POWERTOOLS_LOG_LEVEL?.toUpperCase() as LogLevel | undefined;
   return {
-    logger: new Logger({ serviceName }),
+    logger: new Logger({ serviceName, logLevel }),
     metrics: new Metrics({ serviceName, namespace: env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE }),
   };
 }

@@ -92,3 +92,17 @@ test('a fallback and a silent turn are counted; the contact id does not leak int
   expect(malformedLog?.contactId).toBeUndefined();
   expect(lines.find((line) => line.message === 'Silent turn')?.contactId).toBe('call-second');
 });
+
+test('turns running at once in one process (the local call, the benchmark) keep their own contact id', async () => {
+  world.openai.setBehaviour((request) => ({ reply: 'ok', delayMs: request.index % 2 === 0 ? 150 : 10 }));
+  const lines = await capture('INFO', async () => {
+    const handler = createHandler({ env: world.env });
+    await Promise.all(
+      ['call-a', 'call-b', 'call-c', 'call-d'].map((contactId) => handler(lexEvent({ contactId, transcript: `I am ${contactId}` }), lambdaContext())),
+    );
+  });
+  world.openai.setBehaviour({});
+
+  const answered = lines.filter((line) => line.message === 'The model answered').map((line) => line.contactId);
+  expect(answered.sort()).toEqual(['call-a', 'call-b', 'call-c', 'call-d']);
+});

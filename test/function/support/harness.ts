@@ -3,7 +3,7 @@
  * test sees the real DynamoDB requests a turn makes, and can make the table hang), the fake OpenAI server, and
  * Lex V2 events as Lex sends them.
  */
-import { request as httpRequest, createServer, type Server } from 'node:http';
+import { request as httpRequest, createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LexV2Event } from 'aws-lambda';
@@ -23,12 +23,19 @@ export interface DynamoDBProxy {
   readonly requests: { operation: string; body: Record<string, unknown> }[];
   /** While true, requests are held and never answered. */
   hang: boolean;
+  /** While true, requests are refused as DynamoDB refuses them when throttled (ProvisionedThroughputExceededException). */
+  throttle: boolean;
   stop(): Promise<void>;
 }
 
 export async function startDynamoDBProxy(target: string): Promise<DynamoDBProxy> {
   const targetUrl = new URL(target);
-  const proxy: Pick<DynamoDBProxy, 'operations' | 'requests' | 'hang'> = { operations: [], requests: [], hang: false };
+  const proxy: Pick<DynamoDBProxy, 'operations' | 'requests' | 'hang' | 'throttle'> = {
+    operations: [],
+    requests: [],
+    hang: false,
+    throttle: false,
+  };
   const server: Server = createServer((incoming, outgoing) => {
     const operation = String(incoming.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
     const chunks: Buffer[] = [];
@@ -38,6 +45,7 @@ export async function startDynamoDBProxy(target: string): Promise<DynamoDBProxy>
       proxy.operations.push(operation);
       proxy.requests.push({ operation, body: JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown> });
       if (proxy.hang) return; // held until the client gives up or the proxy stops
+      if (proxy.throttle) return throttled(outgoing);
       const forward = httpRequest(
         { host: targetUrl.hostname, port: targetUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
         (answer) => {
@@ -59,6 +67,16 @@ export async function startDynamoDBProxy(target: string): Promise<DynamoDBProxy>
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   });
+}
+
+/** DynamoDB's answer to a request over the table's throughput (the SDK classifies it as a throttling error). */
+function throttled(outgoing: ServerResponse): void {
+  const body = JSON.stringify({
+    __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+    message: 'The level of configured provisioned throughput for the table was exceeded.',
+  });
+  outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body) });
+  outgoing.end(body);
 }
 
 export interface World {
