@@ -16,6 +16,17 @@ export const PLACEHOLDERS = {
   queueArn: 'QUEUE_ARN',
   /** Polly voice id for the contact (a deployment setting). */
   voice: 'VOICE',
+  // Instance resources by name; the flow script (tools/flows) maps ARN ↔ name on export and import.
+  /** ARN of a Lambda function, by function name: `${LAMBDA_ARN:<function name>}`. */
+  lambdaArn: 'LAMBDA_ARN',
+  /** ARN of a prompt, by name: `${PROMPT_ARN:<prompt name>}`. */
+  promptArn: 'PROMPT_ARN',
+  /** ARN of another flow, by name: `${FLOW_ARN:<flow name>}`. */
+  flowArn: 'FLOW_ARN',
+  /** ARN of a flow module, by name: `${FLOW_MODULE_ARN:<module name>}`. */
+  flowModuleArn: 'FLOW_MODULE_ARN',
+  /** ARN of hours of operation, by name: `${HOURS_ARN:<hours name>}`. */
+  hoursArn: 'HOURS_ARN',
 } as const;
 
 export interface PlaceholderUse {

@@ -1,0 +1,99 @@
+/**
+ * `npm run flows -- export|import ...`: moves contact flows between a live Connect instance and
+ * `contact-flows/`. Credentials and region as the AWS CLI finds them (--profile, --region, AWS_PROFILE, ...).
+ *
+ *   export (--name <flow name> | --id <flow id>) [--instance <arn|id>] [--out <file>] [--saved]
+ *   import [--instance <arn|id>] [--dry-run] [files...]       (default: every file in contact-flows/)
+ *
+ * The instance defaults to the deployed contact-center stack's; the bot alias and the voice come from the
+ * deployed bot stack and cdk.json.
+ */
+import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
+import { readFlowFile, readFlowFiles } from '../../lib/flow/flow-file';
+import { type StackOutputs, awsClientConfig, describeStackOutputs, readAppSettings, stackNames } from '../deployment';
+import { instanceIdOf } from './connect-inventory';
+import { defaultFlowPath, exportFlow, writeFlowFile } from './export-flow';
+import { importFlows } from './import-flows';
+import type { DeploymentValues } from './placeholder-mapping';
+
+const USAGE = `Usage:
+  npm run flows -- export (--name <flow name> | --id <flow id>) [--instance <arn|id>] [--out <file>] [--saved]
+  npm run flows -- import [--instance <arn|id>] [--dry-run] [files...]
+Common: [--profile <aws profile>] [--region <region>] [--prefix <stack prefix>] [--voice <voice id>]`;
+
+export interface FlowsClients {
+  readonly connect: ConnectClient;
+  readonly cloudFormation: CloudFormationClient;
+}
+
+/** Resolves to the process exit code. */
+export async function flowsCli(
+  argv: string[],
+  log: (line: string) => void = console.log,
+  makeClients: (aws: { profile?: string; region?: string }) => FlowsClients = (aws) => ({
+    connect: new ConnectClient(awsClientConfig(aws)),
+    cloudFormation: new CloudFormationClient(awsClientConfig(aws)),
+  }),
+): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'export' && command !== 'import') {
+    log(USAGE);
+    return 2;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: command === 'import',
+    options: {
+      instance: { type: 'string' },
+      name: { type: 'string' },
+      id: { type: 'string' },
+      out: { type: 'string' },
+      saved: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      prefix: { type: 'string' },
+      voice: { type: 'string' },
+    },
+  });
+  const settings = readAppSettings();
+  const clients = makeClients({ profile: values.profile, region: values.region });
+  const stacks = stackNames(values.prefix ?? settings.prefix);
+
+  const outputs = await optionalOutputs(clients.cloudFormation, stacks.bot, log);
+  const deployment: DeploymentValues = {
+    lexBotAliasArn: outputs[STACK_OUTPUTS.botAliasArn],
+    voice: values.voice ?? settings.voice,
+  };
+  const instance =
+    values.instance ?? (await describeStackOutputs(clients.cloudFormation, [stacks.contactCenter]))[STACK_OUTPUTS.connectInstanceArn];
+  if (!instance) throw new Error(`No --instance given and stack ${stacks.contactCenter} has no ${STACK_OUTPUTS.connectInstanceArn} output`);
+  const instanceId = instanceIdOf(instance);
+
+  if (command === 'export') {
+    if (!values.name === !values.id) throw new Error(`export takes exactly one of --name or --id\n${USAGE}`);
+    const flow = await exportFlow(clients.connect, { instanceId, name: values.name, id: values.id, saved: values.saved }, deployment, log);
+    const path = values.out ?? defaultFlowPath(flow.Name);
+    writeFlowFile(path, flow);
+    log(`exported "${flow.Name}" to ${path}`);
+    return 0;
+  }
+
+  const files = positionals.length > 0 ? positionals.map((path) => ({ path, flow: readFlowFile(path) })) : readFlowFiles();
+  const ok = await importFlows(clients.connect, { instanceId, files, dryRun: values['dry-run'] }, deployment, log);
+  return ok ? 0 : 1;
+}
+
+/** A stack's outputs, or none (with a note) when it is not deployed: export and import can still work without it. */
+async function optionalOutputs(cloudFormation: CloudFormationClient, stack: string, log: (line: string) => void): Promise<StackOutputs> {
+  try {
+    return await describeStackOutputs(cloudFormation, [stack]);
+  } catch (error) {
+    if (!/is not deployed/.test((error as Error).message)) throw error;
+    log(`Note: ${(error as Error).message.split('.')[0]}; the bot alias placeholder cannot be mapped.`);
+    return {};
+  }
+}
