@@ -64,7 +64,7 @@ export function createChatModel(settings: ModelSettings, apiKey: string): ChatOp
     timeout: settings.requestTimeoutMs,
     maxRetries: settings.maxRetries,
     maxTokens: settings.maxAnswerTokens,
-    temperature: 0.3,
+    // No temperature: reasoning models (o-series, gpt-5) reject any but their default.
   });
 }
 
