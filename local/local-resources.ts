@@ -30,6 +30,14 @@ export function localQueueArn(queueName: string): string {
   return QUEUE_ARN_PREFIX + encodeURIComponent(queueName);
 }
 
+/**
+ * A fake ARN for another instance resource (prompt, hours, flow, module). They only let the flow file load:
+ * an action that needs one to work stops the call as not emulated.
+ */
+function localInstanceArn(kind: string, name: string): string {
+  return `arn:aws:connect:${LOCAL_REGION}:${LOCAL_ACCOUNT}:instance/${LOCAL_INSTANCE_ID}/${kind}/${encodeURIComponent(name)}`;
+}
+
 /** The queue name inside a fake queue ARN, or undefined when the ARN is not one of ours. */
 export function localQueueName(queueArn: string): string | undefined {
   if (!queueArn.startsWith(QUEUE_ARN_PREFIX)) return undefined;
@@ -51,6 +59,16 @@ export function resolveLocalFlow(flow: FlowFile, voiceId: string = botDefinition
           return use.argument ? localQueueArn(use.argument) : undefined;
         case PLACEHOLDERS.voice:
           return voiceId;
+        case PLACEHOLDERS.promptArn:
+          return use.argument ? localInstanceArn('prompt', use.argument) : undefined;
+        case PLACEHOLDERS.hoursArn:
+          return use.argument ? localInstanceArn('operating-hours', use.argument) : undefined;
+        case PLACEHOLDERS.flowArn:
+          return use.argument ? localInstanceArn('contact-flow', use.argument) : undefined;
+        case PLACEHOLDERS.flowModuleArn:
+          return use.argument ? localInstanceArn('flow-module', use.argument) : undefined;
+        case PLACEHOLDERS.lambdaArn:
+          return use.argument ? `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${use.argument}` : undefined;
         default:
           return undefined;
       }
