@@ -33,7 +33,7 @@ test('goodbye by intent: the Goodbye utterance closes the bot and the flow says 
   expect(call.lexEvents.map((event) => event.inputTranscript)).toEqual(['What can you do?']);
 });
 
-test('goodbye by the function: Close with nextAction=hangup takes the hang-up branch', async () => {
+test('goodbye by the function: Close with nextAction=hangup hangs up after the bot\'s own goodbye, without a second one', async () => {
   const closing: FulfillmentFunction = async (event) =>
     answer(event, 'Close', botDefinition.messages.goodbye, {
       ...event.sessionState.sessionAttributes,
@@ -44,7 +44,6 @@ test('goodbye by the function: Close with nextAction=hangup takes the hang-up br
     ...greeting,
     '[caller] I think we are finished here',
     `[bot] ${botDefinition.messages.goodbye}`,
-    flowLine('say-goodbye'),
     '[hang up]',
   ]);
   expect(call.end).toEqual({ kind: 'disconnected' });
@@ -70,9 +69,10 @@ test('transfer asked of the function: Close with nextAction=agent transfers too'
       [SESSION_ATTRIBUTES.nextAction]: 'agent',
     });
   const call = await holdTestCall({ lines: ['Could a real human help me?'], fulfill: transferring });
+  // The bot already said it is putting the caller through: the flow transfers without a second line.
   expect(call.transcript.slice(-3)).toEqual([
+    '[caller] Could a real human help me?',
     `[bot] ${botDefinition.messages.transferToAgent}`,
-    flowLine('say-transfer'),
     '[transfer] queue "Chalkbot support"',
   ]);
 });
@@ -96,7 +96,7 @@ test('no agents staffed: nobody available, then hang up', async () => {
   expect(call.transcript.slice(-3)).toEqual([flowLine('say-transfer'), flowLine('nobody-available'), '[hang up]']);
 });
 
-test('silence until hang-up: three silent turns, the function closes, the flow says goodbye', async () => {
+test('silence until hang-up: three silent turns, the function says goodbye and closes, the flow hangs up', async () => {
   const call = await holdTestCall({ lines: ['', '', ''], fulfill: echoingFunction });
   expect(call.transcript).toEqual([
     ...greeting,
@@ -106,7 +106,6 @@ test('silence until hang-up: three silent turns, the function closes, the flow s
     `[bot] ${botDefinition.messages.reprompt}`,
     '[caller] (silence)',
     `[bot] ${botDefinition.messages.silentGoodbye}`,
-    flowLine('say-goodbye'),
     '[hang up]',
   ]);
   // Silence reaches the function as Lex sends it: an empty transcript and no transcription.

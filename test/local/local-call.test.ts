@@ -76,7 +76,6 @@ test('the real function hangs up after three silent turns', async () => {
     `[bot] ${botDefinition.messages.reprompt}`,
     '[caller] (silence)',
     `[bot] ${botDefinition.messages.silentGoodbye}`,
-    flowLine('say-goodbye'),
     '[hang up]',
   ]);
 });
