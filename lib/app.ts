@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type App, DefaultStackSynthesizer, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BotStack } from './bot/bot-stack';
+import { GitLabCiAccessStack, gitlabCiAccessPropsFromContext } from './ci/gitlab-ci-access-stack';
 import { ContactCenterStack } from './contact-center/contact-center-stack';
 import { type ChalkbotSettings, functionImageRepositoryName, readSettings } from './settings';
 
@@ -45,7 +46,14 @@ export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): Ch
   // bot's image only after the stacks the bot depends on are deployed.
   bot.addStackDependency(contactCenter, 'the function image is pushed to the contact-center repository');
 
-  // The pipeline's GitLab OIDC access stack (lib/ci) is added here, behind its own setting.
+  // The pipeline's GitLab OIDC access (lib/ci): only when the `gitlabProjectPath` setting names the project.
+  const gitlabCi = gitlabCiAccessPropsFromContext((key) => app.node.tryGetContext(key));
+  if (gitlabCi) {
+    new GitLabCiAccessStack(app, `${settings.prefix}-gitlab-ci`, {
+      ...gitlabCi,
+      description: 'Chalkbot GitLab CI access: the GitLab OIDC provider, a read-only diff role and a main-only deploy role',
+    });
+  }
 
   // Always on, not only in tests: an unacknowledged finding fails `cdk synth`, in the pipeline as well.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

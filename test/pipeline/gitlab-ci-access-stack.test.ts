@@ -7,6 +7,8 @@ import {
   type GitLabCiAccessProps,
   gitlabCiAccessPropsFromContext,
 } from '../../lib/ci/gitlab-ci-access-stack';
+// The app's in-process builder with cdk.json's context, as the infra tests use it.
+import { buildTestApp } from '../infra/synth';
 
 function synth(props: GitLabCiAccessProps) {
   const app = new App();
@@ -156,5 +158,20 @@ describe('gitlabCiAccessPropsFromContext', () => {
     expect(() => gitlabCiAccessPropsFromContext((key) => (key === 'gitlabProjectPath' ? 42 : undefined))).toThrow(
       /gitlabProjectPath must be a string/,
     );
+  });
+});
+
+describe('in the Chalkbot app', () => {
+  test('is added only when gitlabProjectPath is set, named after the prefix', () => {
+    expect(buildTestApp().app.node.tryFindChild('chalkbot-gitlab-ci')).toBeUndefined();
+    const { app } = buildTestApp({ prefix: 'demo', gitlabProjectPath: 'acme/chalkbot' });
+    const stack = app.node.tryFindChild('demo-gitlab-ci');
+    expect(stack).toBeInstanceOf(GitLabCiAccessStack);
+    // The whole app is nagged on synth; this stack must not break it.
+    expect(() => app.synth()).not.toThrow();
+    expect(trustOf(Template.fromStack(stack as GitLabCiAccessStack), 'cdk deploy')[0].Condition.StringEquals).toEqual({
+      'gitlab.com:aud': 'https://gitlab.com',
+      'gitlab.com:sub': 'project_path:acme/chalkbot:ref_type:branch:ref:main',
+    });
   });
 });
