@@ -1,9 +1,10 @@
 /**
  * `npm start`: hold a phone call with Chalkbot on this machine. Thin: parse the options, wire stdin and
- * stdout, hold the call (local/local-call.ts), exit 0 when the call ended, 1 when it could not go on,
- * 2 on a usage mistake.
+ * stdout, hold the call (local/local-call.ts, or local/deployed-call.ts with --deployed), exit 0 when the
+ * call ended, 1 when it could not go on, 2 on a usage mistake.
  */
 import { parseCallOptions, USAGE, UsageError } from '../local/call-options';
+import { holdDeployedCall } from '../local/deployed-call';
 import { holdLocalCall } from '../local/local-call';
 import { streamCaller, terminalListener } from '../local/terminal';
 
@@ -27,7 +28,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const caller = streamCaller(process.stdin, interactive ? { prompt: { text: 'you> ', output: process.stdout } } : {});
   const listener = terminalListener(process.stdout, { echoCaller: !interactive, showEvents: options.showEvents });
   try {
-    await holdLocalCall(options, { caller, listener });
+    const io = { caller, listener };
+    await (options.deployed ? holdDeployedCall(options.deployed, options, io) : holdLocalCall(options, io));
     return 0;
   } catch (error) {
     process.stderr.write(`The local call stopped: ${error instanceof Error ? error.message : String(error)}\n`);

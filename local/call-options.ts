@@ -6,10 +6,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { botDefinition } from '../lib/definition/bot';
 import { INBOUND_FLOW_FILE } from '../lib/flow/flow-file';
+import type { SmokeOptions } from '../tools/smoke';
 import { DEFAULT_CONTACT_CENTER, type LocalContactCenter } from './flow-actions';
 
 /** Where the call memory is kept between runs unless --data or --in-memory says otherwise (gitignored). */
 export const DEFAULT_DATA_DIR = join(__dirname, '..', '.chalkbot', 'dynamodb');
+
+/** Where the deployed bot alias is found: the smoke test's lookup (tools/smoke.ts resolveBotTarget). */
+export type DeployedBotLookup = SmokeOptions;
 
 export interface CallOptions {
   /** Resume the memory stored under this contact id; a fresh id when absent. */
@@ -21,6 +25,8 @@ export interface CallOptions {
   /** Where dynalite keeps its data; undefined keeps it in memory for this run only. */
   readonly dataDir?: string;
   readonly contactCenter: LocalContactCenter;
+  /** Hold the call with the deployed bot alias instead of the local function (no local store then). */
+  readonly deployed?: DeployedBotLookup;
 }
 
 export type ParsedCommand = { readonly kind: 'help' } | { readonly kind: 'call'; readonly options: CallOptions };
@@ -44,7 +50,23 @@ Options:
   -h, --help         show this help
 
 Answers come from OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set (OPENAI_MODEL picks the model);
-otherwise from the offline answerer.`;
+otherwise from the offline answerer.
+
+The deployed bot (the flow still runs here; each line goes to the bot alias through Lex RecognizeText):
+  --deployed             talk to the deployed bot instead of the local function (AWS credentials and
+                         region as the AWS CLI finds them); --contact-id continues a deployed call's memory
+  --prefix <prefix>      find the bot in the stack <prefix>-bot (default: the prefix in cdk.json)
+  --outputs-file <file>  find the bot in a cdk deploy outputs file instead
+  --bot-id <id> --alias-id <id>  name the bot alias directly
+  --profile <name>       the AWS profile to use
+  --region <region>      the AWS region of the deployment`;
+
+/** Options that only say where the deployed bot is. */
+const DEPLOYED_LOOKUP_OPTIONS = ['prefix', 'outputs-file', 'bot-id', 'alias-id', 'profile', 'region'] as const;
+/** Options about the local store or the local function, which a deployed call does not use. */
+const LOCAL_ONLY_OPTIONS = ['data', 'in-memory', 'show-events'] as const;
+/** Lex's own rule for a session id, which a deployed call's contact id becomes. */
+const LEX_SESSION_ID = /^[0-9a-zA-Z._:-]{2,100}$/;
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -69,6 +91,13 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
         'in-memory': { type: 'boolean', default: false },
         'queue-closed': { type: 'boolean', default: false },
         'no-agents': { type: 'boolean', default: false },
+        deployed: { type: 'boolean', default: false },
+        prefix: { type: 'string' },
+        'outputs-file': { type: 'string' },
+        'bot-id': { type: 'string' },
+        'alias-id': { type: 'string' },
+        profile: { type: 'string' },
+        region: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -86,6 +115,20 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
     throw new UsageError(`--locale ${localeId}: the bot has only the locale ${botDefinition.localeId}`);
   }
   if (values.data !== undefined && values['in-memory']) throw new UsageError('--data and --in-memory exclude each other');
+  const deployed = values.deployed ? deployedBotLookup(values, localeId) : undefined;
+  if (!deployed) {
+    const lookup = DEPLOYED_LOOKUP_OPTIONS.find((name) => values[name] !== undefined);
+    if (lookup) throw new UsageError(`--${lookup} says where the deployed bot is; it needs --deployed`);
+  } else {
+    const local = LOCAL_ONLY_OPTIONS.find((name) => values[name] !== undefined && values[name] !== false);
+    if (local === 'show-events') {
+      throw new UsageError("--show-events and --deployed exclude each other: the deployed function's events are in its CloudWatch logs");
+    }
+    if (local) throw new UsageError(`--${local} and --deployed exclude each other: a deployed call keeps its memory in the deployed table`);
+    if (contactId !== undefined && !LEX_SESSION_ID.test(contactId)) {
+      throw new UsageError(`--contact-id with --deployed becomes the Lex session id: 2 to 100 letters, digits and . _ : - (got ${JSON.stringify(contactId)})`);
+    }
+  }
 
   return {
     kind: 'call',
@@ -94,11 +137,31 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
       localeId,
       showEvents: values['show-events'],
       flowFile: values.flow ?? INBOUND_FLOW_FILE,
-      dataDir: values['in-memory'] ? undefined : (values.data ?? DEFAULT_DATA_DIR),
+      dataDir: values['in-memory'] || deployed ? undefined : (values.data ?? DEFAULT_DATA_DIR),
       contactCenter: {
         hoursOpen: !values['queue-closed'],
         agentsStaffed: values['no-agents'] ? 0 : DEFAULT_CONTACT_CENTER.agentsStaffed,
       },
+      deployed,
     },
+  };
+}
+
+/** The lookup flags as the smoke test takes them; one way of finding the bot at a time. */
+function deployedBotLookup(values: Partial<Record<(typeof DEPLOYED_LOOKUP_OPTIONS)[number], string>>, localeId: string | undefined): DeployedBotLookup {
+  const botId = values['bot-id'];
+  const aliasId = values['alias-id'];
+  if ((botId === undefined) !== (aliasId === undefined)) throw new UsageError('--bot-id and --alias-id go together');
+  const ways = [botId !== undefined && '--bot-id/--alias-id', values['outputs-file'] !== undefined && '--outputs-file', values.prefix !== undefined && '--prefix'];
+  const given = ways.filter((way): way is string => way !== false);
+  if (given.length > 1) throw new UsageError(`${given.join(' and ')} exclude each other: each names the deployed bot`);
+  return {
+    botId,
+    aliasId,
+    locale: localeId,
+    outputsFile: values['outputs-file'],
+    prefix: values.prefix,
+    profile: values.profile,
+    region: values.region,
   };
 }

@@ -1,0 +1,86 @@
+/**
+ * One call against the deployed bot (`npm start -- --deployed`): the same flow file walked on this machine,
+ * with its Lex block talking to the deployed bot alias instead of the emulator. No local store and no local
+ * function: the deployed function answers and keeps the call's memory in the deployed table.
+ *
+ * AWS credentials and region come from the SDK's default chain, as the AWS CLI finds them (tools/deployment.ts);
+ * they are checked before the call starts, so a missing login is one clear line rather than a failed call.
+ */
+import { randomUUID } from 'node:crypto';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
+import { readFlowFile } from '../lib/flow/flow-file';
+import { createDeployedBot } from '../tools/deployed-bot';
+import { awsClientConfig } from '../tools/deployment';
+import { resolveBotTarget } from '../tools/smoke';
+import type { CallEnd, CallListener } from './call-events';
+import type { CallOptions, DeployedBotLookup } from './call-options';
+import type { Caller } from './caller';
+import { DeployedLexBot } from './deployed-lex-bot';
+import { runFlow } from './flow-engine';
+import { resolveLocalFlow } from './local-resources';
+
+export interface DeployedCallIo {
+  readonly caller: Caller;
+  readonly listener: CallListener;
+  /** The AWS clients; made from the lookup's profile and region unless a test passes its own. */
+  readonly lex?: LexRuntimeV2Client;
+  readonly cloudFormation?: CloudFormationClient;
+}
+
+/** The deployed bot cannot be reached at all (no region, no credentials): the call does not start. */
+export class DeployedBotUnreachable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeployedBotUnreachable';
+  }
+}
+
+export async function holdDeployedCall(lookup: DeployedBotLookup, options: CallOptions, io: DeployedCallIo): Promise<CallEnd> {
+  // A broken flow file fails before anything reaches AWS. The flow's bot alias placeholder resolves to the
+  // local stand-in, which the Lex block accepts; the deployed alias then answers in its place.
+  const flow = resolveLocalFlow(readFlowFile(options.flowFile));
+  const aws = awsClientConfig(lookup);
+  const lex = io.lex ?? new LexRuntimeV2Client(aws);
+  const region = await checkAwsAccess(lex);
+  const target = await resolveBotTarget(lookup, io.cloudFormation ?? new CloudFormationClient(aws));
+
+  const contactId = options.contactId ?? randomUUID();
+  const { listener } = io;
+  listener({
+    kind: 'notice',
+    text: `contact ${contactId}; answers from the deployed bot ${target.botId}, alias ${target.botAliasId}, locale ${target.localeId} in ${region}`,
+  });
+  const bot = new DeployedLexBot({ bot: createDeployedBot(target, lex), caller: io.caller, listener });
+  const end = await runFlow(flow, {
+    contactId,
+    bot,
+    listener,
+    contactCenter: options.contactCenter,
+    localeOverride: options.localeId,
+  });
+  listener({
+    kind: 'notice',
+    text: `to go on with this call's memory in the deployed table: the same command with --contact-id ${contactId}`,
+  });
+  return end;
+}
+
+/** The client's region and credentials, resolved now; either missing is a one-line DeployedBotUnreachable. */
+export async function checkAwsAccess(client: LexRuntimeV2Client): Promise<string> {
+  let region: string;
+  try {
+    region = await client.config.region();
+  } catch {
+    throw new DeployedBotUnreachable('No AWS region: pass --region, or set AWS_REGION or a region in your AWS profile.');
+  }
+  try {
+    await client.config.credentials();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
+    throw new DeployedBotUnreachable(
+      `No AWS credentials (${reason}). Log in as for the AWS CLI (aws sso login, aws configure, AWS_PROFILE) or pass --profile.`,
+    );
+  }
+  return region;
+}
