@@ -126,7 +126,9 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
     }
     if (local) throw new UsageError(`--${local} and --deployed exclude each other: a deployed call keeps its memory in the deployed table`);
     if (contactId !== undefined && !LEX_SESSION_ID.test(contactId)) {
-      throw new UsageError(`--contact-id with --deployed becomes the Lex session id: 2 to 100 letters, digits and . _ : - (got ${JSON.stringify(contactId)})`);
+      throw new UsageError(
+        `--contact-id with --deployed becomes the Lex session id: 2 to 100 letters, digits and . _ : - (got ${JSON.stringify(contactId)})`,
+      );
     }
   }
 
@@ -148,11 +150,18 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
 }
 
 /** The lookup flags as the smoke test takes them; one way of finding the bot at a time. */
-function deployedBotLookup(values: Partial<Record<(typeof DEPLOYED_LOOKUP_OPTIONS)[number], string>>, localeId: string | undefined): DeployedBotLookup {
+function deployedBotLookup(
+  values: Partial<Record<(typeof DEPLOYED_LOOKUP_OPTIONS)[number], string>>,
+  localeId: string | undefined,
+): DeployedBotLookup {
   const botId = values['bot-id'];
   const aliasId = values['alias-id'];
   if ((botId === undefined) !== (aliasId === undefined)) throw new UsageError('--bot-id and --alias-id go together');
-  const ways = [botId !== undefined && '--bot-id/--alias-id', values['outputs-file'] !== undefined && '--outputs-file', values.prefix !== undefined && '--prefix'];
+  const ways = [
+    botId !== undefined && '--bot-id/--alias-id',
+    values['outputs-file'] !== undefined && '--outputs-file',
+    values.prefix !== undefined && '--prefix',
+  ];
   const given = ways.filter((way): way is string => way !== false);
   if (given.length > 1) throw new UsageError(`${given.join(' and ')} exclude each other: each names the deployed bot`);
   return {

@@ -49,7 +49,9 @@ export async function holdDeployedCall(lookup: DeployedBotLookup, options: CallO
   const { listener } = io;
   listener({
     kind: 'notice',
-    text: `contact ${contactId}; answers from the deployed bot ${target.botId}, alias ${target.botAliasId}, locale ${target.localeId} in ${region}`,
+    text:
+      `contact ${contactId}; answers from the deployed bot ${target.botId}, alias ${target.botAliasId}, ` +
+      `locale ${target.localeId} in ${region}`,
   });
   const bot = new DeployedLexBot({ bot: createDeployedBot(target, lex), caller: io.caller, listener });
   const end = await runFlow(flow, {
