@@ -75,7 +75,7 @@ export function createChatModel(settings: ModelSettings, apiKey: string): ChatOp
 export async function askModel(model: ChatOpenAI, prompt: BaseMessage[], signal: AbortSignal): Promise<string> {
   let reply: BaseMessage;
   try {
-    reply = await model.invoke(prompt, { signal });
+    reply = await untilAborted(model.invoke(prompt, { signal }), signal);
   } catch (error) {
     if (signal.aborted) throw new ModelFailure('the model did not answer before the turn deadline', { cause: error });
     throw new ModelFailure(`the model call failed: ${describe(error)}`, { cause: error });
@@ -83,6 +83,20 @@ export async function askModel(model: ChatOpenAI, prompt: BaseMessage[], signal:
   const text = reply.text.trim();
   if (text === '') throw new ModelFailure('the model returned an empty answer');
   return text;
+}
+
+/**
+ * Settles when `work` does, or rejects as soon as `signal` aborts. LangChain aborts a request in flight, but
+ * ChatOpenAI's retry does not pass the signal to its wait between attempts (1 to 2 seconds), so without this a
+ * failed first attempt can hold the turn past its deadline.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function describe(error: unknown): string {
