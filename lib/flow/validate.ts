@@ -26,9 +26,35 @@ interface ActionSpec {
   readonly conditions: 'none' | 'any' | { readonly exactly: readonly string[] };
   /** The action ends the contact, so it has no transitions. */
   readonly terminal?: boolean;
+  /** Rules that depend on the parameter values, each problem without the action's name. */
+  readonly check?: (action: FlowAction) => string[];
 }
 
 const PROMPT = ['Text', 'SSML', 'PromptId'] as const;
+
+/** CheckMetricData's metrics: the agent counts allow one condition only, the queue metrics a default branch. */
+const AGENT_METRICS = ['NumberOfAgentsAvailable', 'NumberOfAgentsStaffed', 'NumberOfAgentsOnline'];
+const QUEUE_METRICS = ['OldestContactInQueueAgeSeconds', 'NumberOfContactsInQueue'];
+
+/** flow-control-actions-checkmetricdata.html: what each MetricType allows in Conditions and Errors. */
+function checkMetricData(action: FlowAction): string[] {
+  const metricType = action.Parameters.MetricType;
+  if (typeof metricType !== 'string' || ![...AGENT_METRICS, ...QUEUE_METRICS].includes(metricType)) {
+    return [`MetricType ${JSON.stringify(metricType)} is not one of ${[...AGENT_METRICS, ...QUEUE_METRICS].join(', ')}`];
+  }
+  const problems: string[] = [];
+  if (AGENT_METRICS.includes(metricType)) {
+    for (const { Condition } of action.Transitions.Conditions ?? []) {
+      if (Condition?.Operator !== 'NumberGreaterThan' || JSON.stringify(Condition.Operands) !== '["0"]') {
+        problems.push(`${metricType} supports only the condition NumberGreaterThan 0`);
+      }
+    }
+    if ((action.Transitions.Errors ?? []).some((e) => e.ErrorType === 'NoMatchingCondition')) {
+      problems.push(`error NoMatchingCondition is raised only for ${QUEUE_METRICS.join(', ')}`);
+    }
+  }
+  return problems;
+}
 
 /** The action types we know, each checked against its reference page. */
 export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
@@ -81,6 +107,7 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     exclusive: ['QueueId', 'AgentId'],
     errors: ['NoMatchingError', 'NoMatchingCondition'],
     conditions: 'any',
+    check: checkMetricData,
   },
   TransferContactToQueue: { errors: ['QueueAtCapacity', 'NoMatchingError'], conditions: 'none' },
   DisconnectParticipant: { errors: [], conditions: 'none', terminal: true },
@@ -158,18 +185,21 @@ export function validateFlow(content: FlowContent, options: FlowValidationOption
 function validateAction(action: FlowAction, identifiers: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   const where = `action "${action.Identifier}" (${action.Type})`;
-  const spec = ACTION_SPECS[action.Type];
+  // Own keys only: a Type such as "toString" must not find Object.prototype's member.
+  const spec = Object.hasOwn(ACTION_SPECS, action.Type) ? ACTION_SPECS[action.Type] : undefined;
   if (!spec) return [`${where}: unknown action type; add it to ACTION_SPECS in lib/flow/validate.ts after checking its reference`];
 
-  const parameters = action.Parameters ?? {};
+  const parameters: Readonly<Record<string, unknown>> = action.Parameters ?? {};
+  if (typeof parameters !== 'object' || Array.isArray(parameters)) return [`${where}: Parameters must be an object`];
+  const has = (name: string) => Object.hasOwn(parameters, name);
   const known = new Set([...(spec.required ?? []), ...(spec.optional ?? [])]);
   for (const name of Object.keys(parameters)) {
     if (!known.has(name)) problems.push(`${where}: unknown parameter ${name}`);
   }
   for (const name of spec.required ?? []) {
-    if (!(name in parameters)) problems.push(`${where}: missing parameter ${name}`);
+    if (!has(name)) problems.push(`${where}: missing parameter ${name}`);
   }
-  const present = (spec.exclusive ?? []).filter((name) => name in parameters);
+  const present = (spec.exclusive ?? []).filter(has);
   if (present.length > 1) problems.push(`${where}: only one of ${present.join(', ')} may be set`);
 
   const transitions = action.Transitions ?? {};
@@ -194,6 +224,10 @@ function validateAction(action: FlowAction, identifiers: ReadonlySet<string>): s
     if (JSON.stringify(operands) !== JSON.stringify(expected)) {
       problems.push(`${where}: needs exactly the conditions ${expected.join(' and ')}, found ${operands.join(', ') || 'none'}`);
     }
+  }
+
+  for (const problem of spec.check?.({ ...action, Parameters: parameters, Transitions: transitions }) ?? []) {
+    problems.push(`${where}: ${problem}`);
   }
 
   if (spec.terminal) {

@@ -53,6 +53,44 @@ describe('flow validator', () => {
     expect(problemsOf(broken)).toEqual([expect.stringMatching(/"greet" \(PlayPrompt\): unknown action type/)]);
   });
 
+  test('a Type or parameter named like an Object.prototype member is unknown, not a crash', () => {
+    for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const broken = withAction('greet', (a) => ({ ...a, Type: type }));
+      expect(problemsOf(broken)).toEqual([expect.stringMatching(new RegExp(`"greet" \\(${type}\\): unknown action type`))]);
+    }
+    const inherited = withAction('greet', (a) => ({ ...a, Parameters: { Text: 'hi', toString: 'x' } }));
+    expect(problemsOf(inherited)).toEqual([expect.stringMatching(/unknown parameter toString/)]);
+  });
+
+  test('Parameters that are not an object are reported, not a crash', () => {
+    const broken = withAction('greet', (a) => ({ ...a, Parameters: 'hi' as unknown as FlowAction['Parameters'] }));
+    expect(problemsOf(broken)).toEqual([expect.stringMatching(/"greet".*Parameters must be an object/)]);
+  });
+
+  test('CheckMetricData: NoMatchingCondition only for queue metrics, agent metrics only "NumberGreaterThan 0"', () => {
+    const withMetric = (metricType: string, condition: { Operator: string; Operands: string[] }, errors: string[]) =>
+      withAction('check-staffing', (a) => ({
+        ...a,
+        Parameters: { MetricType: metricType },
+        Transitions: {
+          NextAction: 'nobody-available',
+          Conditions: [{ NextAction: 'transfer', Condition: condition }],
+          Errors: errors.map((ErrorType) => ({ NextAction: 'nobody-available', ErrorType })),
+        },
+      }));
+    const greaterThanZero = { Operator: 'NumberGreaterThan', Operands: ['0'] };
+    expect(problemsOf(withMetric('NumberOfAgentsStaffed', greaterThanZero, ['NoMatchingError', 'NoMatchingCondition']))).toEqual([
+      expect.stringMatching(/"check-staffing".*NoMatchingCondition.*only for OldestContactInQueueAgeSeconds, NumberOfContactsInQueue/),
+    ]);
+    expect(problemsOf(withMetric('NumberOfAgentsOnline', { Operator: 'NumberLessThan', Operands: ['3'] }, ['NoMatchingError']))).toEqual([
+      expect.stringMatching(/"check-staffing".*NumberOfAgentsOnline supports only the condition NumberGreaterThan 0/),
+    ]);
+    expect(problemsOf(withMetric('NumberOfContactsInQueue', { Operator: 'NumberLessThan', Operands: ['3'] }, ['NoMatchingError', 'NoMatchingCondition']))).toEqual([]);
+    expect(problemsOf(withMetric('QueueDepth', greaterThanZero, ['NoMatchingError']))).toEqual([
+      expect.stringMatching(/"check-staffing".*MetricType "QueueDepth" is not one of/),
+    ]);
+  });
+
   test('unknown, missing and conflicting parameters are caught', () => {
     expect(problemsOf(withAction('greet', (a) => ({ ...a, Parameters: { Text: 'hi', Prompt: 'x' } })))).toEqual([
       expect.stringMatching(/unknown parameter Prompt/),
