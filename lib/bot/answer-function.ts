@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { botDefinition } from '../definition/bot';
+import { FUNCTION_ENV, FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../definition/function-settings';
 
 /**
  * Lex gives up after `fulfillmentUpdates.timeoutSeconds` and speaks its timeout line; the function must end
@@ -20,13 +21,13 @@ import { botDefinition } from '../definition/bot';
  */
 export const FUNCTION_TIMEOUT_SECONDS = botDefinition.fulfillmentUpdates.timeoutSeconds - 5;
 
-/** The environment variable names the function reads (DESIGN.md, "Contracts"). */
+/** The environment variable names the stack sets, from the function's own list (DESIGN.md, "Contracts"). */
 export const FUNCTION_ENVIRONMENT = {
-  table: 'CALL_MEMORY_TABLE',
-  openAiKeySecretArn: 'OPENAI_API_KEY_SECRET_ARN',
-  openAiModel: 'OPENAI_MODEL',
-  openAiBaseUrl: 'OPENAI_BASE_URL',
-  memoryExpirySeconds: 'CALL_MEMORY_EXPIRY_SECONDS',
+  table: FUNCTION_ENV.callMemoryTable,
+  openAiKeySecretArn: FUNCTION_ENV.openAiApiKeySecretArn,
+  openAiModel: FUNCTION_ENV.openAiModel,
+  openAiBaseUrl: FUNCTION_ENV.openAiBaseUrl,
+  memoryExpirySeconds: FUNCTION_ENV.callMemoryExpirySeconds,
 } as const;
 
 export interface AnswerFunctionProps {
@@ -69,8 +70,8 @@ export class AnswerFunction extends Construct {
       [FUNCTION_ENVIRONMENT.openAiKeySecretArn]: this.openAiKeySecret.secretArn,
       [FUNCTION_ENVIRONMENT.openAiModel]: props.openAiModel,
       [FUNCTION_ENVIRONMENT.memoryExpirySeconds]: String(props.memoryExpirySeconds),
-      POWERTOOLS_SERVICE_NAME: 'chalkbot',
-      POWERTOOLS_METRICS_NAMESPACE: 'Chalkbot',
+      POWERTOOLS_SERVICE_NAME: FUNCTION_SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: FUNCTION_METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
     if (props.openAiBaseUrl !== undefined) environment[FUNCTION_ENVIRONMENT.openAiBaseUrl] = props.openAiBaseUrl;
@@ -88,7 +89,8 @@ export class AnswerFunction extends Construct {
     });
 
     logGroup.grantWrite(role);
-    props.table.grantReadWriteData(role);
+    // A turn does one GetItem and one UpdateItem (lambda/src/call-memory.ts); nothing else on the table.
+    props.table.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     this.openAiKeySecret.grantRead(role);
   }
 }
