@@ -94,7 +94,8 @@ test('asking for a person: greeting, an answer, the transfer line, then the tran
 test('--queue-closed takes the closed branch; the end of input mid-call is the caller hanging up', async () => {
   const closed = await runCall(['--in-memory', '--queue-closed'], 'agent\n');
   expect(closed.code).toBe(0);
-  expect(closed.lines.slice(-2)).toEqual([flowLine('queue-closed'), '[hang up]']);
+  // The queue is checked before the transfer line, so a closed queue never hears "connecting you".
+  expect(closed.lines.slice(-3)).toEqual(['[caller] agent', flowLine('queue-closed'), '[hang up]']);
 
   const hungUp = await runCall(['--in-memory'], 'What can you do?\n');
   expect(hungUp.code).toBe(0);

@@ -43,7 +43,8 @@ function reply(
   return {
     $metadata: {},
     sessionId: input.sessionId,
-    messages: options.text === undefined ? [] : [{ contentType: 'PlainText', content: options.text }],
+    // Lex leaves messages out when there is nothing to say (a Close without a message).
+    ...(options.text === undefined ? {} : { messages: [{ contentType: 'PlainText', content: options.text }] }),
     sessionState: {
       dialogAction: { type: options.action },
       intent: { name: options.intent, state: options.action === 'Close' ? 'Fulfilled' : 'InProgress' },
@@ -63,8 +64,8 @@ function deployedBot(input: RecognizeTextCommandInput): RecognizeTextCommandOutp
   if (/^goodbye$/i.test(text)) return reply(input, { intent: GOODBYE_INTENT, action: 'Close' });
   if (/^talk to a person$/i.test(text)) return reply(input, { intent: AGENT_INTENT, action: 'Close' });
   if (/^put me through$/i.test(text)) {
+    // The function closes without a message: the flow says the transfer line once the queue can take the call.
     return reply(input, {
-      text: botDefinition.messages.transferToAgent,
       intent: FALLBACK_INTENT,
       action: 'Close',
       attributes: { ...attributes, [SESSION_ATTRIBUTES.nextAction]: 'agent' },
@@ -187,23 +188,22 @@ test('the function closing with nextAction=agent transfers the call to the queue
     '[caller] I need help with my bill',
     '[bot] You asked: I need help with my bill',
     '[caller] put me through',
-    `[bot] ${botDefinition.messages.transferToAgent}`,
+    flowLine('say-transfer'),
     '[transfer] queue "Chalkbot support"',
   ]);
   expect(call.end).toMatchObject({ kind: 'transferred', queueName: 'Chalkbot support' });
 });
 
-test('the agent intent closing the bot goes through the transfer line, and the local queue answers still apply', async () => {
+test('the agent intent closing the bot meets the local queue answers: closed, so no transfer line', async () => {
   lex.on(RecognizeTextCommand).callsFake(deployedBot);
   const call = await hold(['talk to a person'], { call: { contactCenter: { hoursOpen: false, agentsStaffed: 1 } } });
-  expect(call.spoken).toEqual([
-    flowLine('greet'),
-    flowLine('talk-to-bot'),
-    '[caller] talk to a person',
-    flowLine('say-transfer'),
-    flowLine('queue-closed'),
-    '[hang up]',
-  ]);
+  expect(call.spoken).toEqual([flowLine('greet'), flowLine('talk-to-bot'), '[caller] talk to a person', flowLine('queue-closed'), '[hang up]']);
+});
+
+test('the function closing with nextAction=agent and nobody staffed: nobody available, no transfer line', async () => {
+  lex.on(RecognizeTextCommand).callsFake(deployedBot);
+  const call = await hold(['put me through'], { call: { contactCenter: { hoursOpen: true, agentsStaffed: 0 } } });
+  expect(call.spoken.slice(-3)).toEqual(['[caller] put me through', flowLine('nobody-available'), '[hang up]']);
 });
 
 test('silence is not sent (RecognizeText needs text): a notice, and the bot keeps listening', async () => {

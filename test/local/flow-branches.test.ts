@@ -62,38 +62,61 @@ test('transfer to an agent: the agent utterance ends in the support queue, named
   expect(call.end).toMatchObject({ kind: 'transferred', queueName: 'Chalkbot support' });
 });
 
-test('transfer asked of the function: Close with nextAction=agent transfers too', async () => {
+test('transfer asked of the function: Close with nextAction=agent and no message goes through the queue checks, then the transfer line', async () => {
+  // The function closes without speaking (Lex allows a Close with no messages): the flow says the transfer line
+  // once it knows the queue is open and staffed.
   const transferring: FulfillmentFunction = async (event) =>
-    answer(event, 'Close', botDefinition.messages.transferToAgent, {
+    answer(event, 'Close', undefined, {
       ...event.sessionState.sessionAttributes,
       [SESSION_ATTRIBUTES.nextAction]: 'agent',
     });
   const call = await holdTestCall({ lines: ['Could a real human help me?'], fulfill: transferring });
-  // The bot already said it is putting the caller through: the flow transfers without a second line.
-  expect(call.transcript.slice(-3)).toEqual([
+  expect(call.transcript).toEqual([
+    ...greeting,
     '[caller] Could a real human help me?',
-    `[bot] ${botDefinition.messages.transferToAgent}`,
+    flowLine('say-transfer'),
     '[transfer] queue "Chalkbot support"',
   ]);
+  expect(call.end).toMatchObject({ kind: 'transferred', queueName: 'Chalkbot support' });
 });
 
-test('queue closed: the closed message, then hang up', async () => {
+test('a Close with an empty message list is accepted too, and nothing is spoken for it', async () => {
+  const closesSilently: FulfillmentFunction = async (event) => ({
+    ...answer(event, 'Close', undefined, { ...event.sessionState.sessionAttributes, [SESSION_ATTRIBUTES.nextAction]: 'hangup' }),
+    messages: [],
+  });
+  const call = await holdTestCall({ lines: ['What can you do?'], fulfill: closesSilently });
+  expect(call.transcript).toEqual([...greeting, '[caller] What can you do?', '[hang up]']);
+});
+
+test('queue closed: the closed message, then hang up, and no promise of a transfer before it', async () => {
   const call = await holdTestCall({
     lines: ['agent'],
     fulfill: echoingFunction,
     contactCenter: { hoursOpen: false, agentsStaffed: 1 },
   });
-  expect(call.transcript.slice(-3)).toEqual([flowLine('say-transfer'), flowLine('queue-closed'), '[hang up]']);
+  expect(call.transcript).toEqual([...greeting, '[caller] agent', flowLine('queue-closed'), '[hang up]']);
   expect(call.end).toEqual({ kind: 'disconnected' });
 });
 
-test('no agents staffed: nobody available, then hang up', async () => {
+test('no agents staffed: nobody available, then hang up, without the transfer line', async () => {
   const call = await holdTestCall({
     lines: ['operator'],
     fulfill: echoingFunction,
     contactCenter: { hoursOpen: true, agentsStaffed: 0 },
   });
-  expect(call.transcript.slice(-3)).toEqual([flowLine('say-transfer'), flowLine('nobody-available'), '[hang up]']);
+  expect(call.transcript).toEqual([...greeting, '[caller] operator', flowLine('nobody-available'), '[hang up]']);
+});
+
+test('the function asking for an agent while the queue is closed hears the closed message, not the transfer line', async () => {
+  const transferring: FulfillmentFunction = async (event) =>
+    answer(event, 'Close', undefined, { ...event.sessionState.sessionAttributes, [SESSION_ATTRIBUTES.nextAction]: 'agent' });
+  const call = await holdTestCall({
+    lines: ['Could a real human help me?'],
+    fulfill: transferring,
+    contactCenter: { hoursOpen: false, agentsStaffed: 1 },
+  });
+  expect(call.transcript.slice(-3)).toEqual(['[caller] Could a real human help me?', flowLine('queue-closed'), '[hang up]']);
 });
 
 test('silence until hang-up: three silent turns, the function says goodbye and closes, the flow hangs up', async () => {
