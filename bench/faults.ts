@@ -73,6 +73,8 @@ export interface DrillOptions {
   readonly turnDeadlineMs: number;
   /** MEMORY_TIMEOUT_MS for the drill. */
   readonly memoryTimeoutMs: number;
+  /** Builds the function under drill (default: the real one); the drill's own tests pass broken ones. */
+  readonly makeHandler?: (env: Record<string, string>) => TurnHandler;
 }
 
 export interface DrillResult {
@@ -94,9 +96,10 @@ export async function runFaultDrill(world: BenchWorld, scenario: FaultScenario, 
   const env = { ...world.env, TURN_DEADLINE_MS: String(options.turnDeadlineMs), MEMORY_TIMEOUT_MS: String(options.memoryTimeoutMs) };
   const callIds = Array.from({ length: options.calls }, (_, index) => `drill-${slug(scenario.name)}-${index}-${Date.now()}`);
   const lastTurn = options.faultedTurns + 2;
+  const makeHandler = options.makeHandler ?? ((settings) => createHandler({ env: settings }));
   await world.setModelBehaviour({}, { echoQuestion: true });
 
-  const healthy = new Map<string, TurnHandler>(callIds.map((callId) => [callId, createHandler({ env })]));
+  const healthy = new Map<string, TurnHandler>(callIds.map((callId) => [callId, makeHandler(env)]));
   await Promise.all(callIds.map((callId) => playTurn(healthy.get(callId)!, callId, question(callId, 1))));
 
   const lift = await scenario.start(world);
@@ -104,7 +107,7 @@ export async function runFaultDrill(world: BenchWorld, scenario: FaultScenario, 
   try {
     faulted = await Promise.all(
       callIds.map(async (callId) => {
-        const handler = createHandler({ env });
+        const handler = makeHandler(env);
         const played: PlayedTurn[] = [];
         for (let turn = 2; turn < lastTurn; turn++) played.push(await playTurn(handler, callId, question(callId, turn)));
         return played;

@@ -27,8 +27,6 @@ export interface Figure {
   readonly spread: Spread;
   /** Absent for figures shown for context only. */
   readonly target?: Target;
-  /** Why a figure is what it is, or why a target was missed; printed under the table. */
-  readonly note?: string;
 }
 
 export interface MeasurementResult {

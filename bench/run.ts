@@ -107,7 +107,6 @@ async function main(): Promise<void> {
   console.log(renderTable(figures));
   console.log('\nHow each was measured:');
   for (const { name, result } of measurements) console.log(`- ${name}: ${result.method}`);
-  for (const figure of figures.filter((each) => each.note)) console.log(`Note on ${figure.group}: ${figure.name}: ${figure.note}`);
   console.log(
     missed.length === 0
       ? '\nAll targets met.'

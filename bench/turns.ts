@@ -32,17 +32,3 @@ export async function playTurn(handler: TurnHandler, callId: string, transcript:
 export function question(callId: string, turn: number): string {
   return `Question ${turn} from ${callId}: what are my options for the next step?`;
 }
-
-/** Runs `work` for each item with at most `limit` running at once; results in item order. */
-export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
