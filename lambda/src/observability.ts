@@ -10,9 +10,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../../lib/definition/function-settings';
 
-export const SERVICE_NAME = 'chalkbot-fulfillment';
-export const METRICS_NAMESPACE = 'Chalkbot';
+/** The same names the deployed function is given, so local and deployed logs and metrics line up. */
+export const SERVICE_NAME = FUNCTION_SERVICE_NAME;
+export const METRICS_NAMESPACE = FUNCTION_METRICS_NAMESPACE;
 
 /** Metric names, in one place so dashboards and alarms can rely on them. */
 export const METRIC = {

@@ -3,6 +3,7 @@
  * first turn instead of a strange failure in the middle of a call.
  */
 import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
+import { DEFAULT_OPENAI_MODEL, FUNCTION_ENV, LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
 
 /** How the function reaches a language model. Absent when neither a key nor a base URL is configured. */
 export interface ModelSettings {
@@ -39,10 +40,8 @@ export interface Settings {
   readonly maxSpokenChars: number;
 }
 
-export const DEFAULT_MODEL = 'gpt-4o-mini';
-
-/** The Lex runtime rejects a message longer than this. */
-export const LEX_MESSAGE_LIMIT = 1024;
+/** Older names, kept while other modules move to lib/definition/function-settings. */
+export { DEFAULT_OPENAI_MODEL as DEFAULT_MODEL, LEX_MAX_MESSAGE_CHARS as LEX_MESSAGE_LIMIT };
 
 export class SettingsError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -71,41 +70,41 @@ export function readSettings(env: Env): Settings {
     return value;
   };
 
-  const callMemoryTable = text('CALL_MEMORY_TABLE');
-  if (!callMemoryTable) problems.push('CALL_MEMORY_TABLE is required (the call-memory DynamoDB table name)');
+  const callMemoryTable = text(FUNCTION_ENV.callMemoryTable);
+  if (!callMemoryTable) problems.push(`${FUNCTION_ENV.callMemoryTable} is required (the call-memory DynamoDB table name)`);
 
-  const baseUrl = text('OPENAI_BASE_URL');
+  const baseUrl = text(FUNCTION_ENV.openAiBaseUrl);
   if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) {
-    problems.push(`OPENAI_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+    problems.push(`${FUNCTION_ENV.openAiBaseUrl} must be an http(s) URL, got "${baseUrl}"`);
   }
-  const apiKey = text('OPENAI_API_KEY');
-  const apiKeySecretArn = text('OPENAI_API_KEY_SECRET_ARN');
+  const apiKey = text(FUNCTION_ENV.openAiApiKey);
+  const apiKeySecretArn = text(FUNCTION_ENV.openAiApiKeySecretArn);
   if (apiKeySecretArn !== undefined && !apiKeySecretArn.startsWith('arn:')) {
-    problems.push(`OPENAI_API_KEY_SECRET_ARN must be a Secrets Manager ARN, got "${apiKeySecretArn}"`);
+    problems.push(`${FUNCTION_ENV.openAiApiKeySecretArn} must be a Secrets Manager ARN, got "${apiKeySecretArn}"`);
   }
 
   const modelConfigured = Boolean(apiKey || apiKeySecretArn || baseUrl);
   const model: ModelSettings | undefined = modelConfigured
     ? {
-        name: text('OPENAI_MODEL') ?? DEFAULT_MODEL,
+        name: text(FUNCTION_ENV.openAiModel) ?? DEFAULT_OPENAI_MODEL,
         baseUrl,
         apiKey,
         apiKeySecretArn,
-        requestTimeoutMs: integer('MODEL_TIMEOUT_MS', 8_000, 100, 900_000),
-        maxRetries: integer('MODEL_MAX_RETRIES', 1, 0, 1),
-        maxAnswerTokens: integer('MAX_ANSWER_TOKENS', 200, 16, 4_000),
-        historyTokenBudget: integer('HISTORY_TOKEN_BUDGET', 2_000, 200, 100_000),
+        requestTimeoutMs: integer(FUNCTION_ENV.modelTimeoutMs, 8_000, 100, 900_000),
+        maxRetries: integer(FUNCTION_ENV.modelMaxRetries, 1, 0, 1),
+        maxAnswerTokens: integer(FUNCTION_ENV.maxAnswerTokens, 200, 16, 4_000),
+        historyTokenBudget: integer(FUNCTION_ENV.historyTokenBudget, 2_000, 200, 100_000),
       }
     : undefined;
 
   const settings: Settings = {
     callMemoryTable: callMemoryTable ?? '',
-    memoryExpirySeconds: integer('CALL_MEMORY_EXPIRY_SECONDS', CALL_MEMORY_TABLE.defaultExpirySeconds, 60, 366 * 24 * 3600),
-    memoryTimeoutMs: integer('MEMORY_TIMEOUT_MS', 1_500, 50, 30_000),
+    memoryExpirySeconds: integer(FUNCTION_ENV.callMemoryExpirySeconds, CALL_MEMORY_TABLE.defaultExpirySeconds, 60, 366 * 24 * 3600),
+    memoryTimeoutMs: integer(FUNCTION_ENV.memoryTimeoutMs, 1_500, 50, 30_000),
     model,
-    turnDeadlineMs: integer('TURN_DEADLINE_MS', 12_000, 500, 900_000),
-    lambdaSafetyMarginMs: integer('LAMBDA_SAFETY_MARGIN_MS', 750, 0, 60_000),
-    maxSpokenChars: integer('MAX_SPOKEN_CHARS', 1_000, 40, LEX_MESSAGE_LIMIT),
+    turnDeadlineMs: integer(FUNCTION_ENV.turnDeadlineMs, 12_000, 500, 900_000),
+    lambdaSafetyMarginMs: integer(FUNCTION_ENV.lambdaSafetyMarginMs, 750, 0, 60_000),
+    maxSpokenChars: integer(FUNCTION_ENV.maxSpokenChars, 1_000, 40, LEX_MAX_MESSAGE_CHARS),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

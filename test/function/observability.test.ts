@@ -3,6 +3,7 @@
  * and EMF metric lines for turn latency, model latency, fallbacks and silent turns. The output is captured from
  * stdout/stderr, where Powertools writes it in Lambda.
  */
+import { FUNCTION_SERVICE_NAME } from '../../lib/definition/function-settings';
 import { createHandler } from '../../lambda/src/handler';
 import { lambdaContext, lexEvent, startWorld, type World } from './support/harness';
 
@@ -60,7 +61,7 @@ test('INFO logs are JSON with the contact id and never the caller words; metrics
 
   const logs = lines.filter((line) => typeof line.message === 'string');
   expect(logs.length).toBeGreaterThan(0);
-  expect(logs.every((line) => line.contactId === 'call-observed' && line.service === 'chalkbot-fulfillment')).toBe(true);
+  expect(logs.every((line) => line.contactId === 'call-observed' && line.service === FUNCTION_SERVICE_NAME)).toBe(true);
   expect(JSON.stringify(lines)).not.toContain('pink elephant');
   expect(metricNames(lines)).toEqual(expect.arrayContaining(['Chalkbot/TurnLatency', 'Chalkbot/ModelLatency']));
   expect(metricNames(lines)).not.toContain('Chalkbot/ModelFallback');

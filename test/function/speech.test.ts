@@ -6,7 +6,7 @@ import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { OfflineAnswerer } from '../../lambda/src/offline-answers';
 import { cutAtSentence, makeSpeakable } from '../../lambda/src/speakable';
-import { LEX_MESSAGE_LIMIT } from '../../lambda/src/settings';
+import { LEX_MAX_MESSAGE_CHARS as LEX_MESSAGE_LIMIT } from '../../lib/definition/function-settings';
 import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
 
 describe('speakable text', () => {

@@ -1,0 +1,47 @@
+/**
+ * The fulfillment function's settings as the rest of the app must name them: the environment variables it reads,
+ * its defaults that other parts show or rely on, and Lex's message limit. The function, the stack that sets its
+ * environment and the local call all read this one module, so a renamed variable cannot drift between them.
+ *
+ * Pure data: no AWS CDK, no SDK imports. The function's bundle includes it.
+ */
+
+/** Every environment variable the function reads (besides the AWS SDK's and Powertools' own). */
+export const FUNCTION_ENV = {
+  /** The call-memory DynamoDB table name. Required. */
+  callMemoryTable: 'CALL_MEMORY_TABLE',
+  /** Seconds a call's memory is kept after its last turn. */
+  callMemoryExpirySeconds: 'CALL_MEMORY_EXPIRY_SECONDS',
+  /** Messages kept per call; older ones are dropped when a write would pass it (DynamoDB items stop at 400 KB). */
+  maxStoredMessages: 'MAX_STORED_MESSAGES',
+  /** Timeout of each DynamoDB request, milliseconds. */
+  memoryTimeoutMs: 'MEMORY_TIMEOUT_MS',
+  /** The OpenAI key itself: local use only. */
+  openAiApiKey: 'OPENAI_API_KEY',
+  /** Deployed: the ARN of the Secrets Manager secret holding the key. */
+  openAiApiKeySecretArn: 'OPENAI_API_KEY_SECRET_ARN',
+  /** Any OpenAI-compatible server. */
+  openAiBaseUrl: 'OPENAI_BASE_URL',
+  openAiModel: 'OPENAI_MODEL',
+  /** Timeout of one model request, milliseconds. */
+  modelTimeoutMs: 'MODEL_TIMEOUT_MS',
+  /** 0 or 1. */
+  modelMaxRetries: 'MODEL_MAX_RETRIES',
+  maxAnswerTokens: 'MAX_ANSWER_TOKENS',
+  historyTokenBudget: 'HISTORY_TOKEN_BUDGET',
+  /** The longest a turn may take, milliseconds. */
+  turnDeadlineMs: 'TURN_DEADLINE_MS',
+  lambdaSafetyMarginMs: 'LAMBDA_SAFETY_MARGIN_MS',
+  /** Spoken answers are cut at a sentence within this many characters. */
+  maxSpokenChars: 'MAX_SPOKEN_CHARS',
+} as const;
+
+/** The model used when OPENAI_MODEL is unset. */
+export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+
+/** The Lex runtime rejects a plain-text message longer than this. */
+export const LEX_MAX_MESSAGE_CHARS = 1024;
+
+/** Powertools service name (POWERTOOLS_SERVICE_NAME) and metrics namespace of the function, deployed and local. */
+export const FUNCTION_SERVICE_NAME = 'chalkbot';
+export const FUNCTION_METRICS_NAMESPACE = 'Chalkbot';
