@@ -57,7 +57,8 @@ export async function runFlow(flow: FlowContent, options: FlowRunOptions): Promi
 }
 
 async function runAction(action: FlowAction, call: FlowCall): Promise<ActionResult> {
-  const handler = ACTION_HANDLERS[action.Type];
+  // Own keys only: a Type such as "constructor" or "toString" must not find Object.prototype's function.
+  const handler = Object.hasOwn(ACTION_HANDLERS, action.Type) ? ACTION_HANDLERS[action.Type] : undefined;
   if (!handler) {
     throw new FlowEmulationError(
       action,

@@ -7,7 +7,7 @@ import type { CallEvent } from '../../local/call-events';
 import type { LexBot } from '../../local/flow-actions';
 import { FlowEmulationError, runFlow } from '../../local/flow-engine';
 import type { HandOver, HandOverOutcome } from '../../local/lex-emulator';
-import { LOCAL_BOT_ALIAS_ARN } from '../../local/local-resources';
+import { LOCAL_BOT_ALIAS_ARN, localQueueArn } from '../../local/local-resources';
 import { normalizeUtterance, routeUtterance } from '../../local/intent-router';
 import { botDefinition } from '../../lib/definition/bot';
 
@@ -152,6 +152,30 @@ test('an unknown operator, a missing transition and a missing target are clear e
     'Action "greet" (MessageParticipant): has no transition: it needs a NextAction',
   );
   await expect(run(flowOf([say('greet', 'hi', 'nowhere')]))).rejects.toThrow('The flow has no action "nowhere"');
+});
+
+test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+  'an action Type named like an Object.prototype member (%s) is an unknown type, not a handler',
+  async (type) => {
+    const flow = flowOf([action('odd', type, {}, { NextAction: 'end' })]);
+    await expect(run(flow)).rejects.toThrow(FlowEmulationError);
+    await expect(run(flow)).rejects.toThrow(`Action "odd" (${type}): the action type ${type} is not one the local call emulates`);
+  },
+);
+
+test('CheckMetricData answers the queue metrics by their flow-language names', async () => {
+  const queue = action('queue', 'UpdateContactTargetQueue', { QueueId: localQueueArn('Chalkbot support') }, { NextAction: 'metric' });
+  const checkMetric = (metricType: string) =>
+    action('metric', 'CheckMetricData', { MetricType: metricType }, {
+      NextAction: 'some',
+      Conditions: [{ NextAction: 'empty', Condition: { Operator: 'NumberLessThan', Operands: ['1'] } }],
+    });
+  const flowFor = (metricType: string) => flowOf([queue, checkMetric(metricType), say('empty', 'empty', 'end'), say('some', 'some', 'end')]);
+  // The local queue is always empty; the staffed agents come from the contact-center answers (1 by default).
+  expect((await run(flowFor('NumberOfContactsInQueue'))).spoken).toEqual(['empty']);
+  expect((await run(flowFor('OldestContactInQueueAgeSeconds'))).spoken).toEqual(['empty']);
+  expect((await run(flowFor('NumberOfAgentsStaffed'))).spoken).toEqual(['some']);
+  await expect(run(flowFor('ContactsInQueue'))).rejects.toThrow('Action "metric" (CheckMetricData): metric ContactsInQueue is not emulated');
 });
 
 test('a flow that never ends is stopped after the step limit', async () => {
