@@ -171,7 +171,7 @@ function queueMetric(metric: string, contactCenter: LocalContactCenter): number 
     case 'NumberOfAgentsOnline':
     case 'NumberOfAgentsAvailable':
       return contactCenter.agentsStaffed;
-    case 'ContactsInQueue':
+    case 'NumberOfContactsInQueue':
     case 'OldestContactInQueueAgeSeconds':
       return 0;
     default:
