@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -154,12 +154,21 @@ export function nextSteps(outputsFile: string): string[] {
   const secret = outputs[STACK_OUTPUTS.openAiKeySecretArn];
   if (secret) {
     lines.push(
-      'Once, put your OpenAI key in the function\'s secret (until then the bot says its model is not configured):',
+      // Deployed, the function always has a model to call; without a key that call fails, and the caller hears the
+      // offline answer for the few questions it knows, otherwise the same apology as for a failing model.
+      "Once, put your OpenAI key in the function's secret (until then the model cannot answer: callers hear an offline answer or an apology):",
       `  aws secretsmanager put-secret-value --secret-id ${secret} --secret-string "$OPENAI_API_KEY"`,
     );
   }
-  lines.push('Check the live bot in text: npm run smoke');
+  // The smoke test reads the bot from the outputs this deploy wrote, so it finds it under any -c prefix=...
+  lines.push(`Check the live bot in text: npm run smoke -- --outputs-file ${displayPath(outputsFile)}`);
   return lines;
+}
+
+/** The path as typed from the repo root (where npm runs scripts), or absolute when it lies outside it. */
+function displayPath(path: string): string {
+  const fromRoot = relative(REPO_ROOT, path);
+  return fromRoot.startsWith('..') || isAbsolute(fromRoot) ? path : fromRoot;
 }
 
 export interface DeployCliDependencies {

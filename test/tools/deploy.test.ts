@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { OUTPUTS_FILE, cdkDeployArgs, checkDeployPrerequisites, deployCli, nextSteps } from '../../tools/deploy';
+import { REPO_ROOT } from '../../tools/deployment';
 
 const sts = mockClient(STSClient);
 const cloudFormation = mockClient(CloudFormationClient);
@@ -124,9 +125,24 @@ describe('npm run deploy', () => {
     );
     expect(nextSteps(file)).toEqual([
       'Call +15550100 to talk to Chalkbot.',
-      "Once, put your OpenAI key in the function's secret (until then the bot says its model is not configured):",
+      "Once, put your OpenAI key in the function's secret (until then the model cannot answer: callers hear an offline answer or an apology):",
       '  aws secretsmanager put-secret-value --secret-id arn:aws:secretsmanager:eu-west-2:123456789012:secret:key-AbC --secret-string "$OPENAI_API_KEY"',
-      'Check the live bot in text: npm run smoke',
+      `Check the live bot in text: npm run smoke -- --outputs-file ${file}`,
     ]);
+    // What the caller hears until then is the function's failing-model apology, never "not configured".
+    expect(nextSteps(file)[1]).not.toMatch(/not configured/);
+  });
+
+  test('the smoke command names the outputs file the deploy wrote, relative to the repo root where npm runs', () => {
+    // A folder inside the repo that git ignores, so a test run leaves nothing for anyone to see.
+    mkdirSync(join(REPO_ROOT, 'node_modules', '.cache'), { recursive: true });
+    const file = join(mkdtempSync(join(REPO_ROOT, 'node_modules', '.cache', 'deploy-test-')), 'cdk-outputs.json');
+    try {
+      writeFileSync(file, JSON.stringify({ 'demo-chalkbot-bot': {} }));
+      expect(nextSteps(file)).toEqual([`Check the live bot in text: npm run smoke -- --outputs-file ${relative(REPO_ROOT, file)}`]);
+      expect(relative(REPO_ROOT, file)).toMatch(/^node_modules\/\.cache\/deploy-test-\w+\/cdk-outputs\.json$/);
+    } finally {
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
   });
 });
