@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { botDefinition } from '../definition/bot';
+import { LOG_RETENTION_DAYS } from '../log-retention';
 import { FUNCTION_ENV, FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../definition/function-settings';
 
 /**
@@ -56,7 +57,7 @@ export class AnswerFunction extends Construct {
     });
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_MONTH,
+      retention: LOG_RETENTION_DAYS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // An own role rather than the AWSLambdaBasicExecutionRole managed policy: logs go to this one group only.

@@ -35,7 +35,7 @@ export class BotStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
-    this.callMemory = new CallMemoryTable(this, 'CallMemory');
+    this.callMemory = new CallMemoryTable(this, 'CallMemory', { memoryExpiryDays: settings.memoryExpiryDays });
     this.answer = new AnswerFunction(this, 'Answer', {
       imageDirectory: props.imageDirectory,
       table: this.callMemory.table,

@@ -4,15 +4,17 @@
  * pointed at it. CloudFormation has no property for that last step, so a custom resource calls
  * AssociatePhoneNumberContactFlow, and DisassociatePhoneNumberContactFlow when the stack lets go.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { arnPathPart } from '../connect-arn';
 import { PLACEHOLDERS, type PlaceholderUse, resolvePlaceholders } from '../definition/placeholders';
 import type { FlowFile } from '../flow/flow-file';
 import { assertValidFlow } from '../flow/validate';
+import { LOG_RETENTION_DAYS } from '../log-retention';
 
 /** The values a flow's placeholders stand for in this deployment (CDK tokens are fine). */
 export interface FlowValues {
@@ -102,6 +104,11 @@ export class InboundFlow extends Construct {
         }),
       ]),
       installLatestAwsSdk: false,
+      // Otherwise the provider logs to /aws/lambda/<name>, created on first write and never expiring.
+      logGroup: new logs.LogGroup(this, 'PhoneNumberAssociationLogs', {
+        retention: LOG_RETENTION_DAYS,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
     });
     // AwsCustomResource runs one shared function per stack, created with the basic execution managed policy.
     const provider = Stack.of(this).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);

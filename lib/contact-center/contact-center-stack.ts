@@ -7,9 +7,11 @@
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { arnPathPart } from '../connect-arn';
 import { STACK_OUTPUTS } from '../definition/stack-outputs';
+import { LOG_RETENTION_DAYS } from '../log-retention';
 import { type ChalkbotSettings, functionImageRepositoryName } from '../settings';
 import { AdminUser } from './admin-user';
 import { FunctionImageRepository } from './function-image-repository';
@@ -41,6 +43,14 @@ export class ContactCenterStack extends Stack {
         attributes: { inboundCalls: true, outboundCalls: false, contactflowLogs: true },
       });
       instance.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // Connect writes flow logs to /aws/connect/<alias>, creating the group without retention if it is missing.
+      // Ours exists first, so the logs expire; retained like the instance, which keeps writing to it.
+      const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+        logGroupName: `/aws/connect/${settings.instanceAlias}`,
+        retention: LOG_RETENTION_DAYS,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      instance.node.addDependency(flowLogs);
       this.instanceArn = instance.attrArn;
     }
 

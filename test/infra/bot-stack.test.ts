@@ -6,6 +6,7 @@ import { BOT_ALIAS_NAME, ChalkbotLexBot } from '../../lib/bot/lex-bot';
 import { AGENT_INTENT, botDefinition, FALLBACK_INTENT, GOODBYE_INTENT } from '../../lib/definition/bot';
 import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
+import { LOG_RETENTION_DAYS } from '../../lib/log-retention';
 import { buildTestApp, templateOf } from './synth';
 
 const { bot } = buildTestApp();
@@ -25,8 +26,26 @@ describe('bot stack', () => {
       AttributeDefinitions: [{ AttributeName: CALL_MEMORY_TABLE.partitionKey, AttributeType: 'S' }],
       TimeToLiveSpecification: { AttributeName: CALL_MEMORY_TABLE.ttlAttribute, Enabled: true },
       BillingMode: 'PAY_PER_REQUEST',
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 1 },
     });
+  });
+
+  test('point-in-time recovery keeps no more days of call memory than the memory itself lives (whole days, 1 to 35)', () => {
+    const recoveryDays = (memoryExpiryDays: number) => {
+      const table = Object.values(templateOf(buildTestApp({ memoryExpiryDays }).bot).findResources('AWS::DynamoDB::Table'))[0];
+      return table.Properties.PointInTimeRecoverySpecification.RecoveryPeriodInDays as number;
+    };
+    expect([recoveryDays(0.1), recoveryDays(2.5), recoveryDays(365)]).toEqual([1, 3, 35]);
+  });
+
+  test('every log group of the stack expires, the custom-resource provider writes to one of them', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups).length).toBeGreaterThanOrEqual(2);
+    for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBe(LOG_RETENTION_DAYS);
+    // Every function logs to a group of this stack, so none falls back to a never-expiring /aws/lambda/<name>.
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(2);
+    for (const fn of Object.values(functions)) expect(Object.keys(groups)).toContain(fn.Properties.LoggingConfig?.LogGroup?.Ref);
   });
 
   test('the function: an arm64 image from the contact-center repository, ending before Lex gives up', () => {

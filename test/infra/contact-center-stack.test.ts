@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { SUPPORT_QUEUE_NAME } from '../../lib/contact-center/support-queue';
+import { LOG_RETENTION_DAYS } from '../../lib/log-retention';
 import { buildTestApp, templateOf } from './synth';
 
 const EXISTING_INSTANCE = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
@@ -21,6 +22,21 @@ describe('contact-center stack (new instance)', () => {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
+  });
+
+  test('flow logs go to our /aws/connect/<alias> group, made before the instance, expiring, retained like it', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/connect/chalkbot' } });
+    const [[groupId, group]] = Object.entries(groups);
+    expect(group).toMatchObject({
+      Properties: { RetentionInDays: LOG_RETENTION_DAYS },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    const [instance] = Object.values(template.findResources('AWS::Connect::Instance'));
+    expect(instance.DependsOn).toContain(groupId);
+    // The name follows the alias setting.
+    const renamed = templateOf(buildTestApp({ instanceAlias: 'chalkbot-demo-7' }).contactCenter);
+    renamed.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/connect/chalkbot-demo-7', RetentionInDays: LOG_RETENTION_DAYS });
   });
 
   test('the phone number is claimed on that instance with the configured country and type, and retained', () => {
@@ -126,6 +142,7 @@ describe('contact-center stack (adopted instance and number)', () => {
     for (const type of [
       'AWS::Connect::Instance', 'AWS::Connect::PhoneNumber', 'AWS::Connect::InstanceStorageConfig',
       'AWS::S3::Bucket', 'AWS::Connect::User', 'AWS::Connect::SecurityProfile', 'AWS::Connect::RoutingProfile',
+      'AWS::Logs::LogGroup',
     ]) {
       template.resourceCountIs(type, 0);
     }
