@@ -8,6 +8,7 @@
 import type { Node } from 'constructs';
 import { botDefinition } from './definition/bot';
 import { CALL_MEMORY_TABLE } from './definition/call-memory';
+import { DEFAULT_OPENAI_MODEL } from './definition/function-settings';
 
 export type PhoneNumberType = 'DID' | 'TOLL_FREE';
 
@@ -56,7 +57,7 @@ export const SETTING_DEFAULTS = {
   phoneCountry: 'US',
   phoneType: 'DID' as PhoneNumberType,
   voice: botDefinition.voice.id,
-  openAiModel: 'gpt-4o-mini',
+  openAiModel: DEFAULT_OPENAI_MODEL,
   memoryExpiryDays: CALL_MEMORY_TABLE.defaultExpirySeconds / 86_400,
 };
 

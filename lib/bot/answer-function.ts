@@ -12,15 +12,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { botDefinition } from '../definition/bot';
 import { LOG_RETENTION_DAYS } from '../log-retention';
-import { FUNCTION_ENV, FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../definition/function-settings';
-
-/**
- * Lex gives up after `fulfillmentUpdates.timeoutSeconds` and speaks its timeout line; the function must end
- * before that so a late answer is never thrown away mid-write.
- */
-export const FUNCTION_TIMEOUT_SECONDS = botDefinition.fulfillmentUpdates.timeoutSeconds - 5;
+import {
+  FUNCTION_ENV,
+  FUNCTION_METRICS_NAMESPACE,
+  FUNCTION_SERVICE_NAME,
+  FUNCTION_TIMEOUT_SECONDS,
+} from '../definition/function-settings';
 
 /** The environment variable names the stack sets, from the function's own list (DESIGN.md, "Contracts"). */
 export const FUNCTION_ENVIRONMENT = {

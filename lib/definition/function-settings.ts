@@ -5,6 +5,7 @@
  *
  * Pure data: no AWS CDK, no SDK imports. The function's bundle includes it.
  */
+import { botDefinition } from './bot';
 
 /** Every environment variable the function reads (besides the AWS SDK's and Powertools' own). */
 export const FUNCTION_ENV = {
@@ -35,6 +36,13 @@ export const FUNCTION_ENV = {
   /** Spoken answers are cut at a sentence within this many characters. */
   maxSpokenChars: 'MAX_SPOKEN_CHARS',
 } as const;
+
+/**
+ * The function's Lambda timeout, deployed and in the local call. Lex gives up after
+ * `fulfillmentUpdates.timeoutSeconds` and speaks its timeout line; the function must end before that, so a late
+ * answer is never thrown away mid-write.
+ */
+export const FUNCTION_TIMEOUT_SECONDS = botDefinition.fulfillmentUpdates.timeoutSeconds - 5;
 
 /** The model used when OPENAI_MODEL is unset. */
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';

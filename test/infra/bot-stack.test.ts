@@ -1,10 +1,11 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { FUNCTION_ENVIRONMENT, FUNCTION_TIMEOUT_SECONDS } from '../../lib/bot/answer-function';
+import { FUNCTION_ENVIRONMENT } from '../../lib/bot/answer-function';
 import { BOT_ALIAS_NAME, ChalkbotLexBot } from '../../lib/bot/lex-bot';
 import { AGENT_INTENT, botDefinition, FALLBACK_INTENT, GOODBYE_INTENT } from '../../lib/definition/bot';
 import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
+import { DEFAULT_OPENAI_MODEL, FUNCTION_TIMEOUT_SECONDS } from '../../lib/definition/function-settings';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { LOG_RETENTION_DAYS } from '../../lib/log-retention';
 import { buildTestApp, templateOf } from './synth';
@@ -49,6 +50,8 @@ describe('bot stack', () => {
   });
 
   test('the function: an arm64 image from the contact-center repository, ending before Lex gives up', () => {
+    // One definition for the stack and the local call; Lex must still be waiting when the function gives up.
+    expect(FUNCTION_TIMEOUT_SECONDS).toBeGreaterThan(0);
     expect(FUNCTION_TIMEOUT_SECONDS).toBeLessThan(botDefinition.fulfillmentUpdates.timeoutSeconds);
     template.hasResourceProperties('AWS::Lambda::Function', {
       PackageType: 'Image',
@@ -65,7 +68,7 @@ describe('bot stack', () => {
         Variables: {
           [FUNCTION_ENVIRONMENT.table]: { Ref: Match.stringLikeRegexp('^CallMemoryTable') },
           [FUNCTION_ENVIRONMENT.openAiKeySecretArn]: { Ref: Match.stringLikeRegexp('^AnswerOpenAiKey') },
-          [FUNCTION_ENVIRONMENT.openAiModel]: 'gpt-4o-mini',
+          [FUNCTION_ENVIRONMENT.openAiModel]: DEFAULT_OPENAI_MODEL,
           [FUNCTION_ENVIRONMENT.memoryExpirySeconds]: '86400',
           POWERTOOLS_SERVICE_NAME: 'chalkbot',
           OPENAI_API_KEY: Match.absent(),

@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { DEFAULT_OPENAI_MODEL } from '../../lib/definition/function-settings';
 import { functionImageRepositoryName, memoryExpirySeconds, readSettings, SETTING_DEFAULTS } from '../../lib/settings';
 import { cdkJsonContext } from './synth';
 
@@ -8,6 +9,11 @@ describe('settings', () => {
   test('cdk.json states every default the module falls back to', () => {
     const context = cdkJsonContext();
     for (const [key, value] of Object.entries(SETTING_DEFAULTS)) expect(context[key]).toEqual(value);
+  });
+
+  test('the default model is the function\'s own default, named once in lib/definition', () => {
+    expect(SETTING_DEFAULTS.openAiModel).toBe(DEFAULT_OPENAI_MODEL);
+    expect(settingsFrom({}).openAiModel).toBe(DEFAULT_OPENAI_MODEL);
   });
 
   test('defaults: the instance alias follows the prefix and memory lasts a day', () => {
