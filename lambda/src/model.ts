@@ -3,6 +3,7 @@
  * of the call as fits a budget, then the question) and one bounded call to an OpenAI-compatible chat model.
  */
 import { type BaseMessage, HumanMessage, SystemMessage, trimMessages } from '@langchain/core/messages';
+import { getRetryable } from '@langchain/core/errors';
 import { ChatOpenAI } from '@langchain/openai';
 import type { ModelSettings } from './settings';
 
@@ -55,40 +56,76 @@ export class ModelFailure extends Error {
   }
 }
 
-/** A chat model with explicit, phone-sized limits (LangChain's defaults allow six retries and ten minutes). */
+/**
+ * A chat model with explicit, phone-sized limits (LangChain's defaults allow six retries and ten minutes). It
+ * never retries by itself: askModel decides, because only it knows how much of the turn is left.
+ */
 export function createChatModel(settings: ModelSettings, apiKey: string): ChatOpenAI {
   return new ChatOpenAI({
     model: settings.name,
     apiKey,
     configuration: settings.baseUrl ? { baseURL: settings.baseUrl } : undefined,
     timeout: settings.requestTimeoutMs,
-    maxRetries: settings.maxRetries,
+    maxRetries: 0,
     maxTokens: settings.maxAnswerTokens,
     // No temperature: reasoning models (o-series, gpt-5) reject any but their default.
   });
 }
 
+export interface AskOptions {
+  /** Aborts at the turn's deadline for the model. */
+  readonly signal: AbortSignal;
+  /** Epoch milliseconds when `signal` aborts. */
+  readonly deadline: number;
+  /** The timeout of one request (the model's own `timeout`). */
+  readonly requestTimeoutMs: number;
+  /** Retries allowed after a failed request (0 or 1). */
+  readonly maxRetries: number;
+}
+
+/** Pause before a retry when the server gave no Retry-After hint: enough for a blip, short for a caller. */
+const RETRY_PAUSE_MS = 250;
+
 /**
- * Asks the model, giving up when `signal` aborts (the turn's deadline). Returns the answer text, or throws a
- * ModelFailure whose message says what went wrong (without the caller's words).
+ * Asks the model, giving up when `signal` aborts (the turn's deadline). A failed request is retried only when
+ * LangChain classes the failure as retryable (not a 400 or 401, say) and a whole request still fits before the
+ * deadline: a retry that would be cut off only keeps the caller in silence longer before the apology. Returns
+ * the answer text, or throws a ModelFailure whose message says what went wrong (without the caller's words).
  */
-export async function askModel(model: ChatOpenAI, prompt: BaseMessage[], signal: AbortSignal): Promise<string> {
-  let reply: BaseMessage;
-  try {
-    reply = await untilAborted(model.invoke(prompt, { signal }), signal);
-  } catch (error) {
-    if (signal.aborted) throw new ModelFailure('the model did not answer before the turn deadline', { cause: error });
-    throw new ModelFailure(`the model call failed: ${describe(error)}`, { cause: error });
+export async function askModel(model: ChatOpenAI, prompt: BaseMessage[], options: AskOptions): Promise<string> {
+  const { signal } = options;
+  let reply: BaseMessage | undefined;
+  for (let attempt = 0; reply === undefined; attempt++) {
+    try {
+      reply = await untilAborted(model.invoke(prompt, { signal, maxRetries: 0 }), signal);
+    } catch (error) {
+      if (signal.aborted) throw new ModelFailure('the model did not answer before the turn deadline', { cause: error });
+      const pauseMs = retryPause(error);
+      const retryFits = Date.now() + pauseMs + options.requestTimeoutMs <= options.deadline;
+      if (attempt >= options.maxRetries || getRetryable(error) === false || !retryFits) {
+        throw new ModelFailure(`the model call failed: ${describe(error)}`, { cause: error });
+      }
+      await sleep(pauseMs, signal);
+    }
   }
   const text = reply.text.trim();
   if (text === '') throw new ModelFailure('the model returned an empty answer');
   return text;
 }
 
+/** LangChain stamps a rate-limit error with the server's Retry-After as `retryAfterMs`. */
+function retryPause(error: unknown): number {
+  const hinted = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof hinted === 'number' && hinted >= 0 ? hinted : RETRY_PAUSE_MS;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return untilAborted(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
+}
+
 /**
- * Settles when `work` does, or rejects as soon as `signal` aborts. LangChain aborts a request in flight, but
- * ChatOpenAI's retry does not pass the signal to its wait between attempts (1 to 2 seconds), so without this a
- * failed first attempt can hold the turn past its deadline.
+ * Settles when `work` does, or rejects as soon as `signal` aborts. LangChain aborts a request in flight, but not
+ * every wait honours the signal (its own retry back-off did not), so the turn never relies on that.
  */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);

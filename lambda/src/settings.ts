@@ -17,7 +17,7 @@ export interface ModelSettings {
   readonly apiKeySecretArn?: string;
   /** Time for one request to the model. */
   readonly requestTimeoutMs: number;
-  /** 0 or 1: a phone caller cannot wait for more. */
+  /** 0 or 1: a phone caller cannot wait for more. A retry happens only if a whole request still fits the turn. */
   readonly maxRetries: number;
   /** A spoken answer is a few sentences; this bounds the time spent generating it. */
   readonly maxAnswerTokens: number;
@@ -49,6 +49,15 @@ export class SettingsError extends Error {
     this.name = 'SettingsError';
   }
 }
+
+/**
+ * Phone-sized defaults. Every second of a turn is silence on the line: a failing model is given up after
+ * MODEL_TIMEOUT_MS (the apology follows at once), a turn never takes longer than TURN_DEADLINE_MS, and an answer
+ * is at most about forty seconds of speech (600 characters at ~15 characters a second).
+ */
+export const DEFAULT_TURN_DEADLINE_MS = 8_000;
+export const DEFAULT_MODEL_TIMEOUT_MS = 5_000;
+export const DEFAULT_MAX_SPOKEN_CHARS = 600;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -90,7 +99,7 @@ export function readSettings(env: Env): Settings {
         baseUrl,
         apiKey,
         apiKeySecretArn,
-        requestTimeoutMs: integer(FUNCTION_ENV.modelTimeoutMs, 8_000, 100, 900_000),
+        requestTimeoutMs: integer(FUNCTION_ENV.modelTimeoutMs, DEFAULT_MODEL_TIMEOUT_MS, 100, 900_000),
         maxRetries: integer(FUNCTION_ENV.modelMaxRetries, 1, 0, 1),
         maxAnswerTokens: integer(FUNCTION_ENV.maxAnswerTokens, 200, 16, 4_000),
         historyTokenBudget: integer(FUNCTION_ENV.historyTokenBudget, 2_000, 200, 100_000),
@@ -102,9 +111,9 @@ export function readSettings(env: Env): Settings {
     memoryExpirySeconds: integer(FUNCTION_ENV.callMemoryExpirySeconds, CALL_MEMORY_TABLE.defaultExpirySeconds, 60, 366 * 24 * 3600),
     memoryTimeoutMs: integer(FUNCTION_ENV.memoryTimeoutMs, 1_500, 50, 30_000),
     model,
-    turnDeadlineMs: integer(FUNCTION_ENV.turnDeadlineMs, 12_000, 500, 900_000),
+    turnDeadlineMs: integer(FUNCTION_ENV.turnDeadlineMs, DEFAULT_TURN_DEADLINE_MS, 500, 900_000),
     lambdaSafetyMarginMs: integer(FUNCTION_ENV.lambdaSafetyMarginMs, 750, 0, 60_000),
-    maxSpokenChars: integer(FUNCTION_ENV.maxSpokenChars, 1_000, 40, LEX_MAX_MESSAGE_CHARS),
+    maxSpokenChars: integer(FUNCTION_ENV.maxSpokenChars, DEFAULT_MAX_SPOKEN_CHARS, 40, LEX_MAX_MESSAGE_CHARS),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

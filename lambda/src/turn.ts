@@ -98,14 +98,16 @@ async function think(question: string, history: BaseMessage[], deps: TurnDepende
   }
 
   // The write at the end of the turn gets its own time slot before the deadline; the model gets the rest.
-  const timeForModel = deadline - deps.settings.memoryTimeoutMs - Date.now();
+  const modelDeadline = deadline - deps.settings.memoryTimeoutMs;
+  const timeForModel = modelDeadline - Date.now();
   const started = Date.now();
   try {
     if (timeForModel <= 0) throw new ModelFailure('no time left for the model before the turn deadline');
     const signal = AbortSignal.timeout(timeForModel);
     const model = await deps.model(timeForModel);
     const prompt = await buildPrompt(history, question, deps.settings.model.historyTokenBudget);
-    const answer = await askModel(model, prompt, signal);
+    const { requestTimeoutMs, maxRetries } = deps.settings.model;
+    const answer = await askModel(model, prompt, { signal, deadline: modelDeadline, requestTimeoutMs, maxRetries });
     deps.logger.info('The model answered', { promptMessages: prompt.length, answerChars: answer.length });
     return answer;
   } catch (error) {

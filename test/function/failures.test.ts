@@ -59,13 +59,36 @@ test.each(failingModels)('a model that %s gets a spoken apology, and the questio
   ]);
 });
 
-test('a failed request is retried once, and a good second answer is spoken', async () => {
+test('with the default settings a quick failure is retried once, and a good second answer is spoken', async () => {
   world.openai.setBehaviour((request) => (request.index === 0 ? { status: 500 } : { reply: `Second try: ${lastUserMessage(request)}` }));
 
-  const { result } = await timedTurn({ TURN_DEADLINE_MS: '6000' }, 'call-retry', 'Is anyone there?');
+  const { result } = await timedTurn({}, 'call-retry', 'Is anyone there?');
 
   expect(world.openai.requests).toHaveLength(2);
   expect(spokenText(result)).toBe('Second try: Is anyone there?');
+});
+
+test('no retry when a whole request no longer fits before the deadline: the apology comes at the first timeout', async () => {
+  world.openai.setBehaviour({ hang: true });
+  // The model may use 1500 ms (deadline less the write's slot); one request times out after 1000 ms, and a
+  // second one would not fit in the 500 ms left.
+  const env = { TURN_DEADLINE_MS: '1800', MEMORY_TIMEOUT_MS: '300', MODEL_TIMEOUT_MS: '1000', MODEL_MAX_RETRIES: '1' };
+
+  const { result, elapsedMs } = await timedTurn(env, 'call-no-late-retry', 'Hello?');
+
+  expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+  expect(world.openai.requests).toHaveLength(1);
+  expect(elapsedMs).toBeGreaterThanOrEqual(950);
+  expect(elapsedMs).toBeLessThan(1500);
+});
+
+test('a failure that cannot get better (401) is not retried', async () => {
+  world.openai.setBehaviour({ status: 401 });
+
+  const { result } = await timedTurn({}, 'call-no-retry-401', 'Hello?');
+
+  expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+  expect(world.openai.requests).toHaveLength(1);
 });
 
 test('a model that hangs is cut at the turn deadline; the caller hears the apology and the turn is stored', async () => {

@@ -77,6 +77,9 @@ describe('settings', () => {
     const settings = readSettings({ CALL_MEMORY_TABLE: 'calls' });
     expect(settings.memoryExpirySeconds).toBe(24 * 3600);
     expect(settings.model).toBeUndefined();
+    // Phone-sized: a failing model gives up in 5 s, a turn ends within 8 s, an answer is under a minute of speech.
+    expect(settings).toMatchObject({ turnDeadlineMs: 8_000, maxSpokenChars: 600 });
+    expect(readSettings({ CALL_MEMORY_TABLE: 'calls', OPENAI_API_KEY: 'k' }).model?.requestTimeoutMs).toBe(5_000);
     expect(readSettings({ CALL_MEMORY_TABLE: 'calls', OPENAI_API_KEY: 'k' }).model).toMatchObject({
       name: 'gpt-4o-mini',
       maxRetries: 1,
