@@ -9,7 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
-import { readFlowFile } from '../lib/flow/flow-file';
 import { createDeployedBot } from '../tools/deployed-bot';
 import { awsClientConfig } from '../tools/deployment';
 import { resolveBotTarget } from '../tools/smoke';
@@ -18,7 +17,7 @@ import type { CallOptions, DeployedBotLookup } from './call-options';
 import type { Caller } from './caller';
 import { DeployedLexBot } from './deployed-lex-bot';
 import { runFlow } from './flow-engine';
-import { resolveLocalFlow } from './local-resources';
+import { loadLocalFlow } from './local-resources';
 
 export interface DeployedCallIo {
   readonly caller: Caller;
@@ -39,7 +38,7 @@ export class DeployedBotUnreachable extends Error {
 export async function holdDeployedCall(lookup: DeployedBotLookup, options: CallOptions, io: DeployedCallIo): Promise<CallEnd> {
   // A broken flow file fails before anything reaches AWS. The flow's bot alias placeholder resolves to the
   // local stand-in, which the Lex block accepts; the deployed alias then answers in its place.
-  const flow = resolveLocalFlow(readFlowFile(options.flowFile));
+  const flow = loadLocalFlow(options.flowFile);
   const aws = awsClientConfig(lookup);
   const lex = io.lex ?? new LexRuntimeV2Client(aws);
   const region = await checkAwsAccess(lex);

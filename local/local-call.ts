@@ -8,7 +8,6 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createHandler } from '../lambda/src/handler';
 import { DEFAULT_MODEL } from '../lambda/src/settings';
 import { CALL_MEMORY_TABLE } from '../lib/definition/call-memory';
-import { readFlowFile } from '../lib/flow/flow-file';
 import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions } from './call-options';
 import type { Caller } from './caller';
@@ -17,7 +16,7 @@ import { createCallMemoryTable, LOCAL_CREDENTIALS, startLocalDynamoDB } from './
 import { runFlow } from './flow-engine';
 import type { FulfillmentFunction } from './fulfillment-function';
 import { LexBotEmulator } from './lex-emulator';
-import { resolveLocalFlow } from './local-resources';
+import { loadLocalFlow } from './local-resources';
 
 /** The call-memory table's name in the local store. */
 export const LOCAL_TABLE_NAME = 'chalkbot-call-memory';
@@ -36,7 +35,7 @@ export interface LocalCallIo {
 
 export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Promise<CallEnd> {
   // A broken flow file fails before anything starts.
-  const flow = resolveLocalFlow(readFlowFile(options.flowFile));
+  const flow = loadLocalFlow(options.flowFile);
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
   try {
     const store = await startLocalDynamoDB({ path: options.dataDir });

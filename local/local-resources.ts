@@ -6,7 +6,8 @@
 import type { LexV2Bot } from 'aws-lambda';
 import { botDefinition } from '../lib/definition/bot';
 import { PLACEHOLDERS, resolvePlaceholders } from '../lib/definition/placeholders';
-import type { FlowContent, FlowFile } from '../lib/flow/flow-file';
+import { type FlowContent, type FlowFile, readFlowFile } from '../lib/flow/flow-file';
+import { assertValidFlow } from '../lib/flow/validate';
 
 const LOCAL_ACCOUNT = '000000000000';
 const LOCAL_REGION = 'us-east-1';
@@ -74,6 +75,16 @@ export function resolveLocalFlow(flow: FlowFile, voiceId: string = botDefinition
       }
     });
   return mapStrings(flow.Content, resolveText);
+}
+
+/**
+ * The flow file at `path`, checked as the stack checks it at synth (placeholders allowed) and then resolved to
+ * the local stand-ins. A file the deploy would refuse fails here with every problem listed, before a call starts.
+ */
+export function loadLocalFlow(path: string): FlowContent {
+  const file = readFlowFile(path);
+  assertValidFlow(`"${file.Name}" (${path})`, file.Content, { allowedPlaceholders: Object.values(PLACEHOLDERS) });
+  return resolveLocalFlow(file);
 }
 
 /** A copy of a JSON value with every string (not the keys) passed through `map`. */

@@ -110,6 +110,15 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     check: checkMetricData,
   },
   TransferContactToQueue: { errors: ['QueueAtCapacity', 'NoMatchingError'], conditions: 'none' },
+  // The two types behind the ${LAMBDA_ARN:...} and ${FLOW_ARN:...} placeholders, so a designer flow using them
+  // passes the flow script's check on export and import.
+  InvokeLambdaFunction: {
+    required: ['LambdaFunctionARN', 'InvocationTimeLimitSeconds'],
+    optional: ['InvocationType', 'LambdaInvocationAttributes', 'ResponseValidation'],
+    errors: ['NoMatchingError'],
+    conditions: 'none',
+  },
+  TransferToFlow: { required: ['ContactFlowId'], errors: ['NoMatchingError'], conditions: 'none' },
   DisconnectParticipant: { errors: [], conditions: 'none', terminal: true },
   EndFlowExecution: { errors: [], conditions: 'none', terminal: true },
 };

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { botDefinition } from '../../lib/definition/bot';
-import { INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
+import { type FlowAction, INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import { lastUserMessage, startFakeOpenAI } from '../support/openai-server';
 import { inboundFlow } from './call-harness';
 
@@ -148,20 +148,39 @@ test('an unknown option is a usage error: exit 2 with the usage', async () => {
   expect(run.stderr).toContain('Usage: npm start -- [options]');
 });
 
-test('a flow with an action type the local call does not know stops with a message naming it: exit 1', async () => {
+/** The inbound flow file with one action changed, written where the call can read it. */
+function writeChangedFlow(identifier: string, change: (action: FlowAction) => FlowAction): string {
   const flow = readFlowFile(INBOUND_FLOW_FILE);
-  const broken = {
+  const changed = {
     ...flow,
-    Content: {
-      ...flow.Content,
-      Actions: flow.Content.Actions.map((action) => (action.Identifier === 'set-language' ? { ...action, Type: 'StartMediaStreaming' } : action)),
-    },
+    Content: { ...flow.Content, Actions: flow.Content.Actions.map((action) => (action.Identifier === identifier ? change(action) : action)) },
   };
-  const file = join(dataDir, 'broken-flow.json');
-  writeFileSync(file, JSON.stringify(broken));
+  const file = join(dataDir, 'changed-flow.json');
+  writeFileSync(file, JSON.stringify(changed));
+  return file;
+}
+
+test('a flow file the deploy would refuse stops before the call, listing its problems: exit 1', async () => {
+  const file = writeChangedFlow('greet', (action) => ({ ...action, Transitions: { NextAction: 'nowhere' } }));
   const run = await runCall(['--in-memory', '--flow', file], 'Hello\n');
   expect(run.code).toBe(1);
-  expect(run.stderr).toContain('The local call stopped: Action "set-language" (StartMediaStreaming): the action type StartMediaStreaming is not one');
+  expect(run.stderr).toContain(`The local call stopped: Flow "Chalkbot inbound" (${file}) is not valid:`);
+  expect(run.stderr).toContain('  - action "greet" (MessageParticipant): NextAction "nowhere" is not an action of this flow');
+  // Nothing of the call happened.
+  expect(run.lines).toEqual([]);
+});
+
+test('a valid flow with an action type the local call does not emulate stops with a message naming it: exit 1', async () => {
+  const file = writeChangedFlow('set-language', (action) => ({
+    ...action,
+    Type: 'InvokeLambdaFunction',
+    Parameters: { LambdaFunctionARN: '${LAMBDA_ARN:chalkbot-lookup}', InvocationTimeLimitSeconds: '3' },
+  }));
+  const run = await runCall(['--in-memory', '--flow', file], 'Hello\n');
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain(
+    'The local call stopped: Action "set-language" (InvokeLambdaFunction): the action type InvokeLambdaFunction is not one',
+  );
 });
 
 test('a store held by a running call is refused with a clear error: exit 1', async () => {

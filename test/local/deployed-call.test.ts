@@ -3,6 +3,8 @@
  * alias through RecognizeText. Lex and CloudFormation are aws-sdk-client-mock stand-ins; nothing reaches AWS.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
@@ -14,7 +16,7 @@ import {
 } from '@aws-sdk/client-lex-runtime-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AGENT_INTENT, botDefinition, FALLBACK_INTENT, GOODBYE_INTENT, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
-import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
+import { INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import type { CallEvent } from '../../local/call-events';
 import { type CallOptions, type DeployedBotLookup, parseCallOptions, UsageError } from '../../local/call-options';
@@ -260,6 +262,19 @@ test('no credentials: the call does not start, one clear error, nothing sent', a
   await expect(call).rejects.toThrow(/^No AWS credentials \(Could not load credentials from any providers\)\. Log in as for the AWS CLI/);
   expect(requests()).toHaveLength(0);
   expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+});
+
+test('a flow file that fails the flow check stops the call before anything reaches AWS', async () => {
+  const flow = readFlowFile(INBOUND_FLOW_FILE);
+  const broken = { ...flow, Content: { ...flow.Content, StartAction: 'start-here' } };
+  const file = join(mkdtempSync(join(tmpdir(), 'chalkbot-deployed-')), 'broken.json');
+  writeFileSync(file, JSON.stringify(broken));
+  lex.on(RecognizeTextCommand).callsFake(deployedBot);
+  await expect(hold(['Hello'], { call: { flowFile: file } })).rejects.toThrow(
+    `Flow "Chalkbot inbound" (${file}) is not valid:\n  - StartAction "start-here" is not an action of this flow`,
+  );
+  expect(lex.calls()).toHaveLength(0);
+  expect(cloudFormation.calls()).toHaveLength(0);
 });
 
 test('no region: one clear error', async () => {

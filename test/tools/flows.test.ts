@@ -17,7 +17,7 @@ import {
   UpdateContactFlowContentCommand,
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { FlowContent, FlowFile } from '../../lib/flow/flow-file';
+import type { FlowAction, FlowContent, FlowFile } from '../../lib/flow/flow-file';
 import { flowsCli } from '../../tools/flows/cli';
 import { exportFlow } from '../../tools/flows/export-flow';
 import { normalizeContent } from '../../tools/flows/flow-json';
@@ -364,15 +364,44 @@ describe('flow import', () => {
     const b = instanceB();
     b.addFlow('Chalkbot inbound', 'CONTACT_FLOW', AFTER_HOURS);
     b.install();
-    const flow: FlowFile = {
-      Name: 'Chalkbot inbound',
-      Type: 'CONTACT_FLOW',
-      Content: { ...AFTER_HOURS, Actions: [{ ...AFTER_HOURS.Actions[0], Parameters: { QueueId: '${QUEUE_ARN:BasicQueue}' } }, AFTER_HOURS.Actions[1]] },
+    const setQueue: FlowAction = {
+      Identifier: 'set-queue',
+      Type: 'UpdateContactTargetQueue',
+      Parameters: { QueueId: '${QUEUE_ARN:BasicQueue}' },
+      Transitions: { NextAction: 'bye', Errors: [{ NextAction: 'bye', ErrorType: 'NoMatchingError' }] },
     };
+    const flow: FlowFile = { Name: 'Chalkbot inbound', Type: 'CONTACT_FLOW', Content: { ...AFTER_HOURS, StartAction: 'set-queue', Actions: [setQueue, ...AFTER_HOURS.Actions] } };
     const log: string[] = [];
     expect(await importFlows(connect(), { instanceId: b.id, files: [{ path: 'x.json', flow }] }, deploymentOf(b), (l) => log.push(l))).toBe(false);
     expect(log).toEqual(['"Chalkbot inbound" (x.json): Unresolved flow placeholders: ${QUEUE_ARN:BasicQueue}']);
     expect(b.writes).toEqual([]);
+  });
+
+  test('a file that fails the flow check stops the whole import before anything is written, listing every problem', async () => {
+    const b = instanceB();
+    b.install();
+    const broken: FlowFile = {
+      Name: 'Chalkbot broken',
+      Type: 'CONTACT_FLOW',
+      Content: { ...AFTER_HOURS, Actions: [{ ...AFTER_HOURS.Actions[0], Transitions: { NextAction: 'nowhere' } }, AFTER_HOURS.Actions[1]] },
+    };
+    const fine: FlowFile = { Name: 'Chalkbot after hours', Type: 'CONTACT_FLOW', Content: AFTER_HOURS };
+    const files = [
+      { path: 'after-hours.json', flow: fine },
+      { path: 'broken.json', flow: broken },
+    ];
+    const log: string[] = [];
+    for (const dryRun of [false, true]) {
+      log.length = 0;
+      expect(await importFlows(connect(), { instanceId: b.id, files, dryRun }, deploymentOf(b), (l) => log.push(l))).toBe(false);
+      expect(log).toEqual([
+        'Nothing was imported: the flow check found these problems:',
+        '  - "Chalkbot broken" (broken.json): action "bye" (MessageParticipant): NextAction "nowhere" is not an action of this flow',
+      ]);
+    }
+    // Not even the valid file went in, nor was the instance asked anything.
+    expect(b.writes).toEqual([]);
+    expect(connectMock.calls()).toHaveLength(0);
   });
 
   test('--dry-run shows what would change and writes nothing', async () => {
@@ -428,6 +457,24 @@ describe('npm run flows', () => {
     a.flows.get(inboundId)!.content = '{}';
     connectMock.on(UpdateContactFlowContentCommand).rejects(new InvalidContactFlowException({ $metadata: {}, message: 'bad', problems: [{ message: 'broken' }] }));
     expect(await flowsCli(['import', out], () => undefined, clients)).toBe(1);
+  });
+
+  test('export checks the file it wrote: a flow the repo would refuse is written, its problems listed, exit 1', async () => {
+    const a = instanceA();
+    // Published in the designer with a block the validator does not know yet.
+    const content: FlowContent = {
+      ...AFTER_HOURS,
+      Actions: [{ ...AFTER_HOURS.Actions[0], Type: 'PlayPromptWithDTMF' }, AFTER_HOURS.Actions[1]],
+    };
+    a.addFlow('Chalkbot odd', 'CONTACT_FLOW', content);
+    a.install();
+    stacks(a);
+    const out = join(mkdtempSync(join(tmpdir(), 'flows-')), 'odd.json');
+    const log: string[] = [];
+    expect(await flowsCli(['export', '--name', 'Chalkbot odd', '--out', out], (l) => log.push(l), clients)).toBe(1);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as FlowFile).Content.Actions[0].Type).toBe('PlayPromptWithDTMF');
+    expect(log.at(-2)).toBe('The exported file does not pass the flow check; the stack and the import will refuse it until it does:');
+    expect(log.at(-1)).toContain(`  - "Chalkbot odd" (${out}): action "bye" (PlayPromptWithDTMF): unknown action type`);
   });
 
   test('unknown commands print the usage', async () => {

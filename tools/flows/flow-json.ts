@@ -3,7 +3,9 @@
  * nudged in the designer does not rewrite the file, instance values swapped for placeholders, and nothing
  * instance-specific left over.
  */
-import type { FlowContent } from '../../lib/flow/flow-file';
+import { PLACEHOLDERS } from '../../lib/definition/placeholders';
+import type { FlowContent, FlowFile } from '../../lib/flow/flow-file';
+import { validateFlow } from '../../lib/flow/validate';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -58,4 +60,14 @@ export function findLeftovers(value: unknown, instanceId: string): string[] {
     return text;
   });
   return found;
+}
+
+/**
+ * What the repo's flow check (lib/flow/validate.ts, the same one the stack runs at synth) finds wrong with a flow
+ * file, each line naming the flow and the file; our placeholders are allowed, since a file keeps them.
+ */
+export function flowFileProblems(path: string, flow: FlowFile): string[] {
+  return validateFlow(flow.Content, { allowedPlaceholders: Object.values(PLACEHOLDERS) }).map(
+    (problem) => `"${flow.Name}" (${path}): ${problem}`,
+  );
 }

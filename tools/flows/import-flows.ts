@@ -1,5 +1,6 @@
 /**
- * Import: the repo's flow files into a live instance. Placeholders are resolved from the deployment and the
+ * Import: the repo's flow files into a live instance. Each file must first pass the repo's flow check
+ * (lib/flow/validate.ts), or nothing is written. Placeholders are resolved from the deployment and the
  * instance's own lists; flows the instance does not have yet are first created as SAVED stubs (Connect does not
  * validate SAVED content), so flows that refer to each other, or forward, resolve; then each flow's content is
  * updated, which publishes it and makes Connect validate it. Connect's list of problems is printed for a flow it
@@ -17,7 +18,7 @@ import {
 import { resolvePlaceholders } from '../../lib/definition/placeholders';
 import type { FlowContent, FlowFile } from '../../lib/flow/flow-file';
 import { readInventory } from './connect-inventory';
-import { normalizeContent } from './flow-json';
+import { flowFileProblems, normalizeContent } from './flow-json';
 import { diffLines } from './line-diff';
 import { type DeploymentValues, importResolver } from './placeholder-mapping';
 
@@ -43,6 +44,13 @@ export async function importFlows(
   log: (line: string) => void = console.log,
 ): Promise<boolean> {
   const { instanceId, dryRun = false } = request;
+  // Every file is checked before anything is written, so a broken file never leaves the instance half-imported.
+  const problems = request.files.flatMap(({ path, flow }) => flowFileProblems(path, flow));
+  if (problems.length > 0) {
+    log('Nothing was imported: the flow check found these problems:');
+    for (const problem of problems) log(`  - ${problem}`);
+    return false;
+  }
   const inventory = await readInventory(connect, instanceId);
   const existing = new Set(inventory.flows.map((flow) => flow.name));
   let ok = true;
