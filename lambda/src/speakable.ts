@@ -10,14 +10,27 @@
 
 const CODE_FENCE = /^\s*(```|~~~).*$/gm;
 const IMAGE = /!\[([^\]]*)\]\([^)]*\)/g;
-const LINK = /\[([^\]]+)\]\([^)]*\)/g;
+/** A markdown link; its address may hold one level of parentheses (Wikipedia's do). */
+const LINK = /\[([^\]]+)\]\((?:[^()\s]|\([^()\s]*\))*\)/g;
+/**
+ * HTML a model may write: line breaks and block ends become line breaks; other tags go and their text stays.
+ * Only tags HTML has, so "<works>" in a sentence is still read as a word.
+ */
+const HTML_BREAK = /<(?:br\s*\/?|\/(?:p|div|li|h[1-6]|tr))>/gi;
+const HTML_TAG =
+  /<\/?(?:a|abbr|b|blockquote|br|code|del|div|em|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|pre|s|small|span|strong|sub|sup|table|tbody|td|th|thead|tr|u|ul)(?:\s[^<>]*)?\/?>/gi;
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>()]+/gi;
 const HEADING = /^\s{0,3}#{1,6}\s+/gm;
 const BLOCKQUOTE = /^\s*>+\s?/gm;
 const RULE = /^\s*([-*_])(\s*\1){2,}\s*$/gm;
 const LIST_ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+/;
 const TABLE_DIVIDER = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/gm;
-const EMPHASIS = /(\*\*|__|\*|~~|`)(?=\S)([^]*?\S)\1/g;
+/**
+ * Emphasis marks that wrap words: not glued to a letter or digit on the outside, so `5*3 and 2*4` stays arithmetic.
+ */
+const EMPHASIS = /(?<![\p{L}\p{N}])(\*\*|__|\*|~~|`)(?=\S)([^]*?\S)\1(?![\p{L}\p{N}])/gu;
+/** An asterisk between numbers is a multiplication, said as such. */
+const TIMES = /(\d)\s*\*\s*(?=\d)/g;
 const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u200D\uFE0E\uFE0F\u20E3]/gu;
 const SENTENCE_END = /[.!?…]["')\]]*$/;
 
@@ -26,11 +39,13 @@ export function makeSpeakable(text: string, maxChars: number): string {
   return cutAtSentence(toPlainSentences(text), maxChars);
 }
 
-/** Markdown, lists, links and emoji out; one line of sentences in. */
+/** Markdown, HTML tags, lists, links and emoji out; one line of sentences in. May be empty. */
 export function toPlainSentences(text: string): string {
   const withoutMarkup = text
     .replace(/\r\n?/g, '\n')
     .replace(CODE_FENCE, '')
+    .replace(HTML_BREAK, '\n')
+    .replace(HTML_TAG, '')
     .replace(IMAGE, '$1')
     .replace(LINK, '$1')
     .replace(URL, '')
@@ -39,6 +54,7 @@ export function toPlainSentences(text: string): string {
     .replace(RULE, '')
     .replace(TABLE_DIVIDER, '')
     .replace(EMPHASIS, '$2')
+    .replace(TIMES, '$1 times ')
     .replace(EMOJI, '');
 
   // Every line (a list item, a heading, a table row, a paragraph) becomes its own sentence.

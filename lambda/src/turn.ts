@@ -68,8 +68,7 @@ async function answerQuestion(turn: CallerTurn, deps: TurnDependencies, deadline
 
   const memory = deps.memoryFor(turn.callId);
   const history = await recall(memory, deps);
-  const answer = await think(question, history, deps, deadline);
-  const spoken = makeSpeakable(answer, deps.settings.maxSpokenChars);
+  const spoken = await think(question, history, deps, deadline);
   await keep(memory, question, spoken, deps);
 
   deps.logger.debug('Bot answers', { answer: spoken });
@@ -89,12 +88,17 @@ async function recall(memory: BaseListChatMessageHistory, deps: TurnDependencies
   }
 }
 
-/** The model's answer; the knowledge file's, or a short apology, when there is no model or it fails. */
+/**
+ * What the caller will hear: the model's answer made speakable; the knowledge file's, or a short apology, when
+ * there is no model or it fails. An answer with nothing left to say (only a link or emoji) is a failure too: Lex
+ * rejects an empty message and the call would drop.
+ */
 async function think(question: string, history: BaseMessage[], deps: TurnDependencies, deadline: number): Promise<string> {
+  const speakable = (text: string) => makeSpeakable(text, deps.settings.maxSpokenChars);
   if (!deps.model || !deps.settings.model) {
     const offline = deps.offline.answer(question);
     deps.logger.info('Answered without a model', { knowledgeEntry: offline?.id ?? null });
-    return offline?.answer ?? botDefinition.messages.modelNotConfigured;
+    return speakable(offline?.answer ?? botDefinition.messages.modelNotConfigured);
   }
 
   // The write at the end of the turn gets its own time slot before the deadline; the model gets the rest.
@@ -108,8 +112,10 @@ async function think(question: string, history: BaseMessage[], deps: TurnDepende
     const prompt = await buildPrompt(history, question, deps.settings.model.historyTokenBudget);
     const { requestTimeoutMs, maxRetries } = deps.settings.model;
     const answer = await askModel(model, prompt, { signal, deadline: modelDeadline, requestTimeoutMs, maxRetries });
+    const spoken = speakable(answer);
+    if (spoken === '') throw new ModelFailure('the answer had nothing a voice can say (only links, emoji or markup)');
     deps.logger.info('The model answered', { promptMessages: prompt.length, answerChars: answer.length });
-    return answer;
+    return spoken;
   } catch (error) {
     const offline = deps.offline.answer(question);
     deps.metrics.addMetric(METRIC.modelFallback, MetricUnit.Count, 1);
@@ -117,7 +123,7 @@ async function think(question: string, history: BaseMessage[], deps: TurnDepende
       reason: error instanceof Error ? error.message : String(error),
       knowledgeEntry: offline?.id ?? null,
     });
-    return offline?.answer ?? botDefinition.messages.modelUnavailable;
+    return speakable(offline?.answer ?? botDefinition.messages.modelUnavailable);
   } finally {
     deps.metrics.addMetric(METRIC.modelLatency, MetricUnit.Milliseconds, Date.now() - started);
   }

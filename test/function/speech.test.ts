@@ -46,6 +46,30 @@ describe('speakable text', () => {
     expect(spoken).toMatch(/^A very( very)+\.$/);
   });
 
+  test('a link keeps its visible text, even when its address holds parentheses', () => {
+    expect(makeSpeakable('See [the article](https://en.wikipedia.org/wiki/Chalk_(disambiguation)) for more.', 600)).toBe(
+      'See the article for more.',
+    );
+  });
+
+  test('HTML tags go and their text stays; a line break ends a sentence', () => {
+    expect(makeSpeakable('This is <b>bold</b>, <em>stressed</em> and <a href="https://example.com">linked</a>.<br>Next line', 600)).toBe(
+      'This is bold, stressed and linked. Next line.',
+    );
+    // Not every pair of angle brackets is a tag.
+    expect(makeSpeakable('Q&A <works> best', 600)).toBe('Q and A works best.');
+  });
+
+  test('an asterisk is emphasis only when it wraps words; between numbers it is "times"', () => {
+    expect(makeSpeakable('5*3 and 2*4', 600)).toBe('5 times 3 and 2 times 4.');
+    expect(makeSpeakable('That is *really* **important**, 6 * 7 = 42', 600)).toBe('That is really important, 6 times 7 = 42.');
+  });
+
+  test('an answer that is only a link or emoji leaves nothing to say', () => {
+    expect(makeSpeakable('https://example.com/help', 600)).toBe('');
+    expect(makeSpeakable('👍🎉', 600)).toBe('');
+  });
+
   test('nothing is left that SSML would choke on', () => {
     const spoken = makeSpeakable('Use <b>bold</b> & "quotes" \\ or {braces} [x]', 1000);
     expect(spoken).not.toMatch(/[<>&{}[\]\\]/);
@@ -74,6 +98,25 @@ describe('through the handler', () => {
     expect(spoken).toMatch(/\.$/);
     expect(spoken).not.toMatch(/[*#]|https?:|example\.com/);
     expect(storedMessages(await world.readItem('call-markdown'))[1]).toEqual(['ai', spoken]);
+  });
+
+  test.each([
+    ['only a link', 'https://example.com/help'],
+    ['only emoji', '👍 🎉'],
+    ['only markup', '**  **\n---'],
+  ])('a model answer that is %s is a model failure: the fallback is spoken and stored, never an empty message', async (_name, reply) => {
+    world.openai.setBehaviour({ reply });
+    const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' } });
+    const callId = `call-unspeakable-${reply.length}`;
+
+    const result = await handler(lexEvent({ contactId: callId, transcript: 'Where is the help page?' }), lambdaContext());
+
+    expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
+    expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+    expect(storedMessages(await world.readItem(callId))).toEqual([
+      ['human', 'Where is the help page?'],
+      ['ai', botDefinition.messages.modelUnavailable],
+    ]);
   });
 
   test('with no key and no base URL the knowledge file answers, and the turn is remembered', async () => {
