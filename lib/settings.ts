@@ -35,6 +35,8 @@ export interface ChalkbotSettings {
   readonly openAiBaseUrl?: string;
   /** How long a call's memory is kept, in days (fractions allowed). */
   readonly memoryExpiryDays: number;
+  /** Subscribed to the bot stack's alarm topic; absent means alarms without notifications. */
+  readonly alarmEmail?: string;
 }
 
 /** The context keys, spelled once. */
@@ -49,6 +51,7 @@ export const SETTING_KEYS = {
   openAiModel: 'openAiModel',
   openAiBaseUrl: 'openAiBaseUrl',
   memoryExpiryDays: 'memoryExpiryDays',
+  alarmEmail: 'alarmEmail',
 } as const;
 
 /** Used when cdk.json does not set a key (cdk.json states the same values, so a deployer sees every knob). */
@@ -134,6 +137,12 @@ export function readSettings(node: Node): ChalkbotSettings {
     problems.push(`memoryExpiryDays "${expiryText}" must be a number of days above 0 and at most 365`);
   }
 
+  const alarmEmail = get('alarmEmail');
+  // A plausibility check only: SNS sends a confirmation mail, and only a real, confirmed address receives alarms.
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
+    problems.push(`alarmEmail "${alarmEmail}" must be an email address`);
+  }
+
   if (problems.length > 0) {
     throw new Error(`Invalid Chalkbot settings (cdk.json context or -c):\n  - ${problems.join('\n  - ')}`);
   }
@@ -148,6 +157,7 @@ export function readSettings(node: Node): ChalkbotSettings {
     openAiModel,
     openAiBaseUrl,
     memoryExpiryDays,
+    alarmEmail,
   };
 }
 

@@ -9,6 +9,7 @@ import { botDefinition } from '../definition/bot';
 import { STACK_OUTPUTS } from '../definition/stack-outputs';
 import { INBOUND_FLOW_FILE, readFlowFile } from '../flow/flow-file';
 import { type ChalkbotSettings, memoryExpirySeconds } from '../settings';
+import { AnswerAlarms } from './answer-alarms';
 import { AnswerFunction } from './answer-function';
 import { CallMemoryTable } from './call-memory-table';
 import { InboundFlow } from './inbound-flow';
@@ -28,6 +29,7 @@ export interface BotStackProps extends StackProps {
 export class BotStack extends Stack {
   readonly callMemory: CallMemoryTable;
   readonly answer: AnswerFunction;
+  readonly alarms: AnswerAlarms;
   readonly lexBot: ChalkbotLexBot;
   readonly inboundFlow: InboundFlow;
 
@@ -43,6 +45,7 @@ export class BotStack extends Stack {
       openAiBaseUrl: settings.openAiBaseUrl,
       memoryExpirySeconds: memoryExpirySeconds(settings),
     });
+    this.alarms = new AnswerAlarms(this, 'Alarms', { function: this.answer.function, alarmEmail: settings.alarmEmail });
     this.lexBot = new ChalkbotLexBot(this, 'Lex', {
       botName: `${settings.prefix}-bot`,
       definition: botDefinition,

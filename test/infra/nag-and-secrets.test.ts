@@ -11,6 +11,7 @@ const variants: [string, Record<string, unknown>][] = [
   ['new instance', {}],
   ['adopted instance', EXISTING],
   ['another prefix and a custom model endpoint', { prefix: 'demo', openAiBaseUrl: 'https://llm.example.com/v1' }],
+  ['alarm email (encrypted topic)', { alarmEmail: 'oncall@example.com' }],
 ];
 
 /** Every acknowledgment recorded on the construct tree below `scope`. */
