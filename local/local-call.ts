@@ -5,16 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { createHandler } from '../lambda/src/handler';
+import { createHandler, type HandlerOverrides } from '../lambda/src/handler';
 import { DEFAULT_MODEL } from '../lambda/src/settings';
 import { CALL_MEMORY_TABLE } from '../lib/definition/call-memory';
+import { FUNCTION_ENV } from '../lib/definition/function-settings';
 import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions } from './call-options';
 import type { Caller } from './caller';
 import { lockDataDir } from './data-dir-lock';
 import { createCallMemoryTable, LOCAL_CREDENTIALS, startLocalDynamoDB } from './dynamodb';
 import { runFlow } from './flow-engine';
-import type { FulfillmentFunction } from './fulfillment-function';
 import { LexBotEmulator } from './lex-emulator';
 import { loadLocalFlow } from './local-resources';
 
@@ -27,29 +27,32 @@ export interface LocalCallIo {
   readonly caller: Caller;
   readonly listener: CallListener;
   /**
-   * The function Lex calls; the real one (lambda/src/handler.ts) unless a test passes another. It reads its
-   * settings from process.env at its first turn, after the call has pointed them at the local store.
+   * Laid over the local function's settings (a test points the model at its own server this way). The function
+   * is always the real one (lambda/src/handler.ts), and its store client always the call's own.
    */
-  readonly fulfill?: FulfillmentFunction;
+  readonly functionOverrides?: Omit<HandlerOverrides, 'dynamoDBClient'>;
 }
 
 export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Promise<CallEnd> {
   // A broken flow file fails before anything starts.
   const flow = loadLocalFlow(options.flowFile);
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
+  const restoreMetricsSetting = disablePowertoolsMetrics();
   try {
     const store = await startLocalDynamoDB({ path: options.dataDir });
+    const dynamoDBClient = localStoreClient(store.endpoint);
     try {
       await createCallMemoryTable(store.endpoint, LOCAL_TABLE_NAME);
-      Object.assign(process.env, localFunctionEnvironment(store.endpoint));
-      delete process.env.AWS_SESSION_TOKEN;
-      delete process.env.AWS_PROFILE;
-      const fulfill = io.fulfill ?? createHandler();
+      const fulfill = createHandler({
+        ...io.functionOverrides,
+        env: { ...localFunctionEnvironment(), ...io.functionOverrides?.env },
+        dynamoDBClient,
+      });
 
       const contactId = options.contactId ?? randomUUID();
       const { listener } = io;
       listener({ kind: 'notice', text: `contact ${contactId}; answers from ${describeAnswerer()}` });
-      if (options.contactId) listener({ kind: 'notice', text: await describeStoredMemory(store.endpoint, contactId) });
+      if (options.contactId) listener({ kind: 'notice', text: await describeStoredMemory(dynamoDBClient, contactId) });
 
       const bot = new LexBotEmulator({ fulfill, caller: io.caller, listener });
       const end = await runFlow(flow, {
@@ -64,27 +67,48 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
       }
       return end;
     } finally {
+      dynamoDBClient.destroy();
       await store.stop();
     }
   } finally {
+    restoreMetricsSetting();
     release();
   }
 }
 
 /**
- * The settings the function reads, pointing it at the local store. Credentials are always fake ones, so a
- * local call never reaches AWS with a developer's real keys; the OpenAI settings stay as the user set them.
+ * The settings the function reads besides its store client, laid over process.env for this call only (the
+ * process environment itself is left alone). The OpenAI settings stay as the user set them, except the secret
+ * ARN: locally the key comes from OPENAI_API_KEY, and a secret would need real AWS credentials.
  */
-export function localFunctionEnvironment(endpoint: string): Record<string, string> {
+export function localFunctionEnvironment(): Record<string, string | undefined> {
   return {
-    CALL_MEMORY_TABLE: LOCAL_TABLE_NAME,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    [FUNCTION_ENV.callMemoryTable]: LOCAL_TABLE_NAME,
+    [FUNCTION_ENV.openAiApiKeySecretArn]: undefined,
     // The terminal shows the call; the function's logs only when something is wrong.
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+}
+
+/**
+ * The function's DynamoDB client, pointed at the local store with fake credentials, so a local call never
+ * reaches AWS with a developer's real keys. Few attempts, as the deployed function's client.
+ */
+function localStoreClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 2 });
+}
+
+/**
+ * Powertools Metrics reads POWERTOOLS_METRICS_DISABLED from process.env only (not from the handler's env
+ * overrides), and would otherwise print each turn's EMF metrics into the terminal's call. So this one variable
+ * is set for the call, unless the user set it, and put back as it was when the call ends.
+ */
+function disablePowertoolsMetrics(): () => void {
+  const name = 'POWERTOOLS_METRICS_DISABLED';
+  if (process.env[name] !== undefined) return () => undefined;
+  process.env[name] = 'true';
+  return () => {
+    delete process.env[name];
   };
 }
 
@@ -94,16 +118,11 @@ function describeAnswerer(): string {
   return `model ${OPENAI_MODEL || DEFAULT_MODEL} at ${OPENAI_BASE_URL ?? 'OpenAI'}`;
 }
 
-async function describeStoredMemory(endpoint: string, contactId: string): Promise<string> {
-  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  try {
-    const { Item } = await client.send(
-      new GetItemCommand({ TableName: LOCAL_TABLE_NAME, Key: { [CALL_MEMORY_TABLE.partitionKey]: { S: contactId } } }),
-    );
-    return Item
-      ? `resuming the memory stored for contact ${contactId}`
-      : `nothing is stored for contact ${contactId}; the call starts with an empty memory`;
-  } finally {
-    client.destroy();
-  }
+async function describeStoredMemory(client: DynamoDBClient, contactId: string): Promise<string> {
+  const { Item } = await client.send(
+    new GetItemCommand({ TableName: LOCAL_TABLE_NAME, Key: { [CALL_MEMORY_TABLE.partitionKey]: { S: contactId } } }),
+  );
+  return Item
+    ? `resuming the memory stored for contact ${contactId}`
+    : `nothing is stored for contact ${contactId}; the call starts with an empty memory`;
 }

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHandler } from '../../lambda/src/handler';
 import { OfflineAnswerer } from '../../lambda/src/offline-answers';
 import { botDefinition, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
@@ -14,25 +13,28 @@ import type { CallOptions } from '../../local/call-options';
 import { scriptedCaller } from '../../local/caller';
 import { DataDirInUseError, lockDataDir } from '../../local/data-dir-lock';
 import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
-import type { FulfillmentFunction } from '../../local/fulfillment-function';
-import { holdLocalCall } from '../../local/local-call';
+import { holdLocalCall, type LocalCallIo } from '../../local/local-call';
 import { lastUserMessage, startFakeOpenAI } from '../support/openai-server';
 import { inboundFlow, transcriptOf } from './call-harness';
 
-/** The real function, never reaching OpenAI whatever the developer's shell holds, and quiet. */
-function realFunction(env: Record<string, string | undefined> = {}): FulfillmentFunction {
-  return createHandler({
+/** Settings for the real function that never reach OpenAI whatever the developer's shell holds, and keep it quiet. */
+function functionSettings(env: Record<string, string | undefined> = {}): LocalCallIo['functionOverrides'] {
+  return {
     env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_API_KEY_SECRET_ARN: undefined, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
-  });
+  };
 }
 
 function callOptions(overrides: Partial<CallOptions> = {}): CallOptions {
   return { showEvents: false, flowFile: INBOUND_FLOW_FILE, dataDir: undefined, contactCenter: DEFAULT_CONTACT_CENTER, ...overrides };
 }
 
-async function hold(lines: readonly string[], options: Partial<CallOptions> = {}, fulfill = realFunction()) {
+async function hold(lines: readonly string[], options: Partial<CallOptions> = {}, functionOverrides = functionSettings()) {
   const events: CallEvent[] = [];
-  const end = await holdLocalCall(callOptions(options), { caller: scriptedCaller(lines), listener: (event) => events.push(event), fulfill });
+  const end = await holdLocalCall(callOptions(options), {
+    caller: scriptedCaller(lines),
+    listener: (event) => events.push(event),
+    functionOverrides,
+  });
   return { end, events, transcript: transcriptOf(events).filter((line) => !line.startsWith('[local]')) };
 }
 
@@ -96,8 +98,8 @@ test('each bot turn answers well within the turn deadline', async () => {
 test('a second call with the same contact id resumes the memory: the model sees the first call', async () => {
   const openai = await startFakeOpenAI((request) => ({ reply: `Noted: ${lastUserMessage(request)}` }));
   try {
-    // One function per call, as each `npm start` builds its own: its clients point at that call's store.
-    const withModel = () => realFunction({ OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'test-key' });
+    // Each call builds its own function, as each `npm start` does: its store client points at that call's store.
+    const withModel = () => functionSettings({ OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'test-key' });
     const first = await hold(['My favourite colour is teal.', 'Goodbye'], { dataDir, contactId: 'resume-me' }, withModel());
     expect(first.transcript).toContain('[bot] Noted: My favourite colour is teal.');
 
@@ -126,4 +128,25 @@ test('a store in use by another call is refused with a clear error, and free aga
     release();
   }
   await expect(hold(['Goodbye'], { dataDir })).resolves.toMatchObject({ end: { kind: 'disconnected' } });
+});
+
+test('the call leaves the process environment as it found it: the function gets the local store through its own client', async () => {
+  // A developer's shell, with a real profile and region the local call must neither use nor change.
+  const shell = { AWS_PROFILE: 'developer-profile', AWS_REGION: 'eu-west-2', AWS_SESSION_TOKEN: 'real-session' };
+  const saved = Object.fromEntries(Object.keys(shell).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, shell);
+  try {
+    const before = { ...process.env };
+    const call = await hold(['What can you do?', 'Goodbye'], { dataDir, contactId: 'env-check' });
+    expect(call.end).toEqual({ kind: 'disconnected' });
+    expect({ ...process.env }).toEqual(before);
+    // The turn was stored in the local store all the same: a second call resumes it.
+    const again = await hold(['Goodbye'], { dataDir, contactId: 'env-check' });
+    expect(again.events).toContainEqual({ kind: 'notice', text: 'resuming the memory stored for contact env-check' });
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
 });
