@@ -99,6 +99,7 @@ function prepare(env: Readonly<Record<string, string | undefined>>, overrides: H
         callId,
         expirySeconds: settings.memoryExpirySeconds,
         requestTimeoutMs: settings.memoryTimeoutMs,
+        maxStoredMessages: settings.maxStoredMessages,
       }),
     model: settings.model && modelFactory(settings, overrides),
   };

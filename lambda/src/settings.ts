@@ -31,6 +31,8 @@ export interface Settings {
   readonly memoryExpirySeconds: number;
   /** Each DynamoDB request gives up after this long, so a broken table never costs the caller the answer. */
   readonly memoryTimeoutMs: number;
+  /** Messages kept per call, oldest dropped first, so a long call never reaches DynamoDB's 400 KB item limit. */
+  readonly maxStoredMessages: number;
   readonly model?: ModelSettings;
   /** The longest a turn may take, end to end. */
   readonly turnDeadlineMs: number;
@@ -110,6 +112,8 @@ export function readSettings(env: Env): Settings {
     callMemoryTable: callMemoryTable ?? '',
     memoryExpirySeconds: integer(FUNCTION_ENV.callMemoryExpirySeconds, CALL_MEMORY_TABLE.defaultExpirySeconds, 60, 366 * 24 * 3600),
     memoryTimeoutMs: integer(FUNCTION_ENV.memoryTimeoutMs, 1_500, 50, 30_000),
+    // Lex sends at most 1024 characters and speaks at most 1024: 300 messages of that size still fit in 400 KB.
+    maxStoredMessages: integer(FUNCTION_ENV.maxStoredMessages, 200, 2, 300),
     model,
     turnDeadlineMs: integer(FUNCTION_ENV.turnDeadlineMs, DEFAULT_TURN_DEADLINE_MS, 500, 900_000),
     lambdaSafetyMarginMs: integer(FUNCTION_ENV.lambdaSafetyMarginMs, 750, 0, 60_000),

@@ -3,10 +3,13 @@
  * model: memory across turns, isolation between calls, the item's key and expiry, the requests per turn, and
  * the prompt that stops growing on a long call.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AIMessage, HumanMessage } from '@langchain/core/messages';
+import { DynamoDBCallHistory } from '../../lambda/src/call-memory';
 import { createHandler } from '../../lambda/src/handler';
 import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
 import { lastUserMessage } from '../support/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, TABLE, type World } from './support/harness';
 
 let world: World;
 beforeAll(async () => {
@@ -151,4 +154,49 @@ test('a long call: history is trimmed to the budget, so the prompt stops growing
   expect(latest.at(-1)).toEqual({ role: 'user', content: 'Question number 25, with a few extra words to make it longer.' });
   // Nothing is dropped from memory: trimming only shapes the prompt.
   expect(storedMessages(await world.readItem('call-long'))).toHaveLength(50);
+});
+
+test('MAX_STORED_MESSAGES caps the item: past it, the same single write keeps the newest messages', async () => {
+  const handler = createHandler({ env: { ...world.env, MAX_STORED_MESSAGES: '4' } });
+
+  for (const [index, transcript] of ['One.', 'Two.', 'Three.', 'Four.'].entries()) {
+    world.proxy.operations.length = 0;
+    world.proxy.requests.length = 0;
+    await handler(lexEvent({ contactId: 'call-capped', transcript }), lambdaContext());
+    expect({ turn: index + 1, operations: world.proxy.operations }).toEqual({ turn: index + 1, operations: ['GetItem', 'UpdateItem'] });
+    // Appends while there is room, then sets the kept tail.
+    const write = String(world.proxy.requests[1].body.UpdateExpression);
+    expect({ turn: index + 1, appends: write.includes('list_append') }).toEqual({ turn: index + 1, appends: index < 2 });
+  }
+
+  expect(storedMessages(await world.readItem('call-capped'))).toEqual([
+    ['human', 'Three.'],
+    ['ai', 'You said: Three.'],
+    ['human', 'Four.'],
+    ['ai', 'You said: Four.'],
+  ]);
+  const item = await world.readItem('call-capped');
+  expect(Number(item?.expiresAt?.N)).toBeGreaterThan(Date.now() / 1000);
+});
+
+test('a capped write never overwrites a turn stored since its read: it appends instead', async () => {
+  const client = new DynamoDBClient({});
+  const history = () =>
+    new DynamoDBCallHistory({ client, tableName: TABLE, callId: 'call-race', expirySeconds: 3600, requestTimeoutMs: 2000, maxStoredMessages: 4 });
+  try {
+    const setUp = history();
+    await setUp.getMessages();
+    await setUp.addMessages([new HumanMessage('Q1'), new AIMessage('A1'), new HumanMessage('Q2'), new AIMessage('A2')]);
+
+    // Two turns read the same four messages; the first to write trims, the second finds the list changed.
+    const [first, second] = [history(), history()];
+    await first.getMessages();
+    await second.getMessages();
+    await first.addMessages([new HumanMessage('Q3'), new AIMessage('A3')]);
+    await second.addMessages([new HumanMessage('Q3b'), new AIMessage('A3b')]);
+
+    expect(storedMessages(await world.readItem('call-race')).map(([, content]) => content)).toEqual(['Q2', 'A2', 'Q3', 'A3', 'Q3b', 'A3b']);
+  } finally {
+    client.destroy();
+  }
 });
