@@ -4,7 +4,6 @@
  * call ended, 1 when it could not go on, 2 on a usage mistake.
  */
 import { parseCallOptions, USAGE, UsageError } from '../local/call-options';
-import { holdDeployedCall } from '../local/deployed-call';
 import { holdLocalCall } from '../local/local-call';
 import { streamCaller, terminalListener } from '../local/terminal';
 
@@ -29,7 +28,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const listener = terminalListener(process.stdout, { echoCaller: !interactive, showEvents: options.showEvents });
   try {
     const io = { caller, listener };
-    await (options.deployed ? holdDeployedCall(options.deployed, options, io) : holdLocalCall(options, io));
+    if (options.deployed) {
+      // Loaded only when asked for: the Lex and CloudFormation clients are no part of a local call's start-up.
+      const { holdDeployedCall } = await import('../local/deployed-call');
+      await holdDeployedCall(options.deployed, options, io);
+    } else {
+      await holdLocalCall(options, io);
+    }
     return 0;
   } catch (error) {
     process.stderr.write(`The local call stopped: ${error instanceof Error ? error.message : String(error)}\n`);

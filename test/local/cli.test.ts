@@ -141,6 +141,26 @@ test('two runs with the same --contact-id share the memory: the second run\'s mo
   }
 });
 
+test('a local call does not load the --deployed path (Lex and CloudFormation clients): they are imported only when asked for', async () => {
+  // Each Node process of the run (npx, tsx, the call) reports at exit which of those modules it had loaded.
+  const hook = join(dataDir, 'report-loaded.js');
+  writeFileSync(
+    hook,
+    `process.on('exit', () => {
+      const all = Object.keys(require.cache);
+      const deployed = all.filter((path) => /client-lex-runtime-v2|client-cloudformation|deployed-call/.test(path));
+      process.stderr.write('LOADED ' + all.length + ' ' + JSON.stringify(deployed) + '\\n');
+    });`,
+  );
+  const run = await runCall(['--in-memory'], 'Goodbye\n', { NODE_OPTIONS: `--require ${hook}` });
+  expect(run.code).toBe(0);
+  const reports = [...run.stderr.matchAll(/^LOADED (\d+) (.*)$/gm)].map(([, count, deployed]) => ({ count: Number(count), deployed }));
+  // The call's own process loaded the function, the store and the flow engine...
+  expect(Math.max(...reports.map((report) => report.count))).toBeGreaterThan(100);
+  // ...and no process loaded the deployed path.
+  expect(reports.map((report) => report.deployed)).toEqual(reports.map(() => '[]'));
+});
+
 test('an unknown option is a usage error: exit 2 with the usage', async () => {
   const run = await runCall(['--colour', 'blue'], '');
   expect(run.code).toBe(2);
