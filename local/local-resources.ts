@@ -7,6 +7,7 @@ import type { LexV2Bot } from 'aws-lambda';
 import { botDefinition } from '../lib/definition/bot';
 import { PLACEHOLDERS, resolvePlaceholders } from '../lib/definition/placeholders';
 import { type FlowContent, type FlowFile, readFlowFile } from '../lib/flow/flow-file';
+import { mapStrings } from '../lib/flow/map-strings';
 import { assertValidFlow } from '../lib/flow/validate';
 
 const LOCAL_ACCOUNT = '000000000000';
@@ -85,14 +86,4 @@ export function loadLocalFlow(path: string): FlowContent {
   const file = readFlowFile(path);
   assertValidFlow(`"${file.Name}" (${path})`, file.Content, { allowedPlaceholders: Object.values(PLACEHOLDERS) });
   return resolveLocalFlow(file);
-}
-
-/** A copy of a JSON value with every string (not the keys) passed through `map`. */
-function mapStrings<T>(value: T, map: (text: string) => string): T {
-  if (typeof value === 'string') return map(value) as T;
-  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)])) as T;
-  }
-  return value;
 }

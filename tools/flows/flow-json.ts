@@ -5,6 +5,7 @@
  */
 import { PLACEHOLDERS } from '../../lib/definition/placeholders';
 import type { FlowContent, FlowFile } from '../../lib/flow/flow-file';
+import { mapStrings } from '../../lib/flow/map-strings';
 import { validateFlow } from '../../lib/flow/validate';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -32,18 +33,6 @@ export function normalizeContent(content: FlowContent): FlowContent {
     Actions,
     ...rest,
   };
-}
-
-/** Every string in a JSON value, rewritten by `rewrite(text, path)`. */
-export function mapStrings<T>(value: T, rewrite: (text: string, path: string) => string, path = 'Content'): T {
-  if (typeof value === 'string') return rewrite(value, path) as T;
-  if (Array.isArray(value)) return value.map((item, index) => mapStrings(item, rewrite, `${path}[${index}]`)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, child]) => [key, mapStrings(child, rewrite, `${path}.${key}`)]),
-    ) as T;
-  }
-  return value;
 }
 
 /** Replaces known values inside strings, longest first so a full ARN wins over an id or prefix inside it. */
