@@ -4,12 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, LexV2Event, LexV2Result } from 'aws-lambda';
+import { FUNCTION_TIMEOUT_SECONDS } from '../lib/definition/function-settings';
 
 /** The Lex V2 code hook's signature, as `lambda/src/handler.ts` exports it through `createHandler()`. */
 export type FulfillmentFunction = (event: LexV2Event, context: Context) => Promise<LexV2Result>;
 
-/** The deployed function's timeout; the local context counts down from it. */
-export const DEFAULT_FUNCTION_TIMEOUT_MS = 20_000;
+/** The deployed function's timeout (the stack sets the same one); the local context counts down from it. */
+export const DEFAULT_FUNCTION_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS * 1000;
 
 const LOCAL_FUNCTION_NAME = 'chalkbot-fulfillment-local';
 

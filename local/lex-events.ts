@@ -5,9 +5,7 @@
  */
 import type { LexV2Bot, LexV2Event, LexV2Intent } from 'aws-lambda';
 import type { IntentDefinition } from '../lib/definition/bot';
-
-/** Lex's runtime limit on one message's content. */
-export const MAX_MESSAGE_CHARACTERS = 1024;
+import { LEX_MAX_MESSAGE_CHARS } from '../lib/definition/function-settings';
 
 export interface FulfillmentTurn {
   readonly bot: LexV2Bot;
@@ -149,9 +147,9 @@ function readSpokenMessages(value: unknown): string[] {
     if (typeof content !== 'string' || content.trim() === '') {
       throw new InvalidFulfillmentResponse(`messages[${index}].content must be a non-empty string`);
     }
-    if (content.length > MAX_MESSAGE_CHARACTERS) {
+    if (content.length > LEX_MAX_MESSAGE_CHARS) {
       throw new InvalidFulfillmentResponse(
-        `messages[${index}].content has ${content.length} characters; Lex allows ${MAX_MESSAGE_CHARACTERS}`,
+        `messages[${index}].content has ${content.length} characters; Lex allows ${LEX_MAX_MESSAGE_CHARS}`,
       );
     }
     spoken.push(contentType === 'SSML' ? speakSsml(content) : content);

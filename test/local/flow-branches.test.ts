@@ -4,6 +4,7 @@
  * to leave the bot).
  */
 import { AGENT_INTENT, botDefinition, GOODBYE_INTENT, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import { FUNCTION_TIMEOUT_SECONDS, LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
 import type { FlowContent } from '../../lib/flow/flow-file';
 import { FlowEmulationError } from '../../local/flow-engine';
 import type { FulfillmentFunction } from '../../local/fulfillment-function';
@@ -169,6 +170,24 @@ test('a message longer than Lex allows fails the turn', async () => {
   const call = await holdTestCall({ lines: ['Tell me everything'], fulfill: verbose });
   expect(call.transcript).toContain(flowLine('apologize'));
   expect(call.transcript.join('\n')).toMatch(/1500 characters; Lex allows 1024/);
+});
+
+test('the emulator holds the function to the shared limits: Lex\'s message length and the deployed Lambda timeout', async () => {
+  const saying = (content: string): FulfillmentFunction => async (event) => answer(event, 'ElicitIntent', content);
+  const longest = await holdTestCall({ lines: ['Tell me'], fulfill: saying('a'.repeat(LEX_MAX_MESSAGE_CHARS)) });
+  expect(longest.transcript).toContain(`[bot] ${'a'.repeat(LEX_MAX_MESSAGE_CHARS)}`);
+  const tooLong = await holdTestCall({ lines: ['Tell me'], fulfill: saying('a'.repeat(LEX_MAX_MESSAGE_CHARS + 1)) });
+  expect(tooLong.transcript).toContain(flowLine('apologize'));
+
+  // Without an override, the function's Lambda context counts down from the timeout the stack deploys.
+  let remainingMs = 0;
+  const measuring: FulfillmentFunction = async (event, context) => {
+    remainingMs = context.getRemainingTimeInMillis();
+    return answer(event, 'ElicitIntent', 'ok');
+  };
+  await holdTestCall({ lines: ['Hi'], fulfill: measuring });
+  expect(remainingMs).toBeLessThanOrEqual(FUNCTION_TIMEOUT_SECONDS * 1000);
+  expect(remainingMs).toBeGreaterThan(FUNCTION_TIMEOUT_SECONDS * 1000 - 2_000);
 });
 
 test('a slow function: fillers while it works, then the timeout message and the error branch at the fulfillment timeout', async () => {
