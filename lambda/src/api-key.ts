@@ -1,8 +1,9 @@
 /**
  * The OpenAI key: from OPENAI_API_KEY on a laptop, or, deployed, from a Secrets Manager secret whose ARN is in
  * the environment (the key itself never sits in a template or an environment variable). The secret is read at
- * the first turn that needs it and kept for the life of the process; a failed read is not kept, so the next
- * turn tries again.
+ * the first turn that needs it and kept for a few minutes, not for the life of the process: the first deploy
+ * creates the secret with a placeholder, and the operator sets or rotates the real key while containers are warm.
+ * A failed read is not kept, and a key the model rejected is forgotten (`forget`), so the next turn reads again.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
@@ -33,20 +34,38 @@ export function keyFromSecretString(secret: string): string {
   return trimmed;
 }
 
+/** A key read from a secret is read again after this long, so a rotated key reaches warm containers. */
+export const KEY_MAX_AGE_MS = 5 * 60_000;
+
+export interface ApiKeyProviderOptions {
+  readonly maxAgeMs?: number;
+  /** Epoch milliseconds now; a parameter so tests can age the key. */
+  readonly now?: () => number;
+}
+
 export class ApiKeyProvider {
-  private cached: Promise<string> | undefined;
+  private cached: { readonly key: Promise<string>; readonly readAt: number } | undefined;
 
-  constructor(private readonly source: ApiKeySource) {}
+  constructor(
+    private readonly source: ApiKeySource,
+    private readonly options: ApiKeyProviderOptions = {},
+  ) {}
 
-  /** The key, read once. `timeoutMs` bounds the first read of a secret. */
+  /** The key, read at most once per `maxAgeMs` (and again after `forget`). `timeoutMs` bounds a read of the secret. */
   get(timeoutMs: number): Promise<string> {
-    if (this.cached) return this.cached;
-    const reading = this.read(timeoutMs);
-    this.cached = reading;
-    reading.catch(() => {
-      if (this.cached === reading) this.cached = undefined;
+    const now = this.options.now?.() ?? Date.now();
+    if (this.cached && now - this.cached.readAt < (this.options.maxAgeMs ?? KEY_MAX_AGE_MS)) return this.cached.key;
+    const entry = { key: this.read(timeoutMs), readAt: now };
+    this.cached = entry;
+    entry.key.catch(() => {
+      if (this.cached === entry) this.cached = undefined;
     });
-    return reading;
+    return entry.key;
+  }
+
+  /** The model rejected the key: read it again at the next turn. */
+  forget(): void {
+    this.cached = undefined;
   }
 
   private async read(timeoutMs: number): Promise<string> {

@@ -18,7 +18,7 @@ import { createChatModel } from './model';
 import { createObservability, METRIC, MetricUnit, type Observability } from './observability';
 import { OfflineAnswerer } from './offline-answers';
 import { readSettings, type Settings } from './settings';
-import { takeTurn, type TurnDependencies } from './turn';
+import { type ChatModelSource, takeTurn, type TurnDependencies } from './turn';
 
 /** The part of the Lambda context a turn uses; the local call and the tests pass just this. */
 export type TurnContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>;
@@ -105,8 +105,11 @@ function prepare(env: Readonly<Record<string, string | undefined>>, overrides: H
   };
 }
 
-/** The chat model, created at the first turn that needs it, once its key is known. */
-function modelFactory(settings: Settings, overrides: HandlerOverrides): (timeoutMs: number) => Promise<ChatOpenAI> {
+/**
+ * The chat model, created at the first turn that needs it, once its key is known, and again whenever the key
+ * read changes. A rejected key is forgotten with the model built on it, so the next turn reads the secret again.
+ */
+function modelFactory(settings: Settings, overrides: HandlerOverrides): ChatModelSource {
   const modelSettings = settings.model!;
   let secretsManager = overrides.secretsManagerClient;
   const source: ApiKeySource = modelSettings.apiKey
@@ -115,8 +118,18 @@ function modelFactory(settings: Settings, overrides: HandlerOverrides): (timeout
       ? { kind: 'secret', secretArn: modelSettings.apiKeySecretArn, client: () => (secretsManager ??= new SecretsManagerClient({})) }
       : { kind: 'none' };
   const keys = new ApiKeyProvider(source);
-  let model: ChatOpenAI | undefined;
-  return async (timeoutMs) => (model ??= createChatModel(modelSettings, await keys.get(timeoutMs)));
+  let current: { readonly apiKey: string; readonly model: ChatOpenAI } | undefined;
+  return {
+    async get(timeoutMs) {
+      const apiKey = await keys.get(timeoutMs);
+      if (current?.apiKey !== apiKey) current = { apiKey, model: createChatModel(modelSettings, apiKey) };
+      return current.model;
+    },
+    keyRejected() {
+      keys.forget();
+      current = undefined;
+    },
+  };
 }
 
 /** A spoken apology that keeps the call in the bot; usable even for an event we could not read. */

@@ -136,6 +136,20 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/**
+ * True when the server refused the API key (HTTP 401; @langchain/openai wraps openai's AuthenticationError and
+ * marks it MODEL_AUTHENTICATION). Looks through `cause`, so a ModelFailure from askModel counts too.
+ */
+export function isKeyRejected(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const { status, lc_error_code: code } = current as { status?: unknown; lc_error_code?: unknown };
+    if (status === 401 || code === 'MODEL_AUTHENTICATION') return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) {
     const status = (error as { status?: unknown }).status;

@@ -11,7 +11,7 @@ import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messa
 import type { ChatOpenAI } from '@langchain/openai';
 import { botDefinition, findIntent, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { type CallerTurn, close, elicitIntent, type LexV2Result } from './lex';
-import { askModel, buildPrompt, ModelFailure } from './model';
+import { askModel, buildPrompt, isKeyRejected, ModelFailure } from './model';
 import { METRIC, MetricUnit, type Observability } from './observability';
 import type { OfflineAnswerer } from './offline-answers';
 import type { Settings } from './settings';
@@ -21,9 +21,16 @@ export interface TurnDependencies extends Observability {
   readonly settings: Settings;
   /** The call's history store. */
   readonly memoryFor: (callId: string) => BaseListChatMessageHistory;
-  /** The chat model, ready to use (its key read within `timeoutMs`); absent when no model is configured. */
-  readonly model?: (timeoutMs: number) => Promise<ChatOpenAI>;
+  /** The chat model; absent when no model is configured. */
+  readonly model?: ChatModelSource;
   readonly offline: OfflineAnswerer;
+}
+
+export interface ChatModelSource {
+  /** The model, ready to use (its key read within `timeoutMs`). */
+  get(timeoutMs: number): Promise<ChatOpenAI>;
+  /** The server refused the key: drop it and the model, so the next turn reads the key again. */
+  keyRejected(): void;
 }
 
 /** Words that alone mean the caller has not said anything yet. */
@@ -108,7 +115,7 @@ async function think(question: string, history: BaseMessage[], deps: TurnDepende
   try {
     if (timeForModel <= 0) throw new ModelFailure('no time left for the model before the turn deadline');
     const signal = AbortSignal.timeout(timeForModel);
-    const model = await deps.model(timeForModel);
+    const model = await deps.model.get(timeForModel);
     const prompt = await buildPrompt(history, question, deps.settings.model.historyTokenBudget);
     const { requestTimeoutMs, maxRetries } = deps.settings.model;
     const answer = await askModel(model, prompt, { signal, deadline: modelDeadline, requestTimeoutMs, maxRetries });
@@ -117,6 +124,10 @@ async function think(question: string, history: BaseMessage[], deps: TurnDepende
     deps.logger.info('The model answered', { promptMessages: prompt.length, answerChars: answer.length });
     return spoken;
   } catch (error) {
+    if (isKeyRejected(error)) {
+      deps.logger.error('The model rejected the OpenAI API key; it will be read again at the next turn');
+      deps.model.keyRejected();
+    }
     const offline = deps.offline.answer(question);
     deps.metrics.addMetric(METRIC.modelFallback, MetricUnit.Count, 1);
     deps.logger.warn('The model gave no answer; speaking the fallback', {
