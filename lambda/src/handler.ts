@@ -4,20 +4,20 @@
  * into a spoken apology. It never throws: a throwing code hook makes Lex drop the caller's turn.
  *
  * Settings and clients are made once per handler (so once per Lambda process for `handler`), at the first
- * turn rather than at import, so a missing setting is a logged error and a spoken apology, not a crash.
+ * turn rather than at import, so a missing setting is a logged error and a hand-over to a person, not a crash.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ChatOpenAI } from '@langchain/openai';
 import type { Context } from 'aws-lambda';
-import { botDefinition, FALLBACK_INTENT } from '../../lib/definition/bot';
+import { botDefinition, FALLBACK_INTENT, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { type ApiKeySource, ApiKeyProvider } from './api-key';
 import { DynamoDBCallHistory } from './call-memory';
-import { elicitIntent, type LexV2Event, type LexV2Result, parseLexEvent } from './lex';
+import { close, elicitIntent, type LexV2Event, type LexV2Result, parseLexEvent } from './lex';
 import { createChatModel } from './model';
 import { createObservability, METRIC, MetricUnit, type Observability } from './observability';
 import { OfflineAnswerer } from './offline-answers';
-import { readSettings, type Settings } from './settings';
+import { readSettings, type Settings, SettingsError } from './settings';
 import { type ChatModelSource, takeTurn, type TurnDependencies } from './turn';
 
 /** The part of the Lambda context a turn uses; the local call and the tests pass just this. */
@@ -52,7 +52,7 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
       if (!parsed.ok) {
         metrics.addMetric(METRIC.malformedEvent, MetricUnit.Count, 1);
         logger.error('Malformed Lex event; answering with an apology', { reason: parsed.reason });
-        return apology(event, parsed.sessionAttributes);
+        return failedTurn(event, parsed.sessionAttributes, { retryCanHelp: true }, logger);
       }
       // The call id on every line of this turn. A child logger rather than appendKeys on the shared one: the
       // local call and the benchmark run many turns at once in one process, and their keys must not mix.
@@ -63,7 +63,9 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
       return await takeTurn(parsed.turn, { ...dependencies, logger: turnLogger }, deadline);
     } catch (error) {
       turnLogger.error('The turn failed; answering with an apology', { error: error as Error });
-      return apology(event, parsed.ok ? parsed.turn.sessionAttributes : parsed.sessionAttributes);
+      // A bad setting fails every turn the same way: asking the caller to repeat would trap them.
+      const retryCanHelp = !(error instanceof SettingsError);
+      return failedTurn(event, parsed.ok ? parsed.turn.sessionAttributes : parsed.sessionAttributes, { retryCanHelp }, turnLogger);
     } finally {
       metrics.addMetric(METRIC.turnLatency, MetricUnit.Milliseconds, Date.now() - started);
       metrics.publishStoredMetrics();
@@ -132,14 +134,29 @@ function modelFactory(settings: Settings, overrides: HandlerOverrides): ChatMode
   };
 }
 
-/** A spoken apology that keeps the call in the bot; usable even for an event we could not read. */
-function apology(event: unknown, sessionAttributes: Readonly<Record<string, string>>): LexV2Result {
-  const intentName = (event as { sessionState?: { intent?: { name?: unknown } } } | null)?.sessionState?.intent?.name;
-  return elicitIntent(
-    botDefinition.messages.malformedEvent,
-    typeof intentName === 'string' && intentName !== '' ? intentName : FALLBACK_INTENT,
-    sessionAttributes,
-  );
+/**
+ * The answer to a turn that failed; usable even for an event we could not read. A first failure is a spoken
+ * apology that keeps the call in the bot. Failures are counted in a session attribute, and after
+ * `maxFailedTurns` in a row (or at once, when trying again cannot help) the call is handed to a person, so a
+ * caller is never stuck in a loop of apologies.
+ */
+function failedTurn(
+  event: unknown,
+  sessionAttributes: Readonly<Record<string, string>>,
+  { retryCanHelp }: { readonly retryCanHelp: boolean },
+  logger: Observability['logger'],
+): LexV2Result {
+  const eventIntent = (event as { sessionState?: { intent?: { name?: unknown } } } | null)?.sessionState?.intent?.name;
+  const intentName = typeof eventIntent === 'string' && eventIntent !== '' ? eventIntent : FALLBACK_INTENT;
+  const before = Number(sessionAttributes[SESSION_ATTRIBUTES.failedTurns] ?? '0');
+  const failedTurns = (Number.isInteger(before) && before > 0 ? before : 0) + 1;
+  const attributes = { ...sessionAttributes, [SESSION_ATTRIBUTES.failedTurns]: String(failedTurns) };
+
+  if (!retryCanHelp || failedTurns >= botDefinition.maxFailedTurns) {
+    logger.warn('Handing the call to a person after failed turns', { failedTurns, retryCanHelp });
+    return close(botDefinition.messages.troubleTransfer, intentName, 'agent', attributes);
+  }
+  return elicitIntent(botDefinition.messages.malformedEvent, intentName, attributes);
 }
 
 /** The handler Lambda runs: configured from the environment, clients kept across invocations. */

@@ -1,7 +1,7 @@
 /**
  * The Lex V2 side of a turn: what the caller did, read from a code-hook event (format 1.0), and the two answers
- * the function gives back: `ElicitIntent` (speak, then keep listening) and `Close` (speak, then hand the call
- * back to the contact flow, which branches on the `nextAction` session attribute).
+ * the function gives back: `ElicitIntent` (speak, then keep listening) and `Close` (speak or not, then hand the
+ * call back to the contact flow, which branches on the `nextAction` session attribute).
  *
  * Lex sends whatever it sends; nothing here trusts the event's shape. A bad event becomes a reason, never a throw.
  */
@@ -108,9 +108,12 @@ export function elicitIntent(
   };
 }
 
-/** Speak, then hand the call back to the contact flow, which hangs up or transfers on `nextAction`. */
+/**
+ * Speak (if there is a line to say), then hand the call back to the contact flow, which hangs up or transfers
+ * on `nextAction`. Lex accepts a Close without messages.
+ */
 export function close(
-  message: string,
+  message: string | undefined,
   intentName: string,
   nextAction: NextAction,
   sessionAttributes: Readonly<Record<string, string>>,
@@ -121,7 +124,7 @@ export function close(
       dialogAction: { type: 'Close' },
       intent: { name: intentName, state: 'Fulfilled' },
     },
-    messages: spoken(message),
+    ...(message === undefined ? {} : { messages: spoken(message) }),
   };
 }
 

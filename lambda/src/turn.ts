@@ -50,10 +50,13 @@ export async function takeTurn(turn: CallerTurn, deps: TurnDependencies, deadlin
   return answerQuestion(turn, deps, deadline);
 }
 
-/** Goodbye or agent intents normally end the bot in Lex; if one reaches us, hand the call back the same way. */
+/**
+ * Goodbye or agent intents normally end the bot in Lex; if one reaches us, hand the call back the same way. A
+ * transfer is silent here: the flow checks the queue's hours and staffing and says what happens next.
+ */
 function leaveTheBot(turn: CallerTurn, nextAction: 'hangup' | 'agent', deps: TurnDependencies): LexV2Result {
   deps.logger.info('Caller leaves the bot', { intent: turn.intentName, nextAction });
-  const message = nextAction === 'agent' ? botDefinition.messages.transferToAgent : botDefinition.messages.goodbye;
+  const message = nextAction === 'agent' ? undefined : botDefinition.messages.goodbye;
   return close(message, turn.intentName, nextAction, withSilentTurns(turn, 0));
 }
 
@@ -150,6 +153,8 @@ async function keep(memory: BaseListChatMessageHistory, question: string, spoken
   }
 }
 
+/** The attributes after a turn that worked: the silent-turn count, and no failed turns any more. */
 function withSilentTurns(turn: CallerTurn, silentTurns: number): Record<string, string> {
-  return { ...turn.sessionAttributes, [SESSION_ATTRIBUTES.silentTurns]: String(silentTurns) };
+  const { [SESSION_ATTRIBUTES.failedTurns]: _failedTurns, ...attributes } = turn.sessionAttributes;
+  return { ...attributes, [SESSION_ATTRIBUTES.silentTurns]: String(silentTurns) };
 }

@@ -56,19 +56,24 @@ export interface BotDefinition {
     readonly reprompt: string;
     /** After too many silent turns in a row, before hanging up. */
     readonly silentGoodbye: string;
-    /** When the goodbye intent reaches the function. */
+    /** When the goodbye intent reaches the function (the flow then hangs up without a line of its own). */
     readonly goodbye: string;
-    /** When the agent intent reaches the function. */
-    readonly transferToAgent: string;
     /** The model failed or ran out of time. */
     readonly modelUnavailable: string;
     /** No model is configured and the knowledge file has no answer. */
     readonly modelNotConfigured: string;
-    /** The event could not be understood. */
+    /** The event could not be understood, or the turn failed; the caller may try again. */
     readonly malformedEvent: string;
+    /**
+     * Turns keep failing (or the function is misconfigured): the call goes to the agent queue, whose flow says
+     * whether anyone is there.
+     */
+    readonly troubleTransfer: string;
   };
   /** Silent turns in a row before the function ends the call. */
   readonly maxSilentTurns: number;
+  /** Failed turns in a row before the function hands the call to a person. */
+  readonly maxFailedTurns: number;
 }
 
 export const FALLBACK_INTENT = 'FallbackIntent';
@@ -83,6 +88,8 @@ export const SESSION_ATTRIBUTES = {
   nextAction: 'nextAction',
   /** Silent turns in a row, kept by the function between turns. */
   silentTurns: 'silentTurns',
+  /** Failed turns in a row (the function's apology), kept by the function; absent after a turn that worked. */
+  failedTurns: 'failedTurns',
 } as const;
 
 export const botDefinition: BotDefinition = {
@@ -92,6 +99,7 @@ export const botDefinition: BotDefinition = {
   nluConfidenceThreshold: 0.6,
   idleSessionTtlSeconds: 300,
   maxSilentTurns: 3,
+  maxFailedTurns: 2,
   intents: [
     {
       name: FALLBACK_INTENT,
@@ -153,11 +161,11 @@ export const botDefinition: BotDefinition = {
     reprompt: "Sorry, I didn't hear anything. What would you like to know?",
     silentGoodbye: "I still can't hear you, so I'll end the call now. Goodbye.",
     goodbye: 'Thanks for calling. Goodbye.',
-    transferToAgent: 'Let me put you through to a person.',
     modelUnavailable: "Sorry, I couldn't come up with an answer just now. Could you ask me again?",
     modelNotConfigured:
       "I can answer a few common questions, but my language model isn't configured, so I can't help with that one.",
     malformedEvent: "Sorry, something went wrong on my side. Could you say that again?",
+    troubleTransfer: "Sorry, I'm having trouble. Let me find you a person.",
   },
 };
 

@@ -114,9 +114,11 @@ test('through the bundle: with no model configured, the knowledge file answers',
   expect(spokenText(result)).toMatch(/^I can answer questions/);
 });
 
-test('through the bundle: a missing table setting is a spoken apology, not a crash', async () => {
+test('through the bundle: a missing table setting hands the call to a person, not a crash', async () => {
   const [{ result }] = await runBundle([lexEvent({ contactId: 'bundle-unset', transcript: 'Hi.' })], {});
-  expect(spokenText(result)).toBe(botDefinition.messages.malformedEvent);
+  expect(result.sessionState.dialogAction.type).toBe('Close');
+  expect(result.sessionState.sessionAttributes?.nextAction).toBe('agent');
+  expect(spokenText(result)).toBe(botDefinition.messages.troubleTransfer);
 });
 
 test('the image holds exactly the bundle, started as index.handler on the Node.js 22 base image', async () => {

@@ -1,6 +1,7 @@
 /**
  * How a conversation with the bot ends: silence gets a reprompt and, after three silent turns in a row, a polite
- * hang-up; speech resets the count; goodbye and agent intents hand the call back to the flow.
+ * hang-up; speech resets the count; goodbye and agent intents hand the call back to the flow (the agent one without
+ * a line of its own: the flow says whether anyone is there).
  */
 import { AGENT_INTENT, botDefinition, GOODBYE_INTENT } from '../../lib/definition/bot';
 import { createHandler, type TurnHandler } from '../../lambda/src/handler';
@@ -66,18 +67,28 @@ test('speech resets the silent-turn count, so only silent turns in a row end the
   expect(spokenText(results[2])).toBe('You said: Still here.');
 });
 
-test.each([
-  [GOODBYE_INTENT, 'hangup', botDefinition.messages.goodbye],
-  [AGENT_INTENT, 'agent', botDefinition.messages.transferToAgent],
-])('the %s intent closes the call with nextAction=%s and a fitting line', async (intent, nextAction, line) => {
+test('the goodbye intent closes the call with nextAction=hangup and the goodbye line', async () => {
   const result = await handler(
-    lexEvent({ contactId: 'call-leaving', intent, transcript: 'whatever the caller said', sessionAttributes: { silentTurns: '2' } }),
+    lexEvent({ contactId: 'call-leaving', intent: GOODBYE_INTENT, transcript: 'bye', sessionAttributes: { silentTurns: '2' } }),
     lambdaContext(),
   );
 
   expect(result.sessionState.dialogAction.type).toBe('Close');
-  expect(result.sessionState.intent).toEqual({ name: intent, state: 'Fulfilled' });
-  expect(result.sessionState.sessionAttributes).toEqual({ contactId: 'call-leaving', nextAction, silentTurns: '0' });
-  expect(spokenText(result)).toBe(line);
+  expect(result.sessionState.intent).toEqual({ name: GOODBYE_INTENT, state: 'Fulfilled' });
+  expect(result.sessionState.sessionAttributes).toEqual({ contactId: 'call-leaving', nextAction: 'hangup', silentTurns: '0' });
+  expect(spokenText(result)).toBe(botDefinition.messages.goodbye);
+  expect(world.openai.requests).toHaveLength(0);
+});
+
+test('the agent intent closes the call with nextAction=agent and no line: the flow announces the transfer', async () => {
+  const result = await handler(
+    lexEvent({ contactId: 'call-to-agent', intent: AGENT_INTENT, transcript: 'a person please', sessionAttributes: { silentTurns: '2' } }),
+    lambdaContext(),
+  );
+
+  expect(result.sessionState.dialogAction.type).toBe('Close');
+  expect(result.sessionState.intent).toEqual({ name: AGENT_INTENT, state: 'Fulfilled' });
+  expect(result.sessionState.sessionAttributes).toEqual({ contactId: 'call-to-agent', nextAction: 'agent', silentTurns: '0' });
+  expect(result.messages).toBeUndefined();
   expect(world.openai.requests).toHaveLength(0);
 });

@@ -1,6 +1,7 @@
 /**
  * Events the function cannot read, and settings it cannot use: a clear logged reason, a spoken apology, never a
- * throw, and nothing stored is touched.
+ * throw, and nothing stored is touched. Failures in a row (or a bad setting, at once) hand the call to a person
+ * instead of trapping the caller in apologies.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { botDefinition } from '../../lib/definition/bot';
@@ -40,6 +41,7 @@ test.each(malformed)('an event with %s gets a spoken apology and a logged reason
     const result = await handler(event as LexV2Event, lambdaContext());
     expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
     expect(spokenText(result)).toBe(botDefinition.messages.malformedEvent);
+    expect(result.sessionState.sessionAttributes?.failedTurns).toBe('1');
     expect(logged).toHaveBeenCalledWith('Malformed Lex event; answering with an apology', { reason });
   } finally {
     logged.mockRestore();
@@ -52,10 +54,14 @@ test('a malformed turn in the middle of a call loses nothing stored, and the cal
 
   const broken = lexEvent({ contactId: 'call-interrupted', transcript: 'Lost?' }) as unknown as Record<string, unknown>;
   const apology = await handler({ ...broken, inputTranscript: { not: 'text' } } as unknown as LexV2Event, lambdaContext());
-  const next = await handler(lexEvent({ contactId: 'call-interrupted', transcript: 'Second question.' }), lambdaContext());
+  // As Lex does: the apology's attributes come back with the next event.
+  const next = await handler(
+    lexEvent({ transcript: 'Second question.', sessionAttributes: apology.sessionState.sessionAttributes }),
+    lambdaContext(),
+  );
 
   expect(spokenText(apology)).toBe(botDefinition.messages.malformedEvent);
-  expect(apology.sessionState.sessionAttributes).toEqual({ contactId: 'call-interrupted' });
+  expect(apology.sessionState.sessionAttributes).toEqual({ contactId: 'call-interrupted', failedTurns: '1' });
   expect(spokenText(next)).toBe('You said: Second question.');
   expect(storedMessages(await world.readItem('call-interrupted')).map(([, content]) => content)).toEqual([
     'First question.',
@@ -65,11 +71,39 @@ test('a malformed turn in the middle of a call loses nothing stored, and the cal
   ]);
 });
 
-test('a missing CALL_MEMORY_TABLE is a spoken apology at the turn, not a crash at import', async () => {
+test('a turn that works clears the failed-turn count', async () => {
+  const handler = createHandler({ env: world.env });
+  const result = await handler(
+    lexEvent({ contactId: 'call-recovered', transcript: 'Better now?', sessionAttributes: { failedTurns: '1' } }),
+    lambdaContext(),
+  );
+  expect(spokenText(result)).toBe('You said: Better now?');
+  expect(result.sessionState.sessionAttributes).toEqual({ contactId: 'call-recovered', silentTurns: '0' });
+});
+
+test('a second failed turn in a row hands the call to a person instead of apologizing again', async () => {
+  const handler = createHandler({ env: world.env });
+  const broken = { ...lexEvent({ contactId: 'call-failing', transcript: 'Hello?' }), inputTranscript: 42 } as unknown as LexV2Event;
+
+  const first = await handler(broken, lambdaContext());
+  const second = await handler(
+    { ...broken, sessionState: { ...broken.sessionState, sessionAttributes: first.sessionState.sessionAttributes } },
+    lambdaContext(),
+  );
+
+  expect(first.sessionState.dialogAction.type).toBe('ElicitIntent');
+  expect(second.sessionState.dialogAction.type).toBe('Close');
+  expect(second.sessionState.sessionAttributes).toEqual({ contactId: 'call-failing', failedTurns: '2', nextAction: 'agent' });
+  expect(spokenText(second)).toBe(botDefinition.messages.troubleTransfer);
+  expect(botDefinition.maxFailedTurns).toBe(2);
+});
+
+test('a missing CALL_MEMORY_TABLE hands the call to a person at once (retrying cannot help), not a crash at import', async () => {
   const handler = createHandler({ env: { ...world.env, CALL_MEMORY_TABLE: '' } });
   const result = await handler(lexEvent({ contactId: 'call-unconfigured', transcript: 'Hello?' }), lambdaContext());
-  expect(spokenText(result)).toBe(botDefinition.messages.malformedEvent);
-  expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
+  expect(result.sessionState.dialogAction.type).toBe('Close');
+  expect(result.sessionState.sessionAttributes).toMatchObject({ nextAction: 'agent', failedTurns: '1' });
+  expect(spokenText(result)).toBe(botDefinition.messages.troubleTransfer);
 });
 
 describe('settings', () => {
