@@ -72,6 +72,12 @@ test('the bundle is one self-contained file, small enough to start fast', async 
   expect(source).toContain('opening-hours'); // and so is the knowledge file
 });
 
+test('the bundle keeps function and class names, so production stack traces can be read', async () => {
+  const { stdout } = await run(process.execPath, ['-e', `console.log(require(${JSON.stringify(bundle)}).handler.name)`], { cwd: folder });
+  expect(stdout.trim()).toBe('handleTurn');
+  expect(await readFile(bundle, 'utf8')).toMatch(/"ModelFailure"\)/); // esbuild's name marker on the class
+});
+
 test('through the bundle: a call remembers its turns, one read and one write each', async () => {
   world.openai.setBehaviour((request) => ({ reply: `I have seen ${request.body.messages.length} messages.` }));
   world.proxy.operations.length = 0;
