@@ -42,6 +42,8 @@ test('a turn answers ElicitIntent with the model answer and echoes the session a
   expect(request.body.max_tokens).toBeGreaterThan(0);
   expect(request.body.messages[0]).toEqual({ role: 'system', content: PHONE_SYSTEM_PROMPT });
   expect(lastUserMessage(request)).toBe('What is the capital of France?');
+  // Every sentence is silence the caller waits through and then listens to: the prompt asks for short answers.
+  expect(PHONE_SYSTEM_PROMPT).toMatch(/one to three short sentences/);
 });
 
 test('the next turn sees the previous one: the model gets the earlier question and answer', async () => {
