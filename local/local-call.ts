@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createHandler, type HandlerOverrides } from '../lambda/src/handler';
-import { DEFAULT_MODEL } from '../lambda/src/settings';
+import { DEFAULT_OPENAI_MODEL } from '../lib/definition/function-settings';
 import { CALL_MEMORY_TABLE } from '../lib/definition/call-memory';
 import { FUNCTION_ENV } from '../lib/definition/function-settings';
 import type { CallEnd, CallListener } from './call-events';
@@ -115,7 +115,7 @@ function disablePowertoolsMetrics(): () => void {
 function describeAnswerer(): string {
   const { OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL } = process.env;
   if (!OPENAI_API_KEY && !OPENAI_BASE_URL) return 'the offline answerer (set OPENAI_API_KEY to use OpenAI)';
-  return `model ${OPENAI_MODEL || DEFAULT_MODEL} at ${OPENAI_BASE_URL ?? 'OpenAI'}`;
+  return `model ${OPENAI_MODEL || DEFAULT_OPENAI_MODEL} at ${OPENAI_BASE_URL ?? 'OpenAI'}`;
 }
 
 async function describeStoredMemory(client: DynamoDBClient, contactId: string): Promise<string> {

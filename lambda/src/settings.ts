@@ -42,9 +42,6 @@ export interface Settings {
   readonly maxSpokenChars: number;
 }
 
-/** Older names, kept while other modules move to lib/definition/function-settings. */
-export { DEFAULT_OPENAI_MODEL as DEFAULT_MODEL, LEX_MAX_MESSAGE_CHARS as LEX_MESSAGE_LIMIT };
-
 export class SettingsError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid function settings: ${problems.join('; ')}`);
