@@ -51,6 +51,7 @@ export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): Ch
   if (gitlabCi) {
     new GitLabCiAccessStack(app, `${settings.prefix}-gitlab-ci`, {
       ...gitlabCi,
+      stackNamePrefix: settings.prefix,
       description: 'Chalkbot GitLab CI access: the GitLab OIDC provider, a read-only diff role and a main-only deploy role',
     });
   }

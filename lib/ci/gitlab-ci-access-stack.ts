@@ -2,8 +2,11 @@
  * How the GitLab pipeline reaches AWS without stored keys: GitLab's OIDC identity provider and two roles that
  * only jobs of one GitLab project can assume.
  *
- * - The diff role (any branch, so merge requests too) may only assume the CDK bootstrap *lookup* role, which is
- *   read-only: enough for `cdk diff --method=template`, never enough to change anything.
+ * - The diff role (any branch, so merge requests too: anyone who can push a branch can use it) may only read the
+ *   app's own stacks' templates, which is all `cdk diff --method=template` needs. It may NOT assume the CDK
+ *   bootstrap lookup role: since bootstrap version 8 that role has ReadOnlyAccess, which reads S3 objects (call
+ *   recordings) and DynamoDB items (call memory). The CDK CLI tries the lookup role, warns that it was not
+ *   assumed, and carries on with the diff role's own credentials (see `diffRoleStatements`).
  * - The deploy role (one branch, `main` by default; protect it in GitLab) may assume the bootstrap deploy and
  *   asset-publishing roles, which is what `cdk deploy` of a synthesized assembly needs, and may talk to the
  *   deployed bot in text for the smoke test.
@@ -43,6 +46,11 @@ export interface GitLabCiAccessProps extends StackProps {
   readonly existingOidcProviderArn?: string;
   /** The CDK bootstrap qualifier of the target account and region. Default `hnb659fds`. */
   readonly bootstrapQualifier?: string;
+  /**
+   * The app's stack names start with `<stackNamePrefix>-` (the app's `prefix` setting): the diff role may read
+   * those stacks' templates and no others.
+   */
+  readonly stackNamePrefix: string;
 }
 
 /** The settings, with defaults applied, that both roles are built from. */
@@ -52,6 +60,9 @@ export interface GitLabTrust {
   readonly projectPath: string;
   readonly deployBranch: string;
 }
+
+/** CloudFormation's rule for stack names, so a prefix can never carry a wildcard or a path into an ARN. */
+const STACK_NAME_PREFIX_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
 
 /** The `sub` claim GitLab puts in a branch job's token. */
 export function branchSubject(projectPath: string, branch: string): string {
@@ -88,6 +99,11 @@ export class GitLabCiAccessStack extends Stack {
     super(scope, id, props);
     const trust = gitlabTrust(props);
     const qualifier = props.bootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER;
+    if (!STACK_NAME_PREFIX_PATTERN.test(props.stackNamePrefix)) {
+      throw new Error(
+        `stackNamePrefix must start a CloudFormation stack name: letters, digits and hyphens (got "${props.stackNamePrefix}")`,
+      );
+    }
 
     const provider = props.existingOidcProviderArn
       ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GitLabOidcProvider', props.existingOidcProviderArn)
@@ -100,15 +116,20 @@ export class GitLabCiAccessStack extends Stack {
     const subject = (value: string) => ({ [`${trust.issuerHost}:sub`]: value });
 
     this.diffRole = new iam.Role(this, 'DiffRole', {
-      description: `cdk diff from any branch of ${trust.projectPath}: may only assume the CDK lookup role`,
+      description: `cdk diff from any branch of ${trust.projectPath}: may only read the ${props.stackNamePrefix}-* stack templates`,
       assumedBy: new iam.OpenIdConnectPrincipal(provider, {
         StringEquals: audience,
         StringLike: subject(branchSubject(trust.projectPath, '*')),
       }),
     });
-    this.diffRole.addToPolicy(
-      new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [bootstrapRoleArn(qualifier, 'lookup')] }),
-    );
+    for (const statement of diffRoleStatements(props.stackNamePrefix)) this.diffRole.addToPolicy(statement);
+    Validations.of(this.diffRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${appStacksArn(props.stackNamePrefix, '<AWS::Partition>', '<AWS::Region>', '<AWS::AccountId>')}]`,
+      reason:
+        'Stack ARNs end in an id CloudFormation picks at creation, and a diff must also read stacks not yet ' +
+        'created (and nested stacks, named after their parent): the wildcard covers only this app\'s stacks, ' +
+        'and only for template and stack-description reads.',
+    });
 
     this.deployRole = new iam.Role(this, 'DeployRole', {
       description: `cdk deploy from ${trust.projectPath} branch ${trust.deployBranch}: may assume the CDK bootstrap roles`,
@@ -150,6 +171,28 @@ export class GitLabCiAccessStack extends Stack {
   }
 }
 
+/**
+ * What `cdk diff --app cdk.out --method=template` calls with the diff role's own credentials (aws-cdk 2.1148,
+ * `Deployments.readCurrentTemplateWithNestedStacks`): DescribeStacks and GetTemplate for each stack, and
+ * ListStackResources to find nested stacks (only when the app has some). STS GetCallerIdentity (which account
+ * the credentials are for) needs no permission. Change-set diffs are not possible with this role: they need the
+ * deploy role. Nothing here reads data: no S3, DynamoDB, logs or Connect.
+ */
+export function diffRoleStatements(stackNamePrefix: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadAppStackTemplates',
+      actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources'],
+      resources: [appStacksArn(stackNamePrefix, Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID)],
+    }),
+  ];
+}
+
+/** Every stack of the app (and their nested stacks) in this account and region. */
+function appStacksArn(stackNamePrefix: string, partition: string, region: string, account: string): string {
+  return `arn:${partition}:cloudformation:${region}:${account}:stack/${stackNamePrefix}-*/*`;
+}
+
 /** A role the CDK bootstrap stack creates in every bootstrapped account and region. */
 function bootstrapRoleArn(
   qualifier: string,
@@ -164,7 +207,7 @@ function bootstrapRoleArn(
  */
 export function gitlabCiAccessPropsFromContext(
   tryGetContext: (key: string) => unknown,
-): Omit<GitLabCiAccessProps, keyof StackProps> | undefined {
+): Omit<GitLabCiAccessProps, keyof StackProps | 'stackNamePrefix'> | undefined {
   const text = (key: string): string | undefined => {
     const value = tryGetContext(key);
     if (value === undefined || value === null || value === '') return undefined;

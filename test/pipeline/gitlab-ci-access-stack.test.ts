@@ -1,4 +1,4 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
@@ -28,22 +28,47 @@ function trustOf(template: Template, descriptionPrefix: string) {
   return roles[0].Properties.AssumeRolePolicyDocument.Statement;
 }
 
-/** Every sts:AssumeRole target of the policy attached to a role, as joined text. */
-function assumableRoles(template: Template, roleLogicalIdPrefix: string): string[] {
+interface PolicyStatementJson {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every statement of the one inline policy attached to a role. */
+function statementsOf(template: Template, roleLogicalIdPrefix: string): PolicyStatementJson[] {
   const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
     policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref.startsWith(roleLogicalIdPrefix)),
   );
   expect(policies).toHaveLength(1);
-  const assume = policies[0].Properties.PolicyDocument.Statement.find((s: { Action: string }) => s.Action === 'sts:AssumeRole');
-  const resources = Array.isArray(assume.Resource) ? assume.Resource : [assume.Resource];
-  // Fn::Join of literal parts and pseudo-parameter refs → readable text.
-  return resources.map((resource: { 'Fn::Join': [string, unknown[]] }) =>
-    resource['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`)).join(''),
-  );
+  return policies[0].Properties.PolicyDocument.Statement;
+}
+
+/** A resource as readable text: Fn::Join of literal parts and pseudo-parameter refs → `arn:<AWS::Partition>:…`. */
+function resourceText(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  const [, parts] = (resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return parts.map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`)).join('');
+}
+
+function resourcesOf(statement: PolicyStatementJson): string[] {
+  return (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).map(resourceText);
+}
+
+/** Every sts:AssumeRole target of the policy attached to a role, as joined text. */
+function assumableRoles(template: Template, roleLogicalIdPrefix: string): string[] {
+  return statementsOf(template, roleLogicalIdPrefix)
+    .filter((statement) => [statement.Action].flat().includes('sts:AssumeRole'))
+    .flatMap(resourcesOf);
+}
+
+/** The actions a role's identity policy grants or denies, whatever their resource. */
+function actionsOf(template: Template, roleLogicalIdPrefix: string): string[] {
+  return statementsOf(template, roleLogicalIdPrefix).flatMap((statement) => [statement.Action].flat());
 }
 
 describe('GitLab CI access stack', () => {
-  const props = { projectPath: 'acme/chalkbot' };
+  const props = { projectPath: 'acme/chalkbot', stackNamePrefix: 'chalkbot' };
 
   test('creates the GitLab OIDC provider with the audience as client id', () => {
     const { template } = synth(props);
@@ -54,7 +79,7 @@ describe('GitLab CI access stack', () => {
     });
   });
 
-  test('the diff role trusts any branch of the project only, and can only assume the lookup role', () => {
+  test('the diff role trusts any branch of the project only', () => {
     const { template } = synth(props);
     const [statement] = trustOf(template, 'cdk diff');
     expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
@@ -62,9 +87,40 @@ describe('GitLab CI access stack', () => {
       StringEquals: { 'gitlab.com:aud': 'https://gitlab.com' },
       StringLike: { 'gitlab.com:sub': 'project_path:acme/chalkbot:ref_type:branch:ref:*' },
     });
-    expect(assumableRoles(template, 'DiffRole')).toEqual([
-      'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-hnb659fds-lookup-role-<AWS::AccountId>-<AWS::Region>',
+  });
+
+  test('the diff role may only read the app stacks\' templates, and may assume no role', () => {
+    const { template } = synth(props);
+    // Exactly one statement: the template reads of `cdk diff --method=template`, on this app's stacks only.
+    expect(statementsOf(template, 'DiffRole')).toEqual([
+      {
+        Sid: 'ReadAppStackTemplates',
+        Effect: 'Allow',
+        Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources'],
+        Resource: expect.anything(),
+      },
     ]);
+    expect(resourcesOf(statementsOf(template, 'DiffRole')[0])).toEqual([
+      'arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/chalkbot-*/*',
+    ]);
+    // Any bootstrap role would do: the lookup role reads S3 objects and DynamoDB items (ReadOnlyAccess).
+    expect(assumableRoles(template, 'DiffRole')).toEqual([]);
+    expect(actionsOf(template, 'DiffRole').filter((action) => /^sts:|\*/.test(action))).toEqual([]);
+    // No managed policy either: the inline policy above is all the role holds.
+    const [role] = Object.values(template.findResources('AWS::IAM::Role')).filter((r) =>
+      String(r.Properties.Description).startsWith('cdk diff'),
+    );
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  test('the diff role follows the app prefix, and refuses one that would widen the stack ARN', () => {
+    const { template } = synth({ ...props, stackNamePrefix: 'demo' });
+    expect(resourcesOf(statementsOf(template, 'DiffRole')[0])).toEqual([
+      'arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/demo-*/*',
+    ]);
+    for (const stackNamePrefix of ['', '*', 'chalkbot*', 'a/b', '-x']) {
+      expect(() => synth({ ...props, stackNamePrefix })).toThrow(/stackNamePrefix/);
+    }
   });
 
   test('the deploy role trusts the main branch only, and can assume the bootstrap deploy and publishing roles', () => {
@@ -87,6 +143,7 @@ describe('GitLab CI access stack', () => {
   test('follows a self-managed host, a custom audience, branch and bootstrap qualifier', () => {
     const { template } = synth({
       projectPath: 'team/sub/chalkbot',
+      stackNamePrefix: 'chalkbot',
       gitlabUrl: 'https://git.example.org/',
       audience: 'sts.amazonaws.com',
       deployBranch: 'release',
@@ -100,7 +157,9 @@ describe('GitLab CI access stack', () => {
       'git.example.org:aud': 'sts.amazonaws.com',
       'git.example.org:sub': 'project_path:team/sub/chalkbot:ref_type:branch:ref:release',
     });
-    expect(assumableRoles(template, 'DiffRole')[0]).toContain('role/cdk-custom123-lookup-role-');
+    expect(assumableRoles(template, 'DeployRole')).toEqual(
+      expect.arrayContaining([expect.stringContaining('role/cdk-custom123-lookup-role-')]),
+    );
   });
 
   test('reuses an existing provider instead of creating a second one for the same host', () => {
@@ -126,8 +185,8 @@ describe('GitLab CI access stack', () => {
   });
 
   test('rejects settings that would widen or break the trust', () => {
-    expect(() => synth({ projectPath: 'chalkbot' })).toThrow(/group\/project/);
-    expect(() => synth({ projectPath: 'acme/*' })).toThrow(/group\/project/);
+    expect(() => synth({ ...props, projectPath: 'chalkbot' })).toThrow(/group\/project/);
+    expect(() => synth({ ...props, projectPath: 'acme/*' })).toThrow(/group\/project/);
     expect(() => synth({ ...props, gitlabUrl: 'http://gitlab.example.org' })).toThrow(/https/);
   });
 });
@@ -169,9 +228,16 @@ describe('in the Chalkbot app', () => {
     expect(stack).toBeInstanceOf(GitLabCiAccessStack);
     // The whole app is nagged on synth; this stack must not break it.
     expect(() => app.synth()).not.toThrow();
-    expect(trustOf(Template.fromStack(stack as GitLabCiAccessStack), 'cdk deploy')[0].Condition.StringEquals).toEqual({
+    const template = Template.fromStack(stack as GitLabCiAccessStack);
+    expect(trustOf(template, 'cdk deploy')[0].Condition.StringEquals).toEqual({
       'gitlab.com:aud': 'https://gitlab.com',
       'gitlab.com:sub': 'project_path:acme/chalkbot:ref_type:branch:ref:main',
     });
+    // The diff role reads the stacks this app names with its prefix: demo-contact-center, demo-bot, demo-gitlab-ci.
+    expect(resourcesOf(statementsOf(template, 'DiffRole')[0])).toEqual([
+      'arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/demo-*/*',
+    ]);
+    const stackNames = app.node.children.filter((child) => child instanceof Stack).map((child) => (child as Stack).stackName);
+    expect(stackNames.sort()).toEqual(['demo-bot', 'demo-contact-center', 'demo-gitlab-ci']);
   });
 });
