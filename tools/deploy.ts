@@ -124,6 +124,14 @@ async function checkBootstrap(cloudFormation: CloudFormationClient, account: str
 }
 
 /**
+ * Build and publish each stack's assets only after the stacks it depends on are deployed. The CLI's default
+ * builds every asset first, and building the function image looks up its ECR repository, which the
+ * contact-center stack creates: on a fresh account (or a new prefix) the first deploy failed with "Failed to build
+ * asset". `assetPrebuild: false` in cdk.json is not read (aws/aws-cdk#21965, PR #22930 added the flag).
+ */
+export const CDK_DEPLOY_ORDER_FLAGS = ['--no-asset-prebuild'] as const;
+
+/**
  * The `cdk deploy` command line. On a terminal the CDK CLI's own default applies: it stops and asks before a
  * change that widens IAM or security-group access, which a person at a laptop should see. Without a terminal
  * (or with --yes) nobody could answer, and the CLI would refuse, so approval is `never`.
@@ -133,6 +141,7 @@ export function cdkDeployArgs(options: { interactive: boolean; profile?: string;
     'cdk',
     'deploy',
     '--all',
+    ...CDK_DEPLOY_ORDER_FLAGS,
     '--require-approval',
     options.interactive ? 'broadening' : 'never',
     '--outputs-file',

@@ -5,7 +5,7 @@
  * must exist before the bot stack's assets are published (the CLI publishes a stack's assets after the stacks
  * it depends on are deployed).
  */
-import { Aws, DefaultStackSynthesizer, Fn } from 'aws-cdk-lib';
+import { Aws, BOOTSTRAP_QUALIFIER_CONTEXT, DefaultStackSynthesizer, Fn } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -15,7 +15,10 @@ export interface FunctionImageRepositoryProps {
   readonly repositoryName: string;
   /** Images kept; older ones expire. */
   readonly keepImages?: number;
-  /** CDK bootstrap qualifier of the target environment. */
+  /**
+   * CDK bootstrap qualifier of the target environment. By default the one the app's synthesizers use: context
+   * `@aws-cdk/core:bootstrapQualifier` (cdk.json or `-c`), else `hnb659fds`.
+   */
   readonly bootstrapQualifier?: string;
 }
 
@@ -38,7 +41,11 @@ export class FunctionImageRepository extends Construct {
     });
 
     // The bootstrap image-publishing role may only push to the bootstrap repository unless this one lets it in.
-    const qualifier = props.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    // A custom qualifier renames the publishing role; naming the default one here denied the push.
+    const qualifier =
+      props.bootstrapQualifier ??
+      (this.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) as string | undefined) ??
+      DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const publishingRoleArn = Fn.join('', [
       'arn:', Aws.PARTITION, ':iam::', Aws.ACCOUNT_ID,
       `:role/cdk-${qualifier}-image-publishing-role-`, Aws.ACCOUNT_ID, '-', Aws.REGION,

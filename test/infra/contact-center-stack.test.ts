@@ -121,6 +121,14 @@ describe('contact-center stack (new instance)', () => {
     });
   });
 
+  test('a custom bootstrap qualifier in the app context names the publishing role of that qualifier', () => {
+    const custom = templateOf(buildTestApp({ '@aws-cdk/core:bootstrapQualifier': 'chalk42' }).contactCenter);
+    const [repository] = Object.values(custom.findResources('AWS::ECR::Repository'));
+    const policy = JSON.stringify(repository.Properties.RepositoryPolicyText);
+    expect(policy).toContain(':role/cdk-chalk42-image-publishing-role-');
+    expect(policy).not.toContain('hnb659fds');
+  });
+
   test('outputs the keys the tools read', () => {
     for (const key of [
       STACK_OUTPUTS.connectInstanceArn, STACK_OUTPUTS.connectInstanceId, STACK_OUTPUTS.phoneNumberArn,

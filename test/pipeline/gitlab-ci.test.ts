@@ -2,6 +2,7 @@
  * The pipeline as GitLab would evaluate it (via gitlab-ci-local, offline): which jobs a merge request, main and
  * another branch get, what each needs, and what it hands on as artifacts.
  */
+import { CDK_DEPLOY_ORDER_FLAGS } from '../../tools/deploy';
 import { GitLabCiLocal, type ListedJob, type PipelineVariables, WORKFLOW_PROBE } from './gitlab-ci-local';
 
 const MERGE_REQUEST: PipelineVariables = {
@@ -125,7 +126,7 @@ describe('.gitlab-ci.yml', () => {
       expect(deploy.services).toEqual([expect.objectContaining({ name: expect.stringMatching(/^docker:.*dind$/) })]);
       expect(deploy.variables.DOCKER_HOST).toBe('tcp://docker:2376');
       const cdkDeploy: string = deploy.script.find((line: string) => line.includes('cdk deploy'));
-      for (const flag of ['--app cdk.out', '--all', '--require-approval never', '--ci', '--progress events', '--outputs-file cdk-outputs.json']) {
+      for (const flag of ['--app cdk.out', '--all', ...CDK_DEPLOY_ORDER_FLAGS, '--require-approval never', '--ci', '--progress events', '--outputs-file cdk-outputs.json']) {
         expect(cdkDeploy).toContain(flag);
       }
       expect(cdkDeploy).not.toContain('synth');

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -98,8 +98,15 @@ describe('npm run deploy', () => {
     expect(code).toBe(0);
     const [command, args, env] = run.mock.calls[0];
     expect(command).toBe('npx');
-    expect(args).toEqual(['cdk', 'deploy', '--all', '--require-approval', 'never', '--outputs-file', OUTPUTS_FILE, '--progress', 'events', '--no-notices', '-c', 'prefix=demo']);
+    expect(args).toEqual(['cdk', 'deploy', '--all', '--no-asset-prebuild', '--require-approval', 'never', '--outputs-file', OUTPUTS_FILE, '--progress', 'events', '--no-notices', '-c', 'prefix=demo']);
     expect(env.AWS_REGION).toBe('eu-west-2');
+  });
+
+  test('assets are built after the stacks they depend on: the image repository exists before the image is built', () => {
+    expect(cdkDeployArgs({ interactive: false })).toContain('--no-asset-prebuild');
+    // The pinned CLI still has the option, with the default this flag turns off.
+    const cli = readFileSync(join(REPO_ROOT, 'node_modules', 'aws-cdk', 'lib', 'index.js'), 'utf8');
+    expect(cli).toMatch(/option\("asset-prebuild", \{\s*default: true,\s*type: "boolean"/);
   });
 
   test('a failed cdk deploy fails with its exit code', async () => {
