@@ -9,7 +9,7 @@
 import type { BaseListChatMessageHistory } from '@langchain/core/chat_history';
 import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
 import type { ChatOpenAI } from '@langchain/openai';
-import { botDefinition, findIntent, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import { botDefinition, findIntent, type NextAction, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { type CallerTurn, close, elicitIntent, type LexV2Result } from './lex';
 import { askModel, buildPrompt, isKeyRejected, ModelFailure } from './model';
 import { METRIC, MetricUnit, type Observability } from './observability';
@@ -54,7 +54,7 @@ export async function takeTurn(turn: CallerTurn, deps: TurnDependencies, deadlin
  * Goodbye or agent intents normally end the bot in Lex; if one reaches us, hand the call back the same way. A
  * transfer is silent here: the flow checks the queue's hours and staffing and says what happens next.
  */
-function leaveTheBot(turn: CallerTurn, nextAction: 'hangup' | 'agent', deps: TurnDependencies): LexV2Result {
+function leaveTheBot(turn: CallerTurn, nextAction: NextAction, deps: TurnDependencies): LexV2Result {
   deps.logger.info('Caller leaves the bot', { intent: turn.intentName, nextAction });
   const message = nextAction === 'agent' ? undefined : botDefinition.messages.goodbye;
   return close(message, turn.intentName, nextAction, withSilentTurns(turn, 0));

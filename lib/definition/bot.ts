@@ -1,13 +1,30 @@
 /**
- * The bot as callers meet it: locale, voice, intents with their sample utterances, and every line the bot
- * itself speaks. The Lex stack, the fulfillment function and the local call all read this one module, so a
- * changed utterance or message reaches a deployment and a laptop call alike.
+ * The bot as callers meet it, in every language it speaks: per locale the voice, the intents' sample
+ * utterances, the fillers, every line the bot itself speaks and the lines of the contact flow. The Lex stack, the
+ * fulfillment function, the contact flow and the local call all read this one module, so a changed utterance or
+ * message reaches a deployment and a laptop call alike.
+ *
+ * The words live in `locales/` (one file per language); what does not depend on the language (intent names,
+ * timings, thresholds) lives here. Adding a language is a new file in `locales/` and one line in LOCALES.
  *
  * Pure data: no AWS CDK, no SDK imports. The function's bundle includes it.
  */
+import { deDE } from './locales/de-DE';
+import { enUS } from './locales/en-US';
+import { esUS } from './locales/es-US';
 
-/** What the flow does when the bot hands the call back. Sent as session attribute `nextAction`. */
-export type NextAction = 'hangup' | 'agent';
+/**
+ * What the flow does when the bot hands the call back. Sent as session attribute `nextAction`:
+ * `language:<localeId>` re-enters the bot in that locale.
+ */
+export type NextAction = 'hangup' | 'agent' | `language:${string}`;
+
+export const FALLBACK_INTENT = 'FallbackIntent';
+export const GOODBYE_INTENT = 'Goodbye';
+export const AGENT_INTENT = 'TalkToAgent';
+
+/** The intents a caller reaches by what they say; each locale gives their sample utterances. */
+export type SpokenIntentName = typeof GOODBYE_INTENT | typeof AGENT_INTENT;
 
 export interface IntentDefinition {
   /** Lex intent name; the contact flow branches on it. */
@@ -37,48 +54,104 @@ export interface FulfillmentUpdates {
   readonly timeoutMessage: string;
 }
 
-export interface BotDefinition {
-  /** Lex locale id, e.g. en_US. */
+/** Lines the function speaks itself. */
+export interface BotMessages {
+  /** After a silent turn (empty transcript). */
+  readonly reprompt: string;
+  /** After too many silent turns in a row, before hanging up. */
+  readonly silentGoodbye: string;
+  /** When the goodbye intent reaches the function (the flow then hangs up without a line of its own). */
+  readonly goodbye: string;
+  /** The model failed or ran out of time. */
+  readonly modelUnavailable: string;
+  /** No model is configured and the knowledge file has no answer. */
+  readonly modelNotConfigured: string;
+  /** The event could not be understood, or the turn failed; the caller may try again. */
+  readonly malformedEvent: string;
+  /**
+   * Turns keep failing (or the function is misconfigured): the call goes to the agent queue, whose flow says
+   * whether anyone is there.
+   */
+  readonly troubleTransfer: string;
+}
+
+/** Lines the contact flow speaks once the caller has this language (contact-flows/ names them by key). */
+export interface FlowLines {
+  /** The Lex block's prompt when the caller is handed to the bot. */
+  readonly askQuestion: string;
+  /** After the goodbye intent. */
+  readonly goodbye: string;
+  /** Before the transfer to the agent queue. */
+  readonly transfer: string;
+  /** The queue's hours are over. */
+  readonly queueClosed: string;
+  /** Nobody staffs the queue, or the transfer failed. */
+  readonly nobodyAvailable: string;
+  /** The bot failed twice. */
+  readonly apology: string;
+}
+
+/** Words the speakable cleanup writes out in this language (a voice reads symbols badly). */
+export interface SpokenSymbols {
+  /** `&` */
+  readonly and: string;
+  /** `*` between two numbers. */
+  readonly times: string;
+}
+
+export interface Voice {
+  readonly id: string;
+  readonly engine: 'neural' | 'standard' | 'generative' | 'long-form';
+}
+
+/**
+ * Everything that depends on the language, for one locale. Every key is required, so a locale missing a line
+ * does not compile; test/definition/locales.test.ts checks that no line is empty.
+ */
+export interface LocaleLines {
+  /** Lex locale id, e.g. es_US (docs.aws.amazon.com/lexv2/latest/dg/how-languages.html). */
   readonly localeId: string;
-  /** The same language as a Connect `LanguageCode`, e.g. en-US. */
+  /** The same language as a Connect `LanguageCode` and a BCP 47 tag, e.g. es-US. */
   readonly languageCode: string;
-  /** Polly voice used by Lex and by the contact flow. */
-  readonly voice: { readonly id: string; readonly engine: 'neural' | 'standard' | 'generative' | 'long-form' };
+  /** The language's English name, as the system prompt names it. */
+  readonly languageName: string;
+  /**
+   * Polly voice for Lex and the flow; it must speak this language with the engine
+   * (docs.aws.amazon.com/polly/latest/dg/available-voices.html).
+   */
+  readonly voice: Voice;
+  /** The keypad language menu: the key that picks this language and the offer, said in this language. */
+  readonly menu: { readonly key: string; readonly offer: string };
+  /**
+   * What a caller says to ask for this language, in any language (lower case): "spanish", "español". The
+   * function switches when a caller asks for it by one of these names.
+   */
+  readonly names: readonly string[];
+  readonly sampleUtterances: Readonly<Record<SpokenIntentName, readonly string[]>>;
+  /** Lex's fillers while the function works, and its line when the function takes too long. */
+  readonly fillers: { readonly start: readonly string[]; readonly update: readonly string[]; readonly timeout: string };
+  readonly messages: BotMessages;
+  readonly flow: FlowLines;
+  /** Words that alone mean the caller has not said anything yet ("um"), lower case. */
+  readonly silenceWords: readonly string[];
+  readonly symbols: SpokenSymbols;
+  /** The line the function says when the caller switches to this language, in this language. */
+  readonly switchedLanguage: string;
+}
+
+/** The bot in one locale: the language's lines and the settings every locale shares. */
+export interface BotDefinition extends Omit<LocaleLines, 'sampleUtterances' | 'fillers'> {
   /** Below this NLU confidence Lex routes speech to the fallback intent (and so to the model). */
   readonly nluConfidenceThreshold: number;
   /** Lex forgets an idle session after this many seconds. */
   readonly idleSessionTtlSeconds: number;
   readonly intents: readonly IntentDefinition[];
   readonly fulfillmentUpdates: FulfillmentUpdates;
-  /** Lines the function speaks itself. */
-  readonly messages: {
-    /** After a silent turn (empty transcript). */
-    readonly reprompt: string;
-    /** After too many silent turns in a row, before hanging up. */
-    readonly silentGoodbye: string;
-    /** When the goodbye intent reaches the function (the flow then hangs up without a line of its own). */
-    readonly goodbye: string;
-    /** The model failed or ran out of time. */
-    readonly modelUnavailable: string;
-    /** No model is configured and the knowledge file has no answer. */
-    readonly modelNotConfigured: string;
-    /** The event could not be understood, or the turn failed; the caller may try again. */
-    readonly malformedEvent: string;
-    /**
-     * Turns keep failing (or the function is misconfigured): the call goes to the agent queue, whose flow says
-     * whether anyone is there.
-     */
-    readonly troubleTransfer: string;
-  };
   /** Silent turns in a row before the function ends the call. */
   readonly maxSilentTurns: number;
   /** Failed turns in a row before the function hands the call to a person. */
   readonly maxFailedTurns: number;
 }
-
-export const FALLBACK_INTENT = 'FallbackIntent';
-export const GOODBYE_INTENT = 'Goodbye';
-export const AGENT_INTENT = 'TalkToAgent';
 
 /** Session attribute names shared by the flow, the function and the local call. */
 export const SESSION_ATTRIBUTES = {
@@ -92,82 +165,79 @@ export const SESSION_ATTRIBUTES = {
   failedTurns: 'failedTurns',
 } as const;
 
-export const botDefinition: BotDefinition = {
-  localeId: 'en_US',
-  languageCode: 'en-US',
-  voice: { id: 'Joanna', engine: 'neural' },
+/** The languages the bot speaks; the first is the default and the fallback. */
+export const LOCALES: readonly LocaleLines[] = [enUS, esUS, deDE];
+
+/** What every locale shares: thresholds, timings and the intents' names and purpose. */
+const SHARED = {
   nluConfidenceThreshold: 0.6,
   idleSessionTtlSeconds: 300,
   maxSilentTurns: 3,
   maxFailedTurns: 2,
-  intents: [
-    {
-      name: FALLBACK_INTENT,
-      description: 'Free-form speech: everything that is not an explicit intent goes to the language model.',
-      parentIntentSignature: 'AMAZON.FallbackIntent',
-      sampleUtterances: [],
-      fulfillmentCodeHook: true,
+  fillerTiming: { startDelaySeconds: 2, updateFrequencySeconds: 5, timeoutSeconds: 25 },
+} as const;
+
+function composeLocale(lines: LocaleLines): BotDefinition {
+  const { sampleUtterances, fillers, ...rest } = lines;
+  return {
+    ...rest,
+    nluConfidenceThreshold: SHARED.nluConfidenceThreshold,
+    idleSessionTtlSeconds: SHARED.idleSessionTtlSeconds,
+    maxSilentTurns: SHARED.maxSilentTurns,
+    maxFailedTurns: SHARED.maxFailedTurns,
+    intents: [
+      {
+        name: FALLBACK_INTENT,
+        description: 'Free-form speech: everything that is not an explicit intent goes to the language model.',
+        parentIntentSignature: 'AMAZON.FallbackIntent',
+        sampleUtterances: [],
+        fulfillmentCodeHook: true,
+      },
+      {
+        name: GOODBYE_INTENT,
+        description: 'The caller is done.',
+        sampleUtterances: sampleUtterances[GOODBYE_INTENT],
+        fulfillmentCodeHook: false,
+        nextAction: 'hangup',
+      },
+      {
+        name: AGENT_INTENT,
+        description: 'The caller wants a person.',
+        sampleUtterances: sampleUtterances[AGENT_INTENT],
+        fulfillmentCodeHook: false,
+        nextAction: 'agent',
+      },
+    ],
+    fulfillmentUpdates: {
+      ...SHARED.fillerTiming,
+      startMessages: fillers.start,
+      updateMessages: fillers.update,
+      timeoutMessage: fillers.timeout,
     },
-    {
-      name: GOODBYE_INTENT,
-      description: 'The caller is done.',
-      sampleUtterances: [
-        'goodbye',
-        'bye',
-        'bye bye',
-        'that is all',
-        "that's all",
-        "that's all thanks",
-        'nothing else',
-        'no thanks that is all',
-        'hang up',
-        'end the call',
-        'I am done',
-        "I'm done",
-      ],
-      fulfillmentCodeHook: false,
-      nextAction: 'hangup',
-    },
-    {
-      name: AGENT_INTENT,
-      description: 'The caller wants a person.',
-      sampleUtterances: [
-        'I want to talk to a person',
-        'talk to a person',
-        'let me talk to a person',
-        'can I speak to a person',
-        'speak to someone',
-        'talk to a human',
-        'I want a human',
-        'agent',
-        'representative',
-        'operator',
-        'transfer me',
-        'connect me to an agent',
-      ],
-      fulfillmentCodeHook: false,
-      nextAction: 'agent',
-    },
-  ],
-  fulfillmentUpdates: {
-    startDelaySeconds: 2,
-    startMessages: ['One moment.', 'Let me think.', 'Just a second.'],
-    updateFrequencySeconds: 5,
-    updateMessages: ['Still working on it.', 'Almost there.'],
-    timeoutSeconds: 25,
-    timeoutMessage: "Sorry, that took too long. Could you ask me again?",
-  },
-  messages: {
-    reprompt: "Sorry, I didn't hear anything. What would you like to know?",
-    silentGoodbye: "I still can't hear you, so I'll end the call now. Goodbye.",
-    goodbye: 'Thanks for calling. Goodbye.',
-    modelUnavailable: "Sorry, I couldn't come up with an answer just now. Could you ask me again?",
-    modelNotConfigured:
-      "I can answer a few common questions, but my language model isn't configured, so I can't help with that one.",
-    malformedEvent: "Sorry, something went wrong on my side. Could you say that again?",
-    troubleTransfer: "Sorry, I'm having trouble. Let me find you a person.",
-  },
-};
+  };
+}
+
+/** Every locale the bot speaks, composed; the default first. */
+export const botLocales: readonly BotDefinition[] = LOCALES.map(composeLocale);
+
+/** The default locale (US English): what a caller hears before choosing, and when a locale is unknown. */
+export const defaultLocale: BotDefinition = botLocales[0];
+
+/**
+ * The bot in the default locale. Kept for code that has not learned about locales yet; code that knows the
+ * turn's locale asks `localeDefinition(localeId)`.
+ */
+export const botDefinition: BotDefinition = defaultLocale;
+
+/** The locale with this Lex locale id, if the bot speaks it. */
+export function findLocale(localeId: string | undefined): BotDefinition | undefined {
+  return botLocales.find((locale) => locale.localeId === localeId);
+}
+
+/** The bot in this locale; the default locale (English) when the id is missing or not one the bot speaks. */
+export function localeDefinition(localeId: string | undefined): BotDefinition {
+  return findLocale(localeId) ?? defaultLocale;
+}
 
 /** The intent whose name this is, if any. */
 export function findIntent(name: string | undefined, definition: BotDefinition = botDefinition): IntentDefinition | undefined {
