@@ -3,9 +3,10 @@
  * import and by the tests. Connect itself only validates on publish (InvalidContactFlowException), which for us
  * is the middle of a CloudFormation deployment; this catches the same classes of mistakes on a laptop.
  *
- * It knows the parameters, errors and conditions of the action types our flows use (from the Connect flow
- * language reference, docs.aws.amazon.com/connect/latest/APIReference/flow-language-actions.html). A type it does
- * not know is reported rather than waved through: add it to ACTION_SPECS after reading its reference page.
+ * It knows the parameters, errors and conditions of the flow language's common action types (from the Connect
+ * flow language reference, docs.aws.amazon.com/connect/latest/APIReference/flow-language-actions.html, checked
+ * against designer exports of real flows). A type it does not know is a warning ("not checked"), not an error:
+ * designer exports hold many block types, and Connect checks them on publish. Its transitions are still checked.
  */
 import { findPlaceholders } from '../definition/placeholders';
 import type { FlowAction, FlowContent } from './flow-file';
@@ -20,8 +21,6 @@ interface ActionSpec {
   readonly exclusive?: readonly string[];
   /** Error types the action can raise; an Errors entry for any other type is a mistake. */
   readonly errors: readonly string[];
-  /** Error types Connect requires to be handled. */
-  readonly requiredErrors?: readonly string[];
   /** Condition operands: 'none' when conditions are not supported, or the exact set that must be present. */
   readonly conditions: 'none' | 'any' | { readonly exactly: readonly string[] };
   /** The action ends the contact, so it has no transitions. */
@@ -32,7 +31,7 @@ interface ActionSpec {
 
 const PROMPT = ['Text', 'SSML', 'PromptId'] as const;
 
-/** CheckMetricData's metrics: the agent counts allow one condition only, the queue metrics a default branch. */
+/** CheckMetricData's metrics: the agent counts allow only "more than 0", the queue metrics any number. */
 const AGENT_METRICS = ['NumberOfAgentsAvailable', 'NumberOfAgentsStaffed', 'NumberOfAgentsOnline'];
 const QUEUE_METRICS = ['OldestContactInQueueAgeSeconds', 'NumberOfContactsInQueue'];
 
@@ -49,53 +48,75 @@ function checkMetricData(action: FlowAction): string[] {
         problems.push(`${metricType} supports only the condition NumberGreaterThan 0`);
       }
     }
-    if ((action.Transitions.Errors ?? []).some((e) => e.ErrorType === 'NoMatchingCondition')) {
-      problems.push(`error NoMatchingCondition is raised only for ${QUEUE_METRICS.join(', ')}`);
-    }
+    // NoMatchingCondition is allowed for every metric: Connect's own "Default queue transfer" flow has it on
+    // NumberOfAgentsStaffed (the branch taken when nobody is staffed).
   }
   return problems;
 }
 
-/** The action types we know, each checked against its reference page. */
+/** A value the flow sets at run time (a JSONPath such as `$.Attributes.x`), which can only be checked then. */
+const isDynamic = (value: unknown) => typeof value === 'string' && value.trim().startsWith('$.');
+
+/** An integer parameter given as a number or a numeric string (the designer writes strings). */
+function integerIn(name: string, value: unknown, min: number, max = Infinity): string[] {
+  if (value === undefined || isDynamic(value)) return [];
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(number) || number < min || number > max) {
+    const range = max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`;
+    return [`${name} ${JSON.stringify(value)} must be a whole number ${range}`];
+  }
+  return [];
+}
+
+function oneOf(name: string, value: unknown, allowed: readonly string[]): string[] {
+  if (value === undefined || allowed.includes(value as string)) return [];
+  return [`${name} ${JSON.stringify(value)} must be one of ${allowed.join(', ')}`];
+}
+
+/** The Lex V2 bot of a Lex block names its alias (participant-actions-connectparticipantwithlexbot). */
+function lexBot(action: FlowAction): string[] {
+  const { LexV2Bot: v2, LexBot: v1 } = action.Parameters;
+  if (v2 === undefined) return [];
+  const aliasArn = v2 && typeof v2 === 'object' ? (v2 as Record<string, unknown>).AliasArn : undefined;
+  if (typeof aliasArn !== 'string' || aliasArn.trim() === '') return ['LexV2Bot must have an AliasArn'];
+  return v1 === undefined ? [] : ['only one of LexV2Bot, LexBot may be set'];
+}
+
+/** contact-actions-updatecontacteventhooks: one hook per action, from a fixed list. */
+const EVENT_HOOKS = [
+  'AgentHold', 'AgentWhisper', 'CustomerHold', 'CustomerQueue', 'CustomerRemaining', 'CustomerWhisper',
+  'DefaultAgentUI', 'DisconnectAgentUI', 'PauseContact', 'ResumeContact',
+];
+
+function eventHooks(action: FlowAction): string[] {
+  const hooks = action.Parameters.EventHooks;
+  if (!hooks || typeof hooks !== 'object' || Array.isArray(hooks)) return ['EventHooks must be an object'];
+  const keys = Object.keys(hooks);
+  const problems = keys.length === 1 ? [] : [`EventHooks must hold exactly one hook, found ${keys.length}`];
+  for (const key of keys) if (!EVENT_HOOKS.includes(key)) problems.push(`EventHooks key ${key} is not one of ${EVENT_HOOKS.join(', ')}`);
+  return problems;
+}
+
+const TRUE_FALSE = ['True', 'False'];
+
+/** The action types we know, each checked against its reference page (file names under APIReference/). */
 export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
-  UpdateFlowLoggingBehavior: { required: ['FlowLoggingBehavior'], errors: [], conditions: 'none' },
-  UpdateContactTextToSpeechVoice: {
-    required: ['TextToSpeechVoice'],
-    optional: ['TextToSpeechEngine', 'TextToSpeechStyle'],
-    errors: ['NoMatchingError'],
-    requiredErrors: ['NoMatchingError'],
+  // flow-control-actions-*
+  UpdateFlowLoggingBehavior: {
+    required: ['FlowLoggingBehavior'],
+    errors: [],
     conditions: 'none',
+    check: (a) => oneOf('FlowLoggingBehavior', a.Parameters.FlowLoggingBehavior, ['Enabled', 'Disabled']),
   },
-  UpdateContactData: {
-    optional: ['LanguageCode', 'Name', 'Description', 'TargetContact'],
-    errors: ['NoMatchingError'],
-    conditions: 'none',
-  },
-  MessageParticipant: {
-    optional: [...PROMPT, 'Media'],
-    exclusive: [...PROMPT],
-    errors: ['NoMatchingError'],
-    conditions: 'none',
-  },
-  ConnectParticipantWithLexBot: {
-    required: ['LexV2Bot'],
-    optional: [...PROMPT, 'Media', 'LexSessionAttributes', 'LexInitializationData', 'LexTimeoutSeconds'],
-    exclusive: [...PROMPT],
-    errors: ['InputTimeLimitExceeded', 'NoMatchingError', 'NoMatchingCondition'],
-    conditions: 'any',
-  },
+  UpdateFlowAttributes: { required: ['FlowAttributes'], errors: [], conditions: 'none' },
   Compare: { required: ['ComparisonValue'], errors: ['NoMatchingCondition'], conditions: 'any' },
   Loop: {
     required: ['LoopCount'],
     errors: [],
     conditions: { exactly: ['ContinueLooping', 'DoneLooping'] },
+    check: (a) => integerIn('LoopCount', a.Parameters.LoopCount, 0, 100),
   },
-  UpdateContactTargetQueue: {
-    optional: ['QueueId', 'AgentId'],
-    exclusive: ['QueueId', 'AgentId'],
-    errors: ['NoMatchingError'],
-    conditions: 'none',
-  },
+  DistributeByPercentage: { errors: ['NoMatchingCondition'], conditions: 'any' },
   CheckHoursOfOperation: {
     optional: ['HoursOfOperationId'],
     errors: ['NoMatchingError'],
@@ -109,18 +130,113 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     conditions: 'any',
     check: checkMetricData,
   },
+  EndFlowExecution: { errors: [], conditions: 'none', terminal: true },
+  TransferToFlow: { required: ['ContactFlowId'], errors: ['NoMatchingError'], conditions: 'none' },
+  // contact-actions-*
+  UpdateContactTextToSpeechVoice: {
+    required: ['TextToSpeechVoice'],
+    optional: ['TextToSpeechEngine', 'TextToSpeechStyle'],
+    // Designer exports from 2022 to 2025 leave the error branch out, and Connect publishes them.
+    errors: ['NoMatchingError'],
+    conditions: 'none',
+  },
+  UpdateContactData: {
+    optional: ['LanguageCode', 'Name', 'Description', 'TargetContact', 'References', 'CustomerId'],
+    errors: ['NoMatchingError'],
+    conditions: 'none',
+  },
+  UpdateContactAttributes: {
+    required: ['Attributes'],
+    optional: ['TargetContact'],
+    errors: ['NoMatchingError'],
+    conditions: 'none',
+    check: (a) => oneOf('TargetContact', a.Parameters.TargetContact, ['Current', 'Related']),
+  },
+  UpdateContactRecordingBehavior: {
+    optional: ['RecordingBehavior', 'AnalyticsBehavior'],
+    errors: [],
+    conditions: 'none',
+  },
+  UpdateContactEventHooks: { required: ['EventHooks'], errors: ['NoMatchingError'], conditions: 'none', check: eventHooks },
+  UpdateContactMediaStreamingBehavior: {
+    required: ['MediaStreamingState'],
+    optional: ['Participants', 'MediaStreamType'],
+    errors: ['NoMatchingError'],
+    conditions: 'none',
+    check: (a) => oneOf('MediaStreamingState', a.Parameters.MediaStreamingState, ['Enabled', 'Disabled']),
+  },
+  UpdateContactCallbackNumber: {
+    required: ['CallbackNumber'],
+    errors: ['InvalidCallbackNumber', 'CallbackNumberNotDialable', 'NoMatchingError'],
+    conditions: 'none',
+  },
+  UpdatePreviousContactParticipantState: {
+    required: ['PreviousContactParticipantState'],
+    errors: ['NoMatchingError'],
+    conditions: 'none',
+  },
+  UpdateContactTargetQueue: {
+    optional: ['QueueId', 'AgentId'],
+    exclusive: ['QueueId', 'AgentId'],
+    errors: ['NoMatchingError'],
+    conditions: 'none',
+  },
+  TagContact: { required: ['Tags'], errors: ['NoMatchingError'], conditions: 'none' },
+  UnTagContact: { required: ['TagKeys'], errors: ['NoMatchingError'], conditions: 'none' },
   TransferContactToQueue: { errors: ['QueueAtCapacity', 'NoMatchingError'], conditions: 'none' },
-  // The two types behind the ${LAMBDA_ARN:...} and ${FLOW_ARN:...} placeholders, so a designer flow using them
-  // passes the flow script's check on export and import.
+  // flow-language-actions-invoke-flow-module; the type behind ${FLOW_MODULE_ARN:...}.
+  InvokeFlowModule: { required: ['FlowModuleId'], errors: ['NoMatchingError'], conditions: 'none' },
+  EndFlowModuleExecution: { errors: [], conditions: 'none', terminal: true },
+  // participant-actions-*
+  MessageParticipant: {
+    optional: [...PROMPT, 'Media'],
+    exclusive: [...PROMPT],
+    errors: ['NoMatchingError'],
+    conditions: 'none',
+  },
+  GetParticipantInput: {
+    optional: [
+      ...PROMPT, 'Media', 'InputTimeLimitSeconds', 'StoreInput', 'InputValidation', 'InputEncryption',
+      'DTMFConfiguration', 'LexV2Bot', 'LexBot', 'LexSessionAttributes', 'LexInitializationData',
+      'LexTimeoutSeconds', 'EnableDTMFBuffer',
+    ],
+    exclusive: [...PROMPT],
+    errors: ['InputTimeLimitExceeded', 'NoMatchingCondition', 'NoMatchingError', 'InvalidPhoneNumber'],
+    conditions: 'any',
+    check: (a) => [
+      ...oneOf('StoreInput', a.Parameters.StoreInput, TRUE_FALSE),
+      ...integerIn('InputTimeLimitSeconds', a.Parameters.InputTimeLimitSeconds, 1),
+      ...lexBot(a),
+    ],
+  },
+  ConnectParticipantWithLexBot: {
+    optional: [...PROMPT, 'Media', 'LexV2Bot', 'LexBot', 'LexSessionAttributes', 'LexInitializationData', 'LexTimeoutSeconds'],
+    exclusive: [...PROMPT],
+    errors: ['InputTimeLimitExceeded', 'NoMatchingError', 'NoMatchingCondition'],
+    conditions: 'any',
+    check: (a) =>
+      a.Parameters.LexV2Bot === undefined && a.Parameters.LexBot === undefined ? ['missing parameter LexV2Bot (or LexBot)'] : lexBot(a),
+  },
+  TransferParticipantToThirdParty: {
+    optional: [
+      'ThirdPartyPhoneNumber', 'ThirdPartyConnectionTimeLimitSeconds', 'ThirdPartyConnectionTimeoutSeconds',
+      'ContinueFlowExecution', 'ThirdPartyDTMFDigits', 'CallerId', 'VoiceConnector',
+    ],
+    errors: ['CallFailed', 'ConnectionTimeLimitExceeded', 'NoMatchingError'],
+    conditions: 'none',
+    check: (a) => [
+      ...oneOf('ContinueFlowExecution', a.Parameters.ContinueFlowExecution, TRUE_FALSE),
+      ...integerIn('ThirdPartyConnectionTimeLimitSeconds', a.Parameters.ThirdPartyConnectionTimeLimitSeconds, 0, 600),
+    ],
+  },
+  DisconnectParticipant: { errors: [], conditions: 'none', terminal: true },
+  // interactions-*; the type behind ${LAMBDA_ARN:...}.
   InvokeLambdaFunction: {
     required: ['LambdaFunctionARN', 'InvocationTimeLimitSeconds'],
     optional: ['InvocationType', 'LambdaInvocationAttributes', 'ResponseValidation'],
     errors: ['NoMatchingError'],
     conditions: 'none',
   },
-  TransferToFlow: { required: ['ContactFlowId'], errors: ['NoMatchingError'], conditions: 'none' },
-  DisconnectParticipant: { errors: [], conditions: 'none', terminal: true },
-  EndFlowExecution: { errors: [], conditions: 'none', terminal: true },
 };
 
 /** Connect's limits (flow-language reference and CreateContactFlow). */
@@ -142,11 +258,28 @@ export interface FlowValidationOptions {
    * them). Empty means none: the content must be fully resolved.
    */
   readonly allowedPlaceholders?: readonly string[];
+  /**
+   * A literal ARN is an error in the repo's flows (they hold placeholders) and a warning in a flow checked
+   * elsewhere, such as a designer export before `flows export` has put placeholders in.
+   */
+  readonly literalArns?: 'error' | 'warning';
 }
 
-/** Every problem found, each naming the action; an empty list means the flow passes. */
+/** What a check found: errors fail it, warnings are printed and do not. */
+export interface FlowCheck {
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+/** Every problem found, each naming the action; an empty list means the flow passes. Warnings are left out. */
 export function validateFlow(content: FlowContent, options: FlowValidationOptions = {}): string[] {
+  return checkFlow(content, options).errors;
+}
+
+/** The whole check: errors, and warnings such as an action type the validator does not know. */
+export function checkFlow(content: FlowContent, options: FlowValidationOptions = {}): FlowCheck {
   const problems: string[] = [];
+  const warnings: string[] = [];
   const actions: readonly FlowAction[] = Array.isArray(content.Actions) ? content.Actions : [];
   const text = JSON.stringify(content);
 
@@ -174,10 +307,17 @@ export function validateFlow(content: FlowContent, options: FlowValidationOption
 
   if (!identifiers.has(content.StartAction)) problems.push(`StartAction "${content.StartAction}" is not an action of this flow`);
 
-  for (const action of actions) problems.push(...validateAction(action, identifiers));
+  for (const action of actions) {
+    const result = validateAction(action, identifiers);
+    problems.push(...result.errors);
+    warnings.push(...result.warnings);
+  }
 
   const arn = LITERAL_ARN.exec(text);
-  if (arn) problems.push(`the flow holds a literal ARN ("${arn[0]}..."); use a named placeholder instead`);
+  if (arn) {
+    const message = `the flow holds a literal ARN ("${arn[0]}..."); use a named placeholder instead`;
+    (options.literalArns === 'warning' ? warnings : problems).push(message);
+  }
 
   const allowed = new Set(options.allowedPlaceholders ?? []);
   const unknown = [...new Set(findPlaceholders(text).filter((p) => !allowed.has(p.name)).map((p) => p.text))];
@@ -188,16 +328,31 @@ export function validateFlow(content: FlowContent, options: FlowValidationOption
         : `placeholders this flow may not use: ${unknown.join(', ')} (known: ${[...allowed].join(', ')})`,
     );
   }
-  return problems;
+  return { errors: problems, warnings };
 }
 
-function validateAction(action: FlowAction, identifiers: ReadonlySet<string>): string[] {
-  const problems: string[] = [];
+function validateAction(action: FlowAction, identifiers: ReadonlySet<string>): FlowCheck {
   const where = `action "${action.Identifier}" (${action.Type})`;
   // Own keys only: a Type such as "toString" must not find Object.prototype's member.
   const spec = Object.hasOwn(ACTION_SPECS, action.Type) ? ACTION_SPECS[action.Type] : undefined;
-  if (!spec) return [`${where}: unknown action type; add it to ACTION_SPECS in lib/flow/validate.ts after checking its reference`];
+  if (!spec) {
+    // Its parameters are not checked, but where it leads is: a NextAction to nowhere breaks any flow.
+    const transitions = action.Transitions ?? {};
+    const targets = [
+      transitions.NextAction,
+      ...(transitions.Errors ?? []).map((e) => e.NextAction),
+      ...(transitions.Conditions ?? []).map((c) => c.NextAction),
+    ].filter((target): target is string => target !== undefined);
+    return {
+      errors: targets.filter((t) => !identifiers.has(t)).map((t) => `${where}: NextAction "${t}" is not an action of this flow`),
+      warnings: [`${where}: action type not checked (not in ACTION_SPECS of lib/flow/validate.ts); Connect checks it on publish`],
+    };
+  }
+  return { errors: validateKnownAction(action, spec, where, identifiers), warnings: [] };
+}
 
+function validateKnownAction(action: FlowAction, spec: ActionSpec, where: string, identifiers: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
   const parameters: Readonly<Record<string, unknown>> = action.Parameters ?? {};
   if (typeof parameters !== 'object' || Array.isArray(parameters)) return [`${where}: Parameters must be an object`];
   const has = (name: string) => Object.hasOwn(parameters, name);
@@ -219,9 +374,6 @@ function validateAction(action: FlowAction, identifiers: ReadonlySet<string>): s
   for (const error of errors) {
     targets.push(error.NextAction);
     if (!spec.errors.includes(error.ErrorType)) problems.push(`${where}: cannot raise error ${error.ErrorType}`);
-  }
-  for (const required of spec.requiredErrors ?? []) {
-    if (!errors.some((e) => e.ErrorType === required)) problems.push(`${where}: must handle error ${required}`);
   }
 
   const conditions = transitions.Conditions ?? [];

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FlowAction, FlowContent } from '../../lib/flow/flow-file';
 import { INBOUND_FLOW_FILE, readFlowFile, readFlowFiles } from '../../lib/flow/flow-file';
-import { assertValidFlow, FLOW_LIMITS, validateFlow } from '../../lib/flow/validate';
+import { assertValidFlow, checkFlow, FLOW_LIMITS, validateFlow } from '../../lib/flow/validate';
 import { PLACEHOLDERS } from '../../lib/definition/placeholders';
 import { renderFlowContent } from '../../lib/bot/inbound-flow';
 
@@ -48,15 +50,22 @@ describe('flow validator', () => {
     expect(problemsOf({ ...inbound(), StartAction: 'start-here' })).toEqual([expect.stringMatching(/StartAction "start-here"/)]);
   });
 
-  test('an unknown action type is caught', () => {
-    const broken = withAction('greet', (a) => ({ ...a, Type: 'PlayPrompt' }));
-    expect(problemsOf(broken)).toEqual([expect.stringMatching(/"greet" \(PlayPrompt\): unknown action type/)]);
+  test('an action type the validator does not know is a warning, not an error; its transitions are still checked', () => {
+    const unknown = withAction('greet', (a) => ({ ...a, Type: 'ShowView' }));
+    expect(checkFlow(unknown, { allowedPlaceholders: OUR_PLACEHOLDERS })).toEqual({
+      errors: [],
+      warnings: [expect.stringMatching(/"greet" \(ShowView\): action type not checked/)],
+    });
+    const nowhere = withAction('greet', (a) => ({ ...a, Type: 'ShowView', Transitions: { NextAction: 'gone' } }));
+    expect(problemsOf(nowhere)).toEqual([expect.stringMatching(/"greet" \(ShowView\): NextAction "gone" is not an action/)]);
   });
 
   test('a Type or parameter named like an Object.prototype member is unknown, not a crash', () => {
     for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
       const broken = withAction('greet', (a) => ({ ...a, Type: type }));
-      expect(problemsOf(broken)).toEqual([expect.stringMatching(new RegExp(`"greet" \\(${type}\\): unknown action type`))]);
+      expect(checkFlow(broken, { allowedPlaceholders: OUR_PLACEHOLDERS }).warnings).toEqual([
+        expect.stringMatching(new RegExp(`"greet" \\(${type}\\): action type not checked`)),
+      ]);
     }
     const inherited = withAction('greet', (a) => ({ ...a, Parameters: { Text: 'hi', toString: 'x' } }));
     expect(problemsOf(inherited)).toEqual([expect.stringMatching(/unknown parameter toString/)]);
@@ -67,7 +76,7 @@ describe('flow validator', () => {
     expect(problemsOf(broken)).toEqual([expect.stringMatching(/"greet".*Parameters must be an object/)]);
   });
 
-  test('CheckMetricData: NoMatchingCondition only for queue metrics, agent metrics only "NumberGreaterThan 0"', () => {
+  test('CheckMetricData: NoMatchingCondition for every metric (Connect\'s own flows), agent metrics only "NumberGreaterThan 0"', () => {
     const withMetric = (metricType: string, condition: { Operator: string; Operands: string[] }, errors: string[]) =>
       withAction('check-staffing', (a) => ({
         ...a,
@@ -79,9 +88,8 @@ describe('flow validator', () => {
         },
       }));
     const greaterThanZero = { Operator: 'NumberGreaterThan', Operands: ['0'] };
-    expect(problemsOf(withMetric('NumberOfAgentsStaffed', greaterThanZero, ['NoMatchingError', 'NoMatchingCondition']))).toEqual([
-      expect.stringMatching(/"check-staffing".*NoMatchingCondition.*only for OldestContactInQueueAgeSeconds, NumberOfContactsInQueue/),
-    ]);
+    // Connect's "Default queue transfer" flow: NumberOfAgentsStaffed with a NoMatchingCondition branch.
+    expect(problemsOf(withMetric('NumberOfAgentsStaffed', greaterThanZero, ['NoMatchingError', 'NoMatchingCondition']))).toEqual([]);
     expect(problemsOf(withMetric('NumberOfAgentsOnline', { Operator: 'NumberLessThan', Operands: ['3'] }, ['NoMatchingError']))).toEqual([
       expect.stringMatching(/"check-staffing".*NumberOfAgentsOnline supports only the condition NumberGreaterThan 0/),
     ]);
@@ -103,14 +111,80 @@ describe('flow validator', () => {
     ]);
   });
 
-  test('an error type the action cannot raise, and a required one left out, are caught', () => {
+  test('an error type the action cannot raise is caught; a voice block without an error branch is not', () => {
     const wrongError = withAction('greet', (a) => ({
       ...a,
       Transitions: { ...a.Transitions, Errors: [{ NextAction: 'hang-up', ErrorType: 'QueueAtCapacity' }] },
     }));
     expect(problemsOf(wrongError)).toEqual([expect.stringMatching(/cannot raise error QueueAtCapacity/)]);
-    const unhandled = withAction('set-voice', (a) => ({ ...a, Transitions: { NextAction: 'set-language' } }));
-    expect(problemsOf(unhandled)).toEqual([expect.stringMatching(/must handle error NoMatchingError/)]);
+    // Designer exports from 2022 to 2025 set the voice without an error branch; Connect publishes them.
+    const withoutErrors = withAction('set-voice', (a) => ({ ...a, Transitions: { NextAction: 'set-language' } }));
+    expect(problemsOf(withoutErrors)).toEqual([]);
+  });
+
+  test('LoopCount must be 0 to 100 (or set at run time); a LexV2Bot must name its AliasArn', () => {
+    const loop = (count: unknown) => withAction('retry-bot', (a) => ({ ...a, Parameters: { LoopCount: count } }));
+    expect(problemsOf(loop('500'))).toEqual([expect.stringMatching(/"retry-bot".*LoopCount "500" must be a whole number from 0 to 100/)]);
+    expect(problemsOf(loop(-1))).toEqual([expect.stringMatching(/LoopCount -1 must be/)]);
+    expect(problemsOf(loop('2.5'))).toEqual([expect.stringMatching(/LoopCount "2.5" must be/)]);
+    expect(problemsOf(loop('100'))).toEqual([]);
+    expect(problemsOf(loop('$.Attributes.retries'))).toEqual([]);
+    const lex = (bot: unknown) =>
+      withAction('talk-to-bot', (a) => ({ ...a, Parameters: { ...a.Parameters, LexV2Bot: bot } }));
+    expect(problemsOf(lex({}))).toEqual([expect.stringMatching(/"talk-to-bot".*LexV2Bot must have an AliasArn/)]);
+    expect(problemsOf(lex({ AliasArn: '' }))).toEqual([expect.stringMatching(/LexV2Bot must have an AliasArn/)]);
+  });
+
+  test('a designer export using the common blocks passes; its literal ARNs are warnings outside contact-flows/', () => {
+    const exported = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'designer-export.json'), 'utf8')) as FlowContent;
+    const types = new Set(exported.Actions.map((a) => a.Type));
+    for (const type of ['GetParticipantInput', 'UpdateContactAttributes', 'UpdateContactRecordingBehavior', 'UpdateContactEventHooks',
+      'UpdateContactMediaStreamingBehavior', 'TransferParticipantToThirdParty', 'InvokeFlowModule']) {
+      expect(types).toContain(type);
+    }
+    const outside = checkFlow(exported, { allowedPlaceholders: OUR_PLACEHOLDERS, literalArns: 'warning' });
+    expect(outside).toEqual({ errors: [], warnings: [expect.stringMatching(/literal ARN/)] });
+    // Under contact-flows/ the repo's rule holds: instance values must be placeholders.
+    expect(problemsOf(exported)).toEqual([expect.stringMatching(/literal ARN/)]);
+  });
+
+  test('GetParticipantInput: a DTMF menu passes; StoreInput and the timeout are checked', () => {
+    const menu = (parameters: Record<string, unknown>): FlowContent =>
+      withAction('greet', (a) => ({
+        ...a,
+        Type: 'GetParticipantInput',
+        Parameters: parameters,
+        Transitions: {
+          NextAction: 'talk-to-bot',
+          Conditions: [{ NextAction: 'hang-up', Condition: { Operator: 'Equals', Operands: ['2'] } }],
+          Errors: ['InputTimeLimitExceeded', 'NoMatchingCondition', 'NoMatchingError'].map((ErrorType) => ({ NextAction: 'talk-to-bot', ErrorType })),
+        },
+      }));
+    expect(problemsOf(menu({ Text: 'For Spanish, press 2.', StoreInput: 'False', InputTimeLimitSeconds: '3' }))).toEqual([]);
+    expect(problemsOf(menu({ Text: 'x', StoreInput: 'maybe', InputTimeLimitSeconds: '0' }))).toEqual([
+      expect.stringMatching(/StoreInput "maybe" must be one of True, False/),
+      expect.stringMatching(/InputTimeLimitSeconds "0" must be a whole number of at least 1/),
+    ]);
+  });
+
+  test('UpdateContactAttributes and UpdateContactEventHooks check their values', () => {
+    const attributes = withAction('set-language', (a) => ({ ...a, Type: 'UpdateContactAttributes', Parameters: { Attributes: { lang: 'es' } } }));
+    expect(problemsOf(attributes)).toEqual([]);
+    const related = withAction('set-language', (a) => ({
+      ...a,
+      Type: 'UpdateContactAttributes',
+      Parameters: { Attributes: { lang: 'es' }, TargetContact: 'Other' },
+    }));
+    expect(problemsOf(related)).toEqual([expect.stringMatching(/TargetContact "Other" must be one of Current, Related/)]);
+    const hooks = withAction('set-language', (a) => ({
+      ...a,
+      Type: 'UpdateContactEventHooks',
+      Parameters: { EventHooks: { CustomerQueue: '${FLOW_ARN:Queue music}', CustomerHolds: '${FLOW_ARN:Hold}' } },
+    }));
+    expect(problemsOf(hooks)).toEqual([
+      expect.stringMatching(/EventHooks must hold exactly one hook, found 2/),
+      expect.stringMatching(/EventHooks key CustomerHolds is not one of AgentHold/),
+    ]);
   });
 
   test('a Loop without both of its conditions is caught', () => {

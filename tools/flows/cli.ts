@@ -16,7 +16,7 @@ import { readFlowFile, readFlowFiles } from '../../lib/flow/flow-file';
 import { type StackOutputs, awsClientConfig, describeStackOutputs, readAppSettings, stackNames } from '../deployment';
 import { instanceIdOf } from './connect-inventory';
 import { defaultFlowPath, exportFlow, writeFlowFile } from './export-flow';
-import { flowFileProblems } from './flow-json';
+import { flowFileCheck } from './flow-json';
 import { importFlows } from './import-flows';
 import type { DeploymentValues } from './placeholder-mapping';
 
@@ -82,7 +82,8 @@ export async function flowsCli(
     log(`exported "${flow.Name}" to ${path}`);
     // Connect accepted this flow, but the stack and the import check it with the repo's validator: say now what
     // they would refuse, while the designer is still open.
-    const problems = flowFileProblems(path, flow);
+    const { errors: problems, warnings } = flowFileCheck(path, flow);
+    for (const warning of warnings) log(`warning: ${warning}`);
     if (problems.length > 0) {
       log('The exported file does not pass the flow check; the stack and the import will refuse it until it does:');
       for (const problem of problems) log(`  - ${problem}`);

@@ -6,7 +6,7 @@
 import { PLACEHOLDERS } from '../../lib/definition/placeholders';
 import type { FlowContent, FlowFile } from '../../lib/flow/flow-file';
 import { mapStrings } from '../../lib/flow/map-strings';
-import { validateFlow } from '../../lib/flow/validate';
+import { type FlowCheck, checkFlow } from '../../lib/flow/validate';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -52,11 +52,17 @@ export function findLeftovers(value: unknown, instanceId: string): string[] {
 }
 
 /**
- * What the repo's flow check (lib/flow/validate.ts, the same one the stack runs at synth) finds wrong with a flow
- * file, each line naming the flow and the file; our placeholders are allowed, since a file keeps them.
+ * The repo's flow check (lib/flow/validate.ts, the same one the stack runs at synth) of a flow file, each line
+ * naming the flow and the file; our placeholders are allowed, since a file keeps them. Warnings (an action type
+ * the check does not know) are printed and do not fail.
  */
+export function flowFileCheck(path: string, flow: FlowFile, options: { literalArns?: 'error' | 'warning' } = {}): FlowCheck {
+  const check = checkFlow(flow.Content, { allowedPlaceholders: Object.values(PLACEHOLDERS), ...options });
+  const label = (line: string) => `"${flow.Name}" (${path}): ${line}`;
+  return { errors: check.errors.map(label), warnings: check.warnings.map(label) };
+}
+
+/** The errors of {@link flowFileCheck}: what the stack and the import refuse. */
 export function flowFileProblems(path: string, flow: FlowFile): string[] {
-  return validateFlow(flow.Content, { allowedPlaceholders: Object.values(PLACEHOLDERS) }).map(
-    (problem) => `"${flow.Name}" (${path}): ${problem}`,
-  );
+  return flowFileCheck(path, flow).errors;
 }

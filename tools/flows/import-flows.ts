@@ -18,7 +18,7 @@ import {
 import { resolvePlaceholders } from '../../lib/definition/placeholders';
 import type { FlowContent, FlowFile } from '../../lib/flow/flow-file';
 import { readInventory } from './connect-inventory';
-import { flowFileProblems, normalizeContent } from './flow-json';
+import { flowFileCheck, normalizeContent } from './flow-json';
 import { diffLines } from './line-diff';
 import { type DeploymentValues, importResolver } from './placeholder-mapping';
 
@@ -45,7 +45,9 @@ export async function importFlows(
 ): Promise<boolean> {
   const { instanceId, dryRun = false } = request;
   // Every file is checked before anything is written, so a broken file never leaves the instance half-imported.
-  const problems = request.files.flatMap(({ path, flow }) => flowFileProblems(path, flow));
+  const checks = request.files.map(({ path, flow }) => flowFileCheck(path, flow));
+  for (const warning of checks.flatMap((check) => check.warnings)) log(`warning: ${warning}`);
+  const problems = checks.flatMap((check) => check.errors);
   if (problems.length > 0) {
     log('Nothing was imported: the flow check found these problems:');
     for (const problem of problems) log(`  - ${problem}`);
