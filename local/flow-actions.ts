@@ -95,6 +95,8 @@ export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
 
     const outcome = await call.bot.converse({
       sessionId: contact.contactId,
+      // Connect sends a chat's messages to Lex as typed text, a call's audio as speech.
+      inputMode: contact.channel === 'CHAT' ? 'Text' : 'Speech',
       localeId: call.localeOverride ?? contact.languageCode.replace('-', '_'),
       sessionAttributes: resolveLexSessionAttributes(action, contact),
     });

@@ -15,12 +15,14 @@ import {
   type LexBot,
   type LocalContactCenter,
 } from './flow-actions';
-import { newContact, UnknownReferenceError } from './flow-references';
+import { type ContactChannel, newContact, UnknownReferenceError } from './flow-references';
 
 export { FlowEmulationError } from './flow-actions';
 
 export interface FlowRunOptions {
   readonly contactId: string;
+  /** A phone call unless said otherwise. */
+  readonly channel?: ContactChannel;
   readonly bot: LexBot;
   readonly listener: CallListener;
   readonly contactCenter?: LocalContactCenter;
@@ -36,7 +38,7 @@ const DEFAULT_MAX_STEPS = 500;
 export async function runFlow(flow: FlowContent, options: FlowRunOptions): Promise<CallEnd> {
   const actions = new Map(flow.Actions.map((action) => [action.Identifier, action]));
   const call: FlowCall = {
-    contact: newContact(options.contactId),
+    contact: newContact(options.contactId, options.channel),
     listener: options.listener,
     bot: options.bot,
     contactCenter: options.contactCenter ?? DEFAULT_CONTACT_CENTER,

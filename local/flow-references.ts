@@ -2,8 +2,13 @@
  * The contact as the flow sees it, and Connect's `$.` references into it. Only the references our flows use
  * are known; any other stops the call with a message naming it, rather than quietly reading nothing.
  */
+/** Connect's `$.Channel` values for the channels Chalkbot serves. */
+export type ContactChannel = 'VOICE' | 'CHAT';
+
 export interface ContactState {
   readonly contactId: string;
+  /** A phone call or a web chat. */
+  readonly channel: ContactChannel;
   /** The Polly voice the flow set (Connect's default is Joanna). */
   voice: string;
   /** The contact's language, e.g. en-US; Connect picks the Lex locale from it. */
@@ -17,9 +22,10 @@ export interface ContactState {
   readonly loopCounts: Map<string, number>;
 }
 
-export function newContact(contactId: string): ContactState {
+export function newContact(contactId: string, channel: ContactChannel = 'VOICE'): ContactState {
   return {
     contactId,
+    channel,
     voice: 'Joanna',
     languageCode: 'en-US',
     flowLogging: false,
@@ -51,7 +57,7 @@ export function resolveValue(value: string, contact: ContactState): string | und
     case '$.InitialContactId':
       return contact.contactId;
     case '$.Channel':
-      return 'VOICE';
+      return contact.channel;
     case '$.LanguageCode':
       return contact.languageCode;
     case '$.TextToSpeechVoiceId':

@@ -28,6 +28,8 @@ export interface LexEmulatorOptions {
 export interface HandOver {
   /** Connect uses the contact id as the Lex session id. */
   readonly sessionId: string;
+  /** Speech on a phone call, Text on a chat. */
+  readonly inputMode: 'Speech' | 'Text';
   /** The Lex locale Connect picked from the contact's language. */
   readonly localeId: string;
   /** The Lex block's `LexSessionAttributes`, references resolved; they replace the session's attributes. */
@@ -78,6 +80,7 @@ export class LexBotEmulator {
       const event = buildFulfillmentEvent({
         bot,
         sessionId: handOver.sessionId,
+        inputMode: handOver.inputMode,
         transcript,
         intent,
         matched,

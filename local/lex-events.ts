@@ -11,6 +11,8 @@ export interface FulfillmentTurn {
   readonly bot: LexV2Bot;
   /** Connect passes the contact id as the Lex session id. */
   readonly sessionId: string;
+  /** Speech on a phone call, Text on a chat. */
+  readonly inputMode: 'Speech' | 'Text';
   /** What the caller said, as transcribed; empty on silence. */
   readonly transcript: string;
   readonly intent: IntentDefinition;
@@ -33,7 +35,7 @@ export function buildFulfillmentEvent(turn: FulfillmentTurn): LexV2Event {
   const event: Omit<LexV2Event, 'proposedNextState'> = {
     messageVersion: '1.0',
     invocationSource: 'FulfillmentCodeHook',
-    inputMode: 'Speech',
+    inputMode: turn.inputMode,
     responseContentType: 'text/plain; charset=utf-8',
     sessionId: turn.sessionId,
     inputTranscript: turn.transcript,

@@ -7,6 +7,7 @@
  */
 import type { LexV2Event, LexV2Result } from 'aws-lambda';
 import { type NextAction, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import { type Channel, channelOf } from './channel';
 
 /** One turn as the function sees it. */
 export interface CallerTurn {
@@ -14,6 +15,8 @@ export interface CallerTurn {
   readonly callId: string;
   /** The intent Lex matched (FallbackIntent for free-form speech). */
   readonly intentName: string;
+  /** The phone or the web chat: what the answer is written for. */
+  readonly channel: Channel;
   /** What Lex heard; empty on silence. */
   readonly transcript: string;
   /** Silent turns in a row before this one. */
@@ -76,6 +79,7 @@ export function parseLexEvent(event: unknown): ParsedEvent {
     turn: {
       callId,
       intentName,
+      channel: channelOf(event.inputMode, sessionAttributes),
       // Lex sends an empty transcript on silence; a missing one means the same.
       transcript: transcript ?? '',
       silentTurnsBefore: Number.isInteger(silentTurns) && silentTurns > 0 ? silentTurns : 0,

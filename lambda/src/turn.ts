@@ -15,7 +15,7 @@ import { askModel, buildPrompt, isKeyRejected, ModelFailure } from './model';
 import { METRIC, MetricUnit, type Observability } from './observability';
 import type { OfflineAnswerer } from './offline-answers';
 import type { Settings } from './settings';
-import { makeSpeakable } from './speakable';
+import { type Channel, presentAnswer } from './channel';
 
 export interface TurnDependencies extends Observability {
   readonly settings: Settings;
@@ -78,7 +78,7 @@ async function answerQuestion(turn: CallerTurn, deps: TurnDependencies, deadline
 
   const memory = deps.memoryFor(turn.callId);
   const history = await recall(memory, deps);
-  const spoken = await think(question, history, deps, deadline);
+  const spoken = await think(question, history, turn.channel, deps, deadline);
   await keep(memory, question, spoken, deps);
 
   deps.logger.debug('Bot answers', { answer: spoken });
@@ -103,8 +103,14 @@ async function recall(memory: BaseListChatMessageHistory, deps: TurnDependencies
  * there is no model or it fails. An answer with nothing left to say (only a link or emoji) is a failure too: Lex
  * rejects an empty message and the call would drop.
  */
-async function think(question: string, history: BaseMessage[], deps: TurnDependencies, deadline: number): Promise<string> {
-  const speakable = (text: string) => makeSpeakable(text, deps.settings.maxSpokenChars);
+async function think(
+  question: string,
+  history: BaseMessage[],
+  channel: Channel,
+  deps: TurnDependencies,
+  deadline: number,
+): Promise<string> {
+  const speakable = (text: string) => presentAnswer(text, channel, deps.settings.maxSpokenChars);
   if (!deps.model || !deps.settings.model) {
     const offline = deps.offline.answer(question);
     deps.logger.info('Answered without a model', { knowledgeEntry: offline?.id ?? null });

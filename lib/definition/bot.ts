@@ -157,6 +157,8 @@ export interface BotDefinition extends Omit<LocaleLines, 'sampleUtterances' | 'f
 export const SESSION_ATTRIBUTES = {
   /** Set by the contact flow from `$.ContactId`; keys the call's memory. */
   contactId: 'contactId',
+  /** Set by the contact flow from `$.Channel` (VOICE, CHAT); the function writes its answer for it. */
+  channel: 'channel',
   /** Set by the function when the call leaves the bot; the flow branches on it. */
   nextAction: 'nextAction',
   /** Silent turns in a row, kept by the function between turns. */

@@ -195,7 +195,7 @@ describe('bot stack', () => {
     expect(parts).toContainEqual({ 'Fn::GetAtt': [aliasId, 'Arn'] });
     expect(parts).toContainEqual({ 'Fn::ImportValue': expect.stringMatching(/SupportQueue.*QueueArn/) });
     expect(text).toContain('"TextToSpeechVoice":"Joanna"');
-    expect(text).toContain('"LexSessionAttributes":{"contactId":"$.ContactId"}');
+    expect(text).toContain('"LexSessionAttributes":{"contactId":"$.ContactId","channel":"$.Channel"}');
     expect(text).not.toMatch(/\$\{[A-Z_]+/);
     expect(flowId).toMatch(/^InboundFlow/);
   });

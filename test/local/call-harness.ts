@@ -9,6 +9,7 @@ import type { CallEnd, CallEvent } from '../../local/call-events';
 import { scriptedCaller } from '../../local/caller';
 import type { LocalContactCenter } from '../../local/flow-actions';
 import { runFlow } from '../../local/flow-engine';
+import type { ContactChannel } from '../../local/flow-references';
 import type { FulfillmentFunction } from '../../local/fulfillment-function';
 import { LexBotEmulator } from '../../local/lex-emulator';
 import { resolveLocalFlow } from '../../local/local-resources';
@@ -31,6 +32,8 @@ export interface TestCallOptions {
   readonly definition?: BotDefinition;
   readonly functionTimeoutMs?: number;
   readonly localeOverride?: string;
+  /** A phone call unless said otherwise. */
+  readonly channel?: ContactChannel;
 }
 
 export function inboundFlow(): FlowContent {
@@ -53,6 +56,7 @@ export async function holdTestCall(options: TestCallOptions): Promise<TestCall> 
     listener,
     contactCenter: options.contactCenter,
     localeOverride: options.localeOverride,
+    channel: options.channel,
   });
   return { end, events, transcript: transcriptOf(events), lexEvents: lexEventsOf(events) };
 }

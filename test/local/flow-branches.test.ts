@@ -5,9 +5,10 @@
  */
 import { AGENT_INTENT, botDefinition, GOODBYE_INTENT, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { FUNCTION_TIMEOUT_SECONDS, LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
-import type { FlowContent } from '../../lib/flow/flow-file';
+import { type FlowContent, INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import { FlowEmulationError } from '../../local/flow-engine';
 import type { FulfillmentFunction } from '../../local/fulfillment-function';
+import { resolveLocalFlow } from '../../local/local-resources';
 import { answer, echoingFunction, holdTestCall, inboundFlow } from './call-harness';
 
 /** What the flow says in the action with this Identifier, as printed. */
@@ -257,4 +258,35 @@ test('the intents the flow branches on are the ones the bot definition has', () 
     .flatMap((action) => action.Transitions.Conditions ?? [])
     .flatMap((condition) => condition.Condition.Operands);
   expect(operands.sort()).toEqual([AGENT_INTENT, GOODBYE_INTENT].sort());
+});
+
+describe('the same flow on a web chat', () => {
+  /** The inbound flow with the voice set to Matthew, its Lex block also passing the voice the contact has. */
+  function flowShowingVoice(): FlowContent {
+    const flow = resolveLocalFlow(readFlowFile(INBOUND_FLOW_FILE), 'Matthew');
+    const actions = flow.Actions.map((action) =>
+      action.Type === 'ConnectParticipantWithLexBot'
+        ? {
+            ...action,
+            Parameters: {
+              ...action.Parameters,
+              LexSessionAttributes: { ...(action.Parameters.LexSessionAttributes as object), voice: '$.TextToSpeechVoiceId' },
+            },
+          }
+        : action,
+    );
+    return { ...flow, Actions: actions };
+  }
+
+  test.each([
+    ['VOICE', 'Speech', 'Matthew'],
+    ['CHAT', 'Text', 'Joanna'],
+  ] as const)('on %s the bot gets the channel and %s input; the voice block runs only on the phone', async (channel, inputMode, voice) => {
+    const call = await holdTestCall({ lines: ['What can you do?'], fulfill: echoingFunction, flow: flowShowingVoice(), channel });
+    const [event] = call.lexEvents;
+    expect(event.inputMode).toBe(inputMode);
+    expect(event.sessionState.sessionAttributes).toMatchObject({ channel, voice });
+    // The greeting and the answer are the same on both channels.
+    expect(call.transcript.slice(0, 4)).toEqual([...greeting, '[caller] What can you do?', '[bot] You asked: What can you do?']);
+  });
 });

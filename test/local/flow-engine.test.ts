@@ -54,7 +54,7 @@ test('the Lex block passes its session attributes with references resolved, in t
   const bot = scriptedBot([{ kind: 'closed', intentName: 'FallbackIntent', sessionAttributes: {} }]);
   await run(flowOf([action('lang', 'UpdateContactData', { LanguageCode: 'en-US' }, { NextAction: 'bot' }), lexBlock('end')]), bot);
   expect(bot.handOvers).toEqual([
-    { sessionId: 'c-1', localeId: 'en_US', sessionAttributes: { contactId: 'c-1', channel: 'VOICE', fixed: 'literal' } },
+    { sessionId: 'c-1', inputMode: 'Speech', localeId: 'en_US', sessionAttributes: { contactId: 'c-1', channel: 'VOICE', fixed: 'literal' } },
   ]);
 });
 
