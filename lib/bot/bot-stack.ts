@@ -5,7 +5,7 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { botDefinition } from '../definition/bot';
+import { botLocales, defaultLocale } from '../definition/bot';
 import { STACK_OUTPUTS } from '../definition/stack-outputs';
 import { INBOUND_FLOW_FILE, readFlowFile } from '../flow/flow-file';
 import { type ChalkbotSettings, memoryExpirySeconds } from '../settings';
@@ -48,7 +48,7 @@ export class BotStack extends Stack {
     this.alarms = new AnswerAlarms(this, 'Alarms', { function: this.answer.function, alarmEmail: settings.alarmEmail });
     this.lexBot = new ChalkbotLexBot(this, 'Lex', {
       botName: `${settings.prefix}-bot`,
-      definition: botDefinition,
+      locales: botLocales,
       voiceId: settings.voice,
       fulfillment: this.answer.function,
     });
@@ -65,7 +65,7 @@ export class BotStack extends Stack {
       [STACK_OUTPUTS.botId]: this.lexBot.bot.attrId,
       [STACK_OUTPUTS.botAliasId]: this.lexBot.alias.attrBotAliasId,
       [STACK_OUTPUTS.botAliasArn]: this.lexBot.alias.attrArn,
-      [STACK_OUTPUTS.botLocaleId]: botDefinition.localeId,
+      [STACK_OUTPUTS.botLocaleId]: defaultLocale.localeId,
       [STACK_OUTPUTS.functionName]: this.answer.function.functionName,
       [STACK_OUTPUTS.callMemoryTableName]: this.callMemory.table.tableName,
       [STACK_OUTPUTS.openAiKeySecretArn]: this.answer.openAiKeySecret.secretArn,

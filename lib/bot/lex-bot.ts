@@ -1,5 +1,7 @@
 /**
  * The Lex V2 bot, its published version and the `live` alias that Connect talks to and that calls the function.
+ * The bot has one locale per language of the bot definition; Connect picks the locale from the contact's
+ * language, and every locale's fallback intent calls the same function, which answers in the turn's locale.
  *
  * AWS::Lex::BotVersion snapshots the DRAFT bot only when the resource is created, so a version that kept its
  * logical id would go on serving the old intents after a change. The version's logical id therefore carries a
@@ -20,8 +22,9 @@ export const BOT_ALIAS_NAME = 'live';
 export interface ChalkbotLexBotProps {
   /** Lex needs a bot name; unique per account and region. */
   readonly botName: string;
-  readonly definition: BotDefinition;
-  /** Polly voice id (a deployment setting). */
+  /** Every locale the bot speaks (lib/definition/bot.ts `botLocales`); the first is the default. */
+  readonly locales: readonly BotDefinition[];
+  /** Polly voice of the default locale (a deployment setting); the others speak with their definition's voice. */
   readonly voiceId: string;
   /** The fulfillment function the alias calls. */
   readonly fulfillment: lambda.IFunction;
@@ -36,7 +39,8 @@ export class ChalkbotLexBot extends Construct {
 
   constructor(scope: Construct, id: string, props: ChalkbotLexBotProps) {
     super(scope, id);
-    const { definition } = props;
+    const [defaultLocale] = props.locales;
+    if (defaultLocale === undefined) throw new Error('The Lex bot needs at least one locale');
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lexv2.amazonaws.com'),
@@ -52,30 +56,31 @@ export class ChalkbotLexBot extends Construct {
       reason: 'polly:SynthesizeSpeech is scoped by lexicon only and the bot uses none; every voice needs "*".',
     });
 
-    const locale = botLocale(definition, props.voiceId);
+    const locales = props.locales.map((locale, index) => botLocale(locale, index === 0 ? props.voiceId : locale.voice.id));
     this.bot = new lex.CfnBot(this, 'Bot', {
       name: props.botName,
       description: 'Chalkbot: a phone line you can talk to.',
       roleArn: role.roleArn,
       // Typed `any` in CDK, so CloudFormation's own casing.
       dataPrivacy: { ChildDirected: false },
-      idleSessionTtlInSeconds: definition.idleSessionTtlSeconds,
+      idleSessionTtlInSeconds: defaultLocale.idleSessionTtlSeconds,
       autoBuildBotLocales: true,
-      botLocales: [locale],
+      botLocales: locales,
     });
 
     const snapshot = Stack.of(this).resolve({
-      locale,
-      idleSessionTtlInSeconds: definition.idleSessionTtlSeconds,
+      locales,
+      idleSessionTtlInSeconds: defaultLocale.idleSessionTtlSeconds,
     });
     this.definitionHash = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex').slice(0, 12);
 
     this.version = new lex.CfnBotVersion(this, `Version${this.definitionHash}`, {
       botId: this.bot.attrId,
       description: `Chalkbot definition ${this.definitionHash}`,
-      botVersionLocaleSpecification: [
-        { localeId: definition.localeId, botVersionLocaleDetails: { sourceBotVersion: 'DRAFT' } },
-      ],
+      botVersionLocaleSpecification: props.locales.map(({ localeId }) => ({
+        localeId,
+        botVersionLocaleDetails: { sourceBotVersion: 'DRAFT' },
+      })),
     });
 
     this.alias = new lex.CfnBotAlias(this, 'LiveAlias', {
@@ -83,17 +88,16 @@ export class ChalkbotLexBot extends Construct {
       botAliasName: BOT_ALIAS_NAME,
       botVersion: this.version.attrBotVersion,
       description: 'What Connect calls; moves to each new version.',
-      botAliasLocaleSettings: [
-        {
-          localeId: definition.localeId,
-          botAliasLocaleSetting: {
-            enabled: true,
-            codeHookSpecification: {
-              lambdaCodeHook: { lambdaArn: props.fulfillment.functionArn, codeHookInterfaceVersion: '1.0' },
-            },
+      // Every locale calls the same function; it reads the turn's locale from the event (bot.localeId).
+      botAliasLocaleSettings: props.locales.map(({ localeId }) => ({
+        localeId,
+        botAliasLocaleSetting: {
+          enabled: true,
+          codeHookSpecification: {
+            lambdaCodeHook: { lambdaArn: props.fulfillment.functionArn, codeHookInterfaceVersion: '1.0' },
           },
         },
-      ],
+      })),
     });
 
     // Only this alias may invoke the function: the permission names its ARN exactly.

@@ -22,6 +22,8 @@ export type NextAction = 'hangup' | 'agent' | `language:${string}`;
 export const FALLBACK_INTENT = 'FallbackIntent';
 export const GOODBYE_INTENT = 'Goodbye';
 export const AGENT_INTENT = 'TalkToAgent';
+/** The caller asks for another language; the function hands the call back with `nextAction=language:<localeId>`. */
+export const SWITCH_LANGUAGE_INTENT = 'SwitchLanguage';
 
 /** The intents a caller reaches by what they say; each locale gives their sample utterances. */
 export type SpokenIntentName = typeof GOODBYE_INTENT | typeof AGENT_INTENT;
@@ -123,10 +125,15 @@ export interface LocaleLines {
   /** The keypad language menu: the key that picks this language and the offer, said in this language. */
   readonly menu: { readonly key: string; readonly offer: string };
   /**
-   * What a caller says to ask for this language, in any language (lower case): "spanish", "español". The
-   * function switches when a caller asks for it by one of these names.
+   * What a caller calls this language, in any of the bot's languages (lower case): "spanish", "español". The
+   * switch intent's utterances are built from them, and the function finds the language the caller asked for.
    */
   readonly names: readonly string[];
+  /**
+   * How a caller asks for another language in this one; `{language}` stands for each other locale's names
+   * ("can we speak {language}"). They become the switch intent's sample utterances in this locale.
+   */
+  readonly switchPhrases: readonly string[];
   readonly sampleUtterances: Readonly<Record<SpokenIntentName, readonly string[]>>;
   /** Lex's fillers while the function works, and its line when the function takes too long. */
   readonly fillers: { readonly start: readonly string[]; readonly update: readonly string[]; readonly timeout: string };
@@ -135,12 +142,10 @@ export interface LocaleLines {
   /** Words that alone mean the caller has not said anything yet ("um"), lower case. */
   readonly silenceWords: readonly string[];
   readonly symbols: SpokenSymbols;
-  /** The line the function says when the caller switches to this language, in this language. */
-  readonly switchedLanguage: string;
 }
 
 /** The bot in one locale: the language's lines and the settings every locale shares. */
-export interface BotDefinition extends Omit<LocaleLines, 'sampleUtterances' | 'fillers'> {
+export interface BotDefinition extends Omit<LocaleLines, 'sampleUtterances' | 'fillers' | 'switchPhrases'> {
   /** Below this NLU confidence Lex routes speech to the fallback intent (and so to the model). */
   readonly nluConfidenceThreshold: number;
   /** Lex forgets an idle session after this many seconds. */
@@ -179,8 +184,15 @@ const SHARED = {
   fillerTiming: { startDelaySeconds: 2, updateFrequencySeconds: 5, timeoutSeconds: 25 },
 } as const;
 
-function composeLocale(lines: LocaleLines): BotDefinition {
-  const { sampleUtterances, fillers, ...rest } = lines;
+/** The switch intent's utterances in `lines`' language: each phrase with each other language's names. */
+function switchUtterances(lines: LocaleLines, all: readonly LocaleLines[]): string[] {
+  const otherNames = all.filter((other) => other.localeId !== lines.localeId).flatMap((other) => other.names);
+  const utterances = lines.switchPhrases.flatMap((phrase) => otherNames.map((name) => phrase.replace('{language}', name)));
+  return [...new Set(utterances)];
+}
+
+function composeLocale(lines: LocaleLines, all: readonly LocaleLines[]): BotDefinition {
+  const { sampleUtterances, fillers, switchPhrases: _switchPhrases, ...rest } = lines;
   return {
     ...rest,
     nluConfidenceThreshold: SHARED.nluConfidenceThreshold,
@@ -209,6 +221,12 @@ function composeLocale(lines: LocaleLines): BotDefinition {
         fulfillmentCodeHook: false,
         nextAction: 'agent',
       },
+      {
+        name: SWITCH_LANGUAGE_INTENT,
+        description: 'The caller asks for another language; the function says which, the flow re-enters the bot in it.',
+        sampleUtterances: switchUtterances(lines, all),
+        fulfillmentCodeHook: true,
+      },
     ],
     fulfillmentUpdates: {
       ...SHARED.fillerTiming,
@@ -220,7 +238,7 @@ function composeLocale(lines: LocaleLines): BotDefinition {
 }
 
 /** Every locale the bot speaks, composed; the default first. */
-export const botLocales: readonly BotDefinition[] = LOCALES.map(composeLocale);
+export const botLocales: readonly BotDefinition[] = LOCALES.map((lines) => composeLocale(lines, LOCALES));
 
 /** The default locale (US English): what a caller hears before choosing, and when a locale is unknown. */
 export const defaultLocale: BotDefinition = botLocales[0];
@@ -239,6 +257,12 @@ export function findLocale(localeId: string | undefined): BotDefinition | undefi
 /** The bot in this locale; the default locale (English) when the id is missing or not one the bot speaks. */
 export function localeDefinition(localeId: string | undefined): BotDefinition {
   return findLocale(localeId) ?? defaultLocale;
+}
+
+/** The locale a caller asked for by name ("español", "German"), other than `current`; undefined if none. */
+export function requestedLocale(transcript: string, current: string): BotDefinition | undefined {
+  const words = ` ${transcript.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  return botLocales.find((locale) => locale.localeId !== current && locale.names.some((name) => words.includes(` ${name} `)));
 }
 
 /** The intent whose name this is, if any. */

@@ -9,6 +9,8 @@ import {
   LOCALES,
   type LocaleLines,
   localeDefinition,
+  requestedLocale,
+  SWITCH_LANGUAGE_INTENT,
 } from '../../lib/definition/bot';
 import { POLLY_NEURAL_VOICES } from '../../lib/definition/polly-voices';
 
@@ -66,7 +68,12 @@ test.each(LOCALES.map((l) => [l.localeId, l.languageCode, l.voice.id] as const))
 
 test('every locale has the same intents, and each spoken intent has its own utterances', () => {
   for (const locale of botLocales) {
-    expect(locale.intents.map((intent) => intent.name)).toEqual([FALLBACK_INTENT, GOODBYE_INTENT, AGENT_INTENT]);
+    expect(locale.intents.map((intent) => intent.name)).toEqual([
+      FALLBACK_INTENT,
+      GOODBYE_INTENT,
+      AGENT_INTENT,
+      SWITCH_LANGUAGE_INTENT,
+    ]);
     const [, goodbye, agent] = locale.intents;
     expect(goodbye.sampleUtterances.length).toBeGreaterThan(0);
     expect(agent.sampleUtterances.length).toBeGreaterThan(0);
@@ -82,4 +89,23 @@ test('localeDefinition answers in the asked locale and falls back to English', (
   expect(localeDefinition('fr_FR')).toBe(defaultLocale);
   expect(localeDefinition(undefined)).toBe(defaultLocale);
   expect(findLocale('fr_FR')).toBeUndefined();
+});
+
+test('each locale asks for every other language by name, never for itself', () => {
+  const english = localeDefinition('en_US').intents.find((intent) => intent.name === SWITCH_LANGUAGE_INTENT);
+  expect(english?.sampleUtterances).toEqual(expect.arrayContaining(['can we speak spanish', 'german please', 'español']));
+  expect(english?.sampleUtterances.some((u) => u.includes('english'))).toBe(false);
+  const german = localeDefinition('de_DE').intents.find((intent) => intent.name === SWITCH_LANGUAGE_INTENT);
+  expect(german?.sampleUtterances).toEqual(expect.arrayContaining(['sprechen Sie englisch', 'auf spanisch bitte']));
+  for (const locale of LOCALES) {
+    for (const phrase of locale.switchPhrases) expect(phrase).toContain('{language}');
+  }
+});
+
+test('requestedLocale finds the language a caller named, other than the current one', () => {
+  expect(requestedLocale('¿Habla español?', 'en_US')?.localeId).toBe('es_US');
+  expect(requestedLocale('Can we speak German, please?', 'en_US')?.localeId).toBe('de_DE');
+  expect(requestedLocale('Sprechen Sie Englisch?', 'de_DE')?.localeId).toBe('en_US');
+  expect(requestedLocale('in English please', 'en_US')).toBeUndefined();
+  expect(requestedLocale('another language', 'en_US')).toBeUndefined();
 });

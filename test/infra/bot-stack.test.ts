@@ -3,7 +3,15 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { FUNCTION_ENVIRONMENT } from '../../lib/bot/answer-function';
 import { BOT_ALIAS_NAME, ChalkbotLexBot } from '../../lib/bot/lex-bot';
-import { AGENT_INTENT, botDefinition, FALLBACK_INTENT, GOODBYE_INTENT } from '../../lib/definition/bot';
+import {
+  AGENT_INTENT,
+  type BotDefinition,
+  botDefinition,
+  botLocales,
+  FALLBACK_INTENT,
+  GOODBYE_INTENT,
+  SWITCH_LANGUAGE_INTENT,
+} from '../../lib/definition/bot';
 import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
 import { DEFAULT_OPENAI_MODEL, FUNCTION_TIMEOUT_SECONDS } from '../../lib/definition/function-settings';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
@@ -99,16 +107,16 @@ describe('bot stack', () => {
     });
   });
 
-  test('the Lex locale: en_US, neural voice, fallback with a code hook and fulfillment updates, two plain intents', () => {
+  test('the Lex locale: en_US, neural voice, fallback with a code hook and fulfillment updates, two plain intents (the default locale)', () => {
     const updates = botDefinition.fulfillmentUpdates;
     template.hasResourceProperties('AWS::Lex::Bot', {
       DataPrivacy: { ChildDirected: false },
-      BotLocales: [
+      BotLocales: Match.arrayWith([
         Match.objectLike({
           LocaleId: 'en_US',
           NluConfidenceThreshold: botDefinition.nluConfidenceThreshold,
           VoiceSettings: { VoiceId: 'Joanna', Engine: 'neural' },
-          Intents: [
+          Intents: Match.arrayWith([
             Match.objectLike({
               Name: FALLBACK_INTENT,
               ParentIntentSignature: 'AMAZON.FallbackIntent',
@@ -141,33 +149,58 @@ describe('bot stack', () => {
               SampleUtterances: Match.arrayWith([{ Utterance: 'talk to a person' }]),
               FulfillmentCodeHook: Match.absent(),
             }),
-          ],
+          ]),
         }),
-      ],
+      ]),
     });
   });
 
-  test('the alias "live" points at the version and its code hook is the function', () => {
+  test('the alias "live" points at the version, and every locale\'s code hook is the function', () => {
     const versionId = logicalIdOf('AWS::Lex::BotVersion');
     template.hasResourceProperties('AWS::Lex::BotVersion', {
       BotId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LexBot'), 'Id'] },
-      BotVersionLocaleSpecification: [{ LocaleId: 'en_US', BotVersionLocaleDetails: { SourceBotVersion: 'DRAFT' } }],
+      BotVersionLocaleSpecification: ['en_US', 'es_US', 'de_DE'].map((LocaleId) => ({
+        LocaleId,
+        BotVersionLocaleDetails: { SourceBotVersion: 'DRAFT' },
+      })),
     });
     template.hasResourceProperties('AWS::Lex::BotAlias', {
       BotAliasName: BOT_ALIAS_NAME,
       BotVersion: { 'Fn::GetAtt': [versionId, 'BotVersion'] },
-      BotAliasLocaleSettings: [
-        {
-          LocaleId: 'en_US',
-          BotAliasLocaleSetting: {
-            Enabled: true,
-            CodeHookSpecification: {
-              LambdaCodeHook: { LambdaArn: { 'Fn::GetAtt': [functionId, 'Arn'] }, CodeHookInterfaceVersion: '1.0' },
-            },
+      BotAliasLocaleSettings: ['en_US', 'es_US', 'de_DE'].map((LocaleId) => ({
+        LocaleId,
+        BotAliasLocaleSetting: {
+          Enabled: true,
+          CodeHookSpecification: {
+            LambdaCodeHook: { LambdaArn: { 'Fn::GetAtt': [functionId, 'Arn'] }, CodeHookInterfaceVersion: '1.0' },
           },
         },
-      ],
+      })),
     });
+  });
+
+  test('every locale has every intent, its utterances, fillers and timeout line, and speaks with its own voice', () => {
+    const [bot] = Object.values(template.findResources('AWS::Lex::Bot'));
+    const locales = bot.Properties.BotLocales as Array<Record<string, any>>;
+    expect(locales.map((locale) => locale.LocaleId)).toEqual(['en_US', 'es_US', 'de_DE']);
+    for (const definition of botLocales) {
+      const locale = locales.find((l) => l.LocaleId === definition.localeId)!;
+      // The default locale's voice is the deployment's `voice` setting (cdk.json: Joanna).
+      expect(locale.VoiceSettings).toEqual({ VoiceId: definition.voice.id, Engine: 'neural' });
+      const intents = locale.Intents as Array<Record<string, any>>;
+      expect(intents.map((intent) => intent.Name)).toEqual([FALLBACK_INTENT, GOODBYE_INTENT, AGENT_INTENT, SWITCH_LANGUAGE_INTENT]);
+      for (const intent of definition.intents) {
+        const synthesized = intents.find((i) => i.Name === intent.name)!;
+        expect((synthesized.SampleUtterances ?? []).map((u: { Utterance: string }) => u.Utterance)).toEqual(intent.sampleUtterances);
+        expect(synthesized.FulfillmentCodeHook?.Enabled ?? false).toBe(intent.fulfillmentCodeHook);
+      }
+      const hook = intents[0].FulfillmentCodeHook;
+      const spoken = JSON.stringify(hook);
+      const updates = definition.fulfillmentUpdates;
+      for (const line of [...updates.startMessages, ...updates.updateMessages, updates.timeoutMessage]) {
+        expect(spoken).toContain(JSON.stringify(line));
+      }
+    }
   });
 
   test('lexv2.amazonaws.com may invoke the function from exactly that alias, and nothing else may', () => {
@@ -234,7 +267,7 @@ describe('bot stack', () => {
 
 describe('bot version', () => {
   /** The version's logical id for a given definition, in a stack of its own. */
-  function versionLogicalId(definition = botDefinition, voiceId = 'Joanna'): string {
+  function versionLogicalId(locales: readonly BotDefinition[] = botLocales, voiceId = 'Joanna'): string {
     const stack = new Stack(new App(), 'VersionTest');
     const fulfillment = new lambda.Function(stack, 'Fn', {
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -242,20 +275,39 @@ describe('bot version', () => {
       code: lambda.Code.fromInline('exports.handler = async () => ({})'),
       timeout: Duration.seconds(5),
     });
-    const lexBot = new ChalkbotLexBot(stack, 'Lex', { botName: 'test-bot', definition, voiceId, fulfillment });
+    const lexBot = new ChalkbotLexBot(stack, 'Lex', { botName: 'test-bot', locales, voiceId, fulfillment });
     return stack.getLogicalId(lexBot.version);
+  }
+
+  /** The bot's locales with one of them changed. */
+  function withLocale(localeId: string, change: (locale: BotDefinition) => BotDefinition): BotDefinition[] {
+    return botLocales.map((locale) => (locale.localeId === localeId ? change(locale) : locale));
   }
 
   test('the same definition keeps the same version', () => {
     expect(versionLogicalId()).toBe(versionLogicalId());
   });
 
-  test('a changed utterance, message or voice creates a new version (so the alias moves)', () => {
+  test('a changed utterance, message or voice in any locale, or a new locale, creates a new version (so the alias moves)', () => {
     const original = versionLogicalId();
-    const [fallback, goodbye, agent] = botDefinition.intents;
-    const newUtterance = { ...botDefinition, intents: [fallback, { ...goodbye, sampleUtterances: [...goodbye.sampleUtterances, 'see ya'] }, agent] };
-    const newFiller = { ...botDefinition, fulfillmentUpdates: { ...botDefinition.fulfillmentUpdates, startMessages: ['Hmm.'] } };
-    const ids = [original, versionLogicalId(newUtterance), versionLogicalId(newFiller), versionLogicalId(botDefinition, 'Matthew')];
+    const newUtterance = (locale: BotDefinition): BotDefinition => {
+      const [fallback, goodbye, ...rest] = locale.intents;
+      return { ...locale, intents: [fallback, { ...goodbye, sampleUtterances: [...goodbye.sampleUtterances, 'see ya'] }, ...rest] };
+    };
+    const newFiller = (locale: BotDefinition): BotDefinition => ({
+      ...locale,
+      fulfillmentUpdates: { ...locale.fulfillmentUpdates, startMessages: ['Hmm.'] },
+    });
+    const ids = [
+      original,
+      versionLogicalId(withLocale('en_US', newUtterance)),
+      versionLogicalId(withLocale('en_US', newFiller)),
+      versionLogicalId(botLocales, 'Matthew'),
+      versionLogicalId(withLocale('es_US', newUtterance)),
+      versionLogicalId(withLocale('de_DE', newFiller)),
+      versionLogicalId(withLocale('de_DE', (locale) => ({ ...locale, voice: { ...locale.voice, id: 'Daniel' } }))),
+      versionLogicalId(botLocales.slice(0, 2)),
+    ];
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -9,6 +9,15 @@ export const deDE: LocaleLines = {
   voice: { id: 'Vicki', engine: 'neural' },
   menu: { key: '3', offer: 'Für Deutsch, drücken Sie drei.' },
   names: ['german', 'deutsch', 'alemán', 'aleman'],
+  switchPhrases: [
+    '{language}',
+    '{language} bitte',
+    'auf {language} bitte',
+    'sprechen Sie {language}',
+    'können wir {language} sprechen',
+    'ich möchte {language} sprechen',
+    'wechseln Sie zu {language}',
+  ],
   sampleUtterances: {
     Goodbye: [
       'auf Wiederhören',
@@ -68,5 +77,4 @@ export const deDE: LocaleLines = {
   },
   silenceWords: ['äh', 'ähm', 'öh', 'öhm', 'hm', 'hmm', 'mm', 'na', 'also', 'ah', 'oh'],
   symbols: { and: 'und', times: 'mal' },
-  switchedLanguage: 'Gern, sprechen wir auf Deutsch weiter.',
 };

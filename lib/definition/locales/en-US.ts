@@ -9,6 +9,15 @@ export const enUS: LocaleLines = {
   voice: { id: 'Joanna', engine: 'neural' },
   menu: { key: '1', offer: 'For English, press one.' },
   names: ['english', 'inglés', 'ingles', 'englisch'],
+  switchPhrases: [
+    '{language}',
+    '{language} please',
+    'in {language} please',
+    'can we speak {language}',
+    'do you speak {language}',
+    'I want to speak {language}',
+    'switch to {language}',
+  ],
   sampleUtterances: {
     Goodbye: [
       'goodbye',
@@ -64,5 +73,4 @@ export const enUS: LocaleLines = {
   },
   silenceWords: ['um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'ah', 'eh', 'hm', 'hmm', 'mm', 'mhm', 'oh'],
   symbols: { and: 'and', times: 'times' },
-  switchedLanguage: "Sure, let's continue in English.",
 };

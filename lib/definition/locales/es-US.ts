@@ -9,6 +9,15 @@ export const esUS: LocaleLines = {
   voice: { id: 'Lupe', engine: 'neural' },
   menu: { key: '2', offer: 'Para español, oprima dos.' },
   names: ['spanish', 'español', 'espanol', 'castellano', 'spanisch'],
+  switchPhrases: [
+    '{language}',
+    'en {language} por favor',
+    'habla {language}',
+    'hablas {language}',
+    'podemos hablar en {language}',
+    'quiero hablar en {language}',
+    'cambiar a {language}',
+  ],
   sampleUtterances: {
     Goodbye: [
       'adiós',
@@ -65,5 +74,4 @@ export const esUS: LocaleLines = {
   },
   silenceWords: ['eh', 'em', 'ehm', 'mm', 'mmm', 'este', 'pues', 'ah', 'oh', 'hm', 'hmm'],
   symbols: { and: 'y', times: 'por' },
-  switchedLanguage: 'Claro, sigamos en español.',
 };
