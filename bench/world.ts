@@ -6,7 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
-import type { Behaviour } from '../test/support/openai-server';
+import type { Behaviour } from '../local/openai-server';
 
 export type WorldRequest =
   /** How the model answers from now on; with `echoQuestion`, it answers "Answer to: <the question>". */

@@ -8,7 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { BotStack } from './bot/bot-stack';
 import { GitLabCiAccessStack, gitlabCiAccessPropsFromContext } from './ci/gitlab-ci-access-stack';
 import { ContactCenterStack } from './contact-center/contact-center-stack';
-import { type ChalkbotSettings, functionImageRepositoryName, readSettings } from './settings';
+import { type ChalkbotSettings, functionImageRepositoryName, readSettings, stackNames } from './settings';
 
 /** The function's Docker build context in the repo. */
 export const FUNCTION_IMAGE_DIRECTORY = join(__dirname, '..', 'lambda');
@@ -26,13 +26,14 @@ export interface ChalkbotStacks {
 
 export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): ChalkbotStacks {
   const settings = readSettings(app.node);
+  const names = stackNames(settings.prefix);
 
-  const contactCenter = new ContactCenterStack(app, `${settings.prefix}-contact-center`, {
+  const contactCenter = new ContactCenterStack(app, names.contactCenter, {
     settings,
     description: 'Chalkbot contact center: Connect instance, phone number, queue, recordings (long-lived)',
   });
 
-  const bot = new BotStack(app, `${settings.prefix}-bot`, {
+  const bot = new BotStack(app, names.bot, {
     settings,
     description: 'Chalkbot bot: Lex bot, answer function, call memory and the inbound flow',
     instanceArn: contactCenter.instanceArn,
@@ -49,7 +50,7 @@ export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): Ch
   // The pipeline's GitLab OIDC access (lib/ci): only when the `gitlabProjectPath` setting names the project.
   const gitlabCi = gitlabCiAccessPropsFromContext((key) => app.node.tryGetContext(key));
   if (gitlabCi) {
-    new GitLabCiAccessStack(app, `${settings.prefix}-gitlab-ci`, {
+    new GitLabCiAccessStack(app, names.gitlabCi, {
       ...gitlabCi,
       stackNamePrefix: settings.prefix,
       description: 'Chalkbot GitLab CI access: the GitLab OIDC provider, a read-only diff role and a main-only deploy role',

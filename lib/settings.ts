@@ -5,7 +5,7 @@
  *
  * Read once by the app; the stacks receive the validated result and never read context themselves.
  */
-import type { Node } from 'constructs';
+import { existsSync, readFileSync } from 'node:fs';
 import { botDefinition } from './definition/bot';
 import { CALL_MEMORY_TABLE } from './definition/call-memory';
 import { DEFAULT_OPENAI_MODEL } from './definition/function-settings';
@@ -73,8 +73,21 @@ const INSTANCE_ARN_PATTERN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance
 const PHONE_NUMBER_ARN_PATTERN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[0-9a-f-]{36}$/;
 const PHONE_TYPES: readonly PhoneNumberType[] = ['DID', 'TOLL_FREE'];
 
+/** Where settings are read from: a construct's node in the app, or cdk.json's context in the tools. */
+export interface SettingsContext {
+  tryGetContext(key: string): unknown;
+}
+
+/** cdk.json's `context`, as the tools read it (the app gets the same through the CDK CLI); none if absent. */
+export function cdkJsonContext(cdkJsonPath: string): SettingsContext {
+  const context = existsSync(cdkJsonPath)
+    ? ((JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: Record<string, unknown> }).context ?? {})
+    : {};
+  return { tryGetContext: (key) => context[key] };
+}
+
 /** A context value as a trimmed string; `-c key=` and absent keys are both "not set". */
-function readString(node: Node, key: string): string | undefined {
+function readString(node: SettingsContext, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key);
   if (value === undefined || value === null) return undefined;
   const text = String(value).trim();
@@ -85,7 +98,7 @@ function readString(node: Node, key: string): string | undefined {
  * Reads and validates the settings. Every problem is reported at once, naming the key and the rule, so a typo in
  * `-c` fails the synth before any template exists.
  */
-export function readSettings(node: Node): ChalkbotSettings {
+export function readSettings(node: SettingsContext): ChalkbotSettings {
   const problems: string[] = [];
   const get = (key: keyof typeof SETTING_KEYS) => readString(node, SETTING_KEYS[key]);
 
@@ -169,4 +182,9 @@ export function memoryExpirySeconds(settings: ChalkbotSettings): number {
 /** The ECR repository the function image is pushed to; it must be named before the bot stack synthesizes. */
 export function functionImageRepositoryName(settings: ChalkbotSettings): string {
   return `${settings.prefix}-answer-function`;
+}
+
+/** The app's stacks, named once for the app and the tools that look them up. */
+export function stackNames(prefix: string): { contactCenter: string; bot: string; gitlabCi: string } {
+  return { contactCenter: `${prefix}-contact-center`, bot: `${prefix}-bot`, gitlabCi: `${prefix}-gitlab-ci` };
 }

@@ -6,14 +6,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { botDefinition } from '../lib/definition/bot';
 import { INBOUND_FLOW_FILE } from '../lib/flow/flow-file';
-import type { SmokeOptions } from '../tools/smoke';
+import type { DeployedBotLookup } from '../tools/deployed-bot';
 import { DEFAULT_CONTACT_CENTER, type LocalContactCenter } from './flow-actions';
 
 /** Where the call memory is kept between runs unless --data or --in-memory says otherwise (gitignored). */
 export const DEFAULT_DATA_DIR = join(__dirname, '..', '.chalkbot', 'dynamodb');
 
-/** Where the deployed bot alias is found: the smoke test's lookup (tools/smoke.ts resolveBotTarget). */
-export type DeployedBotLookup = SmokeOptions;
+export type { DeployedBotLookup };
 
 export interface CallOptions {
   /** Resume the memory stored under this contact id; a fresh id when absent. */

@@ -9,9 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
-import { createDeployedBot } from '../tools/deployed-bot';
+import { createDeployedBot, resolveBotTarget } from '../tools/deployed-bot';
 import { awsClientConfig } from '../tools/deployment';
-import { resolveBotTarget } from '../tools/smoke';
 import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions, DeployedBotLookup } from './call-options';
 import type { Caller } from './caller';

@@ -4,7 +4,19 @@
  * `npm start -- --deployed`.
  */
 import { LexRuntimeV2Client, type Message, RecognizeTextCommand } from '@aws-sdk/client-lex-runtime-v2';
-import { type AwsOptions, awsClientConfig } from './deployment';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { botDefinition } from '../lib/definition/bot';
+import { STACK_OUTPUTS } from '../lib/definition/stack-outputs';
+import {
+  type AwsOptions,
+  awsClientConfig,
+  describeStackOutputs,
+  readAppSettings,
+  readOutputsFile,
+  requireOutput,
+  type StackOutputs,
+  stackNames,
+} from './deployment';
 
 export interface DeployedBotTarget extends AwsOptions {
   readonly botId: string;
@@ -60,4 +72,41 @@ export function createDeployedBot(
 function messageText(message: Message): string {
   const content = message.content ?? '';
   return message.contentType === 'SSML' ? content.replace(/<[^>]+>/g, '').trim() : content.trim();
+}
+
+/** Where the deployed bot alias is found (the smoke test and `npm start -- --deployed` take the same flags). */
+export interface DeployedBotLookup extends AwsOptions {
+  readonly botId?: string;
+  readonly aliasId?: string;
+  readonly locale?: string;
+  readonly outputsFile?: string;
+  readonly prefix?: string;
+}
+
+/** Which bot alias to talk to, from flags, an outputs file, or the deployed stack. */
+export async function resolveBotTarget(
+  options: DeployedBotLookup,
+  cloudFormation: CloudFormationClient = new CloudFormationClient(awsClientConfig(options)),
+): Promise<DeployedBotTarget> {
+  const aws = { profile: options.profile, region: options.region };
+  if (options.botId || options.aliasId) {
+    if (!options.botId || !options.aliasId) throw new Error('Pass both --bot-id and --alias-id (or neither)');
+    return { ...aws, botId: options.botId, botAliasId: options.aliasId, localeId: options.locale ?? botDefinition.localeId };
+  }
+  let outputs: StackOutputs;
+  let where: string;
+  if (options.outputsFile) {
+    outputs = readOutputsFile(options.outputsFile);
+    where = options.outputsFile;
+  } else {
+    const stack = stackNames(options.prefix ?? readAppSettings().prefix).bot;
+    outputs = await describeStackOutputs(cloudFormation, [stack]);
+    where = `stack ${stack}`;
+  }
+  return {
+    ...aws,
+    botId: requireOutput(outputs, STACK_OUTPUTS.botId, where),
+    botAliasId: requireOutput(outputs, STACK_OUTPUTS.botAliasId, where),
+    localeId: options.locale ?? outputs[STACK_OUTPUTS.botLocaleId] ?? botDefinition.localeId,
+  };
 }

@@ -7,10 +7,10 @@
  * AWS_DEFAULT_REGION or the profile. The SDK's default chain does all of that; we only add AWS_DEFAULT_REGION,
  * which the CLI reads and the JavaScript SDK does not.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { SETTING_DEFAULTS, SETTING_KEYS } from '../lib/settings';
+import { type ChalkbotSettings, cdkJsonContext, readSettings, stackNames } from '../lib/settings';
 
 export const REPO_ROOT = join(__dirname, '..');
 
@@ -28,31 +28,12 @@ export function awsClientConfig(options: AwsOptions = {}, env: NodeJS.ProcessEnv
   };
 }
 
-/** The settings the tools need, from cdk.json's context (the same values `cdk synth` reads). */
-export interface AppSettings {
-  readonly prefix: string;
-  readonly voice: string;
+/** The app's settings from cdk.json's context (the same values, defaults and checks `cdk synth` uses). */
+export function readAppSettings(cdkJsonPath: string = join(REPO_ROOT, 'cdk.json')): ChalkbotSettings {
+  return readSettings(cdkJsonContext(cdkJsonPath));
 }
 
-export function readAppSettings(cdkJsonPath: string = join(REPO_ROOT, 'cdk.json')): AppSettings {
-  let context: Record<string, unknown> = {};
-  if (existsSync(cdkJsonPath)) {
-    context = (JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
-  }
-  const text = (key: string, fallback: string) => {
-    const value = context[key];
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
-  };
-  return {
-    prefix: text(SETTING_KEYS.prefix, SETTING_DEFAULTS.prefix),
-    voice: text(SETTING_KEYS.voice, SETTING_DEFAULTS.voice),
-  };
-}
-
-/** The app's stacks, as lib/app.ts names them. */
-export function stackNames(prefix: string): { contactCenter: string; bot: string } {
-  return { contactCenter: `${prefix}-contact-center`, bot: `${prefix}-bot` };
-}
+export { stackNames };
 
 /** Output values by output key (see lib/definition/stack-outputs.ts), across the app's stacks. */
 export type StackOutputs = Readonly<Record<string, string>>;

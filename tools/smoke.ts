@@ -7,20 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GOODBYE_INTENT, SESSION_ATTRIBUTES, botDefinition } from '../lib/definition/bot';
-import { STACK_OUTPUTS } from '../lib/definition/stack-outputs';
-import { type BotTurn, type DeployedBot, type DeployedBotTarget, createDeployedBot } from './deployed-bot';
-import {
-  type AwsOptions,
-  type StackOutputs,
-  awsClientConfig,
-  describeStackOutputs,
-  readAppSettings,
-  readOutputsFile,
-  requireOutput,
-  stackNames,
-} from './deployment';
+import { type BotTurn, type DeployedBot, createDeployedBot, resolveBotTarget } from './deployed-bot';
 
 /** A name the model can only know from the call's memory. */
 export const SMOKE_NAME = 'Ada';
@@ -110,42 +98,6 @@ export async function runSmokeTest(bot: DeployedBot, log: (line: string) => void
     }
   }
   return { passed: true, failures: [] };
-}
-
-export interface SmokeOptions extends AwsOptions {
-  readonly botId?: string;
-  readonly aliasId?: string;
-  readonly locale?: string;
-  readonly outputsFile?: string;
-  readonly prefix?: string;
-}
-
-/** Which bot alias to talk to, from flags, an outputs file, or the deployed stack. */
-export async function resolveBotTarget(
-  options: SmokeOptions,
-  cloudFormation: CloudFormationClient = new CloudFormationClient(awsClientConfig(options)),
-): Promise<DeployedBotTarget> {
-  const aws = { profile: options.profile, region: options.region };
-  if (options.botId || options.aliasId) {
-    if (!options.botId || !options.aliasId) throw new Error('Pass both --bot-id and --alias-id (or neither)');
-    return { ...aws, botId: options.botId, botAliasId: options.aliasId, localeId: options.locale ?? botDefinition.localeId };
-  }
-  let outputs: StackOutputs;
-  let where: string;
-  if (options.outputsFile) {
-    outputs = readOutputsFile(options.outputsFile);
-    where = options.outputsFile;
-  } else {
-    const stack = stackNames(options.prefix ?? readAppSettings().prefix).bot;
-    outputs = await describeStackOutputs(cloudFormation, [stack]);
-    where = `stack ${stack}`;
-  }
-  return {
-    ...aws,
-    botId: requireOutput(outputs, STACK_OUTPUTS.botId, where),
-    botAliasId: requireOutput(outputs, STACK_OUTPUTS.botAliasId, where),
-    localeId: options.locale ?? outputs[STACK_OUTPUTS.botLocaleId] ?? botDefinition.localeId,
-  };
 }
 
 /** `npm run smoke -- [flags]`; resolves to the process exit code. */

@@ -16,21 +16,8 @@ import { FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../../lib/def
 export const SERVICE_NAME = FUNCTION_SERVICE_NAME;
 export const METRICS_NAMESPACE = FUNCTION_METRICS_NAMESPACE;
 
-/** Metric names, in one place so dashboards and alarms can rely on them. */
-export const METRIC = {
-  /** Event in to answer out, milliseconds. */
-  turnLatency: 'TurnLatency',
-  /** One model call, milliseconds (successful or not). */
-  modelLatency: 'ModelLatency',
-  /** The model failed or ran out of time; the caller heard the fallback. */
-  modelFallback: 'ModelFallback',
-  /** The caller said nothing (or only "um"). */
-  silentTurn: 'SilentTurn',
-  /** Lex sent an event the function could not read. */
-  malformedEvent: 'MalformedEvent',
-  /** A call-memory read or write failed; the caller was answered without it. */
-  memoryFailure: 'MemoryFailure',
-} as const;
+/** Metric names: one module names them for the function, its alarms and its dashboard. */
+export { METRIC } from '../../lib/definition/metrics';
 
 export interface Observability {
   readonly logger: Logger;

@@ -13,16 +13,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../definition/function-settings';
+import { METRIC } from '../definition/metrics';
 
-/**
- * The function's failure metrics (the names of METRIC in lambda/src/observability.ts; the alarm test checks them
- * against it) and how many in five minutes are worth a look. A caller still hears an answer in each case.
- */
+/** The function's failure metrics and how many in five minutes are worth a look. A caller still hears an answer. */
 export const FUNCTION_FAILURE_ALARMS = [
   // A model slower than the turn deadline now and then is expected; several in a row is an outage or a bad key.
-  { metricName: 'ModelFallback', threshold: 3, description: 'callers heard the fallback instead of the model' },
-  { metricName: 'MemoryFailure', threshold: 1, description: 'the call-memory table could not be read or written' },
-  { metricName: 'MalformedEvent', threshold: 1, description: 'Lex sent an event the function could not read' },
+  { metricName: METRIC.modelFallback, threshold: 3, description: 'callers heard the fallback instead of the model' },
+  { metricName: METRIC.memoryFailure, threshold: 1, description: 'the call-memory table could not be read or written' },
+  { metricName: METRIC.malformedEvent, threshold: 1, description: 'Lex sent an event the function could not read' },
 ] as const;
 
 const PERIOD = Duration.minutes(5);

@@ -5,7 +5,7 @@
  */
 import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
-import { lastUserMessage, type Behaviour } from '../support/openai-server';
+import { lastUserMessage, type Behaviour } from '../../local/openai-server';
 import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
 
 let world: World;

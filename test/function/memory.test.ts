@@ -8,7 +8,7 @@ import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import { DynamoDBCallHistory } from '../../lambda/src/call-memory';
 import { createHandler } from '../../lambda/src/handler';
 import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
-import { lastUserMessage } from '../support/openai-server';
+import { lastUserMessage } from '../../local/openai-server';
 import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, TABLE, type World } from './support/harness';
 
 let world: World;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { botDefinition } from '../../lib/definition/bot';
 import { type FlowAction, INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
-import { lastUserMessage, startFakeOpenAI } from '../support/openai-server';
+import { lastUserMessage, startFakeOpenAI } from '../../local/openai-server';
 import { inboundFlow } from './call-harness';
 
 const REPO = join(__dirname, '..', '..');

@@ -14,7 +14,7 @@ import { scriptedCaller } from '../../local/caller';
 import { DataDirInUseError, lockDataDir } from '../../local/data-dir-lock';
 import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
 import { holdLocalCall, type LocalCallIo } from '../../local/local-call';
-import { lastUserMessage, startFakeOpenAI } from '../support/openai-server';
+import { lastUserMessage, startFakeOpenAI } from '../../local/openai-server';
 import { inboundFlow, transcriptOf } from './call-harness';
 
 /** Settings for the real function that never reach OpenAI whatever the developer's shell holds, and keep it quiet. */

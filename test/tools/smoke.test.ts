@@ -12,7 +12,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { botDefinition } from '../../lib/definition/bot';
 import { createDeployedBot } from '../../tools/deployed-bot';
-import { resolveBotTarget, runSmokeTest } from '../../tools/smoke';
+import { resolveBotTarget } from '../../tools/deployed-bot';
+import { runSmokeTest } from '../../tools/smoke';
 
 const lex = mockClient(LexRuntimeV2Client);
 const cloudFormation = mockClient(CloudFormationClient);

@@ -9,7 +9,7 @@ import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/cl
 import type { LexV2Event } from 'aws-lambda';
 import { FALLBACK_INTENT } from '../../../lib/definition/bot';
 import { createCallMemoryTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../../local/dynamodb';
-import { startFakeOpenAI, type FakeOpenAI } from '../../support/openai-server';
+import { startFakeOpenAI, type FakeOpenAI } from '../../../local/openai-server';
 import type { TurnContext } from '../../../lambda/src/handler';
 
 export const TABLE = 'chalkbot-call-memory-test';

@@ -1,0 +1,22 @@
+/**
+ * The function's own CloudWatch metrics (EMF, under FUNCTION_METRICS_NAMESPACE with the `service` dimension):
+ * the function emits them, and the alarms and dashboards read them. Named here once so none of them can drift.
+ *
+ * Pure data: no AWS CDK, no SDK imports. The function's bundle includes it.
+ */
+export const METRIC = {
+  /** Event in to answer out, milliseconds. */
+  turnLatency: 'TurnLatency',
+  /** One model call, milliseconds (successful or not). */
+  modelLatency: 'ModelLatency',
+  /** The model failed or ran out of time; the caller heard the fallback. */
+  modelFallback: 'ModelFallback',
+  /** The caller said nothing (or only "um"). */
+  silentTurn: 'SilentTurn',
+  /** Lex sent an event the function could not read. */
+  malformedEvent: 'MalformedEvent',
+  /** A call-memory read or write failed; the caller was answered without it. */
+  memoryFailure: 'MemoryFailure',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
