@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { CALL_MEMORY_TABLE } from '../lib/definition/call-memory';
+import { ORDERS_TABLE } from '../lib/definition/orders';
 
 export interface LocalDynamoDB {
   /** http://127.0.0.1:<port>; give it to the SDK as AWS_ENDPOINT_URL_DYNAMODB. */
@@ -60,6 +61,25 @@ export async function createCallMemoryTable(endpoint: string, tableName: string)
       )
       // dynalite does not implement TTL; the attribute is still written on every item.
       .catch(() => undefined);
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Creates the orders table (partition key as deployed). Does nothing if it exists. */
+export async function createOrdersTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: ORDERS_TABLE.partitionKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   } finally {

@@ -9,6 +9,7 @@
  *   process.env.OPENAI_BASE_URL = openai.baseUrl;
  *   openai.setBehaviour({ reply: 'Hello.', delayMs: 1000 });
  *   openai.setBehaviour((request) => ({ reply: `You sent ${request.body.messages.length} messages.` }));
+ *   openai.setBehaviour({ toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] });
  *   ...
  *   await openai.stop();
  */
@@ -17,7 +18,20 @@ import type { AddressInfo } from 'node:net';
 
 export interface ChatMessageBody {
   readonly role: string;
+  /** Null on an assistant message that only calls tools. */
   readonly content: string;
+  /** An assistant message's calls, as OpenAI sends them. */
+  readonly tool_calls?: readonly { id: string; type: string; function: { name: string; arguments: string } }[];
+  /** A tool message's call. */
+  readonly tool_call_id?: string;
+}
+
+/** A tool call the fake answers with (`id` defaults to call_<request>_<index>). */
+export interface FakeToolCall {
+  readonly name: string;
+  /** Sent as JSON text, as OpenAI does; a string is sent as it is (to play malformed arguments). */
+  readonly arguments: unknown;
+  readonly id?: string;
 }
 
 export interface ChatCompletionBody {
@@ -54,6 +68,8 @@ export interface Behaviour {
   readonly garbage?: boolean;
   /** Never answer (until the client gives up or the server stops). */
   readonly hang?: boolean;
+  /** Answer with these tool calls (and `reply`, if set, as the text beside them). */
+  readonly toolCalls?: readonly FakeToolCall[];
 }
 
 export type BehaviourRule = Behaviour | ((request: RecordedRequest) => Behaviour);
@@ -103,6 +119,9 @@ export async function startFakeOpenAI(initial: BehaviourRule = {}): Promise<Fake
       if (recorded.body.stream) {
         return sendJson(response, 400, errorBody('The fake does not stream; the function does not ask it to.'));
       }
+      // As OpenAI: a prompt whose tool messages are not paired with their calls is refused with a 400.
+      const pairing = toolPairingProblem(recorded.body.messages);
+      if (pairing !== undefined) return sendJson(response, 400, errorBody(pairing));
       const behaviour = typeof rule === 'function' ? rule(recorded) : rule;
       if (behaviour.hang) return; // the socket stays open until the client aborts or stop() closes it
 
@@ -116,6 +135,7 @@ export async function startFakeOpenAI(initial: BehaviourRule = {}): Promise<Fake
           response.writeHead(200, { 'content-type': 'application/json' });
           return response.end('{"this is": not a chat completion');
         }
+        if (behaviour.toolCalls) return sendJson(response, 200, toolCallCompletion(recorded, behaviour.toolCalls, behaviour.reply));
         sendJson(response, 200, completion(recorded, behaviour.reply ?? `You said: ${lastUserMessage(recorded)}`));
       }, behaviour.delayMs ?? 0);
       pendingTimers.add(timer);
@@ -168,6 +188,40 @@ function completion(request: RecordedRequest, content: string) {
     choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }],
     usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
   };
+}
+
+function toolCallCompletion(request: RecordedRequest, calls: readonly FakeToolCall[], content: string | undefined) {
+  const base = completion(request, content ?? '');
+  const toolCalls = calls.map((call, index) => ({
+    id: call.id ?? `call_${request.index}_${index}`,
+    type: 'function',
+    function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+  }));
+  const message = { role: 'assistant', content: content ?? null, tool_calls: toolCalls };
+  return { ...base, choices: [{ index: 0, message, logprobs: null, finish_reason: 'tool_calls' }] };
+}
+
+/**
+ * OpenAI's rule for tool messages, checked on every request: each assistant message with tool_calls is followed
+ * by one tool message per call id, and a tool message only follows such a call. Returns the problem, if any.
+ */
+export function toolPairingProblem(messages: readonly ChatMessageBody[]): string | undefined {
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index];
+    if (message.role === 'tool') {
+      return `Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls' (message ${index}).`;
+    }
+    const ids = (message.tool_calls ?? []).map((call) => call.id);
+    if (message.role !== 'assistant' || ids.length === 0) continue;
+    const answered: string[] = [];
+    while (messages[index + 1]?.role === 'tool') answered.push(messages[++index].tool_call_id ?? '');
+    const missing = ids.filter((id) => !answered.includes(id));
+    const unknown = answered.filter((id) => !ids.includes(id));
+    if (missing.length > 0 || unknown.length > 0) {
+      return `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. Missing: ${missing.join(', ') || '-'}; unknown: ${unknown.join(', ') || '-'}.`;
+    }
+  }
+  return undefined;
 }
 
 function errorBody(message: string) {

@@ -22,13 +22,9 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { BaseListChatMessageHistory } from '@langchain/core/chat_history';
-import {
-  type BaseMessage,
-  type StoredMessage,
-  mapChatMessagesToStoredMessages,
-  mapStoredMessagesToChatMessages,
-} from '@langchain/core/messages';
+import { type BaseMessage, type StoredMessage, mapStoredMessagesToChatMessages } from '@langchain/core/messages';
 import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
+import { fromItemMessage, toItemMessages } from './stored-message';
 
 /** The item attribute holding the messages, oldest first. */
 const MESSAGES_ATTRIBUTE = 'messages';
@@ -47,23 +43,6 @@ export interface CallHistoryOptions {
   readonly maxStoredMessages: number;
   /** Epoch milliseconds now; a parameter so tests can check the expiry exactly. */
   readonly now?: () => number;
-}
-
-/** Each message is stored as a small map: its type and its text. Enough to rebuild a LangChain message. */
-function toItemMessage(message: StoredMessage): AttributeValue {
-  return { M: { type: { S: message.type }, content: { S: message.data.content } } };
-}
-
-function fromItemMessage(value: AttributeValue): StoredMessage | undefined {
-  const type = value.M?.type?.S;
-  const content = value.M?.content?.S;
-  if (type === undefined || content === undefined) return undefined;
-  return { type, data: { content, role: undefined, name: undefined, tool_call_id: undefined } };
-}
-
-/** Message content as plain text (our messages are always text). */
-function textOf(message: BaseMessage): string {
-  return typeof message.content === 'string' ? message.content : message.text;
 }
 
 export class DynamoDBCallHistory extends BaseListChatMessageHistory {
@@ -112,9 +91,7 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory {
    */
   async addMessages(messages: BaseMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const added = mapChatMessagesToStoredMessages(messages).map((message, index) =>
-      toItemMessage({ ...message, data: { ...message.data, content: textOf(messages[index]) } }),
-    );
+    const added = toItemMessages(messages);
     const { lastRead } = this;
     if (lastRead !== undefined && lastRead.messages.length + added.length > this.options.maxStoredMessages) {
       try {

@@ -18,6 +18,7 @@ import { createChatModel } from './model';
 import { createObservability, METRIC, MetricUnit, type Observability } from './observability';
 import { OfflineAnswerer } from './offline-answers';
 import { readSettings, type Settings, SettingsError } from './settings';
+import { createToolbox } from './tools/toolset';
 import { type ChatModelSource, takeTurn, type TurnDependencies } from './turn';
 
 /** The part of the Lambda context a turn uses; the local call and the tests pass just this. */
@@ -90,10 +91,13 @@ function prepare(env: Readonly<Record<string, string | undefined>>, overrides: H
     // Few attempts and short timeouts: a slow table must not eat the caller's turn.
     new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: settings.memoryTimeoutMs } });
 
+  let secretsManager = overrides.secretsManagerClient;
+  const secrets = () => (secretsManager ??= new SecretsManagerClient({}));
   return {
     ...observability,
     settings,
     offline: new OfflineAnswerer(),
+    tools: createToolbox(settings, { dynamoDB, secretsManager: secrets }),
     memoryFor: (callId) =>
       new DynamoDBCallHistory({
         client: dynamoDB,

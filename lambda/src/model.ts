@@ -2,10 +2,11 @@
  * The language model's side of a turn: the prompt (a stable system prompt written for the phone, then as much
  * of the call as fits a budget, then the question) and one bounded call to an OpenAI-compatible chat model.
  */
-import { type BaseMessage, HumanMessage, SystemMessage, trimMessages } from '@langchain/core/messages';
+import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, trimMessages } from '@langchain/core/messages';
 import { getRetryable } from '@langchain/core/errors';
 import { ChatOpenAI } from '@langchain/openai';
 import type { ModelSettings } from './settings';
+import { keepToolExchangesWhole } from './tool-pairing';
 
 /**
  * First in every prompt and never changing, so providers can cache it. Written for a voice: the answer is read
@@ -26,17 +27,24 @@ export const PHONE_SYSTEM_PROMPT = [
  * tokenizer from the network at run time; a phone turn cannot wait for that.)
  */
 export function estimateTokens(messages: BaseMessage[]): number {
-  return messages.reduce((total, message) => total + Math.ceil(message.text.length / 4) + 4, 0);
+  return messages.reduce((total, message) => total + Math.ceil(characters(message) / 4) + 4, 0);
+}
+
+/** A message's text, and for an AI message its tool calls' names and arguments, which are sent too. */
+function characters(message: BaseMessage): number {
+  const calls = AIMessage.isInstance(message) ? (message.tool_calls ?? []) : [];
+  return calls.reduce((total, call) => total + call.name.length + JSON.stringify(call.args).length, message.text.length);
 }
 
 /**
  * System prompt, then the most recent history that fits the budget, starting on a caller's turn, then the
- * question. A long call's prompt stops growing here.
+ * question. A long call's prompt stops growing here. A tool call is never sent without its results, nor a
+ * result without its call: OpenAI refuses such a prompt with a 400.
  */
 export async function buildPrompt(history: BaseMessage[], question: string, tokenBudget: number): Promise<BaseMessage[]> {
   const system = new SystemMessage(PHONE_SYSTEM_PROMPT);
   const asked = new HumanMessage(question);
-  const trimmed = await trimMessages([system, ...history, asked], {
+  const trimmed = await trimMessages([system, ...keepToolExchangesWhole(history), asked], {
     maxTokens: tokenBudget,
     tokenCounter: estimateTokens,
     strategy: 'last',
@@ -92,7 +100,20 @@ const RETRY_PAUSE_MS = 250;
  * deadline: a retry that would be cut off only keeps the caller in silence longer before the apology. Returns
  * the answer text, or throws a ModelFailure whose message says what went wrong (without the caller's words).
  */
-export async function askModel(model: ChatOpenAI, prompt: BaseMessage[], options: AskOptions): Promise<string> {
+export async function askModel(model: ChatRunnable, prompt: BaseMessage[], options: AskOptions): Promise<string> {
+  const reply = await invokeModel(model, prompt, options);
+  const text = reply.text.trim();
+  if (text === '') throw new ModelFailure('the model returned an empty answer');
+  return text;
+}
+
+/** What askModel and the tool loop need of a chat model (or one with tools bound): one call. */
+export interface ChatRunnable {
+  invoke(prompt: BaseMessage[], options: { signal: AbortSignal; maxRetries?: number }): Promise<BaseMessage>;
+}
+
+/** Asks the model as askModel does, and returns its whole reply (tool calls included). */
+export async function invokeModel(model: ChatRunnable, prompt: BaseMessage[], options: AskOptions): Promise<BaseMessage> {
   const { signal } = options;
   let reply: BaseMessage | undefined;
   for (let attempt = 0; reply === undefined; attempt++) {
@@ -108,9 +129,7 @@ export async function askModel(model: ChatOpenAI, prompt: BaseMessage[], options
       await sleep(pauseMs, signal);
     }
   }
-  const text = reply.text.trim();
-  if (text === '') throw new ModelFailure('the model returned an empty answer');
-  return text;
+  return reply;
 }
 
 /** LangChain stamps a rate-limit error with the server's Retry-After as `retryAfterMs`. */
@@ -127,7 +146,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * Settles when `work` does, or rejects as soon as `signal` aborts. LangChain aborts a request in flight, but not
  * every wait honours the signal (its own retry back-off did not), so the turn never relies on that.
  */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

@@ -4,6 +4,7 @@
  */
 import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
 import { DEFAULT_OPENAI_MODEL, FUNCTION_ENV, LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
+import { ORDER_ID_PLACEHOLDER } from '../../lib/definition/orders';
 
 /** How the function reaches a language model. Absent when neither a key nor a base URL is configured. */
 export interface ModelSettings {
@@ -25,6 +26,18 @@ export interface ModelSettings {
   readonly historyTokenBudget: number;
 }
 
+/** Where look_up_order reads orders; absent when neither a table nor an API is configured (no order tool). */
+export type OrderSettings =
+  | { readonly kind: 'table'; readonly tableName: string }
+  | {
+      readonly kind: 'api';
+      readonly urlTemplate: string;
+      /** The bearer token itself: local use only. */
+      readonly token?: string;
+      /** Deployed: a Secrets Manager secret holding the token. */
+      readonly tokenSecretArn?: string;
+    };
+
 export interface Settings {
   readonly callMemoryTable: string;
   /** How long a call's memory is kept after its last turn. */
@@ -40,6 +53,9 @@ export interface Settings {
   readonly lambdaSafetyMarginMs: number;
   /** Spoken answers are cut at a sentence boundary within this many characters (Lex accepts 1024). */
   readonly maxSpokenChars: number;
+  readonly orders?: OrderSettings;
+  /** One tool call (an order lookup) gives up after this long; the caller hears that it could not be done. */
+  readonly toolTimeoutMs: number;
 }
 
 export class SettingsError extends Error {
@@ -58,7 +74,32 @@ export const DEFAULT_TURN_DEADLINE_MS = 8_000;
 export const DEFAULT_MODEL_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_SPOKEN_CHARS = 600;
 
+/** An order lookup is one read; if it takes longer than this, the order system is in trouble. */
+export const DEFAULT_TOOL_TIMEOUT_MS = 2_000;
+
 type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The business's API, when ORDER_LOOKUP_URL is set (it must be HTTPS, except on loopback for a local server, and
+ * name `{orderId}`); else the stack's table, when ORDERS_TABLE is set.
+ */
+function readOrderSettings(text: (name: string) => string | undefined, problems: string[]): OrderSettings | undefined {
+  const urlTemplate = text(FUNCTION_ENV.orderLookupUrl);
+  if (urlTemplate !== undefined) {
+    const secure = /^https:\/\/[^\s]+$/.test(urlTemplate) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/[^\s]*$/.test(urlTemplate);
+    if (!secure) problems.push(`${FUNCTION_ENV.orderLookupUrl} must be an https URL, got "${urlTemplate}"`);
+    if (!urlTemplate.includes(ORDER_ID_PLACEHOLDER)) {
+      problems.push(`${FUNCTION_ENV.orderLookupUrl} must contain ${ORDER_ID_PLACEHOLDER} where the order id goes`);
+    }
+    const tokenSecretArn = text(FUNCTION_ENV.orderLookupTokenSecretArn);
+    if (tokenSecretArn !== undefined && !tokenSecretArn.startsWith('arn:')) {
+      problems.push(`${FUNCTION_ENV.orderLookupTokenSecretArn} must be a Secrets Manager ARN, got "${tokenSecretArn}"`);
+    }
+    return { kind: 'api', urlTemplate, token: text(FUNCTION_ENV.orderLookupToken), tokenSecretArn };
+  }
+  const tableName = text(FUNCTION_ENV.ordersTable);
+  return tableName === undefined ? undefined : { kind: 'table', tableName };
+}
 
 /** Reads and checks every setting; throws one SettingsError naming every bad value. */
 export function readSettings(env: Env): Settings {
@@ -91,6 +132,8 @@ export function readSettings(env: Env): Settings {
     problems.push(`${FUNCTION_ENV.openAiApiKeySecretArn} must be a Secrets Manager ARN, got "${apiKeySecretArn}"`);
   }
 
+  const orders = readOrderSettings(text, problems);
+
   const modelConfigured = Boolean(apiKey || apiKeySecretArn || baseUrl);
   const model: ModelSettings | undefined = modelConfigured
     ? {
@@ -115,6 +158,8 @@ export function readSettings(env: Env): Settings {
     turnDeadlineMs: integer(FUNCTION_ENV.turnDeadlineMs, DEFAULT_TURN_DEADLINE_MS, 500, 900_000),
     lambdaSafetyMarginMs: integer(FUNCTION_ENV.lambdaSafetyMarginMs, 750, 0, 60_000),
     maxSpokenChars: integer(FUNCTION_ENV.maxSpokenChars, DEFAULT_MAX_SPOKEN_CHARS, 40, LEX_MAX_MESSAGE_CHARS),
+    orders,
+    toolTimeoutMs: integer(FUNCTION_ENV.toolTimeoutMs, DEFAULT_TOOL_TIMEOUT_MS, 50, 30_000),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

@@ -10,12 +10,16 @@ import type { BaseListChatMessageHistory } from '@langchain/core/chat_history';
 import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
 import type { ChatOpenAI } from '@langchain/openai';
 import { botDefinition, findIntent, type NextAction, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import { lookUpOrder } from '../../lib/definition/tools';
 import { type CallerTurn, close, elicitIntent, type LexV2Result } from './lex';
-import { askModel, buildPrompt, isKeyRejected, ModelFailure } from './model';
+import { buildPrompt, isKeyRejected, ModelFailure } from './model';
 import { METRIC, MetricUnit, type Observability } from './observability';
 import type { OfflineAnswerer } from './offline-answers';
+import { orderNumberAskedAbout } from './order-question';
 import type { Settings } from './settings';
 import { type Channel, presentAnswer } from './channel';
+import { answerWithTools } from './tool-loop';
+import type { Toolbox } from './tools/toolbox';
 
 export interface TurnDependencies extends Observability {
   readonly settings: Settings;
@@ -24,6 +28,17 @@ export interface TurnDependencies extends Observability {
   /** The chat model; absent when no model is configured. */
   readonly model?: ChatModelSource;
   readonly offline: OfflineAnswerer;
+  /** The tools the model may call (and the no-model path's order lookup). */
+  readonly tools?: Toolbox;
+}
+
+/** What the turn says, what it keeps besides the question and the spoken answer, and whether the call leaves. */
+interface Thought {
+  /** Empty only when the call leaves silently (a transfer: the flow speaks). */
+  readonly spoken: string;
+  /** Tool calls and their results, kept between the question and the answer. */
+  readonly exchange: readonly BaseMessage[];
+  readonly leave?: NextAction;
 }
 
 export interface ChatModelSource {
@@ -78,10 +93,12 @@ async function answerQuestion(turn: CallerTurn, deps: TurnDependencies, deadline
 
   const memory = deps.memoryFor(turn.callId);
   const history = await recall(memory, deps);
-  const spoken = await think(question, history, turn.channel, deps, deadline);
-  await keep(memory, question, spoken, deps);
+  const { spoken, exchange, leave } = await think(question, history, turn.channel, deps, deadline);
+  const answer = spoken === '' ? [] : [new AIMessage(spoken)];
+  await keep(memory, [new HumanMessage(question), ...exchange, ...answer], deps);
 
   deps.logger.debug('Bot answers', { answer: spoken });
+  if (leave) return close(spoken === '' ? undefined : spoken, turn.intentName, leave, withSilentTurns(turn, 0));
   return elicitIntent(spoken, turn.intentName, withSilentTurns(turn, 0));
 }
 
@@ -99,9 +116,10 @@ async function recall(memory: BaseListChatMessageHistory, deps: TurnDependencies
 }
 
 /**
- * What the caller will hear: the model's answer made speakable; the knowledge file's, or a short apology, when
- * there is no model or it fails. An answer with nothing left to say (only a link or emoji) is a failure too: Lex
- * rejects an empty message and the call would drop.
+ * What the caller will hear: the model's answer (after any tools it called) made speakable; without a model or
+ * when it fails, an order lookup for an order question, else the knowledge file's answer, else a short apology.
+ * An answer with nothing left to say (only a link or emoji) is a failure too: Lex rejects an empty message and
+ * the call would drop.
  */
 async function think(
   question: string,
@@ -109,12 +127,10 @@ async function think(
   channel: Channel,
   deps: TurnDependencies,
   deadline: number,
-): Promise<string> {
+): Promise<Thought> {
   const speakable = (text: string) => presentAnswer(text, channel, deps.settings.maxSpokenChars);
   if (!deps.model || !deps.settings.model) {
-    const offline = deps.offline.answer(question);
-    deps.logger.info('Answered without a model', { knowledgeEntry: offline?.id ?? null });
-    return speakable(offline?.answer ?? botDefinition.messages.modelNotConfigured);
+    return { spoken: speakable(await answerWithoutModel(question, deps, deadline, botDefinition.messages.modelNotConfigured)), exchange: [] };
   }
 
   // The write at the end of the turn gets its own time slot before the deadline; the model gets the rest.
@@ -127,32 +143,54 @@ async function think(
     const model = await deps.model.get(timeForModel);
     const prompt = await buildPrompt(history, question, deps.settings.model.historyTokenBudget);
     const { requestTimeoutMs, maxRetries } = deps.settings.model;
-    const answer = await askModel(model, prompt, { signal, deadline: modelDeadline, requestTimeoutMs, maxRetries });
+    const options = { signal, deadline: modelDeadline, requestTimeoutMs, maxRetries };
+    const { answer, exchange, fromTools, leave, toolRuns } = await answerWithTools(model, deps.tools, prompt, options);
+    const failedTools = toolRuns.filter((run) => run.failed).length;
+    if (failedTools > 0) deps.metrics.addMetric(METRIC.toolFailure, MetricUnit.Count, failedTools);
+    if (toolRuns.length > 0) deps.logger.info('Tools ran', { toolRuns, answeredFromTools: fromTools });
     const spoken = speakable(answer);
-    if (spoken === '') throw new ModelFailure('the answer had nothing a voice can say (only links, emoji or markup)');
+    if (spoken === '' && !(leave && exchange.length > 0)) {
+      throw new ModelFailure('the answer had nothing a voice can say (only links, emoji or markup)');
+    }
     deps.logger.info('The model answered', { promptMessages: prompt.length, answerChars: answer.length });
-    return spoken;
+    return { spoken, exchange, leave };
   } catch (error) {
     if (isKeyRejected(error)) {
       deps.logger.error('The model rejected the OpenAI API key; it will be read again at the next turn');
       deps.model.keyRejected();
     }
-    const offline = deps.offline.answer(question);
     deps.metrics.addMetric(METRIC.modelFallback, MetricUnit.Count, 1);
     deps.logger.warn('The model gave no answer; speaking the fallback', {
       reason: error instanceof Error ? error.message : String(error),
-      knowledgeEntry: offline?.id ?? null,
     });
-    return speakable(offline?.answer ?? botDefinition.messages.modelUnavailable);
+    return { spoken: speakable(await answerWithoutModel(question, deps, deadline, botDefinition.messages.modelUnavailable)), exchange: [] };
   } finally {
     deps.metrics.addMetric(METRIC.modelLatency, MetricUnit.Milliseconds, Date.now() - started);
   }
 }
 
-/** Keeps the question and the answer the caller heard; a failed write is logged, never spoken. */
-async function keep(memory: BaseListChatMessageHistory, question: string, spoken: string, deps: TurnDependencies): Promise<void> {
+/**
+ * Without the model: an order question is looked up directly (look_up_order, within the time left before the
+ * memory write); otherwise the knowledge file's answer, else `apology`.
+ */
+async function answerWithoutModel(question: string, deps: TurnDependencies, deadline: number, apology: string): Promise<string> {
+  const orderId = orderNumberAskedAbout(question);
+  if (orderId !== undefined && deps.tools?.has(lookUpOrder.name)) {
+    const timeLeft = Math.max(0, deadline - deps.settings.memoryTimeoutMs - Date.now());
+    const outcome = await deps.tools.runDirectly(lookUpOrder.name, { orderId }, AbortSignal.timeout(timeLeft));
+    if (outcome?.failed) deps.metrics.addMetric(METRIC.toolFailure, MetricUnit.Count, 1);
+    deps.logger.info('Looked up an order without the model', { failed: outcome?.failed === true });
+    if (outcome?.spoken) return outcome.spoken;
+  }
+  const offline = deps.offline.answer(question);
+  deps.logger.info('Answered without a model', { knowledgeEntry: offline?.id ?? null });
+  return offline?.answer ?? apology;
+}
+
+/** Keeps the turn's messages (question, tool calls and results, answer); a failed write is logged, never spoken. */
+async function keep(memory: BaseListChatMessageHistory, messages: BaseMessage[], deps: TurnDependencies): Promise<void> {
   try {
-    await memory.addMessages([new HumanMessage(question), new AIMessage(spoken)]);
+    await memory.addMessages(messages);
   } catch (error) {
     deps.metrics.addMetric(METRIC.memoryFailure, MetricUnit.Count, 1);
     deps.logger.error('Could not store the turn in the call memory', { error: error as Error });

@@ -75,6 +75,19 @@ export interface BotMessages {
    * whether anyone is there.
    */
   readonly troubleTransfer: string;
+  /** What look_up_order says by itself (no model, or no time left for one). `{digits}`: the id, digit by digit. */
+  readonly orders: OrderLines;
+}
+
+export interface OrderLines {
+  readonly status: string;
+  readonly carrier: string;
+  readonly expected: string;
+  readonly expectedPast: string;
+  /** The order is not there: repeat what was heard so the caller can correct it. */
+  readonly notFound: string;
+  /** The order system failed or was too slow. */
+  readonly unavailable: string;
 }
 
 /** Lines the contact flow speaks once the caller has this language (contact-flows/ names them by key). */

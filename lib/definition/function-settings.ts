@@ -35,6 +35,16 @@ export const FUNCTION_ENV = {
   lambdaSafetyMarginMs: 'LAMBDA_SAFETY_MARGIN_MS',
   /** Spoken answers are cut at a sentence within this many characters. */
   maxSpokenChars: 'MAX_SPOKEN_CHARS',
+  /** The stack's orders table, where look_up_order reads (lib/definition/orders.ts). */
+  ordersTable: 'ORDERS_TABLE',
+  /** Instead of the table: the business's HTTPS API, a URL with `{orderId}` in it. Wins over ORDERS_TABLE. */
+  orderLookupUrl: 'ORDER_LOOKUP_URL',
+  /** The API's bearer token itself: local use only. */
+  orderLookupToken: 'ORDER_LOOKUP_TOKEN',
+  /** Deployed: the ARN of a Secrets Manager secret holding the API's bearer token. */
+  orderLookupTokenSecretArn: 'ORDER_LOOKUP_TOKEN_SECRET_ARN',
+  /** Timeout of one tool call, milliseconds. */
+  toolTimeoutMs: 'TOOL_TIMEOUT_MS',
 } as const;
 
 /**

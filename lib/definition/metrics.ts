@@ -17,6 +17,8 @@ export const METRIC = {
   malformedEvent: 'MalformedEvent',
   /** A call-memory read or write failed; the caller was answered without it. */
   memoryFailure: 'MemoryFailure',
+  /** A tool call failed (order system down or slow, unknown tool, bad arguments); the caller heard why. */
+  toolFailure: 'ToolFailure',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -21,4 +21,8 @@ export const STACK_OUTPUTS = {
   callMemoryTableName: 'CallMemoryTableName',
   openAiKeySecretArn: 'OpenAiKeySecretArn',
   contactFlowArn: 'ContactFlowArn',
+  /** Absent when the deployment looks orders up in the business's API (orderLookupUrl). */
+  ordersTableName: 'OrdersTableName',
+  /** Present only when it does. */
+  orderLookupUrl: 'OrderLookupUrl',
 } as const;

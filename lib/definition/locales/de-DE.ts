@@ -63,6 +63,14 @@ export const deDE: LocaleLines = {
       'bei dieser nicht helfen.',
     malformedEvent: 'Entschuldigung, bei mir ist etwas schiefgegangen. Können Sie das noch einmal sagen?',
     troubleTransfer: 'Entschuldigung, ich habe Probleme. Ich verbinde Sie mit einer Person.',
+    orders: {
+      status: 'Bestellung {digits}: {status}.',
+      carrier: 'Der Versanddienst ist {carrier}.',
+      expected: 'Sie sollte am {date} ankommen.',
+      expectedPast: 'Sie war für {date} erwartet.',
+      notFound: 'Diese Bestellung habe ich nicht gefunden. Ich habe {digits} verstanden. Können Sie die Nummer Ziffer für Ziffer wiederholen?',
+      unavailable: 'Ich konnte das Bestellsystem gerade nicht erreichen. Soll ich Sie mit einer Person verbinden?',
+    },
   },
   flow: {
     askQuestion: 'Was möchten Sie wissen?',

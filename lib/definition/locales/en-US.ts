@@ -62,6 +62,14 @@ export const enUS: LocaleLines = {
       "I can answer a few common questions, but my language model isn't configured, so I can't help with that one.",
     malformedEvent: 'Sorry, something went wrong on my side. Could you say that again?',
     troubleTransfer: "Sorry, I'm having trouble. Let me find you a person.",
+    orders: {
+      status: 'Order {digits} is {status}.',
+      carrier: 'The carrier is {carrier}.',
+      expected: 'It should arrive on {date}.',
+      expectedPast: 'It was expected on {date}.',
+      notFound: "I couldn't find that order. I heard {digits}. Could you say the number again, one digit at a time?",
+      unavailable: "I couldn't reach the order system just now; shall I get you a person?",
+    },
   },
   flow: {
     askQuestion: 'What would you like to know?',

@@ -63,6 +63,14 @@ export const esUS: LocaleLines = {
       'puedo ayudarle con esa.',
     malformedEvent: 'Perdón, algo falló de mi lado. ¿Podría repetirlo?',
     troubleTransfer: 'Perdón, estoy teniendo problemas. Le comunico con una persona.',
+    orders: {
+      status: 'El pedido {digits} está: {status}.',
+      carrier: 'La empresa de transporte es {carrier}.',
+      expected: 'Debería llegar el {date}.',
+      expectedPast: 'Se esperaba para el {date}.',
+      notFound: 'No encontré ese pedido. Escuché {digits}. ¿Puede repetir el número, un dígito a la vez?',
+      unavailable: 'No pude comunicarme con el sistema de pedidos en este momento. ¿Quiere que le comunique con una persona?',
+    },
   },
   flow: {
     askQuestion: '¿Qué le gustaría saber?',

@@ -5,14 +5,26 @@
  */
 import { request as httpRequest, createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LexV2Event } from 'aws-lambda';
 import { FALLBACK_INTENT } from '../../../lib/definition/bot';
-import { createCallMemoryTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../../local/dynamodb';
+import {
+  createCallMemoryTable,
+  createOrdersTable,
+  LOCAL_CREDENTIALS,
+  startLocalDynamoDB,
+  type LocalDynamoDB,
+} from '../../../local/dynamodb';
 import { startFakeOpenAI, type FakeOpenAI } from '../../../local/openai-server';
+import { SAMPLE_ORDERS_FILE } from '../../../lib/definition/orders';
+import { REPO_ROOT } from '../../../tools/deployment';
+import { putOrders, readOrdersFile } from '../../../tools/orders';
 import type { TurnContext } from '../../../lambda/src/handler';
 
 export const TABLE = 'chalkbot-call-memory-test';
+/** The orders table, loaded with the sample orders (samples/orders.json). */
+export const ORDERS_TABLE_NAME = 'chalkbot-orders-test';
 
 /** Sits between the function and dynalite: counts requests by operation, or holds them to play a dead table. */
 export interface DynamoDBProxy {
@@ -23,6 +35,8 @@ export interface DynamoDBProxy {
   readonly requests: { operation: string; body: Record<string, unknown> }[];
   /** While true, requests are held and never answered. */
   hang: boolean;
+  /** Requests on this table are held and never answered (the orders table down, the call memory fine). */
+  hangTable: string | undefined;
   /** While true, requests are refused as DynamoDB refuses them when throttled (ProvisionedThroughputExceededException). */
   throttle: boolean;
   stop(): Promise<void>;
@@ -30,10 +44,11 @@ export interface DynamoDBProxy {
 
 export async function startDynamoDBProxy(target: string): Promise<DynamoDBProxy> {
   const targetUrl = new URL(target);
-  const proxy: Pick<DynamoDBProxy, 'operations' | 'requests' | 'hang' | 'throttle'> = {
+  const proxy: Pick<DynamoDBProxy, 'operations' | 'requests' | 'hang' | 'hangTable' | 'throttle'> = {
     operations: [],
     requests: [],
     hang: false,
+    hangTable: undefined,
     throttle: false,
   };
   const server: Server = createServer((incoming, outgoing) => {
@@ -43,8 +58,9 @@ export async function startDynamoDBProxy(target: string): Promise<DynamoDBProxy>
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
       proxy.operations.push(operation);
-      proxy.requests.push({ operation, body: JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown> });
-      if (proxy.hang) return; // held until the client gives up or the proxy stops
+      const parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+      proxy.requests.push({ operation, body: parsed });
+      if (proxy.hang || (proxy.hangTable !== undefined && parsed.TableName === proxy.hangTable)) return; // held until the client gives up
       if (proxy.throttle) return throttled(outgoing);
       const forward = httpRequest(
         { host: targetUrl.hostname, port: targetUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
@@ -97,6 +113,7 @@ export interface World {
 export async function startWorld(): Promise<World> {
   const dynamoDB = await startLocalDynamoDB();
   await createCallMemoryTable(dynamoDB.endpoint, TABLE);
+  await createOrdersTable(dynamoDB.endpoint, ORDERS_TABLE_NAME);
   const proxy = await startDynamoDBProxy(dynamoDB.endpoint);
   const openai = await startFakeOpenAI();
 
@@ -112,12 +129,14 @@ export async function startWorld(): Promise<World> {
   delete process.env.OPENAI_BASE_URL;
 
   const reader = new DynamoDBClient({ endpoint: dynamoDB.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  await putOrders(reader, ORDERS_TABLE_NAME, readOrdersFile(join(REPO_ROOT, SAMPLE_ORDERS_FILE)));
   return {
     dynamoDB,
     proxy,
     openai,
     env: {
       CALL_MEMORY_TABLE: TABLE,
+      ORDERS_TABLE: ORDERS_TABLE_NAME,
       OPENAI_BASE_URL: openai.baseUrl,
       OPENAI_API_KEY: 'test-key',
       OPENAI_MODEL: 'fake-model',

@@ -1,0 +1,69 @@
+/**
+ * look_up_order: the order's status, carrier and expected day, from wherever the business keeps orders. The
+ * model sees only those, with the date written as a voice says it; the caller hears them in one or two short
+ * sentences, or, for a number that is not there, the digits that were heard, so they can correct it.
+ */
+import { botDefinition } from '../../../lib/definition/bot';
+import { lookUpOrder } from '../../../lib/definition/tools';
+import type { OrderSource, SpeakableOrder } from '../orders/order-source';
+import { digitByDigit, normalizeOrderId } from '../spoken-digits';
+import { fill, type ToolImplementation, type ToolOutcome } from './tool';
+
+const lines = botDefinition.messages.orders;
+
+/** "2026-12-04" as said: "Friday, December 4" (the date's own day, whatever the function's time zone). */
+export function spokenDate(isoDate: string, localeTag: string = botDefinition.languageCode): string {
+  const day = new Date(`${isoDate.slice(0, 10)}T12:00:00Z`);
+  return day.toLocaleDateString(localeTag, { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' });
+}
+
+/** The order in a voice's words: status, then carrier and expected day when known. */
+export function spokenOrder(order: SpeakableOrder, today: Date = new Date()): string {
+  const digits = digitByDigit(order.orderId);
+  const said = [fill(lines.status, { digits, status: order.status })];
+  if (order.carrier) said.push(fill(lines.carrier, { carrier: order.carrier }));
+  if (order.expectedDelivery) {
+    const past = order.expectedDelivery.slice(0, 10) < today.toISOString().slice(0, 10);
+    said.push(fill(past ? lines.expectedPast : lines.expected, { date: spokenDate(order.expectedDelivery) }));
+  }
+  return said.join(' ');
+}
+
+const unavailable: ToolOutcome = {
+  forModel: { error: 'The order system could not be reached. Offer to get the caller a person.' },
+  spoken: lines.unavailable,
+  failed: true,
+};
+
+export function lookUpOrderTool(orders: OrderSource, now: () => Date = () => new Date()): ToolImplementation<typeof lookUpOrder.schema> {
+  return {
+    declaration: lookUpOrder,
+    unavailable,
+    async run({ orderId: said }, { signal }): Promise<ToolOutcome> {
+      const orderId = normalizeOrderId(said);
+      const heardDigits = digitByDigit(orderId || said);
+      if (orderId === '') {
+        return { forModel: { found: false, heardDigits }, spoken: fill(lines.notFound, { digits: heardDigits }) };
+      }
+      let order: SpeakableOrder | undefined;
+      try {
+        order = await orders.find(orderId, signal);
+      } catch {
+        return unavailable;
+      }
+      if (order === undefined) {
+        return { forModel: { found: false, heardDigits }, spoken: fill(lines.notFound, { digits: heardDigits }) };
+      }
+      return {
+        forModel: {
+          found: true,
+          orderId: order.orderId,
+          status: order.status,
+          ...(order.carrier ? { carrier: order.carrier } : {}),
+          ...(order.expectedDelivery ? { expectedDelivery: spokenDate(order.expectedDelivery) } : {}),
+        },
+        spoken: spokenOrder(order, now()),
+      };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * What a tool implementation is: a declaration from lib/definition/tools.ts and the function that does it.
+ * One file per tool in this folder; toolbox.ts binds them for the model.
+ */
+import type { z } from 'zod';
+import type { NextAction } from '../../../lib/definition/bot';
+import type { ToolDeclaration } from '../../../lib/definition/tools';
+
+export interface ToolOutcome {
+  /** What the model reads, as JSON: small, speakable facts, never internal fields. */
+  readonly forModel: Readonly<Record<string, unknown>>;
+  /** What the caller hears when the model cannot speak after this (no model, or no time left for it). */
+  readonly spoken?: string;
+  /** The call leaves the bot after this turn, and the flow does this. */
+  readonly leave?: NextAction;
+  /** The tool could not do its work (the caller still hears why). */
+  readonly failed?: boolean;
+}
+
+export interface ToolContext {
+  /** Aborts at the tool call's own timeout or the turn's deadline, whichever comes first. */
+  readonly signal: AbortSignal;
+}
+
+export interface ToolImplementation<Schema extends z.ZodObject = z.ZodObject> {
+  readonly declaration: ToolDeclaration<Schema>;
+  run(args: z.infer<Schema>, context: ToolContext): Promise<ToolOutcome>;
+  /** What the turn says and the model reads when the tool throws or runs out of time. */
+  readonly unavailable?: ToolOutcome;
+}
+
+/** Fills `{name}` placeholders in a bot line. */
+export function fill(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
