@@ -5,12 +5,16 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { botDefinition } from '../lib/definition/bot';
+import { SAMPLE_ORDERS_FILE } from '../lib/definition/orders';
 import { INBOUND_FLOW_FILE } from '../lib/flow/flow-file';
 import type { DeployedBotLookup } from '../tools/deployed-bot';
 import { DEFAULT_CONTACT_CENTER, type LocalContactCenter } from './flow-actions';
 
 /** Where the call memory is kept between runs unless --data or --in-memory says otherwise (gitignored). */
 export const DEFAULT_DATA_DIR = join(__dirname, '..', '.chalkbot', 'dynamodb');
+
+/** The orders the local call's order lookups find unless --orders names another file. */
+export const DEFAULT_ORDERS_FILE = join(__dirname, '..', SAMPLE_ORDERS_FILE);
 
 export type { DeployedBotLookup };
 
@@ -24,6 +28,8 @@ export interface CallOptions {
   /** Where dynalite keeps its data; undefined keeps it in memory for this run only. */
   readonly dataDir?: string;
   readonly contactCenter: LocalContactCenter;
+  /** Loaded into the local orders table before the call (look_up_order reads it). */
+  readonly ordersFile: string;
   /** Hold the call with the deployed bot alias instead of the local function (no local store then). */
   readonly deployed?: DeployedBotLookup;
 }
@@ -44,6 +50,7 @@ Options:
   --flow <file>      the flow file to walk (default: contact-flows/chalkbot-inbound.json)
   --data <dir>       keep the local DynamoDB here (default: .chalkbot/dynamodb)
   --in-memory        keep nothing after the call
+  --orders <file>    the orders look_up_order finds (default: samples/orders.json; try order four seven one one)
   --queue-closed     the support queue's hours say closed
   --no-agents        no agent is staffed on the support queue
   -h, --help         show this help
@@ -63,7 +70,7 @@ The deployed bot (the flow still runs here; each line goes to the bot alias thro
 /** Options that only say where the deployed bot is. */
 const DEPLOYED_LOOKUP_OPTIONS = ['prefix', 'outputs-file', 'bot-id', 'alias-id', 'profile', 'region'] as const;
 /** Options about the local store or the local function, which a deployed call does not use. */
-const LOCAL_ONLY_OPTIONS = ['data', 'in-memory', 'show-events'] as const;
+const LOCAL_ONLY_OPTIONS = ['data', 'in-memory', 'show-events', 'orders'] as const;
 /** Lex's own rule for a session id, which a deployed call's contact id becomes. */
 const LEX_SESSION_ID = /^[0-9a-zA-Z._:-]{2,100}$/;
 
@@ -88,6 +95,7 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
         flow: { type: 'string' },
         data: { type: 'string' },
         'in-memory': { type: 'boolean', default: false },
+        orders: { type: 'string' },
         'queue-closed': { type: 'boolean', default: false },
         'no-agents': { type: 'boolean', default: false },
         deployed: { type: 'boolean', default: false },
@@ -143,6 +151,7 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
         hoursOpen: !values['queue-closed'],
         agentsStaffed: values['no-agents'] ? 0 : DEFAULT_CONTACT_CENTER.agentsStaffed,
       },
+      ordersFile: values.orders ?? DEFAULT_ORDERS_FILE,
       deployed,
     },
   };

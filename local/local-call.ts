@@ -1,6 +1,7 @@
 /**
- * One whole local call: a DynamoDB-compatible store on loopback with the call-memory table as deployed, the
- * fulfillment function configured against it, the Lex emulator in front of the function and the flow
+ * One whole local call: a DynamoDB-compatible store on loopback with the call-memory and orders tables as
+ * deployed (the orders loaded from the --orders file, samples/orders.json by default), the fulfillment function
+ * configured against it, the Lex emulator in front of the function and the flow
  * engine walking the flow file, until the call ends.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,13 +14,16 @@ import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions } from './call-options';
 import type { Caller } from './caller';
 import { lockDataDir } from './data-dir-lock';
-import { createCallMemoryTable, LOCAL_CREDENTIALS, startLocalDynamoDB } from './dynamodb';
+import { putOrders, readOrdersFile } from '../tools/orders';
+import { createCallMemoryTable, createOrdersTable, LOCAL_CREDENTIALS, startLocalDynamoDB } from './dynamodb';
 import { runFlow } from './flow-engine';
 import { LexBotEmulator } from './lex-emulator';
 import { loadLocalFlow } from './local-resources';
 
 /** The call-memory table's name in the local store. */
 export const LOCAL_TABLE_NAME = 'chalkbot-call-memory';
+/** The orders table's name in the local store. */
+export const LOCAL_ORDERS_TABLE_NAME = 'chalkbot-orders';
 
 const LOCAL_REGION = 'us-east-1';
 
@@ -36,6 +40,7 @@ export interface LocalCallIo {
 export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Promise<CallEnd> {
   // A broken flow file fails before anything starts.
   const flow = loadLocalFlow(options.flowFile);
+  const orders = readOrdersFile(options.ordersFile);
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
   const restoreMetricsSetting = disablePowertoolsMetrics();
   try {
@@ -43,6 +48,8 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
     const dynamoDBClient = localStoreClient(store.endpoint);
     try {
       await createCallMemoryTable(store.endpoint, LOCAL_TABLE_NAME);
+      await createOrdersTable(store.endpoint, LOCAL_ORDERS_TABLE_NAME);
+      await putOrders(dynamoDBClient, LOCAL_ORDERS_TABLE_NAME, orders);
       const fulfill = createHandler({
         ...io.functionOverrides,
         env: { ...localFunctionEnvironment(), ...io.functionOverrides?.env },
@@ -84,6 +91,7 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
 export function localFunctionEnvironment(): Record<string, string | undefined> {
   return {
     [FUNCTION_ENV.callMemoryTable]: LOCAL_TABLE_NAME,
+    [FUNCTION_ENV.ordersTable]: LOCAL_ORDERS_TABLE_NAME,
     [FUNCTION_ENV.openAiApiKeySecretArn]: undefined,
     // The terminal shows the call; the function's logs only when something is wrong.
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

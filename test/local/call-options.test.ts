@@ -1,6 +1,6 @@
 import { botDefinition } from '../../lib/definition/bot';
 import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
-import { DEFAULT_DATA_DIR, parseCallOptions, UsageError } from '../../local/call-options';
+import { DEFAULT_DATA_DIR, DEFAULT_ORDERS_FILE, parseCallOptions, UsageError } from '../../local/call-options';
 
 test('no options: a fresh call through the inbound flow, kept in the default store, queue open and staffed', () => {
   expect(parseCallOptions([])).toEqual({
@@ -12,6 +12,7 @@ test('no options: a fresh call through the inbound flow, kept in the default sto
       flowFile: INBOUND_FLOW_FILE,
       dataDir: DEFAULT_DATA_DIR,
       contactCenter: { hoursOpen: true, agentsStaffed: 1 },
+      ordersFile: DEFAULT_ORDERS_FILE,
     },
   });
 });
@@ -25,6 +26,7 @@ test('every option is read', () => {
     '--data', '/tmp/store',
     '--queue-closed',
     '--no-agents',
+    '--orders', 'my-orders.json',
   ]);
   expect(command).toEqual({
     kind: 'call',
@@ -35,6 +37,7 @@ test('every option is read', () => {
       flowFile: 'other.json',
       dataDir: '/tmp/store',
       contactCenter: { hoursOpen: false, agentsStaffed: 0 },
+      ordersFile: 'my-orders.json',
     },
   });
 });

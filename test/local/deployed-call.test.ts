@@ -19,7 +19,7 @@ import { AGENT_INTENT, botDefinition, FALLBACK_INTENT, GOODBYE_INTENT, SESSION_A
 import { INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import type { CallEvent } from '../../local/call-events';
-import { type CallOptions, type DeployedBotLookup, parseCallOptions, UsageError } from '../../local/call-options';
+import { type CallOptions, DEFAULT_ORDERS_FILE, type DeployedBotLookup, parseCallOptions, UsageError } from '../../local/call-options';
 import { scriptedCaller } from '../../local/caller';
 import { DeployedBotUnreachable, holdDeployedCall } from '../../local/deployed-call';
 import { SILENCE_NOT_SENT } from '../../local/deployed-lex-bot';
@@ -83,7 +83,14 @@ function deployedBot(input: RecognizeTextCommandInput): RecognizeTextCommandOutp
 }
 
 function options(overrides: Partial<CallOptions> = {}): CallOptions {
-  return { showEvents: false, flowFile: INBOUND_FLOW_FILE, dataDir: undefined, contactCenter: DEFAULT_CONTACT_CENTER, ...overrides };
+  return {
+    showEvents: false,
+    flowFile: INBOUND_FLOW_FILE,
+    dataDir: undefined,
+    contactCenter: DEFAULT_CONTACT_CENTER,
+    ordersFile: DEFAULT_ORDERS_FILE,
+    ...overrides,
+  };
 }
 
 function lexClient(config: ConstructorParameters<typeof LexRuntimeV2Client>[0] = {}): LexRuntimeV2Client {

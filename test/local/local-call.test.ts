@@ -2,14 +2,14 @@
  * Whole local calls in process with the real parts: the real fulfillment function (no key: the offline
  * answerer; or the fake OpenAI server on loopback), dynalite with the table as deployed, the inbound flow.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OfflineAnswerer } from '../../lambda/src/offline-answers';
 import { botDefinition, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
 import type { CallEvent } from '../../local/call-events';
-import type { CallOptions } from '../../local/call-options';
+import { type CallOptions, DEFAULT_ORDERS_FILE } from '../../local/call-options';
 import { scriptedCaller } from '../../local/caller';
 import { DataDirInUseError, lockDataDir } from '../../local/data-dir-lock';
 import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
@@ -25,7 +25,14 @@ function functionSettings(env: Record<string, string | undefined> = {}): LocalCa
 }
 
 function callOptions(overrides: Partial<CallOptions> = {}): CallOptions {
-  return { showEvents: false, flowFile: INBOUND_FLOW_FILE, dataDir: undefined, contactCenter: DEFAULT_CONTACT_CENTER, ...overrides };
+  return {
+    showEvents: false,
+    flowFile: INBOUND_FLOW_FILE,
+    dataDir: undefined,
+    contactCenter: DEFAULT_CONTACT_CENTER,
+    ordersFile: DEFAULT_ORDERS_FILE,
+    ...overrides,
+  };
 }
 
 async function hold(lines: readonly string[], options: Partial<CallOptions> = {}, functionOverrides = functionSettings()) {
@@ -67,6 +74,19 @@ test('a short offline call: greeting, the offline answer, goodbye, hang up', asy
   const contactId = event.sessionState.sessionAttributes?.[SESSION_ATTRIBUTES.contactId];
   expect(contactId).toMatch(/^[0-9a-f-]{36}$/);
   expect(event.sessionId).toBe(contactId);
+});
+
+test('with no key, "where is my order four seven one one" speaks the sample order\'s status from the local orders table', async () => {
+  const call = await hold(['Where is my order four seven one one?', 'Goodbye']);
+  expect(call.transcript[3]).toMatch(/^\[bot\] Order 4 7 1 1 is shipped\. The carrier is UPS\. (It should arrive|It was expected) on Friday, December 4\.$/);
+});
+
+test('--orders loads another orders file; a number not in it is read back digit by digit', async () => {
+  const ordersFile = join(dataDir, 'orders.json');
+  writeFileSync(ordersFile, JSON.stringify([{ orderId: '555', status: 'out for delivery' }]));
+  const call = await hold(['Where is package triple five?', 'where is my order four seven one one', 'Goodbye'], { ordersFile });
+  expect(call.transcript[3]).toBe('[bot] Order 5 5 5 is out for delivery.');
+  expect(call.transcript[5]).toBe(`[bot] ${botDefinition.messages.orders.notFound.replace('{digits}', '4 7 1 1')}`);
 });
 
 test('the real function hangs up after three silent turns', async () => {
