@@ -6,7 +6,7 @@
  */
 import { SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
-import { cutAtSentence, makeSpeakable } from './speakable';
+import { cutAtSentence, makeSpeakable, type SpeakableLanguage } from './speakable';
 
 export type Channel = 'voice' | 'chat';
 
@@ -25,8 +25,10 @@ export function channelOf(inputMode: unknown, sessionAttributes: Readonly<Record
  * The answer as this channel shows it: spoken within `maxSpokenChars`, or as chat text within Lex's message limit
  * (a reader skims; a listener has to sit through every word). May be empty when nothing in it can be shown.
  */
-export function presentAnswer(text: string, channel: Channel, maxSpokenChars: number): string {
-  return channel === 'chat' ? cutAtSentence(toChatText(text), LEX_MAX_MESSAGE_CHARS) : makeSpeakable(text, maxSpokenChars);
+export function presentAnswer(text: string, channel: Channel, maxSpokenChars: number, language?: SpeakableLanguage): string {
+  return channel === 'chat'
+    ? cutAtSentence(toChatText(text), LEX_MAX_MESSAGE_CHARS, language?.languageCode)
+    : makeSpeakable(text, maxSpokenChars, language);
 }
 
 const CODE_FENCE = /^\s*(```|~~~).*$/gm;

@@ -10,10 +10,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ChatOpenAI } from '@langchain/openai';
 import type { Context } from 'aws-lambda';
-import { botDefinition, FALLBACK_INTENT, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import { FALLBACK_INTENT, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { type ApiKeySource, ApiKeyProvider } from './api-key';
 import { DynamoDBCallHistory } from './call-memory';
-import { close, elicitIntent, type LexV2Event, type LexV2Result, parseLexEvent } from './lex';
+import { turnLocale } from './language';
+import { close, elicitIntent, type LexV2Event, type LexV2Result, localeIdOf, parseLexEvent } from './lex';
 import { createChatModel } from './model';
 import { createObservability, METRIC, MetricUnit, type Observability } from './observability';
 import { OfflineAnswerer } from './offline-answers';
@@ -155,12 +156,13 @@ function failedTurn(
   const before = Number(sessionAttributes[SESSION_ATTRIBUTES.failedTurns] ?? '0');
   const failedTurns = (Number.isInteger(before) && before > 0 ? before : 0) + 1;
   const attributes = { ...sessionAttributes, [SESSION_ATTRIBUTES.failedTurns]: String(failedTurns) };
+  const locale = turnLocale(localeIdOf(event));
 
-  if (!retryCanHelp || failedTurns >= botDefinition.maxFailedTurns) {
+  if (!retryCanHelp || failedTurns >= locale.maxFailedTurns) {
     logger.warn('Handing the call to a person after failed turns', { failedTurns, retryCanHelp });
-    return close(botDefinition.messages.troubleTransfer, intentName, 'agent', attributes);
+    return close(locale.messages.troubleTransfer, intentName, 'agent', attributes);
   }
-  return elicitIntent(botDefinition.messages.malformedEvent, intentName, attributes);
+  return elicitIntent(locale.messages.malformedEvent, intentName, attributes);
 }
 
 /** The handler Lambda runs: configured from the environment, clients kept across invocations. */

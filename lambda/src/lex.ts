@@ -17,6 +17,8 @@ export interface CallerTurn {
   readonly intentName: string;
   /** The phone or the web chat: what the answer is written for. */
   readonly channel: Channel;
+  /** The Lex locale of the turn (`bot.localeId`), e.g. es_US; undefined when the event does not say. */
+  readonly localeId: string | undefined;
   /** What Lex heard; empty on silence. */
   readonly transcript: string;
   /** Silent turns in a row before this one. */
@@ -80,12 +82,19 @@ export function parseLexEvent(event: unknown): ParsedEvent {
       callId,
       intentName,
       channel: channelOf(event.inputMode, sessionAttributes),
+      localeId: localeIdOf(event),
       // Lex sends an empty transcript on silence; a missing one means the same.
       transcript: transcript ?? '',
       silentTurnsBefore: Number.isInteger(silentTurns) && silentTurns > 0 ? silentTurns : 0,
       sessionAttributes,
     },
   };
+}
+
+/** The event's Lex locale (`bot.localeId`), read from any value: a failed turn still apologizes in it. */
+export function localeIdOf(event: unknown): string | undefined {
+  const bot = isRecord(event) ? event.bot : undefined;
+  return isRecord(bot) ? nonEmptyString(bot.localeId) : undefined;
 }
 
 /**

@@ -5,22 +5,31 @@
 import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, trimMessages } from '@langchain/core/messages';
 import { getRetryable } from '@langchain/core/errors';
 import { ChatOpenAI } from '@langchain/openai';
+import { type BotDefinition, defaultLocale } from '../../lib/definition/bot';
+import { languageInstructions } from './language';
 import type { ModelSettings } from './settings';
 import { keepToolExchangesWhole } from './tool-pairing';
 
 /**
- * First in every prompt and never changing, so providers can cache it. Written for a voice: the answer is read
- * aloud by Lex, so it must be short, spoken, and free of anything only a screen can show.
+ * First in every prompt and never changing within a language, so providers can cache it. Written for a voice: the
+ * answer is read aloud by Lex, so it must be short, spoken, and free of anything only a screen can show. The last
+ * sentences name the caller's language (language.ts).
  */
-export const PHONE_SYSTEM_PROMPT = [
+export function phoneSystemPrompt(locale: BotDefinition): string {
+  return `${PHONE_RULES} ${languageInstructions(locale)}`;
+}
+
+const PHONE_RULES = [
   'You are Chalkbot, a friendly assistant answering a telephone call.',
   'Everything you write is read aloud by a text-to-speech voice, so write the way a person speaks on the phone.',
   'Answer in one to three short sentences. If more detail would help, offer it instead of giving it.',
   'Use plain sentences only: no lists, no markdown, no headings, no emoji, no links or web addresses, no code.',
   'Spell out symbols and abbreviations a voice might misread.',
   'If you do not know or did not understand, say so briefly and ask the caller to rephrase.',
-  'If the caller wants a person or wants to end the call, tell them to say "talk to a person" or "goodbye".',
 ].join(' ');
+
+/** The system prompt of a call in the default language (English). */
+export const PHONE_SYSTEM_PROMPT = phoneSystemPrompt(defaultLocale);
 
 /**
  * About four characters a token: cheap and good enough for a budget. (ChatOpenAI's own counter downloads a
@@ -41,8 +50,13 @@ function characters(message: BaseMessage): number {
  * question. A long call's prompt stops growing here. A tool call is never sent without its results, nor a
  * result without its call: OpenAI refuses such a prompt with a 400.
  */
-export async function buildPrompt(history: BaseMessage[], question: string, tokenBudget: number): Promise<BaseMessage[]> {
-  const system = new SystemMessage(PHONE_SYSTEM_PROMPT);
+export async function buildPrompt(
+  history: BaseMessage[],
+  question: string,
+  tokenBudget: number,
+  systemPrompt: string = PHONE_SYSTEM_PROMPT,
+): Promise<BaseMessage[]> {
+  const system = new SystemMessage(systemPrompt);
   const asked = new HumanMessage(question);
   const trimmed = await trimMessages([system, ...keepToolExchangesWhole(history), asked], {
     maxTokens: tokenBudget,

@@ -8,6 +8,8 @@
  * safe if it is ever wrapped in <speak>.
  */
 
+import type { SpokenSymbols } from '../../lib/definition/bot';
+
 const CODE_FENCE = /^\s*(```|~~~).*$/gm;
 const IMAGE = /!\[([^\]]*)\]\([^)]*\)/g;
 /** A markdown link; its address may hold one level of parentheses (Wikipedia's do). */
@@ -32,15 +34,26 @@ const EMPHASIS = /(?<![\p{L}\p{N}])(\*\*|__|\*|~~|`)(?=\S)([^]*?\S)\1(?![\p{L}\p
 /** An asterisk between numbers is a multiplication, said as such. */
 const TIMES = /(\d)\s*\*\s*(?=\d)/g;
 const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u200D\uFE0E\uFE0F\u20E3]/gu;
-const SENTENCE_END = /[.!?…]["')\]]*$/;
+/** A sentence end, then closing quotes or brackets of any of our languages ("", „“, «»). */
+const SENTENCE_END = /[.!?…]["'»”“’)\]]*$/;
+
+/** The language of the answer: how its symbols are said, and where its sentences end. */
+export interface SpeakableLanguage {
+  /** BCP 47, e.g. de-DE: the sentence segmenter's locale (German "3. Oktober" does not end a sentence). */
+  readonly languageCode: string;
+  readonly symbols: SpokenSymbols;
+}
+
+const ENGLISH: SpeakableLanguage = { languageCode: 'en-US', symbols: { and: 'and', times: 'times' } };
 
 /** Rewrites a model's answer as plain spoken sentences of at most `maxChars` characters. */
-export function makeSpeakable(text: string, maxChars: number): string {
-  return cutAtSentence(toPlainSentences(text), maxChars);
+export function makeSpeakable(text: string, maxChars: number, language: SpeakableLanguage = ENGLISH): string {
+  return cutAtSentence(toPlainSentences(text, language), maxChars, language.languageCode);
 }
 
 /** Markdown, HTML tags, lists, links and emoji out; one line of sentences in. May be empty. */
-export function toPlainSentences(text: string): string {
+export function toPlainSentences(text: string, language: SpeakableLanguage = ENGLISH): string {
+  const { symbols } = language;
   const withoutMarkup = text
     .replace(/\r\n?/g, '\n')
     .replace(CODE_FENCE, '')
@@ -54,13 +67,13 @@ export function toPlainSentences(text: string): string {
     .replace(RULE, '')
     .replace(TABLE_DIVIDER, '')
     .replace(EMPHASIS, '$2')
-    .replace(TIMES, '$1 times ')
+    .replace(TIMES, `$1 ${symbols.times} `)
     .replace(EMOJI, '');
 
   // Every line (a list item, a heading, a table row, a paragraph) becomes its own sentence.
   const sentences = withoutMarkup
     .split('\n')
-    .map((line) => spellOutSymbols(line.replace(LIST_ITEM, '').replace(/\|/g, ', ')))
+    .map((line) => spellOutSymbols(line.replace(LIST_ITEM, '').replace(/\|/g, ', '), symbols))
     .map((line) => line.replace(/^[\s,;:]+|[\s,;:]+$/g, ''))
     .filter((line) => /[\p{L}\p{N}]/u.test(line))
     .map((line) => (SENTENCE_END.test(line) ? line : `${line}.`));
@@ -69,9 +82,9 @@ export function toPlainSentences(text: string): string {
 }
 
 /** Symbols a voice reads badly, or that SSML would choke on. */
-function spellOutSymbols(line: string): string {
+function spellOutSymbols(line: string, symbols: SpokenSymbols): string {
   return line
-    .replace(/\s*&\s*/g, ' and ')
+    .replace(/\s*&\s*/g, ` ${symbols.and} `)
     .replace(/[<>{}[\]\\^`*#~]/g, ' ')
     .replace(/(^|\s)_+|_+(\s|$)/g, '$1$2')
     .replace(/\(\s*\)/g, '');
@@ -81,9 +94,9 @@ function spellOutSymbols(line: string): string {
  * Keeps whole sentences up to `maxChars`. A first sentence that alone is too long is cut at a word boundary,
  * so the caller still hears something that ends cleanly.
  */
-export function cutAtSentence(text: string, maxChars: number): string {
+export function cutAtSentence(text: string, maxChars: number, languageCode = 'en'): string {
   if (text.length <= maxChars) return text;
-  const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+  const segmenter = new Intl.Segmenter(languageCode, { granularity: 'sentence' });
   let kept = '';
   for (const { segment } of segmenter.segment(text)) {
     if ((kept + segment).trimEnd().length > maxChars) break;

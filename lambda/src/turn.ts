@@ -9,10 +9,11 @@
 import type { BaseListChatMessageHistory } from '@langchain/core/chat_history';
 import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
 import type { ChatOpenAI } from '@langchain/openai';
-import { botDefinition, findIntent, type NextAction, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import { type BotDefinition, type NextAction, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { lookUpOrder } from '../../lib/definition/tools';
 import { type CallerTurn, close, elicitIntent, type LexV2Result } from './lex';
-import { buildPrompt, isKeyRejected, ModelFailure } from './model';
+import { isSilence, leavingLine, requestedExit, turnLocale } from './language';
+import { buildPrompt, isKeyRejected, ModelFailure, phoneSystemPrompt } from './model';
 import { METRIC, MetricUnit, type Observability } from './observability';
 import type { OfflineAnswerer } from './offline-answers';
 import { orderNumberAskedAbout } from './order-question';
@@ -48,52 +49,51 @@ export interface ChatModelSource {
   keyRejected(): void;
 }
 
-/** Words that alone mean the caller has not said anything yet. */
-const FILLER_WORDS = new Set(['um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'ah', 'eh', 'hm', 'hmm', 'mm', 'mhm', 'oh']);
-
-/** An empty transcript is Lex's silence; one made only of filler words is silence too (as QnABot treats it). */
-export function isSilence(transcript: string): boolean {
-  const words = transcript.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  return words.every((word) => FILLER_WORDS.has(word));
-}
+/** Kept here for the tests and callers that imported it from the turn. */
+export { isSilence } from './language';
 
 /** Answers one turn. `deadline` is epoch milliseconds: the answer must be ready by then. */
 export async function takeTurn(turn: CallerTurn, deps: TurnDependencies, deadline: number): Promise<LexV2Result> {
-  const intent = findIntent(turn.intentName);
-  if (intent?.nextAction) return leaveTheBot(turn, intent.nextAction, deps);
-  if (isSilence(turn.transcript)) return answerSilence(turn, deps);
-  return answerQuestion(turn, deps, deadline);
+  const locale = turnLocale(turn.localeId);
+  const exit = requestedExit(turn.intentName, turn.transcript, locale);
+  if (exit) return leaveTheBot(turn, exit, locale, deps);
+  if (isSilence(turn.transcript, locale)) return answerSilence(turn, locale, deps);
+  return answerQuestion(turn, locale, deps, deadline);
 }
 
 /**
  * Goodbye or agent intents normally end the bot in Lex; if one reaches us, hand the call back the same way. A
  * transfer is silent here: the flow checks the queue's hours and staffing and says what happens next.
  */
-function leaveTheBot(turn: CallerTurn, nextAction: NextAction, deps: TurnDependencies): LexV2Result {
+function leaveTheBot(turn: CallerTurn, nextAction: NextAction, locale: BotDefinition, deps: TurnDependencies): LexV2Result {
   deps.logger.info('Caller leaves the bot', { intent: turn.intentName, nextAction });
-  const message = nextAction === 'agent' ? undefined : botDefinition.messages.goodbye;
-  return close(message, turn.intentName, nextAction, withSilentTurns(turn, 0));
+  return close(leavingLine(nextAction, locale), turn.intentName, nextAction, withSilentTurns(turn, 0));
 }
 
 /** Silence: ask again, and after too many silent turns in a row, hang up politely. Nothing is stored. */
-function answerSilence(turn: CallerTurn, deps: TurnDependencies): LexV2Result {
+function answerSilence(turn: CallerTurn, locale: BotDefinition, deps: TurnDependencies): LexV2Result {
   const silentTurns = turn.silentTurnsBefore + 1;
   deps.metrics.addMetric(METRIC.silentTurn, MetricUnit.Count, 1);
   deps.logger.info('Silent turn', { silentTurns });
   const attributes = withSilentTurns(turn, silentTurns);
-  if (silentTurns >= botDefinition.maxSilentTurns) {
-    return close(botDefinition.messages.silentGoodbye, turn.intentName, 'hangup', attributes);
+  if (silentTurns >= locale.maxSilentTurns) {
+    return close(locale.messages.silentGoodbye, turn.intentName, 'hangup', attributes);
   }
-  return elicitIntent(botDefinition.messages.reprompt, turn.intentName, attributes);
+  return elicitIntent(locale.messages.reprompt, turn.intentName, attributes);
 }
 
-async function answerQuestion(turn: CallerTurn, deps: TurnDependencies, deadline: number): Promise<LexV2Result> {
+async function answerQuestion(
+  turn: CallerTurn,
+  locale: BotDefinition,
+  deps: TurnDependencies,
+  deadline: number,
+): Promise<LexV2Result> {
   const question = turn.transcript.trim();
   deps.logger.debug('Caller said', { transcript: question });
 
   const memory = deps.memoryFor(turn.callId);
   const history = await recall(memory, deps);
-  const { spoken, exchange, leave } = await think(question, history, turn.channel, deps, deadline);
+  const { spoken, exchange, leave } = await think(question, history, turn.channel, locale, deps, deadline);
   const answer = spoken === '' ? [] : [new AIMessage(spoken)];
   await keep(memory, [new HumanMessage(question), ...exchange, ...answer], deps);
 
@@ -125,12 +125,13 @@ async function think(
   question: string,
   history: BaseMessage[],
   channel: Channel,
+  locale: BotDefinition,
   deps: TurnDependencies,
   deadline: number,
 ): Promise<Thought> {
-  const speakable = (text: string) => presentAnswer(text, channel, deps.settings.maxSpokenChars);
+  const speakable = (text: string) => presentAnswer(text, channel, deps.settings.maxSpokenChars, locale);
   if (!deps.model || !deps.settings.model) {
-    return { spoken: speakable(await answerWithoutModel(question, deps, deadline, botDefinition.messages.modelNotConfigured)), exchange: [] };
+    return { spoken: speakable(await answerWithoutModel(question, deps, deadline, locale.messages.modelNotConfigured)), exchange: [] };
   }
 
   // The write at the end of the turn gets its own time slot before the deadline; the model gets the rest.
@@ -141,7 +142,7 @@ async function think(
     if (timeForModel <= 0) throw new ModelFailure('no time left for the model before the turn deadline');
     const signal = AbortSignal.timeout(timeForModel);
     const model = await deps.model.get(timeForModel);
-    const prompt = await buildPrompt(history, question, deps.settings.model.historyTokenBudget);
+    const prompt = await buildPrompt(history, question, deps.settings.model.historyTokenBudget, phoneSystemPrompt(locale));
     const { requestTimeoutMs, maxRetries } = deps.settings.model;
     const options = { signal, deadline: modelDeadline, requestTimeoutMs, maxRetries };
     const { answer, exchange, fromTools, leave, toolRuns } = await answerWithTools(model, deps.tools, prompt, options);
@@ -163,7 +164,7 @@ async function think(
     deps.logger.warn('The model gave no answer; speaking the fallback', {
       reason: error instanceof Error ? error.message : String(error),
     });
-    return { spoken: speakable(await answerWithoutModel(question, deps, deadline, botDefinition.messages.modelUnavailable)), exchange: [] };
+    return { spoken: speakable(await answerWithoutModel(question, deps, deadline, locale.messages.modelUnavailable)), exchange: [] };
   } finally {
     deps.metrics.addMetric(METRIC.modelLatency, MetricUnit.Milliseconds, Date.now() - started);
   }

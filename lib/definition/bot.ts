@@ -147,6 +147,7 @@ export interface LocaleLines {
    * ("can we speak {language}"). They become the switch intent's sample utterances in this locale.
    */
   readonly switchPhrases: readonly string[];
+  /** Per intent; the first is the one the model tells callers to say ("talk to a person", "goodbye"). */
   readonly sampleUtterances: Readonly<Record<SpokenIntentName, readonly string[]>>;
   /** Lex's fillers while the function works, and its line when the function takes too long. */
   readonly fillers: { readonly start: readonly string[]; readonly update: readonly string[]; readonly timeout: string };

@@ -34,8 +34,8 @@ export const deDE: LocaleLines = {
       'fertig',
     ],
     TalkToAgent: [
-      'ich möchte mit einer Person sprechen',
       'mit einer Person sprechen',
+      'ich möchte mit einer Person sprechen',
       'lassen Sie mich mit einer Person sprechen',
       'kann ich mit einer Person sprechen',
       'mit jemandem sprechen',

@@ -34,8 +34,8 @@ export const enUS: LocaleLines = {
       "I'm done",
     ],
     TalkToAgent: [
-      'I want to talk to a person',
       'talk to a person',
+      'I want to talk to a person',
       'let me talk to a person',
       'can I speak to a person',
       'speak to someone',

@@ -34,8 +34,8 @@ export const esUS: LocaleLines = {
       'ya está',
     ],
     TalkToAgent: [
-      'quiero hablar con una persona',
       'hablar con una persona',
+      'quiero hablar con una persona',
       'déjame hablar con una persona',
       'puedo hablar con una persona',
       'hablar con alguien',

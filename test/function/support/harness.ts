@@ -166,6 +166,8 @@ export interface EventOptions {
   readonly sessionId?: string;
   readonly intent?: string;
   readonly sessionAttributes?: Record<string, string>;
+  /** The Lex locale of the turn; en_US unless a test says otherwise. */
+  readonly localeId?: string;
 }
 
 /** A Lex V2 fulfillment code-hook event (format 1.0) as Lex sends it for a Connect voice call. */
@@ -184,7 +186,7 @@ export function lexEvent(options: EventOptions = {}): LexV2Event {
     responseContentType: 'audio/pcm',
     sessionId: options.sessionId ?? `lex-session-${options.contactId ?? 'none'}`,
     inputTranscript: transcript,
-    bot: { id: 'BOTID12345', name: 'Chalkbot', aliasId: 'TSTALIASID', aliasName: 'live', localeId: 'en_US', version: 'DRAFT' },
+    bot: { id: 'BOTID12345', name: 'Chalkbot', aliasId: 'TSTALIASID', aliasName: 'live', localeId: options.localeId ?? 'en_US', version: 'DRAFT' },
     interpretations: [{ intent: intentState, nluConfidence: intent === FALLBACK_INTENT ? undefined : 0.92 }],
     proposedNextState: undefined as unknown as LexV2Event['proposedNextState'],
     requestAttributes: { 'x-amz-lex:channels:platform': 'Connect', 'x-amz-lex:accept-content-types': 'PlainText,SSML' },
