@@ -1,10 +1,5 @@
 /** `npm run deploy`: checks what a deploy needs, then deploys every stack (see tools/deploy.ts). */
-import { deployCli } from '../tools/deploy';
+import { runTool } from '../tools/cli-args';
+import { DEPLOY_USAGE, deployCli } from '../tools/deploy';
 
-deployCli(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: Error) => {
-    console.error(`deploy: ${error.message}`);
-    process.exitCode = 1;
-  },
-);
+runTool('deploy', DEPLOY_USAGE, () => deployCli(process.argv.slice(2)));

@@ -1,10 +1,5 @@
-/** `npm run flows -- export|import ...`: contact flows between a live instance and contact-flows/ (see tools/flows). */
-import { flowsCli } from '../tools/flows/cli';
+/** `npm run flows -- check|export|import ...`: flow files checked offline, and moved to and from an instance. */
+import { runTool } from '../tools/cli-args';
+import { FLOWS_USAGE, flowsCli } from '../tools/flows/cli';
 
-flowsCli(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: Error) => {
-    console.error(`flows: ${error.message}`);
-    process.exitCode = 1;
-  },
-);
+runTool('flows', FLOWS_USAGE, () => flowsCli(process.argv.slice(2)));

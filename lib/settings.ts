@@ -6,6 +6,7 @@
  * Read once by the app; the stacks receive the validated result and never read context themselves.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { GITLAB_CONTEXT_KEYS } from './ci/gitlab-ci-access-stack';
 import { botDefinition } from './definition/bot';
 import { CALL_MEMORY_TABLE } from './definition/call-memory';
 import { DEFAULT_OPENAI_MODEL } from './definition/function-settings';
@@ -76,6 +77,8 @@ const PHONE_TYPES: readonly PhoneNumberType[] = ['DID', 'TOLL_FREE'];
 /** Where settings are read from: a construct's node in the app, or cdk.json's context in the tools. */
 export interface SettingsContext {
   tryGetContext(key: string): unknown;
+  /** Every key set, so a key nobody reads (a typo) can be named. */
+  getAllContext?(): Readonly<Record<string, unknown>>;
 }
 
 /** cdk.json's `context`, as the tools read it (the app gets the same through the CDK CLI); none if absent. */
@@ -83,7 +86,54 @@ export function cdkJsonContext(cdkJsonPath: string): SettingsContext {
   const context = existsSync(cdkJsonPath)
     ? ((JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: Record<string, unknown> }).context ?? {})
     : {};
-  return { tryGetContext: (key) => context[key] };
+  return { tryGetContext: (key) => context[key], getAllContext: () => context };
+}
+
+/** Every problem with the settings, one line each; the CDK app prints them without a stack trace. */
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid Chalkbot settings (cdk.json context or -c):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Every context key the app reads as a setting. */
+export const KNOWN_SETTING_KEYS: readonly string[] = [...Object.values(SETTING_KEYS), ...Object.values(GITLAB_CONTEXT_KEYS)];
+
+/**
+ * Context keys shaped like our settings (camelCase words) that no part of the app reads: a typo such as
+ * `-c prefx=demo` would otherwise be ignored and deploy the default prefix. Keys with `:`, `/`, `-` or `@` are
+ * the CDK's own (feature flags, lookups, acknowledged notices) and are left alone.
+ */
+export function unknownSettingProblems(context: Readonly<Record<string, unknown>>, known: readonly string[] = KNOWN_SETTING_KEYS): string[] {
+  return Object.keys(context)
+    .filter((key) => /^[a-zA-Z][a-zA-Z0-9]*$/.test(key) && !known.includes(key))
+    .map((key) => {
+      const closest = closestKey(key, known);
+      return `unknown setting ${key}${closest ? ` (did you mean ${closest}?)` : ''}`;
+    });
+}
+
+/** The known key nearest in spelling (Levenshtein distance, case ignored), if it is near enough to be a typo. */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { key: candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.key : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /** A context value as a trimmed string; `-c key=` and absent keys are both "not set". */
@@ -99,7 +149,7 @@ function readString(node: SettingsContext, key: string): string | undefined {
  * `-c` fails the synth before any template exists.
  */
 export function readSettings(node: SettingsContext): ChalkbotSettings {
-  const problems: string[] = [];
+  const problems: string[] = unknownSettingProblems(node.getAllContext?.() ?? {});
   const get = (key: keyof typeof SETTING_KEYS) => readString(node, SETTING_KEYS[key]);
 
   const prefix = get('prefix') ?? SETTING_DEFAULTS.prefix;
@@ -110,8 +160,10 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     );
   }
 
-  const instanceAlias = get('instanceAlias') ?? prefix;
-  if (!INSTANCE_ALIAS_PATTERN.test(instanceAlias) || instanceAlias.length > INSTANCE_ALIAS_MAX_LENGTH) {
+  // Unset, the alias is the prefix, whose own rule is stricter: a bad prefix is one problem, not two.
+  const explicitAlias = get('instanceAlias');
+  const instanceAlias = explicitAlias ?? prefix;
+  if (explicitAlias !== undefined && (!INSTANCE_ALIAS_PATTERN.test(instanceAlias) || instanceAlias.length > INSTANCE_ALIAS_MAX_LENGTH)) {
     problems.push(
       `instanceAlias "${instanceAlias}" must match ${INSTANCE_ALIAS_PATTERN.source} ` +
         `(letters, digits and hyphens, not starting with "d-") and be at most ${INSTANCE_ALIAS_MAX_LENGTH} characters`,
@@ -156,9 +208,7 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     problems.push(`alarmEmail "${alarmEmail}" must be an email address`);
   }
 
-  if (problems.length > 0) {
-    throw new Error(`Invalid Chalkbot settings (cdk.json context or -c):\n  - ${problems.join('\n  - ')}`);
-  }
+  if (problems.length > 0) throw new SettingsError(problems);
   return {
     prefix,
     instanceAlias,

@@ -2,6 +2,7 @@
  * The options of `npm start -- [options]`, parsed and checked before anything starts. A mistake is a
  * UsageError (the CLI prints it with the usage and exits 2).
  */
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { botDefinition } from '../lib/definition/bot';
@@ -122,6 +123,9 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
     throw new UsageError(`--locale ${localeId}: the bot has only the locale ${botDefinition.localeId}`);
   }
   if (values.data !== undefined && values['in-memory']) throw new UsageError('--data and --in-memory exclude each other');
+  if (values.data !== undefined && existsSync(values.data) && !statSync(values.data).isDirectory()) {
+    throw new UsageError(`--data ${values.data} is a file; give a folder for the local store (it is created if missing)`);
+  }
   const deployed = values.deployed ? deployedBotLookup(values, localeId) : undefined;
   if (!deployed) {
     const lookup = DEPLOYED_LOOKUP_OPTIONS.find((name) => values[name] !== undefined);

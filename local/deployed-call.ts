@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { createDeployedBot, resolveBotTarget } from '../tools/deployed-bot';
-import { awsClientConfig } from '../tools/deployment';
+import { awsClientConfig, credentialProblem, profileExists } from '../tools/deployment';
 import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions, DeployedBotLookup } from './call-options';
 import type { Caller } from './caller';
@@ -40,7 +40,7 @@ export async function holdDeployedCall(lookup: DeployedBotLookup, options: CallO
   const flow = loadLocalFlow(options.flowFile);
   const aws = awsClientConfig(lookup);
   const lex = io.lex ?? new LexRuntimeV2Client(aws);
-  const region = await checkAwsAccess(lex);
+  const region = await checkAwsAccess(lex, lookup.profile);
   const target = await resolveBotTarget(lookup, io.cloudFormation ?? new CloudFormationClient(aws));
 
   const contactId = options.contactId ?? randomUUID();
@@ -67,7 +67,8 @@ export async function holdDeployedCall(lookup: DeployedBotLookup, options: CallO
 }
 
 /** The client's region and credentials, resolved now; either missing is a one-line DeployedBotUnreachable. */
-export async function checkAwsAccess(client: LexRuntimeV2Client): Promise<string> {
+export async function checkAwsAccess(client: LexRuntimeV2Client, profile?: string): Promise<string> {
+  if (profile && !profileExists(profile)) throw new DeployedBotUnreachable(credentialProblem(new Error('no such profile'), profile));
   let region: string;
   try {
     region = await client.config.region();
@@ -77,10 +78,7 @@ export async function checkAwsAccess(client: LexRuntimeV2Client): Promise<string
   try {
     await client.config.credentials();
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
-    throw new DeployedBotUnreachable(
-      `No AWS credentials (${reason}). Log in as for the AWS CLI (aws sso login, aws configure, AWS_PROFILE) or pass --profile.`,
-    );
+    throw new DeployedBotUnreachable(credentialProblem(error, profile));
   }
   return region;
 }

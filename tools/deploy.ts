@@ -8,11 +8,22 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { STACK_OUTPUTS } from '../lib/definition/stack-outputs';
-import { type AwsOptions, REPO_ROOT, awsClientConfig, readOutputsFile } from './deployment';
+import { parseCommandLine } from './cli-args';
+import { type AwsOptions, REPO_ROOT, awsClientConfig, credentialProblem, isNetworkError, readOutputsFile } from './deployment';
+
+export const DEPLOY_USAGE = `Usage: npm run deploy -- [--profile <p>] [--region <r>] [--yes] [-- <cdk deploy arguments>]
+
+Checks what a deploy needs (region, credentials, CDK bootstrap, Docker) and lists everything missing at once;
+then deploys every stack with cdk deploy --all and prints the number to call and the steps left.
+
+  --profile <p>  the AWS profile (else AWS_PROFILE or the default chain, as the AWS CLI)
+  --region <r>   the region (else AWS_REGION, AWS_DEFAULT_REGION or the profile's)
+  --yes          never stop to ask for approval of IAM or security-group changes
+  -h, --help     show this help
+After a second --, arguments go to cdk deploy, e.g. npm run deploy -- --profile dev -- -c prefix=demo`;
 
 /** The stack `cdk bootstrap` creates, unless bootstrapped with --toolkit-stack-name. */
 export const TOOLKIT_STACK = 'CDKToolkit';
@@ -47,7 +58,6 @@ export function probeDocker(): string | undefined {
 export async function checkDeployPrerequisites(env: DeployEnvironment): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const profileHint = env.profile ? ` --profile ${env.profile}` : '';
-
   let region: string | undefined;
   try {
     region = await env.sts.config.region();
@@ -62,21 +72,24 @@ export async function checkDeployPrerequisites(env: DeployEnvironment): Promise<
     });
   }
 
+  // Without a region the account cannot be asked who we are, but the credentials can still be found: every
+  // missing prerequisite is reported in one run.
   let account: string | undefined;
-  if (region) {
-    try {
+  try {
+    if (!region) {
+      await env.sts.config.credentials();
+      results.push({ name: 'AWS credentials', ok: true, detail: 'found (the account is checked once a region is set)' });
+    } else {
       const identity = await env.sts.send(new GetCallerIdentityCommand({}));
       account = identity.Account;
       results.push({ name: 'AWS credentials', ok: true, detail: `${identity.Arn} in account ${account}, region ${region}` });
-    } catch (error) {
-      results.push({
-        name: 'AWS credentials',
-        ok: false,
-        detail:
-          `No usable AWS credentials (${(error as Error).message}). Sign in the way the AWS CLI does: ` +
-          `\`aws sso login${profileHint}\` or \`aws configure${profileHint}\`, and pick the profile with AWS_PROFILE or --profile.`,
-      });
     }
+  } catch (error) {
+    results.push({
+      name: isNetworkError(error) ? 'AWS reachable' : 'AWS credentials',
+      ok: false,
+      detail: credentialProblem(error, env.profile),
+    });
   }
 
   if (account && region) {
@@ -197,15 +210,15 @@ function runInherited(command: string, args: string[], env: NodeJS.ProcessEnv): 
 
 /** `npm run deploy`; resolves to the exit code. */
 export async function deployCli(argv: string[], log: (line: string) => void = console.log, deps: DeployCliDependencies = {}): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      profile: { type: 'string' },
-      region: { type: 'string' },
-      yes: { type: 'boolean', default: false },
-    },
-  });
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { profile: { type: 'string' }, region: { type: 'string' }, yes: { type: 'boolean', default: false } },
+    true,
+  );
+  if (values.help) {
+    log(DEPLOY_USAGE);
+    return 0;
+  }
   const aws: AwsOptions = { profile: values.profile, region: values.region };
   const environment =
     deps.environment?.(aws) ??

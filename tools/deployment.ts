@@ -85,3 +85,52 @@ export function requireOutput(outputs: StackOutputs, key: string, where: string)
   if (!value) throw new Error(`Output ${key} not found in ${where}; is the app deployed with this version?`);
   return value;
 }
+
+/** Error codes that mean AWS could not be reached at all (no network, DNS, a proxy), not that access is denied. */
+const NETWORK_ERROR_CODES = ['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'];
+
+export function isNetworkError(error: unknown): boolean {
+  const { code, name, message } = (error ?? {}) as { code?: string; name?: string; message?: string };
+  return (
+    (code !== undefined && NETWORK_ERROR_CODES.includes(code)) ||
+    name === 'TimeoutError' ||
+    NETWORK_ERROR_CODES.some((c) => message?.includes(c) ?? false)
+  );
+}
+
+/**
+ * Whether the AWS CLI's files name this profile: `[profile <name>]` (or `[default]`) in the config file,
+ * `[<name>]` in the credentials file, at the paths AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE override.
+ */
+export function profileExists(profile: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const home = env.HOME ?? env.USERPROFILE ?? '';
+  const sections = (path: string) => {
+    try {
+      return [...readFileSync(path, 'utf8').matchAll(/^\s*\[([^\]]+)\]/gm)].map((m) => m[1].trim());
+    } catch {
+      return [];
+    }
+  };
+  const config = sections(env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'));
+  const credentials = sections(env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'));
+  return credentials.includes(profile) || config.some((section) => section.replace(/^profile\s+/, '') === profile);
+}
+
+/**
+ * What to tell a person whose AWS credentials could not be used: the network, a profile that does not exist,
+ * or no credentials, each with its own fix. One sentence, no stack.
+ */
+export function credentialProblem(error: unknown, profile?: string): string {
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  if (isNetworkError(error)) {
+    return `AWS cannot be reached from this machine (${reason}). Check the network or proxy (HTTPS_PROXY); credentials were not the problem.`;
+  }
+  if (profile && !profileExists(profile)) {
+    return `The AWS profile "${profile}" does not exist in ~/.aws/config or ~/.aws/credentials (\`aws configure list-profiles\` lists them). Create it with \`aws configure sso --profile ${profile}\` or pick another.`;
+  }
+  const hint = profile ? ` --profile ${profile}` : '';
+  return (
+    `No usable AWS credentials${profile ? ` for profile "${profile}"` : ''} (${reason}). Sign in the way the AWS CLI does: ` +
+    `\`aws sso login${hint}\` or \`aws configure${hint}\`${profile ? '' : ', and pick the profile with AWS_PROFILE or --profile'}.`
+  );
+}

@@ -6,8 +6,8 @@
  * `--bot-id/--alias-id/--locale`, or else from the deployed bot stack's outputs in CloudFormation.
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { GOODBYE_INTENT, SESSION_ATTRIBUTES, botDefinition } from '../lib/definition/bot';
+import { parseCommandLine } from './cli-args';
 import { type BotTurn, type DeployedBot, createDeployedBot, resolveBotTarget } from './deployed-bot';
 
 /** A name the model can only know from the call's memory. */
@@ -101,19 +101,33 @@ export async function runSmokeTest(bot: DeployedBot, log: (line: string) => void
 }
 
 /** `npm run smoke -- [flags]`; resolves to the process exit code. */
+export const SMOKE_USAGE = `Usage: npm run smoke -- [--outputs-file <file> | --prefix <prefix> | --bot-id <id> --alias-id <id>]
+                      [--locale <id>] [--profile <p>] [--region <r>]
+
+Talks to the deployed bot alias in text (Lex RecognizeText): it must answer, remember a name within the call
+and close on goodbye. Exit 0 when it does, 1 when it does not.
+
+  --outputs-file <file>  find the bot in the outputs a deploy wrote (npm run deploy writes cdk-outputs.json)
+  --prefix <prefix>      find the bot in the stack <prefix>-bot (default: the prefix in cdk.json)
+  --bot-id, --alias-id   name the bot alias directly
+  --locale <id>          the bot locale to talk to
+  --profile, --region    the AWS profile and region, as the AWS CLI finds them by default
+  -h, --help             show this help`;
+
 export async function smokeCli(argv: string[], log: (line: string) => void = console.log): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'bot-id': { type: 'string' },
-      'alias-id': { type: 'string' },
-      locale: { type: 'string' },
-      'outputs-file': { type: 'string' },
-      prefix: { type: 'string' },
-      profile: { type: 'string' },
-      region: { type: 'string' },
-    },
+  const { values } = parseCommandLine(argv, {
+    'bot-id': { type: 'string' },
+    'alias-id': { type: 'string' },
+    locale: { type: 'string' },
+    'outputs-file': { type: 'string' },
+    prefix: { type: 'string' },
+    profile: { type: 'string' },
+    region: { type: 'string' },
   });
+  if (values.help) {
+    log(SMOKE_USAGE);
+    return 0;
+  }
   const target = await resolveBotTarget({
     botId: values['bot-id'],
     aliasId: values['alias-id'],

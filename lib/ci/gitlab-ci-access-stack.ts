@@ -201,6 +201,15 @@ function bootstrapRoleArn(
   return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/cdk-${qualifier}-${role}-role-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }
 
+/** The context keys this stack reads (the app's check of unknown keys knows them from here). */
+export const GITLAB_CONTEXT_KEYS = {
+  projectPath: 'gitlabProjectPath',
+  gitlabUrl: 'gitlabUrl',
+  audience: 'gitlabAudience',
+  deployBranch: 'gitlabDeployBranch',
+  existingOidcProviderArn: 'gitlabOidcProviderArn',
+} as const;
+
 /**
  * The stack's props from the app's context (cdk.json or `-c`), or undefined when `gitlabProjectPath` is not
  * set: the CI access is opt-in, a laptop-only user never creates it.
@@ -214,14 +223,14 @@ export function gitlabCiAccessPropsFromContext(
     if (typeof value !== 'string') throw new Error(`Context setting ${key} must be a string`);
     return value;
   };
-  const projectPath = text('gitlabProjectPath');
+  const projectPath = text(GITLAB_CONTEXT_KEYS.projectPath);
   if (!projectPath) return undefined;
   return {
     projectPath,
-    gitlabUrl: text('gitlabUrl'),
-    audience: text('gitlabAudience'),
-    deployBranch: text('gitlabDeployBranch'),
-    existingOidcProviderArn: text('gitlabOidcProviderArn'),
+    gitlabUrl: text(GITLAB_CONTEXT_KEYS.gitlabUrl),
+    audience: text(GITLAB_CONTEXT_KEYS.audience),
+    deployBranch: text(GITLAB_CONTEXT_KEYS.deployBranch),
+    existingOidcProviderArn: text(GITLAB_CONTEXT_KEYS.existingOidcProviderArn),
     // The same key the CDK synthesizer reads, so both agree on the bootstrap roles' names.
     bootstrapQualifier: text('@aws-cdk/core:bootstrapQualifier'),
   };

@@ -54,12 +54,7 @@ export const INBOUND_FLOW_FILE = join(CONTACT_FLOWS_DIR, 'chalkbot-inbound.json'
  * any stack or call uses it.
  */
 export function readFlowFile(path: string): FlowFile {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`Flow file ${path} is not valid JSON: ${(error as Error).message}`);
-  }
+  const parsed = readJsonFile(path);
   const file = parsed as Partial<FlowFile> | null;
   if (!file || typeof file !== 'object') throw new Error(`Flow file ${path} must hold a JSON object`);
   for (const key of ['Name', 'Type'] as const) {
@@ -70,6 +65,24 @@ export function readFlowFile(path: string): FlowFile {
     throw new Error(`Flow file ${path} has no Content with StartAction and Actions`);
   }
   return file as FlowFile;
+}
+
+/** A flow file's JSON; a file that is missing, a folder or not JSON is named with what is wrong with it. */
+export function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`Flow file ${path} does not exist`);
+    if (code === 'EISDIR') throw new Error(`Flow file ${path} is a folder, not a file`);
+    throw new Error(`Flow file ${path} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Flow file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 /** Every flow file in the folder, by file name order. */

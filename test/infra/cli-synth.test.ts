@@ -57,10 +57,16 @@ describe('npx cdk synth (offline, no credentials)', () => {
     expect(existsSync(join(outDir, 'demo-bot.template.json'))).toBe(true);
   }, 180_000);
 
-  test('a bad setting fails the synth with the reason', () => {
-    const { status, output, outDir } = synth(['-c', 'instanceAlias=d-bad']);
+  test('bad settings fail the synth with one line per problem and no stack trace', () => {
+    const { status, output, outDir } = synth(['-c', 'prefix=Bad_Prefix', '-c', 'prefx=demo']);
     outDirs.push(outDir);
-    expect(status).not.toBe(0);
-    expect(output).toContain('instanceAlias "d-bad"');
+    expect(status).toBe(1);
+    const errors = output.split('\n').filter((line) => line.startsWith('Setting error: '));
+    expect(errors).toEqual([
+      'Setting error: unknown setting prefx (did you mean prefix?)',
+      expect.stringMatching(/^Setting error: prefix "Bad_Prefix" must be lower case/),
+    ]);
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(output).not.toContain('instanceAlias');
   }, 180_000);
 });

@@ -1,6 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { DEFAULT_OPENAI_MODEL } from '../../lib/definition/function-settings';
-import { functionImageRepositoryName, memoryExpirySeconds, readSettings, SETTING_DEFAULTS } from '../../lib/settings';
+import {
+  functionImageRepositoryName, memoryExpirySeconds, readSettings, SETTING_DEFAULTS, SettingsError, unknownSettingProblems,
+} from '../../lib/settings';
 import { cdkJsonContext } from './synth';
 
 const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
@@ -34,6 +36,31 @@ describe('settings', () => {
 
   test('an explicit instance alias wins over the prefix', () => {
     expect(settingsFrom({ prefix: 'demo', instanceAlias: 'acme-chalkbot-7' }).instanceAlias).toBe('acme-chalkbot-7');
+  });
+
+  test('a bad prefix is one problem: the alias it would have become is not reported as well', () => {
+    expect(() => settingsFrom({ prefix: 'Bad_Prefix' })).toThrow(SettingsError);
+    try {
+      settingsFrom({ prefix: 'Bad_Prefix' });
+    } catch (error) {
+      expect((error as SettingsError).problems).toEqual([expect.stringMatching(/^prefix "Bad_Prefix" must be lower case/)]);
+    }
+  });
+
+  test('an unknown setting is a problem naming the closest known key; the CDK\'s own keys are left alone', () => {
+    expect(unknownSettingProblems({ prefx: 'demo', gitlabProjecPath: 'a/b', zzz: 1 })).toEqual([
+      'unknown setting prefx (did you mean prefix?)',
+      'unknown setting gitlabProjecPath (did you mean gitlabProjectPath?)',
+      'unknown setting zzz',
+    ]);
+    expect(unknownSettingProblems({
+      ...cdkJsonContext(),
+      gitlabUrl: 'https://gitlab.example.com',
+      'acknowledged-issue-numbers': [1],
+      'availability-zones:account=1:region=x': [],
+      'aws:cdk:enable-path-metadata': true,
+    })).toEqual([]);
+    expect(() => settingsFrom({ prefx: 'demo' })).toThrow(/unknown setting prefx \(did you mean prefix\?\)/);
   });
 
   test.each([

@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { botDefinition } from '../../lib/definition/bot';
-import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
+import { INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import { DEFAULT_DATA_DIR, DEFAULT_ORDERS_FILE, parseCallOptions, UsageError } from '../../local/call-options';
 
 test('no options: a fresh call through the inbound flow, kept in the default store, queue open and staffed', () => {
@@ -61,4 +64,16 @@ test.each([
 ])('%j is a usage error', (argv, message) => {
   expect(() => parseCallOptions(argv)).toThrow(UsageError);
   expect(() => parseCallOptions(argv)).toThrow(message);
+});
+
+test('--data naming a file is a usage error that says so, not a raw EEXIST', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'call-data-')), 'store.json');
+  writeFileSync(file, '{}');
+  expect(() => parseCallOptions(['--data', file])).toThrow(
+    new UsageError(`--data ${file} is a file; give a folder for the local store (it is created if missing)`),
+  );
+});
+
+test('--flow naming a missing file says it does not exist, not "not valid JSON"', () => {
+  expect(() => readFlowFile('/missing.json')).toThrow(/^Flow file \/missing\.json does not exist$/);
 });

@@ -258,6 +258,20 @@ test('a deployed bot in another locale than the call is a failed hand-over, not 
   expect(requests()).toHaveLength(0);
 });
 
+test('--profile naming a profile the AWS files lack says so, instead of "or pass --profile"', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aws-config-'));
+  const saved = process.env.AWS_CONFIG_FILE;
+  process.env.AWS_CONFIG_FILE = join(dir, 'config');
+  try {
+    const call = hold(['Hello'], { lookup: { ...BOT, profile: 'nosuch' } });
+    await expect(call).rejects.toThrow(/^The AWS profile "nosuch" does not exist in ~\/\.aws\/config or ~\/\.aws\/credentials/);
+    expect(requests()).toHaveLength(0);
+  } finally {
+    if (saved === undefined) delete process.env.AWS_CONFIG_FILE;
+    else process.env.AWS_CONFIG_FILE = saved;
+  }
+});
+
 test('no credentials: the call does not start, one clear error, nothing sent', async () => {
   const noCredentials = lexClient({
     credentials: async () => {
@@ -266,7 +280,7 @@ test('no credentials: the call does not start, one clear error, nothing sent', a
   });
   const call = hold(['Hello'], { lex: noCredentials });
   await expect(call).rejects.toThrow(DeployedBotUnreachable);
-  await expect(call).rejects.toThrow(/^No AWS credentials \(Could not load credentials from any providers\)\. Log in as for the AWS CLI/);
+  await expect(call).rejects.toThrow(/^No usable AWS credentials \(Could not load credentials from any providers\)\. Sign in the way the AWS CLI does/);
   expect(requests()).toHaveLength(0);
   expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
 });
@@ -351,6 +365,6 @@ describe('npm start -- --deployed as a user runs it', () => {
     });
     expect(code).toBe(1);
     const lines = stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm warn'));
-    expect(lines).toEqual([expect.stringMatching(/^The local call stopped: No AWS credentials \(.+\)\. Log in as for the AWS CLI/)]);
+    expect(lines).toEqual([expect.stringMatching(/^The local call stopped: No usable AWS credentials \(.+\)\. Sign in the way the AWS CLI does/)]);
   });
 });

@@ -24,6 +24,21 @@ function bootstrapped(status = 'UPDATE_COMPLETE') {
   });
 }
 
+/** Points the AWS CLI's files at a config with this text (no credentials file) for one test. */
+function withAwsConfig(text: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'aws-config-'));
+  writeFileSync(join(dir, 'config'), text);
+  process.env.AWS_CONFIG_FILE = join(dir, 'config');
+  process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+}
+const savedAwsFiles = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE };
+afterEach(() => {
+  for (const [key, value] of [['AWS_CONFIG_FILE', savedAwsFiles.config], ['AWS_SHARED_CREDENTIALS_FILE', savedAwsFiles.credentials]] as const) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
+
 beforeEach(() => {
   sts.reset();
   cloudFormation.reset();
@@ -41,6 +56,7 @@ describe('deploy prerequisites', () => {
   });
 
   test('no credentials: says how to sign in, and skips the bootstrap check', async () => {
+    withAwsConfig('[profile dev]\nregion = eu-west-2\n');
     sts.on(GetCallerIdentityCommand).rejects(new Error('Could not load credentials from any providers'));
     const results = await checkDeployPrerequisites({ ...environment(), profile: 'dev' });
     const credentials = results.find((r) => r.name === 'AWS credentials')!;
@@ -48,6 +64,34 @@ describe('deploy prerequisites', () => {
     expect(credentials.detail).toContain('Could not load credentials from any providers');
     expect(credentials.detail).toContain('`aws sso login --profile dev`');
     expect(results.map((r) => r.name)).not.toContain('CDK bootstrap');
+  });
+
+  test('no region and no credentials: both reported in one run', async () => {
+    const noRegion = new STSClient({
+      region: async () => {
+        throw new Error('Region is missing');
+      },
+      credentials: async () => {
+        throw new Error('Could not load credentials from any providers');
+      },
+    });
+    const results = await checkDeployPrerequisites({ ...environment(), sts: noRegion, dockerProblem: () => 'not installed' });
+    expect(results.filter((r) => !r.ok).map((r) => r.name)).toEqual(['AWS region', 'AWS credentials', 'Docker']);
+  });
+
+  test('no network: says AWS cannot be reached, and does not blame the credentials', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('getaddrinfo ENOTFOUND sts.eu-west-2.amazonaws.com'), { code: 'ENOTFOUND' }));
+    const [first] = await checkDeployPrerequisites(environment());
+    expect(first.name).toBe('AWS reachable');
+    expect(first.detail).toMatch(/^AWS cannot be reached from this machine \(getaddrinfo ENOTFOUND .*\)\. Check the network/);
+    expect(first.detail).not.toMatch(/sso login/);
+  });
+
+  test('a profile that does not exist is named as such', async () => {
+    withAwsConfig('[profile dev]\n');
+    sts.on(GetCallerIdentityCommand).rejects(new Error('Could not load credentials from any providers'));
+    const [first] = await checkDeployPrerequisites({ ...environment(), profile: 'nosuch' });
+    expect(first.detail).toMatch(/^The AWS profile "nosuch" does not exist in ~\/\.aws\/config or ~\/\.aws\/credentials/);
   });
 
   test('not bootstrapped: gives the exact bootstrap command', async () => {
