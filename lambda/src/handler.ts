@@ -8,19 +8,17 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { ChatOpenAI } from '@langchain/openai';
 import type { Context } from 'aws-lambda';
 import { FALLBACK_INTENT, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
-import { type ApiKeySource, ApiKeyProvider } from './api-key';
 import { DynamoDBCallHistory } from './call-memory';
 import { turnLocale } from './language';
 import { close, elicitIntent, type LexV2Event, type LexV2Result, localeIdOf, parseLexEvent } from './lex';
-import { createChatModel } from './model';
+import { createModelSource, type ModelSourceClients } from './model-source';
 import { createObservability, METRIC, MetricUnit, type Observability } from './observability';
 import { OfflineAnswerer } from './offline-answers';
 import { readSettings, type Settings, SettingsError } from './settings';
 import { createToolbox } from './tools/toolset';
-import { type ChatModelSource, takeTurn, type TurnDependencies } from './turn';
+import { takeTurn, type TurnDependencies } from './turn';
 
 /** The part of the Lambda context a turn uses; the local call and the tests pass just this. */
 export type TurnContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>;
@@ -33,6 +31,8 @@ export interface HandlerOverrides {
   /** Clients to use instead of the ones built from the environment (tests count or fail requests this way). */
   readonly dynamoDBClient?: DynamoDBClient;
   readonly secretsManagerClient?: SecretsManagerClient;
+  /** Credentials for Bedrock instead of the default chain (the local call's fake ones for a loopback server). */
+  readonly bedrockCredentials?: ModelSourceClients['bedrockCredentials'];
   /** Logger and metrics to use instead of new ones. */
   readonly observability?: Observability;
 }
@@ -108,34 +108,7 @@ function prepare(env: Readonly<Record<string, string | undefined>>, overrides: H
         requestTimeoutMs: settings.memoryTimeoutMs,
         maxStoredMessages: settings.maxStoredMessages,
       }),
-    model: settings.model && modelFactory(settings, overrides),
-  };
-}
-
-/**
- * The chat model, created at the first turn that needs it, once its key is known, and again whenever the key
- * read changes. A rejected key is forgotten with the model built on it, so the next turn reads the secret again.
- */
-function modelFactory(settings: Settings, overrides: HandlerOverrides): ChatModelSource {
-  const modelSettings = settings.model!;
-  let secretsManager = overrides.secretsManagerClient;
-  const source: ApiKeySource = modelSettings.apiKey
-    ? { kind: 'value', apiKey: modelSettings.apiKey }
-    : modelSettings.apiKeySecretArn
-      ? { kind: 'secret', secretArn: modelSettings.apiKeySecretArn, client: () => (secretsManager ??= new SecretsManagerClient({})) }
-      : { kind: 'none' };
-  const keys = new ApiKeyProvider(source);
-  let current: { readonly apiKey: string; readonly model: ChatOpenAI } | undefined;
-  return {
-    async get(timeoutMs) {
-      const apiKey = await keys.get(timeoutMs);
-      if (current?.apiKey !== apiKey) current = { apiKey, model: createChatModel(modelSettings, apiKey) };
-      return current.model;
-    },
-    keyRejected() {
-      keys.forget();
-      current = undefined;
-    },
+    model: settings.model && createModelSource(settings.model, { secretsManager: secrets, bedrockCredentials: overrides.bedrockCredentials }),
   };
 }
 

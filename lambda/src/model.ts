@@ -1,13 +1,14 @@
 /**
  * The language model's side of a turn: the prompt (a stable system prompt written for the phone, then as much
- * of the call as fits a budget, then the question) and one bounded call to an OpenAI-compatible chat model.
+ * of the call as fits a budget, then the question) and bounded calls to the model source's chat models: the
+ * primary, then the fallback in the time left.
  */
 import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, trimMessages } from '@langchain/core/messages';
 import { getRetryable } from '@langchain/core/errors';
-import { ChatOpenAI } from '@langchain/openai';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { type BotDefinition, defaultLocale } from '../../lib/definition/bot';
 import { languageInstructions } from './language';
-import type { ModelSettings } from './settings';
+import type { ModelSource } from './model-source';
 import { keepToolExchangesWhole } from './tool-pairing';
 
 /**
@@ -78,22 +79,6 @@ export class ModelFailure extends Error {
   }
 }
 
-/**
- * A chat model with explicit, phone-sized limits (LangChain's defaults allow six retries and ten minutes). It
- * never retries by itself: askModel decides, because only it knows how much of the turn is left.
- */
-export function createChatModel(settings: ModelSettings, apiKey: string): ChatOpenAI {
-  return new ChatOpenAI({
-    model: settings.name,
-    apiKey,
-    configuration: settings.baseUrl ? { baseURL: settings.baseUrl } : undefined,
-    timeout: settings.requestTimeoutMs,
-    maxRetries: 0,
-    maxTokens: settings.maxAnswerTokens,
-    // No temperature: reasoning models (o-series, gpt-5) reject any but their default.
-  });
-}
-
 export interface AskOptions {
   /** Aborts at the turn's deadline for the model. */
   readonly signal: AbortSignal;
@@ -108,25 +93,63 @@ export interface AskOptions {
 /** Pause before a retry when the server gave no Retry-After hint: enough for a blip, short for a caller. */
 const RETRY_PAUSE_MS = 250;
 
-/**
- * Asks the model, giving up when `signal` aborts (the turn's deadline). A failed request is retried only when
- * LangChain classes the failure as retryable (not a 400 or 401, say) and a whole request still fits before the
- * deadline: a retry that would be cut off only keeps the caller in silence longer before the apology. Returns
- * the answer text, or throws a ModelFailure whose message says what went wrong (without the caller's words).
- */
-export async function askModel(model: ChatRunnable, prompt: BaseMessage[], options: AskOptions): Promise<string> {
-  const reply = await invokeModel(model, prompt, options);
-  const text = reply.text.trim();
-  if (text === '') throw new ModelFailure('the model returned an empty answer');
-  return text;
+export interface ModelsAnswer<T> {
+  readonly answer: T;
+  /** Which model answered ("bedrock us.amazon.nova-lite-v1:0"). */
+  readonly answeredBy: string;
+  /** What went wrong with the models asked before it (the primary, when the fallback answered). */
+  readonly failures: readonly string[];
 }
 
-/** What askModel and the tool loop need of a chat model (or one with tools bound): one call. */
+/**
+ * Asks the source's models in order until one answers, giving up at `deadline`: `ask` gets each chat model
+ * (to bind tools to, and call with `invokeModel`) and the options for its calls. The primary gets its own
+ * request timeout; when it fails (an error, a timeout, a refused key) the fallback is asked in the time left.
+ * The one retry allowed goes to the last model only: with a fallback, a second model is a better use of the
+ * caller's silence than the same failing one again. Throws a ModelFailure saying what went wrong with each
+ * model (without the caller's words).
+ *
+ * Not LangChain's `withFallbacks`: it hands both models one abort signal and one retry policy, so it could not
+ * keep the retry for the last model only, nor forget a key the server refused; and a tool loop has to run
+ * whole against one model before the other is tried, which a fallback around a single model call cannot do.
+ */
+export async function askModels<T>(
+  source: ModelSource,
+  limits: Pick<AskOptions, 'deadline' | 'requestTimeoutMs' | 'maxRetries'>,
+  ask: (model: BaseChatModel, options: AskOptions) => Promise<T>,
+): Promise<ModelsAnswer<T>> {
+  const failures: string[] = [];
+  for (const [index, choice] of source.choices.entries()) {
+    const timeLeft = limits.deadline - Date.now();
+    if (timeLeft <= 0) {
+      failures.push(`${choice.label}: no time left before the turn deadline`);
+      break;
+    }
+    const signal = AbortSignal.timeout(timeLeft);
+    const maxRetries = index === source.choices.length - 1 ? limits.maxRetries : 0;
+    try {
+      const model = await untilAborted(choice.model(timeLeft), signal);
+      const answer = await ask(model, { ...limits, signal, maxRetries });
+      return { answer, answeredBy: choice.label, failures };
+    } catch (error) {
+      if (isCredentialRefused(error)) choice.credentialRefused();
+      failures.push(`${choice.label}: ${signal.aborted ? 'did not answer before the turn deadline' : describe(error)}`);
+    }
+  }
+  throw new ModelFailure(`no model answered (${failures.join('; ')})`);
+}
+
+/** What the tool loop needs of a chat model (or one with tools bound): one call. */
 export interface ChatRunnable {
   invoke(prompt: BaseMessage[], options: { signal: AbortSignal; maxRetries?: number }): Promise<BaseMessage>;
 }
 
-/** Asks the model as askModel does, and returns its whole reply (tool calls included). */
+/**
+ * Asks one model, giving up when `signal` aborts (the turn's deadline), and returns its whole reply (tool calls
+ * included). A failed request is retried only when the failure may pass (not a 400 or 401, say) and a whole
+ * request still fits before the deadline: a retry that would be cut off only keeps the caller in silence longer
+ * before the apology. Throws a ModelFailure whose message says what went wrong (without the caller's words).
+ */
 export async function invokeModel(model: ChatRunnable, prompt: BaseMessage[], options: AskOptions): Promise<BaseMessage> {
   const { signal } = options;
   let reply: BaseMessage | undefined;
@@ -137,13 +160,25 @@ export async function invokeModel(model: ChatRunnable, prompt: BaseMessage[], op
       if (signal.aborted) throw new ModelFailure('the model did not answer before the turn deadline', { cause: error });
       const pauseMs = retryPause(error);
       const retryFits = Date.now() + pauseMs + options.requestTimeoutMs <= options.deadline;
-      if (attempt >= options.maxRetries || getRetryable(error) === false || !retryFits) {
+      if (attempt >= options.maxRetries || !mayPass(error) || !retryFits) {
         throw new ModelFailure(`the model call failed: ${describe(error)}`, { cause: error });
       }
       await sleep(pauseMs, signal);
     }
   }
   return reply;
+}
+
+/**
+ * Whether trying again may help: LangChain's own verdict when it gave one (ChatOpenAI stamps its errors), else
+ * the HTTP status (the Bedrock SDK's errors carry it in `$metadata`): a timeout, a rate limit or a server error
+ * may pass, any other refusal will not.
+ */
+function mayPass(error: unknown): boolean {
+  const verdict = getRetryable(error);
+  if (verdict !== undefined) return verdict;
+  const status = httpStatus(error);
+  return status === undefined || status === 408 || status === 429 || status >= 500;
 }
 
 /** LangChain stamps a rate-limit error with the server's Retry-After as `retryAfterMs`. */
@@ -170,22 +205,31 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
 }
 
 /**
- * True when the server refused the API key (HTTP 401; @langchain/openai wraps openai's AuthenticationError and
- * marks it MODEL_AUTHENTICATION). Looks through `cause`, so a ModelFailure from askModel counts too.
+ * True when the server refused the credential: HTTP 401 (a wrong key; @langchain/openai marks it
+ * MODEL_AUTHENTICATION) or 403 (Bedrock's AccessDeniedException, UnrecognizedClientException, ExpiredToken).
+ * Looks through `cause`, so a ModelFailure counts too.
  */
-export function isKeyRejected(error: unknown): boolean {
+export function isCredentialRefused(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const { status, lc_error_code: code } = current as { status?: unknown; lc_error_code?: unknown };
-    if (status === 401 || code === 'MODEL_AUTHENTICATION') return true;
+    const code = (current as { lc_error_code?: unknown }).lc_error_code;
+    const status = httpStatus(current);
+    if (status === 401 || status === 403 || code === 'MODEL_AUTHENTICATION') return true;
     current = current.cause;
   }
   return false;
 }
 
+/** The HTTP status of a failed request: `status` on OpenAI's errors, `$metadata.httpStatusCode` on the AWS SDK's. */
+function httpStatus(error: unknown): number | undefined {
+  const { status, $metadata } = (error ?? {}) as { status?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  const value = status ?? $metadata?.httpStatusCode;
+  return typeof value === 'number' ? value : undefined;
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) {
-    const status = (error as { status?: unknown }).status;
+    const status = httpStatus(error);
     return `${error.name}${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${error.message}`.slice(0, 300);
   }
   return String(error).slice(0, 300);

@@ -3,28 +3,11 @@
  * first turn instead of a strange failure in the middle of a call.
  */
 import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
-import { DEFAULT_OPENAI_MODEL, FUNCTION_ENV, LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
+import { FUNCTION_ENV, LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
 import { ORDER_ID_PLACEHOLDER } from '../../lib/definition/orders';
+import { type ModelSettings, readModelSettings } from './model-settings';
 
-/** How the function reaches a language model. Absent when neither a key nor a base URL is configured. */
-export interface ModelSettings {
-  /** Model name sent with every request; always explicit (LangChain's default is an old model). */
-  readonly name: string;
-  /** Any OpenAI-compatible server (Azure OpenAI, Ollama, vLLM, the tests' fake server). */
-  readonly baseUrl?: string;
-  /** The key itself: local use only. */
-  readonly apiKey?: string;
-  /** Deployed: the ARN of a Secrets Manager secret holding the key. */
-  readonly apiKeySecretArn?: string;
-  /** Time for one request to the model. */
-  readonly requestTimeoutMs: number;
-  /** 0 or 1: a phone caller cannot wait for more. A retry happens only if a whole request still fits the turn. */
-  readonly maxRetries: number;
-  /** A spoken answer is a few sentences; this bounds the time spent generating it. */
-  readonly maxAnswerTokens: number;
-  /** History plus question, estimated at four characters a token, sent to the model at most. */
-  readonly historyTokenBudget: number;
-}
+export type { ModelSettings } from './model-settings';
 
 /** Where look_up_order reads orders; absent when neither a table nor an API is configured (no order tool). */
 export type OrderSettings =
@@ -46,6 +29,7 @@ export interface Settings {
   readonly memoryTimeoutMs: number;
   /** Messages kept per call, oldest dropped first, so a long call never reaches DynamoDB's 400 KB item limit. */
   readonly maxStoredMessages: number;
+  /** Which model answers (and which when it fails); absent when none is configured. */
   readonly model?: ModelSettings;
   /** The longest a turn may take, end to end. */
   readonly turnDeadlineMs: number;
@@ -71,7 +55,6 @@ export class SettingsError extends Error {
  * is at most about forty seconds of speech (600 characters at ~15 characters a second).
  */
 export const DEFAULT_TURN_DEADLINE_MS = 8_000;
-export const DEFAULT_MODEL_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_SPOKEN_CHARS = 600;
 
 /** An order lookup is one read; if it takes longer than this, the order system is in trouble. */
@@ -122,31 +105,9 @@ export function readSettings(env: Env): Settings {
   const callMemoryTable = text(FUNCTION_ENV.callMemoryTable);
   if (!callMemoryTable) problems.push(`${FUNCTION_ENV.callMemoryTable} is required (the call-memory DynamoDB table name)`);
 
-  const baseUrl = text(FUNCTION_ENV.openAiBaseUrl);
-  if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) {
-    problems.push(`${FUNCTION_ENV.openAiBaseUrl} must be an http(s) URL, got "${baseUrl}"`);
-  }
-  const apiKey = text(FUNCTION_ENV.openAiApiKey);
-  const apiKeySecretArn = text(FUNCTION_ENV.openAiApiKeySecretArn);
-  if (apiKeySecretArn !== undefined && !apiKeySecretArn.startsWith('arn:')) {
-    problems.push(`${FUNCTION_ENV.openAiApiKeySecretArn} must be a Secrets Manager ARN, got "${apiKeySecretArn}"`);
-  }
-
   const orders = readOrderSettings(text, problems);
 
-  const modelConfigured = Boolean(apiKey || apiKeySecretArn || baseUrl);
-  const model: ModelSettings | undefined = modelConfigured
-    ? {
-        name: text(FUNCTION_ENV.openAiModel) ?? DEFAULT_OPENAI_MODEL,
-        baseUrl,
-        apiKey,
-        apiKeySecretArn,
-        requestTimeoutMs: integer(FUNCTION_ENV.modelTimeoutMs, DEFAULT_MODEL_TIMEOUT_MS, 100, 900_000),
-        maxRetries: integer(FUNCTION_ENV.modelMaxRetries, 1, 0, 1),
-        maxAnswerTokens: integer(FUNCTION_ENV.maxAnswerTokens, 200, 16, 4_000),
-        historyTokenBudget: integer(FUNCTION_ENV.historyTokenBudget, 2_000, 200, 100_000),
-      }
-    : undefined;
+  const model = readModelSettings(env, { text, integer, problem: (message) => problems.push(message) });
 
   const settings: Settings = {
     callMemoryTable: callMemoryTable ?? '',

@@ -8,12 +8,12 @@
  */
 import type { BaseListChatMessageHistory } from '@langchain/core/chat_history';
 import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
-import type { ChatOpenAI } from '@langchain/openai';
 import { type BotDefinition, type NextAction, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { lookUpOrder } from '../../lib/definition/tools';
 import { type CallerTurn, close, elicitIntent, type LexV2Result } from './lex';
 import { isSilence, leavingLine, requestedExit, turnLocale } from './language';
-import { buildPrompt, isKeyRejected, ModelFailure, phoneSystemPrompt } from './model';
+import { askModels, buildPrompt, ModelFailure, phoneSystemPrompt } from './model';
+import type { ModelSource } from './model-source';
 import { METRIC, MetricUnit, type Observability } from './observability';
 import type { OfflineAnswerer } from './offline-answers';
 import { orderNumberAskedAbout } from './order-question';
@@ -26,8 +26,8 @@ export interface TurnDependencies extends Observability {
   readonly settings: Settings;
   /** The call's history store. */
   readonly memoryFor: (callId: string) => BaseListChatMessageHistory;
-  /** The chat model; absent when no model is configured. */
-  readonly model?: ChatModelSource;
+  /** The chat models to ask (the primary, then the fallback); absent when no model is configured. */
+  readonly model?: ModelSource;
   readonly offline: OfflineAnswerer;
   /** The tools the model may call (and the no-model path's order lookup). */
   readonly tools?: Toolbox;
@@ -40,13 +40,6 @@ interface Thought {
   /** Tool calls and their results, kept between the question and the answer. */
   readonly exchange: readonly BaseMessage[];
   readonly leave?: NextAction;
-}
-
-export interface ChatModelSource {
-  /** The model, ready to use (its key read within `timeoutMs`). */
-  get(timeoutMs: number): Promise<ChatOpenAI>;
-  /** The server refused the key: drop it and the model, so the next turn reads the key again. */
-  keyRejected(): void;
 }
 
 /** Kept here for the tests and callers that imported it from the turn. */
@@ -140,12 +133,11 @@ async function think(
   const started = Date.now();
   try {
     if (timeForModel <= 0) throw new ModelFailure('no time left for the model before the turn deadline');
-    const signal = AbortSignal.timeout(timeForModel);
-    const model = await deps.model.get(timeForModel);
     const prompt = await buildPrompt(history, question, deps.settings.model.historyTokenBudget, phoneSystemPrompt(locale));
     const { requestTimeoutMs, maxRetries } = deps.settings.model;
-    const options = { signal, deadline: modelDeadline, requestTimeoutMs, maxRetries };
-    const { answer, exchange, fromTools, leave, toolRuns } = await answerWithTools(model, deps.tools, prompt, options);
+    const limits = { deadline: modelDeadline, requestTimeoutMs, maxRetries };
+    const asked = await askModels(deps.model, limits, (model, options) => answerWithTools(model, deps.tools, prompt, options));
+    const { answer, exchange, fromTools, leave, toolRuns } = asked.answer;
     const failedTools = toolRuns.filter((run) => run.failed).length;
     if (failedTools > 0) deps.metrics.addMetric(METRIC.toolFailure, MetricUnit.Count, failedTools);
     if (toolRuns.length > 0) deps.logger.info('Tools ran', { toolRuns, answeredFromTools: fromTools });
@@ -153,13 +145,15 @@ async function think(
     if (spoken === '' && !(leave && exchange.length > 0)) {
       throw new ModelFailure('the answer had nothing a voice can say (only links, emoji or markup)');
     }
-    deps.logger.info('The model answered', { promptMessages: prompt.length, answerChars: answer.length });
+    if (asked.failures.length > 0) deps.metrics.addMetric(METRIC.fallbackModelAnswer, MetricUnit.Count, 1);
+    deps.logger.info('The model answered', {
+      promptMessages: prompt.length,
+      answerChars: answer.length,
+      answeredBy: asked.answeredBy,
+      ...(asked.failures.length > 0 ? { failedModels: asked.failures } : {}),
+    });
     return { spoken, exchange, leave };
   } catch (error) {
-    if (isKeyRejected(error)) {
-      deps.logger.error('The model rejected the OpenAI API key; it will be read again at the next turn');
-      deps.model.keyRejected();
-    }
     deps.metrics.addMetric(METRIC.modelFallback, MetricUnit.Count, 1);
     deps.logger.warn('The model gave no answer; speaking the fallback', {
       reason: error instanceof Error ? error.message : String(error),

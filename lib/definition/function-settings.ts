@@ -17,6 +17,12 @@ export const FUNCTION_ENV = {
   maxStoredMessages: 'MAX_STORED_MESSAGES',
   /** Timeout of each DynamoDB request, milliseconds. */
   memoryTimeoutMs: 'MEMORY_TIMEOUT_MS',
+  /** Which provider answers: one of MODEL_PROVIDERS; `openai` when unset. */
+  modelProvider: 'MODEL_PROVIDER',
+  /** Optional: the provider asked when the first fails within a turn (defaults to MODEL_PROVIDER's). */
+  fallbackModelProvider: 'FALLBACK_MODEL_PROVIDER',
+  /** Optional: the fallback's model (OpenAI model, Azure deployment or Bedrock model id). */
+  fallbackModel: 'FALLBACK_MODEL',
   /** The OpenAI key itself: local use only. */
   openAiApiKey: 'OPENAI_API_KEY',
   /** Deployed: the ARN of the Secrets Manager secret holding the key. */
@@ -24,6 +30,21 @@ export const FUNCTION_ENV = {
   /** Any OpenAI-compatible server. */
   openAiBaseUrl: 'OPENAI_BASE_URL',
   openAiModel: 'OPENAI_MODEL',
+  /** Azure OpenAI: the resource's endpoint, e.g. https://<resource>.openai.azure.com. */
+  azureOpenAiEndpoint: 'AZURE_OPENAI_ENDPOINT',
+  /** Azure OpenAI: the deployment to ask (Azure routes by deployment, not by model name). */
+  azureOpenAiDeployment: 'AZURE_OPENAI_DEPLOYMENT',
+  azureOpenAiApiVersion: 'AZURE_OPENAI_API_VERSION',
+  /** The Azure OpenAI key itself: local use only. */
+  azureOpenAiApiKey: 'AZURE_OPENAI_API_KEY',
+  /** Deployed: the ARN of the Secrets Manager secret holding the Azure OpenAI key. */
+  azureOpenAiApiKeySecretArn: 'AZURE_OPENAI_API_KEY_SECRET_ARN',
+  /** Amazon Bedrock: a model id or a (cross-Region) inference profile id. */
+  bedrockModelId: 'BEDROCK_MODEL_ID',
+  /** The AWS SDK's own name for another Bedrock runtime endpoint (a loopback server locally and in tests). */
+  bedrockEndpointUrl: 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
+  /** Set by Lambda: Bedrock is called in the function's own region. */
+  awsRegion: 'AWS_REGION',
   /** Timeout of one model request, milliseconds. */
   modelTimeoutMs: 'MODEL_TIMEOUT_MS',
   /** 0 or 1. */
@@ -54,8 +75,25 @@ export const FUNCTION_ENV = {
  */
 export const FUNCTION_TIMEOUT_SECONDS = botDefinition.fulfillmentUpdates.timeoutSeconds - 5;
 
+/** The providers the function can ask (MODEL_PROVIDER, FALLBACK_MODEL_PROVIDER). */
+export const MODEL_PROVIDERS = ['openai', 'azure', 'bedrock'] as const;
+export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
+export const DEFAULT_MODEL_PROVIDER: ModelProvider = 'openai';
+
 /** The model used when OPENAI_MODEL is unset. */
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+
+/**
+ * The Bedrock model used when BEDROCK_MODEL_ID is unset: the US cross-Region inference profile of Amazon Nova
+ * Lite, among the fastest small models on phone turns (notes/capabilities.md). It can be called from us-east-1,
+ * us-east-2 and us-west-2 and routes to those three Regions; elsewhere set the geography's own profile
+ * (`eu.amazon.nova-lite-v1:0`, `apac.amazon.nova-lite-v1:0`). Source:
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html
+ */
+export const DEFAULT_BEDROCK_MODEL_ID = 'us.amazon.nova-lite-v1:0';
+
+/** The Azure OpenAI data-plane API version used when AZURE_OPENAI_API_VERSION is unset (the current GA one). */
+export const DEFAULT_AZURE_OPENAI_API_VERSION = '2024-10-21';
 
 /** The Lex runtime rejects a plain-text message longer than this. */
 export const LEX_MAX_MESSAGE_CHARS = 1024;

@@ -11,6 +11,8 @@ export const METRIC = {
   modelLatency: 'ModelLatency',
   /** The model failed or ran out of time; the caller heard the fallback. */
   modelFallback: 'ModelFallback',
+  /** The primary model failed and the fallback model (FALLBACK_MODEL_PROVIDER) answered. */
+  fallbackModelAnswer: 'FallbackModelAnswer',
   /** The caller said nothing (or only "um"). */
   silentTurn: 'SilentTurn',
   /** Lex sent an event the function could not read. */

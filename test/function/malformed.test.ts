@@ -115,7 +115,7 @@ describe('settings', () => {
     expect(settings).toMatchObject({ turnDeadlineMs: 8_000, maxSpokenChars: 600 });
     expect(readSettings({ CALL_MEMORY_TABLE: 'calls', OPENAI_API_KEY: 'k' }).model?.requestTimeoutMs).toBe(5_000);
     expect(readSettings({ CALL_MEMORY_TABLE: 'calls', OPENAI_API_KEY: 'k' }).model).toMatchObject({
-      name: 'gpt-4o-mini',
+      primary: { provider: 'openai', model: 'gpt-4o-mini' },
       maxRetries: 1,
     });
   });

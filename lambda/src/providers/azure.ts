@@ -1,0 +1,24 @@
+/**
+ * Azure OpenAI: LangChain's AzureChatOpenAI, which calls
+ * `POST {endpoint}/openai/deployments/{deployment}/chat/completions?api-version={version}` with the key in an
+ * `api-key` header (https://learn.microsoft.com/azure/ai-services/openai/reference).
+ */
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AzureChatOpenAI } from '@langchain/openai';
+import type { AzureModelSettings } from '../model-settings';
+import type { ModelLimits } from './limits';
+
+export function createAzureModel(settings: AzureModelSettings, apiKey: string, limits: ModelLimits): BaseChatModel {
+  return new AzureChatOpenAI({
+    azureOpenAIEndpoint: settings.endpoint.replace(/\/+$/, ''),
+    azureOpenAIApiDeploymentName: settings.deployment,
+    azureOpenAIApiVersion: settings.apiVersion,
+    azureOpenAIApiKey: apiKey,
+    // Azure routes by deployment; the name is also what LangChain reports as the model.
+    model: settings.deployment,
+    // As for OpenAI: explicit limits, and no retries of its own (askModel decides).
+    timeout: limits.requestTimeoutMs,
+    maxRetries: 0,
+    maxTokens: limits.maxAnswerTokens,
+  });
+}
