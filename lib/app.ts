@@ -1,5 +1,5 @@
 /**
- * The whole Chalkbot app: settings in, two stacks out, cdk-nag over both. `bin/chalkbot.ts` calls this for the
+ * The whole Chalkbot app: settings in, two stacks out (three with the web chat), cdk-nag over all. `bin/chalkbot.ts` calls this for the
  * CLI and the tests call it in process, so what the tests check is what `cdk synth` prints.
  */
 import { join } from 'node:path';
@@ -9,19 +9,27 @@ import { BotStack } from './bot/bot-stack';
 import { GitLabCiAccessStack, gitlabCiAccessPropsFromContext } from './ci/gitlab-ci-access-stack';
 import { ContactCenterStack } from './contact-center/contact-center-stack';
 import { type ChalkbotSettings, functionImageRepositoryName, readSettings, stackNames } from './settings';
+import { WebChatStack } from './web-chat/web-chat-stack';
 
 /** The function's Docker build context in the repo. */
 export const FUNCTION_IMAGE_DIRECTORY = join(__dirname, '..', 'lambda');
 
+/** The built chat page (`npm run build`, scripts/build-web.mjs). */
+export const WEB_SITE_DIRECTORY = join(__dirname, '..', 'web', 'dist');
+
 export interface ChalkbotAppOptions {
   /** Another Docker build context for the function (tests); the repo's `lambda/` by default. */
   readonly imageDirectory?: string;
+  /** Another built chat page (tests); the repo's `web/dist` by default. */
+  readonly siteDirectory?: string;
 }
 
 export interface ChalkbotStacks {
   readonly settings: ChalkbotSettings;
   readonly contactCenter: ContactCenterStack;
   readonly bot: BotStack;
+  /** Only with the `webChat` setting. */
+  readonly webChat?: WebChatStack;
 }
 
 export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): ChalkbotStacks {
@@ -47,6 +55,17 @@ export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): Ch
   // bot's image only after the stacks the bot depends on are deployed.
   bot.addStackDependency(contactCenter, 'the function image is pushed to the contact-center repository');
 
+  // Chats start in the inbound flow, which skips its voice-only blocks on the CHAT channel.
+  const webChat = settings.webChat
+    ? new WebChatStack(app, names.webChat, {
+        settings,
+        description: 'Chalkbot web chat: the chat page (S3, CloudFront) and the start-chat API (API Gateway, WAF)',
+        instanceArn: contactCenter.instanceArn,
+        contactFlowArn: bot.inboundFlow.contactFlow.attrContactFlowArn,
+        siteDirectory: options.siteDirectory ?? WEB_SITE_DIRECTORY,
+      })
+    : undefined;
+
   // The pipeline's GitLab OIDC access (lib/ci): only when the `gitlabProjectPath` setting names the project.
   const gitlabCi = gitlabCiAccessPropsFromContext((key) => app.node.tryGetContext(key));
   if (gitlabCi) {
@@ -59,5 +78,5 @@ export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): Ch
 
   // Always on, not only in tests: an unacknowledged finding fails `cdk synth`, in the pipeline as well.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { settings, contactCenter, bot };
+  return { settings, contactCenter, bot, webChat };
 }

@@ -38,6 +38,10 @@ export interface ChalkbotSettings {
   readonly memoryExpiryDays: number;
   /** Subscribed to the bot stack's alarm topic; absent means alarms without notifications. */
   readonly alarmEmail?: string;
+  /** Deploy the web chat (start-chat API and page, lib/web-chat); off unless set to true. */
+  readonly webChat: boolean;
+  /** Chats one IP address may start per 5 minutes before the API answers 429 (a WAF rate-based rule). */
+  readonly webChatStartsPerIp: number;
 }
 
 /** The context keys, spelled once. */
@@ -53,6 +57,8 @@ export const SETTING_KEYS = {
   openAiBaseUrl: 'openAiBaseUrl',
   memoryExpiryDays: 'memoryExpiryDays',
   alarmEmail: 'alarmEmail',
+  webChat: 'webChat',
+  webChatStartsPerIp: 'webChatStartsPerIp',
 } as const;
 
 /** Used when cdk.json does not set a key (cdk.json states the same values, so a deployer sees every knob). */
@@ -63,7 +69,14 @@ export const SETTING_DEFAULTS = {
   voice: botDefinition.voice.id,
   openAiModel: DEFAULT_OPENAI_MODEL,
   memoryExpiryDays: CALL_MEMORY_TABLE.defaultExpirySeconds / 86_400,
+  webChat: false,
+  /** Room for a few people behind one office or mobile-carrier address; a script starting chats hits it fast. */
+  webChatStartsPerIp: 100,
 };
+
+/** WAF's bounds for a rate-based rule's limit (AWS::WAFv2::WebACL RateBasedStatement.Limit). */
+const WAF_RATE_LIMIT_MIN = 10;
+const WAF_RATE_LIMIT_MAX = 2_000_000_000;
 
 const PREFIX_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const PREFIX_MAX_LENGTH = 24;
@@ -208,6 +221,18 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     problems.push(`alarmEmail "${alarmEmail}" must be an email address`);
   }
 
+  const webChatText = get('webChat');
+  const webChat = webChatText === undefined ? SETTING_DEFAULTS.webChat : webChatText === 'true';
+  if (webChatText !== undefined && webChatText !== 'true' && webChatText !== 'false') {
+    problems.push(`webChat "${webChatText}" must be true or false`);
+  }
+
+  const startsText = get('webChatStartsPerIp');
+  const webChatStartsPerIp = startsText === undefined ? SETTING_DEFAULTS.webChatStartsPerIp : Number(startsText);
+  if (!Number.isInteger(webChatStartsPerIp) || webChatStartsPerIp < WAF_RATE_LIMIT_MIN || webChatStartsPerIp > WAF_RATE_LIMIT_MAX) {
+    problems.push(`webChatStartsPerIp "${startsText}" must be a whole number from ${WAF_RATE_LIMIT_MIN} to ${WAF_RATE_LIMIT_MAX}`);
+  }
+
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     prefix,
@@ -221,6 +246,8 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     openAiBaseUrl,
     memoryExpiryDays,
     alarmEmail,
+    webChat,
+    webChatStartsPerIp,
   };
 }
 
@@ -235,6 +262,11 @@ export function functionImageRepositoryName(settings: ChalkbotSettings): string 
 }
 
 /** The app's stacks, named once for the app and the tools that look them up. */
-export function stackNames(prefix: string): { contactCenter: string; bot: string; gitlabCi: string } {
-  return { contactCenter: `${prefix}-contact-center`, bot: `${prefix}-bot`, gitlabCi: `${prefix}-gitlab-ci` };
+export function stackNames(prefix: string): { contactCenter: string; bot: string; webChat: string; gitlabCi: string } {
+  return {
+    contactCenter: `${prefix}-contact-center`,
+    bot: `${prefix}-bot`,
+    webChat: `${prefix}-web-chat`,
+    gitlabCi: `${prefix}-gitlab-ci`,
+  };
 }

@@ -25,4 +25,7 @@ export const STACK_OUTPUTS = {
   ordersTableName: 'OrdersTableName',
   /** Present only when it does. */
   orderLookupUrl: 'OrderLookupUrl',
+  /** Web chat stack. */
+  webChatUrl: 'WebChatUrl',
+  startChatUrl: 'StartChatUrl',
 } as const;

@@ -13,6 +13,8 @@ import { buildChalkbotApp, type ChalkbotStacks } from '../../lib/app';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const TEST_IMAGE_DIRECTORY = join(__dirname, 'fixtures', 'function-image');
+/** A stand-in for the built chat page: templates only hash the site's files. */
+export const TEST_SITE_DIRECTORY = join(__dirname, 'fixtures', 'web-site');
 
 /** cdk.json's context block. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -21,7 +23,7 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 export function buildTestApp(context: Record<string, unknown> = {}): ChalkbotStacks & { app: App } {
   const app = new App({ context: { ...cdkJsonContext(), ...context }, stackTraces: false });
-  return { app, ...buildChalkbotApp(app, { imageDirectory: TEST_IMAGE_DIRECTORY }) };
+  return { app, ...buildChalkbotApp(app, { imageDirectory: TEST_IMAGE_DIRECTORY, siteDirectory: TEST_SITE_DIRECTORY }) };
 }
 
 export function templateOf(stack: Stack): Template {
