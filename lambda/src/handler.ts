@@ -9,8 +9,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { FALLBACK_INTENT, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import { FALLBACK_INTENT } from '../../lib/definition/bot';
 import { DynamoDBCallHistory } from './call-memory';
+import { countFailedTurn } from './failed-turns';
 import { turnLocale } from './language';
 import { close, elicitIntent, type LexV2Event, type LexV2Result, localeIdOf, parseLexEvent } from './lex';
 import { createModelSource, type ModelSourceClients } from './model-source';
@@ -126,12 +127,10 @@ function failedTurn(
 ): LexV2Result {
   const eventIntent = (event as { sessionState?: { intent?: { name?: unknown } } } | null)?.sessionState?.intent?.name;
   const intentName = typeof eventIntent === 'string' && eventIntent !== '' ? eventIntent : FALLBACK_INTENT;
-  const before = Number(sessionAttributes[SESSION_ATTRIBUTES.failedTurns] ?? '0');
-  const failedTurns = (Number.isInteger(before) && before > 0 ? before : 0) + 1;
-  const attributes = { ...sessionAttributes, [SESSION_ATTRIBUTES.failedTurns]: String(failedTurns) };
   const locale = turnLocale(localeIdOf(event));
+  const { attributes, failedTurns, handOver } = countFailedTurn(sessionAttributes, { retryCanHelp, locale });
 
-  if (!retryCanHelp || failedTurns >= locale.maxFailedTurns) {
+  if (handOver) {
     logger.warn('Handing the call to a person after failed turns', { failedTurns, retryCanHelp });
     return close(locale.messages.troubleTransfer, intentName, 'agent', attributes);
   }

@@ -109,3 +109,17 @@ export function cutAtSentence(text: string, maxChars: number, languageCode = 'en
   const head = (lastSpace > 0 ? words.slice(0, lastSpace) : words).replace(/[\s,;:]+$/, '');
   return `${head}.`;
 }
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * The longest start of `text` of at most `maxChars` UTF-16 units that ends between two graphemes: never half a
+ * surrogate pair, an emoji sequence or a letter with its accents.
+ */
+export function cutAtGrapheme(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  // A boundary depends only on what precedes it and the next character, so one character past the cut suffices.
+  let end = 0;
+  for (const { index } of graphemes.segment(text.slice(0, maxChars + 1))) end = index;
+  return text.slice(0, end);
+}

@@ -6,10 +6,12 @@
  * slow model means an answer from the knowledge file or a short apology. The caller never hears silence, and a
  * question that was asked is stored.
  */
-import type { BaseListChatMessageHistory } from '@langchain/core/chat_history';
 import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
 import { type BotDefinition, type NextAction, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import { LEX_MAX_INPUT_CHARS } from '../../lib/definition/function-settings';
 import { lookUpOrder } from '../../lib/definition/tools';
+import type { AnsweredTurn, CallMemory } from './call-memory';
+import { countFailedTurn, withoutFailedTurns } from './failed-turns';
 import { type CallerTurn, close, elicitIntent, type LexV2Result } from './lex';
 import { isSilence, leavingLine, requestedExit, turnLocale } from './language';
 import { askModels, buildPrompt, ModelFailure, phoneSystemPrompt } from './model';
@@ -19,13 +21,15 @@ import type { OfflineAnswerer } from './offline-answers';
 import { orderNumberAskedAbout } from './order-question';
 import type { Settings } from './settings';
 import { type Channel, presentAnswer } from './channel';
+import { cutAtGrapheme } from './speakable';
 import { answerWithTools } from './tool-loop';
 import type { Toolbox } from './tools/toolbox';
+import { afterAnswering, redeliveredTurn, turnNumberOf } from './turn-identity';
 
 export interface TurnDependencies extends Observability {
   readonly settings: Settings;
-  /** The call's history store. */
-  readonly memoryFor: (callId: string) => BaseListChatMessageHistory;
+  /** The call's memory. */
+  readonly memoryFor: (callId: string) => CallMemory;
   /** The chat models to ask (the primary, then the fallback); absent when no model is configured. */
   readonly model?: ModelSource;
   readonly offline: OfflineAnswerer;
@@ -40,6 +44,8 @@ interface Thought {
   /** Tool calls and their results, kept between the question and the answer. */
   readonly exchange: readonly BaseMessage[];
   readonly leave?: NextAction;
+  /** The caller hears an apology: no model answer, no order found and no knowledge answer. */
+  readonly failed: boolean;
 }
 
 /** Kept here for the tests and callers that imported it from the turn. */
@@ -81,22 +87,52 @@ async function answerQuestion(
   deps: TurnDependencies,
   deadline: number,
 ): Promise<LexV2Result> {
-  const question = turn.transcript.trim();
+  // Lex takes at most this much text from a client; a longer "transcript" is not speech and is not kept whole.
+  const question = cutAtGrapheme(turn.transcript.trim(), LEX_MAX_INPUT_CHARS);
+  const turnNumber = turnNumberOf(turn.sessionAttributes);
   deps.logger.debug('Caller said', { transcript: question });
 
   const memory = deps.memoryFor(turn.callId);
   const history = await recall(memory, deps);
-  const { spoken, exchange, leave } = await think(question, history, turn.channel, locale, deps, deadline);
-  const answer = spoken === '' ? [] : [new AIMessage(spoken)];
-  await keep(memory, [new HumanMessage(question), ...exchange, ...answer], deps);
+  const again = redeliveredTurn(memory.lastAnsweredTurn(), turnNumber, question);
+  if (again) {
+    deps.logger.info('This turn was delivered again; answering as the first time', { turn: turnNumber });
+    return reply(turn, locale, again);
+  }
 
-  deps.logger.debug('Bot answers', { answer: spoken });
-  if (leave) return close(spoken === '' ? undefined : spoken, turn.intentName, leave, withSilentTurns(turn, 0));
-  return elicitIntent(spoken, turn.intentName, withSilentTurns(turn, 0));
+  const { spoken, exchange, leave, failed } = await think(question, history, turn.channel, locale, deps, deadline);
+  // A failure that hands the call over is heard (and kept) as the hand-over line.
+  const handOver = failed && countFailedTurn(turn.sessionAttributes, { retryCanHelp: true, locale }).handOver;
+  const answered: AnsweredTurn = {
+    turn: turnNumber,
+    question,
+    answer: handOver ? locale.messages.troubleTransfer : spoken,
+    failed,
+    ...(leave ? { leave } : {}),
+  };
+  const answer = answered.answer === '' ? [] : [new AIMessage(answered.answer)];
+  await keep(memory, [new HumanMessage(question), ...exchange, ...answer], answered, deps);
+
+  deps.logger.debug('Bot answers', { answer: answered.answer });
+  return reply(turn, locale, answered);
+}
+
+/**
+ * The answer Lex gets for an answered turn; the same for a turn delivered again, since it depends only on the
+ * event and what was stored. A failed turn is counted, and hands the call to a person after too many in a row.
+ */
+function reply(turn: CallerTurn, locale: BotDefinition, answered: AnsweredTurn): LexV2Result {
+  const attributes = afterAnswering({ ...turn.sessionAttributes, [SESSION_ATTRIBUTES.silentTurns]: '0' }, answered.turn);
+  const message = answered.answer === '' ? undefined : answered.answer;
+  if (answered.leave) return close(message, turn.intentName, answered.leave, withoutFailedTurns(attributes));
+  if (!answered.failed) return elicitIntent(answered.answer, turn.intentName, withoutFailedTurns(attributes));
+  const failure = countFailedTurn(attributes, { retryCanHelp: true, locale });
+  if (failure.handOver) return close(message, turn.intentName, 'agent', failure.attributes);
+  return elicitIntent(answered.answer, turn.intentName, failure.attributes);
 }
 
 /** What we remember of this call; nothing (and a logged error) if the memory cannot be read. */
-async function recall(memory: BaseListChatMessageHistory, deps: TurnDependencies): Promise<BaseMessage[]> {
+async function recall(memory: CallMemory, deps: TurnDependencies): Promise<BaseMessage[]> {
   try {
     const history = await memory.getMessages();
     deps.logger.info('Recalled the call', { rememberedMessages: history.length });
@@ -124,7 +160,9 @@ async function think(
 ): Promise<Thought> {
   const speakable = (text: string) => presentAnswer(text, channel, deps.settings.maxSpokenChars, locale);
   if (!deps.model || !deps.settings.model) {
-    return { spoken: speakable(await answerWithoutModel(question, deps, deadline, locale.messages.modelNotConfigured)), exchange: [] };
+    // Not a failure: a bot run without a model (the local call, a demo) answers what it can without one.
+    const found = await answerWithoutModel(question, deps, deadline);
+    return { spoken: speakable(found ?? locale.messages.modelNotConfigured), exchange: [], failed: false };
   }
 
   // The write at the end of the turn gets its own time slot before the deadline; the model gets the rest.
@@ -152,13 +190,15 @@ async function think(
       answeredBy: asked.answeredBy,
       ...(asked.failures.length > 0 ? { failedModels: asked.failures } : {}),
     });
-    return { spoken, exchange, leave };
+    return { spoken, exchange, leave, failed: false };
   } catch (error) {
     deps.metrics.addMetric(METRIC.modelFallback, MetricUnit.Count, 1);
     deps.logger.warn('The model gave no answer; speaking the fallback', {
       reason: error instanceof Error ? error.message : String(error),
     });
-    return { spoken: speakable(await answerWithoutModel(question, deps, deadline, locale.messages.modelUnavailable)), exchange: [] };
+    // Nothing found without the model either: a failed turn, counted toward handing the call to a person.
+    const found = await answerWithoutModel(question, deps, deadline);
+    return { spoken: speakable(found ?? locale.messages.modelUnavailable), exchange: [], failed: found === undefined };
   } finally {
     deps.metrics.addMetric(METRIC.modelLatency, MetricUnit.Milliseconds, Date.now() - started);
   }
@@ -166,9 +206,9 @@ async function think(
 
 /**
  * Without the model: an order question is looked up directly (look_up_order, within the time left before the
- * memory write); otherwise the knowledge file's answer, else `apology`.
+ * memory write); otherwise the knowledge file's answer; undefined when neither has one.
  */
-async function answerWithoutModel(question: string, deps: TurnDependencies, deadline: number, apology: string): Promise<string> {
+async function answerWithoutModel(question: string, deps: TurnDependencies, deadline: number): Promise<string | undefined> {
   const orderId = orderNumberAskedAbout(question);
   if (orderId !== undefined && deps.tools?.has(lookUpOrder.name)) {
     const timeLeft = Math.max(0, deadline - deps.settings.memoryTimeoutMs - Date.now());
@@ -179,13 +219,14 @@ async function answerWithoutModel(question: string, deps: TurnDependencies, dead
   }
   const offline = deps.offline.answer(question);
   deps.logger.info('Answered without a model', { knowledgeEntry: offline?.id ?? null });
-  return offline?.answer ?? apology;
+  return offline?.answer;
 }
 
 /** Keeps the turn's messages (question, tool calls and results, answer); a failed write is logged, never spoken. */
-async function keep(memory: BaseListChatMessageHistory, messages: BaseMessage[], deps: TurnDependencies): Promise<void> {
+async function keep(memory: CallMemory, messages: BaseMessage[], answered: AnsweredTurn, deps: TurnDependencies): Promise<void> {
   try {
-    await memory.addMessages(messages);
+    const stored = await memory.addTurn(messages, answered);
+    if (!stored) deps.logger.info('This turn was already stored by another delivery of it', { turn: answered.turn });
   } catch (error) {
     deps.metrics.addMetric(METRIC.memoryFailure, MetricUnit.Count, 1);
     deps.logger.error('Could not store the turn in the call memory', { error: error as Error });

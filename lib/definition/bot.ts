@@ -184,6 +184,11 @@ export const SESSION_ATTRIBUTES = {
   silentTurns: 'silentTurns',
   /** Failed turns in a row (the function's apology), kept by the function; absent after a turn that worked. */
   failedTurns: 'failedTurns',
+  /**
+   * Questions the function has answered in this Lex session, kept by the function: Lex sends back what the
+   * function returned, so a turn delivered twice carries the same count and the next turn a higher one.
+   */
+  answeredTurns: 'answeredTurns',
 } as const;
 
 /** The languages the bot speaks; the first is the default and the fallback. */

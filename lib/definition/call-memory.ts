@@ -9,4 +9,14 @@ export const CALL_MEMORY_TABLE = {
   ttlAttribute: 'expiresAt',
   /** How long a call's memory is kept unless configured otherwise. */
   defaultExpirySeconds: 24 * 60 * 60,
+  /**
+   * DynamoDB refuses any write that would make an item larger than 400 KB, counting attribute names and values
+   * in UTF-8 bytes (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html).
+   */
+  maxItemBytes: 400 * 1024,
+  /**
+   * The stored messages are kept within this many bytes: the rest of the 400 KB is headroom for the key, the
+   * expiry, the last answered turn and whatever else the item carries, and for our estimate being off.
+   */
+  maxMessageBytes: 300 * 1024,
 } as const;

@@ -98,6 +98,12 @@ export const DEFAULT_AZURE_OPENAI_API_VERSION = '2024-10-21';
 /** The Lex runtime rejects a plain-text message longer than this. */
 export const LEX_MAX_MESSAGE_CHARS = 1024;
 
+/**
+ * The most text a client may send Lex in one turn (RecognizeText `text`: 1 to 1024 characters,
+ * https://docs.aws.amazon.com/lexv2/latest/APIReference/API_runtime_RecognizeText.html).
+ */
+export const LEX_MAX_INPUT_CHARS = 1024;
+
 /** Powertools service name (POWERTOOLS_SERVICE_NAME) and metrics namespace of the function, deployed and local. */
 export const FUNCTION_SERVICE_NAME = 'chalkbot';
 export const FUNCTION_METRICS_NAMESPACE = 'Chalkbot';

@@ -100,6 +100,48 @@ test('a failure that cannot get better (401) is not retried', async () => {
   expect(world.openai.requests).toHaveLength(1);
 });
 
+test('a model that keeps failing (a refused key) hands the call to a person after maxFailedTurns turns in a row', async () => {
+  world.openai.setBehaviour({ status: 401 });
+  const handler = createHandler({ env: world.env });
+
+  // As Lex does: each turn carries the attributes the function returned the turn before.
+  let attributes: Record<string, string> = { contactId: 'call-bad-key' };
+  const results = [];
+  for (const transcript of ['Hello?', 'Can you hear me?', 'Anyone?', 'Hello??']) {
+    const result = await handler(lexEvent({ transcript, sessionAttributes: attributes }), lambdaContext());
+    results.push(result);
+    attributes = result.sessionState.sessionAttributes ?? {};
+    if (result.sessionState.dialogAction.type === 'Close') break;
+  }
+
+  expect(results).toHaveLength(botDefinition.maxFailedTurns);
+  expect(results.slice(0, -1).map(spokenText)).toEqual(Array(botDefinition.maxFailedTurns - 1).fill(botDefinition.messages.modelUnavailable));
+  const handOver = results.at(-1)!;
+  expect(handOver.sessionState.dialogAction.type).toBe('Close');
+  expect(handOver.sessionState.sessionAttributes).toMatchObject({
+    nextAction: 'agent',
+    failedTurns: String(botDefinition.maxFailedTurns),
+  });
+  expect(spokenText(handOver)).toBe(botDefinition.messages.troubleTransfer);
+  // What the caller heard is what is kept.
+  expect(storedMessages(await world.readItem('call-bad-key')).at(-1)).toEqual(['ai', botDefinition.messages.troubleTransfer]);
+});
+
+test('a turn the knowledge file answers when the model fails is not a failed turn: the caller got an answer', async () => {
+  world.openai.setBehaviour({ status: 500 });
+  const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' } });
+  const failed = await handler(lexEvent({ contactId: 'call-mixed', transcript: 'Hmm, what now?' }), lambdaContext());
+  const known = await handler(
+    lexEvent({ transcript: 'What are your opening hours?', sessionAttributes: failed.sessionState.sessionAttributes }),
+    lambdaContext(),
+  );
+
+  expect(failed.sessionState.sessionAttributes?.failedTurns).toBe('1');
+  expect(known.sessionState.dialogAction.type).toBe('ElicitIntent');
+  expect(spokenText(known)).toMatch(/available on this line at any time/);
+  expect(known.sessionState.sessionAttributes?.failedTurns).toBeUndefined();
+});
+
 test('a model that hangs is cut at the turn deadline; the caller hears the apology and the turn is stored', async () => {
   world.openai.setBehaviour({ hang: true });
 

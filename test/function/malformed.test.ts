@@ -78,7 +78,7 @@ test('a turn that works clears the failed-turn count', async () => {
     lambdaContext(),
   );
   expect(spokenText(result)).toBe('You said: Better now?');
-  expect(result.sessionState.sessionAttributes).toEqual({ contactId: 'call-recovered', silentTurns: '0' });
+  expect(result.sessionState.sessionAttributes).toEqual({ contactId: 'call-recovered', silentTurns: '0', answeredTurns: '1' });
 });
 
 test('a second failed turn in a row hands the call to a person instead of apologizing again', async () => {

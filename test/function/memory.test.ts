@@ -3,9 +3,11 @@
  * model: memory across turns, isolation between calls, the item's key and expiry, the requests per turn, and
  * the prompt that stops growing on a long call.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
-import { DynamoDBCallHistory } from '../../lambda/src/call-memory';
+import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
+import { LEX_MAX_INPUT_CHARS } from '../../lib/definition/function-settings';
+import { attributeValueBytes, DynamoDBCallHistory } from '../../lambda/src/call-memory';
 import { createHandler } from '../../lambda/src/handler';
 import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
 import { lastUserMessage } from '../../local/openai-server';
@@ -36,7 +38,12 @@ test('a turn answers ElicitIntent with the model answer and echoes the session a
 
   expect(result.sessionState.dialogAction).toEqual({ type: 'ElicitIntent' });
   expect(result.messages).toEqual([{ contentType: 'PlainText', content: 'Paris is the capital of France.' }]);
-  expect(result.sessionState.sessionAttributes).toEqual({ contactId: 'call-shape', flowVersion: '3', silentTurns: '0' });
+  expect(result.sessionState.sessionAttributes).toEqual({
+    contactId: 'call-shape',
+    flowVersion: '3',
+    silentTurns: '0',
+    answeredTurns: '1',
+  });
   const [request] = world.openai.requests;
   expect(request.body.model).toBe('fake-model');
   expect(request.body.max_tokens).toBeGreaterThan(0);
@@ -202,4 +209,89 @@ test('a capped write never overwrites a turn stored since its read: it appends i
   } finally {
     client.destroy();
   }
+});
+
+describe('the 400 KB item limit', () => {
+  /** Writes a call's item as an older version left it: `count` messages of `chars` characters each. */
+  async function seedItem(callId: string, count: number, chars: number): Promise<void> {
+    const client = new DynamoDBClient({});
+    try {
+      const messages = Array.from({ length: count }, (_, index) => ({
+        M: { type: { S: index % 2 === 0 ? 'human' : 'ai' }, content: { S: `${index} ${'x'.repeat(chars)}` } },
+      }));
+      await client.send(new PutItemCommand({ TableName: TABLE, Item: { contactId: { S: callId }, messages: { L: messages } } }));
+    } finally {
+      client.destroy();
+    }
+  }
+
+  const itemBytes = (item: Record<string, AttributeValue> | undefined) =>
+    Object.entries(item ?? {}).reduce((total, [name, value]) => total + Buffer.byteLength(name) + attributeValueBytes(value), 0);
+
+  test('a call whose item is near 400 KB trims to fit in the same write and loses no turn after', async () => {
+    // 100 messages, the item just under DynamoDB's limit: appending even a short turn would be refused.
+    await seedItem('call-near-limit', 100, 4_000);
+    expect(itemBytes(await world.readItem('call-near-limit'))).toBeGreaterThan(400_000);
+    const handler = createHandler({ env: world.env });
+
+    for (const transcript of ['First after the trim.', 'Second after the trim.', 'Third after the trim.']) {
+      world.proxy.operations.length = 0;
+      await handler(lexEvent({ contactId: 'call-near-limit', transcript }), lambdaContext());
+      expect(world.proxy.operations).toEqual(['GetItem', 'UpdateItem']);
+    }
+
+    const item = await world.readItem('call-near-limit');
+    const stored = storedMessages(item);
+    expect(stored.slice(-6).map(([, content]) => content)).toEqual([
+      'First after the trim.',
+      'You said: First after the trim.',
+      'Second after the trim.',
+      'You said: Second after the trim.',
+      'Third after the trim.',
+      'You said: Third after the trim.',
+    ]);
+    expect(stored[0][0]).toBe('human');
+    expect(itemBytes(item)).toBeLessThanOrEqual(CALL_MEMORY_TABLE.maxMessageBytes + 10_000);
+  });
+
+  test('multi-byte text is counted in UTF-8 bytes, not characters', async () => {
+    // 60 messages of 2,000 three-byte characters: 360 KB in bytes, 120 K in characters.
+    await seedItem('call-wide-text', 60, 0);
+    const client = new DynamoDBClient({});
+    const history = new DynamoDBCallHistory({
+      client,
+      tableName: TABLE,
+      callId: 'call-wide-text',
+      expirySeconds: 3600,
+      requestTimeoutMs: 2000,
+      maxStoredMessages: 300,
+      maxStoredBytes: 20_000,
+    });
+    try {
+      await history.getMessages();
+      const wide = '語'.repeat(2_000);
+      await history.addMessages([new HumanMessage(wide), new AIMessage(wide)]);
+      await history.getMessages();
+      await history.addMessages([new HumanMessage(wide), new AIMessage(wide)]);
+      const item = await world.readItem('call-wide-text');
+      // Each message is 6,000 bytes: three fit in 20,000; the kept list starts on the caller, so two remain.
+      expect(storedMessages(item).map(([type, content]) => [type, content.length])).toEqual([
+        ['human', 2_000],
+        ['ai', 2_000],
+      ]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test('one stored question is bounded: a 100 KB transcript is kept (and asked) as at most 1024 characters', async () => {
+    const handler = createHandler({ env: world.env });
+    const huge = `Please ${'help me '.repeat(12_500)}`;
+    await handler(lexEvent({ contactId: 'call-huge-question', transcript: huge }), lambdaContext());
+
+    const [question] = storedMessages(await world.readItem('call-huge-question'));
+    expect(question[1].length).toBeLessThanOrEqual(LEX_MAX_INPUT_CHARS);
+    expect(huge.startsWith(question[1])).toBe(true);
+    expect(lastUserMessage(world.openai.requests[0]).length).toBeLessThanOrEqual(LEX_MAX_INPUT_CHARS);
+  });
 });
