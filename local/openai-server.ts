@@ -11,6 +11,10 @@
  *   openai.setBehaviour((request) => ({ reply: `You sent ${request.body.messages.length} messages.` }));
  *   openai.setBehaviour({ toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] });
  *   ...
+ *
+ * With `azure`, it is shaped as an Azure OpenAI resource instead: it answers only
+ * POST /openai/deployments/<deployment>/chat/completions?api-version=... with the key in an `api-key` header,
+ * and refuses another key with Azure's 401 (https://learn.microsoft.com/azure/ai-services/openai/reference).
  *   await openai.stop();
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
@@ -74,9 +78,17 @@ export interface Behaviour {
 
 export type BehaviourRule = Behaviour | ((request: RecordedRequest) => Behaviour);
 
+export interface FakeAzureOptions {
+  readonly deployment: string;
+  /** The key the resource accepts. */
+  readonly apiKey: string;
+}
+
 export interface FakeOpenAI {
   /** http://127.0.0.1:<port>/v1: give it to the client as OPENAI_BASE_URL. */
   readonly baseUrl: string;
+  /** http://127.0.0.1:<port>: an Azure OpenAI endpoint (AZURE_OPENAI_ENDPOINT) when started with `azure`. */
+  readonly endpoint: string;
   /** Every request received, in order. */
   readonly requests: readonly RecordedRequest[];
   /** How the server answers from now on. */
@@ -92,7 +104,7 @@ export function lastUserMessage(request: RecordedRequest): string {
   return [...request.body.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
 }
 
-export async function startFakeOpenAI(initial: BehaviourRule = {}): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(initial: BehaviourRule = {}, options: { azure?: FakeAzureOptions } = {}): Promise<FakeOpenAI> {
   let rule = initial;
   const requests: RecordedRequest[] = [];
   const pendingTimers = new Set<NodeJS.Timeout>();
@@ -113,7 +125,12 @@ export async function startFakeOpenAI(initial: BehaviourRule = {}): Promise<Fake
       };
       requests.push(recorded);
 
-      if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
+      const url = new URL(request.url ?? '/', 'http://fake');
+      const { azure } = options;
+      if (azure) {
+        const refused = azureRefusal(request.method, url, request.headers, azure);
+        if (refused) return sendJson(response, refused.status, refused.body);
+      } else if (request.method !== 'POST' || !url.pathname.endsWith('/chat/completions')) {
         return sendJson(response, 404, errorBody(`The fake serves only POST /v1/chat/completions, not ${request.method} ${request.url}`));
       }
       if (recorded.body.stream) {
@@ -150,6 +167,7 @@ export async function startFakeOpenAI(initial: BehaviourRule = {}): Promise<Fake
 
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
+    endpoint: `http://127.0.0.1:${port}`,
     requests,
     setBehaviour(next) {
       rule = next;
@@ -166,6 +184,22 @@ export async function startFakeOpenAI(initial: BehaviourRule = {}): Promise<Fake
       });
     },
   };
+}
+
+/** What Azure OpenAI answers a request for another deployment, without an API version, or with a wrong key. */
+function azureRefusal(method: string | undefined, url: URL, headers: IncomingHttpHeaders, azure: FakeAzureOptions) {
+  const path = `/openai/deployments/${azure.deployment}/chat/completions`;
+  if (method !== 'POST' || url.pathname !== path) {
+    return { status: 404, body: { error: { code: 'DeploymentNotFound', message: `The fake serves only POST ${path}` } } };
+  }
+  if (!url.searchParams.get('api-version')) {
+    return { status: 404, body: { error: { code: '404', message: 'Resource not found' } } };
+  }
+  if (headers['api-key'] !== azure.apiKey) {
+    const message = 'Access denied due to invalid subscription key or wrong API endpoint.';
+    return { status: 401, body: { error: { code: '401', message } } };
+  }
+  return undefined;
 }
 
 function parseBody(rawBody: string): ChatCompletionBody {

@@ -28,7 +28,9 @@ export async function createBedrockModel(
     credentials,
     // One attempt: askModel retries at most once, and only when a whole request still fits the turn.
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: Math.min(1_000, limits.requestTimeoutMs), requestTimeout: limits.requestTimeoutMs },
+    // The client's default handler speaks HTTP/2; its requestTimeout ends a request with no answer in that long
+    // (a TimeoutError), where HTTP/1's only logs a warning unless told to throw.
+    requestHandler: { requestTimeout: limits.requestTimeoutMs },
   });
   return new ChatBedrockConverse({
     client,
