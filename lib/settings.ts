@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { GITLAB_CONTEXT_KEYS } from './ci/gitlab-ci-access-stack';
 import { botDefinition } from './definition/bot';
 import { CALL_MEMORY_TABLE } from './definition/call-memory';
+import { ORDER_ID_PLACEHOLDER } from './definition/orders';
 import { DEFAULT_OPENAI_MODEL } from './definition/function-settings';
 
 export type PhoneNumberType = 'DID' | 'TOLL_FREE';
@@ -42,6 +43,13 @@ export interface ChalkbotSettings {
   readonly webChat: boolean;
   /** Chats one IP address may start per 5 minutes before the API answers 429 (a WAF rate-based rule). */
   readonly webChatStartsPerIp: number;
+  /**
+   * The business's own order API, an https URL with `{orderId}` in it: look_up_order calls it instead of the
+   * stack's orders table (which is then not created).
+   */
+  readonly orderLookupUrl?: string;
+  /** A Secrets Manager secret holding the order API's bearer token (plain text); only with orderLookupUrl. */
+  readonly orderLookupTokenSecretArn?: string;
 }
 
 /** The context keys, spelled once. */
@@ -59,6 +67,8 @@ export const SETTING_KEYS = {
   alarmEmail: 'alarmEmail',
   webChat: 'webChat',
   webChatStartsPerIp: 'webChatStartsPerIp',
+  orderLookupUrl: 'orderLookupUrl',
+  orderLookupTokenSecretArn: 'orderLookupTokenSecretArn',
 } as const;
 
 /** Used when cdk.json does not set a key (cdk.json states the same values, so a deployer sees every knob). */
@@ -233,6 +243,18 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     problems.push(`webChatStartsPerIp "${startsText}" must be a whole number from ${WAF_RATE_LIMIT_MIN} to ${WAF_RATE_LIMIT_MAX}`);
   }
 
+  const orderLookupUrl = get('orderLookupUrl');
+  if (orderLookupUrl !== undefined && (!/^https:\/\/\S+$/.test(orderLookupUrl) || !orderLookupUrl.includes(ORDER_ID_PLACEHOLDER))) {
+    problems.push(`orderLookupUrl "${orderLookupUrl}" must be an https URL with ${ORDER_ID_PLACEHOLDER} where the order id goes`);
+  }
+  const orderLookupTokenSecretArn = get('orderLookupTokenSecretArn');
+  if (orderLookupTokenSecretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+-[A-Za-z0-9]{6}$/.test(orderLookupTokenSecretArn)) {
+    problems.push(`orderLookupTokenSecretArn "${orderLookupTokenSecretArn}" is not the full ARN of a Secrets Manager secret (it ends in a 6-character suffix)`);
+  }
+  if (orderLookupTokenSecretArn !== undefined && orderLookupUrl === undefined) {
+    problems.push('orderLookupTokenSecretArn is the token of orderLookupUrl; set orderLookupUrl too');
+  }
+
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     prefix,
@@ -248,6 +270,8 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     alarmEmail,
     webChat,
     webChatStartsPerIp,
+    orderLookupUrl,
+    orderLookupTokenSecretArn,
   };
 }
 

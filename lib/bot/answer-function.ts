@@ -27,7 +27,15 @@ export const FUNCTION_ENVIRONMENT = {
   openAiModel: FUNCTION_ENV.openAiModel,
   openAiBaseUrl: FUNCTION_ENV.openAiBaseUrl,
   memoryExpirySeconds: FUNCTION_ENV.callMemoryExpirySeconds,
+  ordersTable: FUNCTION_ENV.ordersTable,
+  orderLookupUrl: FUNCTION_ENV.orderLookupUrl,
+  orderLookupTokenSecretArn: FUNCTION_ENV.orderLookupTokenSecretArn,
 } as const;
+
+/** Where look_up_order reads orders: the stack's table, or the business's API (with an optional token secret). */
+export type AnswerFunctionOrders =
+  | { readonly table: dynamodb.ITable }
+  | { readonly lookupUrl: string; readonly tokenSecret?: secretsmanager.ISecret };
 
 export interface AnswerFunctionProps {
   /** The Docker build context (the repo's `lambda/`). */
@@ -36,6 +44,7 @@ export interface AnswerFunctionProps {
   readonly openAiModel: string;
   readonly openAiBaseUrl?: string;
   readonly memoryExpirySeconds: number;
+  readonly orders: AnswerFunctionOrders;
 }
 
 export class AnswerFunction extends Construct {
@@ -74,6 +83,12 @@ export class AnswerFunction extends Construct {
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
     if (props.openAiBaseUrl !== undefined) environment[FUNCTION_ENVIRONMENT.openAiBaseUrl] = props.openAiBaseUrl;
+    if ('table' in props.orders) environment[FUNCTION_ENVIRONMENT.ordersTable] = props.orders.table.tableName;
+    else {
+      environment[FUNCTION_ENVIRONMENT.orderLookupUrl] = props.orders.lookupUrl;
+      const secret = props.orders.tokenSecret;
+      if (secret) environment[FUNCTION_ENVIRONMENT.orderLookupTokenSecretArn] = secret.secretArn;
+    }
 
     this.function = new lambda.DockerImageFunction(this, 'Function', {
       description: 'Answers Chalkbot callers with the language model, remembering the call.',
@@ -91,5 +106,8 @@ export class AnswerFunction extends Construct {
     // A turn does one GetItem and one UpdateItem (lambda/src/call-memory.ts); nothing else on the table.
     props.table.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     this.openAiKeySecret.grantRead(role);
+    // look_up_order does one GetItem per lookup (lambda/src/orders/orders-table.ts); it never writes orders.
+    if ('table' in props.orders) props.orders.table.grant(role, 'dynamodb:GetItem');
+    else props.orders.tokenSecret?.grantRead(role);
   }
 }

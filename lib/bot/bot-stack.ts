@@ -4,6 +4,7 @@
  * contact-center stack, so it can be destroyed and deployed again without touching anything AWS rations.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { botLocales, defaultLocale } from '../definition/bot';
 import { STACK_OUTPUTS } from '../definition/stack-outputs';
@@ -13,6 +14,7 @@ import { AnswerAlarms } from './answer-alarms';
 import { AnswerFunction } from './answer-function';
 import { CallMemoryTable } from './call-memory-table';
 import { InboundFlow } from './inbound-flow';
+import { OrdersTable } from './orders-table';
 import { ChalkbotLexBot } from './lex-bot';
 
 export interface BotStackProps extends StackProps {
@@ -28,6 +30,8 @@ export interface BotStackProps extends StackProps {
 
 export class BotStack extends Stack {
   readonly callMemory: CallMemoryTable;
+  /** Absent when the deployment looks orders up in the business's own API (orderLookupUrl). */
+  readonly orders?: OrdersTable;
   readonly answer: AnswerFunction;
   readonly alarms: AnswerAlarms;
   readonly lexBot: ChalkbotLexBot;
@@ -38,12 +42,18 @@ export class BotStack extends Stack {
     const { settings } = props;
 
     this.callMemory = new CallMemoryTable(this, 'CallMemory', { memoryExpiryDays: settings.memoryExpiryDays });
+    if (settings.orderLookupUrl === undefined) this.orders = new OrdersTable(this, 'Orders');
+    const tokenSecret =
+      settings.orderLookupTokenSecretArn === undefined
+        ? undefined
+        : secretsmanager.Secret.fromSecretCompleteArn(this, 'OrderLookupToken', settings.orderLookupTokenSecretArn);
     this.answer = new AnswerFunction(this, 'Answer', {
       imageDirectory: props.imageDirectory,
       table: this.callMemory.table,
       openAiModel: settings.openAiModel,
       openAiBaseUrl: settings.openAiBaseUrl,
       memoryExpirySeconds: memoryExpirySeconds(settings),
+      orders: this.orders ? { table: this.orders.table } : { lookupUrl: settings.orderLookupUrl!, tokenSecret },
     });
     this.alarms = new AnswerAlarms(this, 'Alarms', { function: this.answer.function, alarmEmail: settings.alarmEmail });
     this.lexBot = new ChalkbotLexBot(this, 'Lex', {
@@ -70,6 +80,9 @@ export class BotStack extends Stack {
       [STACK_OUTPUTS.callMemoryTableName]: this.callMemory.table.tableName,
       [STACK_OUTPUTS.openAiKeySecretArn]: this.answer.openAiKeySecret.secretArn,
       [STACK_OUTPUTS.contactFlowArn]: this.inboundFlow.contactFlow.attrContactFlowArn,
+      ...(this.orders
+        ? { [STACK_OUTPUTS.ordersTableName]: this.orders.table.tableName }
+        : { [STACK_OUTPUTS.orderLookupUrl]: settings.orderLookupUrl! }),
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
   }

@@ -14,6 +14,7 @@ import {
 } from '../../lib/definition/bot';
 import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
 import { DEFAULT_OPENAI_MODEL, FUNCTION_TIMEOUT_SECONDS } from '../../lib/definition/function-settings';
+import { ORDERS_TABLE } from '../../lib/definition/orders';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { LOG_RETENTION_DAYS } from '../../lib/log-retention';
 import { buildTestApp, templateOf } from './synth';
@@ -92,7 +93,7 @@ describe('bot stack', () => {
     });
   });
 
-  test('the function may only read the secret, get and update call items and write its own logs', () => {
+  test('the function may only read the secret, get and update call items, get orders and write its own logs', () => {
     const policies = template.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^AnswerRole') }] },
     });
@@ -102,6 +103,8 @@ describe('bot stack', () => {
       // Exactly the turn's one read and one write (lambda/src/call-memory.ts): no Scan, Query, Put, Delete or batch.
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CallMemoryTable/), 'Arn'] } },
       { Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: { Ref: expect.stringMatching(/^AnswerOpenAiKey/) } },
+      // look_up_order's one read; the function never writes, scans or queries orders.
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersTable/), 'Arn'] } },
     ]);
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
@@ -311,5 +314,57 @@ describe('bot version', () => {
       versionLogicalId(botLocales.slice(0, 2)),
     ];
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('orders', () => {
+  test('the orders table: orderId key, on demand, encrypted, point-in-time recovery, kept when the stack goes', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: ORDERS_TABLE.partitionKey, AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('the function reads the table from ORDERS_TABLE; npm run orders finds it in the outputs', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [FUNCTION_ENVIRONMENT.ordersTable]: { Ref: Match.stringLikeRegexp('^OrdersTable') },
+          [FUNCTION_ENVIRONMENT.orderLookupUrl]: Match.absent(),
+        }),
+      },
+    });
+    template.hasOutput(STACK_OUTPUTS.ordersTableName, { Value: { Ref: Match.stringLikeRegexp('^OrdersTable') } });
+  });
+
+  test("with the business's order API: no table, the URL and the token secret's ARN, read access to that secret only", () => {
+    const url = 'https://shop.example.com/api/orders/{orderId}';
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:order-api-token-AbCdEf';
+    const api = templateOf(buildTestApp({ orderLookupUrl: url, orderLookupTokenSecretArn: secretArn }).bot);
+
+    expect(Object.keys(api.findResources('AWS::DynamoDB::Table'))).toHaveLength(1);
+    api.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [FUNCTION_ENVIRONMENT.orderLookupUrl]: url,
+          [FUNCTION_ENVIRONMENT.orderLookupTokenSecretArn]: secretArn,
+          [FUNCTION_ENVIRONMENT.ordersTable]: Match.absent(),
+        }),
+      },
+    });
+    const statements = Object.values(api.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const onToken = statements.filter((statement) => JSON.stringify(statement.Resource).includes(secretArn));
+    expect(onToken.map((statement) => [statement.Action].flat().sort())).toEqual([
+      ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+    ]);
+    api.hasOutput(STACK_OUTPUTS.orderLookupUrl, { Value: url });
   });
 });

@@ -75,6 +75,10 @@ describe('settings', () => {
     [{ memoryExpiryDays: 'forever' }, /memoryExpiryDays "forever"/],
     [{ memoryExpiryDays: '0' }, /memoryExpiryDays/],
     [{ openAiBaseUrl: 'localhost:8080' }, /openAiBaseUrl/],
+    [{ orderLookupUrl: 'http://shop.example.com/orders/{orderId}' }, /orderLookupUrl .* must be an https URL/],
+    [{ orderLookupUrl: 'https://shop.example.com/orders' }, /with \{orderId\} where the order id goes/],
+    [{ orderLookupUrl: 'https://shop.example.com/orders/{orderId}', orderLookupTokenSecretArn: 'my-token' }, /full ARN/],
+    [{ orderLookupTokenSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf' }, /set orderLookupUrl too/],
   ])('%j is refused with a message naming it', (context, message) => {
     expect(() => settingsFrom(context)).toThrow(message);
   });
