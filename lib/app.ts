@@ -22,6 +22,8 @@ export interface ChalkbotAppOptions {
   readonly imageDirectory?: string;
   /** Another built chat page (tests); the repo's `web/dist` by default. */
   readonly siteDirectory?: string;
+  /** Another inbound flow file (tests); the repo's contact-flows/chalkbot-inbound.json by default. */
+  readonly flowFile?: string;
 }
 
 export interface ChalkbotStacks {
@@ -48,6 +50,7 @@ export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): Ch
     phoneNumberArn: contactCenter.phoneNumberArn,
     queueArnsByName: contactCenter.queueArnsByName,
     imageDirectory: options.imageDirectory ?? FUNCTION_IMAGE_DIRECTORY,
+    flowFile: options.flowFile,
     // The function image goes to the contact-center stack's repository (scan on push, lifecycle rule).
     synthesizer: new DefaultStackSynthesizer({ imageAssetsRepositoryName: functionImageRepositoryName(settings) }),
   });

@@ -15,12 +15,18 @@ import { PLACEHOLDERS, type PlaceholderUse, resolvePlaceholders } from '../defin
 import type { FlowFile } from '../flow/flow-file';
 import { assertValidFlow } from '../flow/validate';
 import { LOG_RETENTION_DAYS } from '../log-retention';
+import { FlowLookups } from './flow-lookups';
 
 /** The values a flow's placeholders stand for in this deployment (CDK tokens are fine). */
 export interface FlowValues {
   readonly lexBotAliasArn: string;
   readonly queueArnsByName: Readonly<Record<string, string>>;
   readonly voice: string;
+  /**
+   * Any other instance resource by kind and name (prompts, hours, flows, modules, Lambdas, other queues): every
+   * kind `flows export` writes. Without it only the values above resolve.
+   */
+  readonly arnByName?: (kind: string, name: string) => string | undefined;
 }
 
 /**
@@ -36,9 +42,10 @@ export function renderFlowContent(flow: FlowFile, values: FlowValues): string {
       case PLACEHOLDERS.voice:
         return values.voice;
       case PLACEHOLDERS.queueArn:
-        return use.argument === undefined ? undefined : values.queueArnsByName[use.argument];
+        if (use.argument === undefined) return undefined;
+        return values.queueArnsByName[use.argument] ?? values.arnByName?.(use.name, use.argument);
       default:
-        return undefined;
+        return use.argument === undefined ? undefined : values.arnByName?.(use.name, use.argument);
     }
   };
   // Placeholders sit inside JSON strings and the values are ARNs and voice ids, which need no escaping.
@@ -64,6 +71,8 @@ export class InboundFlow extends Construct {
       integrationArn: props.lexBotAliasArn,
     });
 
+    // Created only when the flow names something of the instance by name (a designer export's prompts, hours, ...).
+    const lookups = new FlowLookups(this, 'Lookups', { instanceArn: props.instanceArn });
     this.contactFlow = new connect.CfnContactFlow(this, 'Flow', {
       instanceArn: props.instanceArn,
       // Flow names are unique per instance; the file's name is what the flow script matches on.
@@ -71,7 +80,7 @@ export class InboundFlow extends Construct {
       type: props.flow.Type,
       description: props.flow.Description,
       state: 'ACTIVE',
-      content: renderFlowContent(props.flow, props),
+      content: renderFlowContent(props.flow, { ...props, arnByName: (kind, name) => lookups.arnOf(kind, name) }),
     });
     this.contactFlow.node.addDependency(this.botAssociation);
 

@@ -373,8 +373,23 @@ describe('flow import', () => {
     const flow: FlowFile = { Name: 'Chalkbot inbound', Type: 'CONTACT_FLOW', Content: { ...AFTER_HOURS, StartAction: 'set-queue', Actions: [setQueue, ...AFTER_HOURS.Actions] } };
     const log: string[] = [];
     expect(await importFlows(connect(), { instanceId: b.id, files: [{ path: 'x.json', flow }] }, deploymentOf(b), (l) => log.push(l))).toBe(false);
-    expect(log).toEqual(['"Chalkbot inbound" (x.json): Unresolved flow placeholders: ${QUEUE_ARN:BasicQueue}']);
+    expect(log).toEqual([
+      'Nothing was imported: these placeholders have no value in this instance or deployment:',
+      '  - "Chalkbot inbound" (x.json): Unresolved flow placeholders: ${QUEUE_ARN:BasicQueue}',
+    ]);
     expect(b.writes).toEqual([]);
+  });
+
+  test('before the bot stack exists: nothing is created, not even a stub, and the reason is named', async () => {
+    const b = instanceB();
+    b.install();
+    const repoFlow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'contact-flows', 'chalkbot-inbound.json'), 'utf8')) as FlowFile;
+    const log: string[] = [];
+    const noBotStack = { voice: 'Joanna' };
+    expect(await importFlows(connect(), { instanceId: b.id, files: [{ path: 'in.json', flow: repoFlow }] }, noBotStack, (l) => log.push(l))).toBe(false);
+    expect(b.writes).toEqual([]);
+    expect(connectMock.commandCalls(CreateContactFlowCommand)).toHaveLength(0);
+    expect(log.join('\n')).toMatch(/Unresolved flow placeholders: \$\{LEX_BOT_ALIAS_ARN\}[\s\S]*deploy it first/);
   });
 
   test('a file that fails the flow check stops the whole import before anything is written, listing every problem', async () => {

@@ -15,7 +15,7 @@ import {
   type InvalidContactFlowException,
   UpdateContactFlowContentCommand,
 } from '@aws-sdk/client-connect';
-import { resolvePlaceholders } from '../../lib/definition/placeholders';
+import { PLACEHOLDERS, resolvePlaceholders } from '../../lib/definition/placeholders';
 import type { FlowContent, FlowFile } from '../../lib/flow/flow-file';
 import { readInventory } from './connect-inventory';
 import { flowFileCheck, normalizeContent } from './flow-json';
@@ -56,6 +56,27 @@ export async function importFlows(
   const inventory = await readInventory(connect, instanceId);
   const existing = new Set(inventory.flows.map((flow) => flow.name));
   let ok = true;
+
+  // 0. Every placeholder must resolve before anything is created: a stub left behind by an import that then
+  // failed (say, before the bot stack exists) would make the next `cdk deploy` fail on the duplicate name.
+  const toCreate = new Set(request.files.map(({ flow }) => flow.Name).filter((name) => !existing.has(name)));
+  const resolveNow = importResolver(inventory, deployment);
+  const unresolved: string[] = [];
+  for (const { path, flow } of request.files) {
+    try {
+      resolvePlaceholders(JSON.stringify(flow.Content), (use) =>
+        use.name === PLACEHOLDERS.flowArn && use.argument !== undefined && toCreate.has(use.argument) ? 'created-below' : resolveNow(use),
+      );
+    } catch (error) {
+      unresolved.push(`"${flow.Name}" (${path}): ${(error as Error).message}`);
+    }
+  }
+  if (unresolved.length > 0) {
+    log('Nothing was imported: these placeholders have no value in this instance or deployment:');
+    for (const line of unresolved) log(`  - ${line}`);
+    if (deployment.lexBotAliasArn === undefined) log('  (the bot alias comes from the bot stack: deploy it first, npm run deploy)');
+    return false;
+  }
 
   // 1. Stubs for the flows the instance lacks, so every ${FLOW_ARN:...} below has an ARN.
   for (const { flow } of request.files) {
