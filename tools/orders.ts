@@ -7,11 +7,11 @@
  * lib/definition/orders.ts before anything is written.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { type AttributeValue, BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { ORDERS_TABLE, orderRecordSchema, type OrderRecord } from '../lib/definition/orders';
 import { STACK_OUTPUTS } from '../lib/definition/stack-outputs';
+import { parseCommandLine, UsageError } from './cli-args';
 import {
   type AwsOptions,
   type StackOutputs,
@@ -117,23 +117,25 @@ export async function ordersCli(
   log: (line: string) => void = console.log,
   clients: { dynamoDB?: DynamoDBClient; cloudFormation?: CloudFormationClient } = {},
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
       'outputs-file': { type: 'string' },
       prefix: { type: 'string' },
       table: { type: 'string' },
       profile: { type: 'string' },
       region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
-  });
-  const [command, file, ...rest] = positionals;
-  if (values.help || command !== 'put' || file === undefined || rest.length > 0) {
+    true,
+  );
+  if (values.help) {
     log(ORDERS_USAGE);
-    return values.help ? 0 : 2;
+    return 0;
   }
+  const [command, file, ...rest] = positionals;
+  if (command !== 'put') throw new UsageError(command === undefined ? 'say what to do: put <file.json>' : `unknown command ${command}`);
+  if (file === undefined) throw new UsageError('put needs the orders file: put <file.json>');
+  if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
   const orders = readOrdersFile(file);
   const aws = { profile: values.profile, region: values.region };
   const tableName = await resolveOrdersTable(
