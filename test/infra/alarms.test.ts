@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../../lib/definition/function-settings';
 import { METRIC } from '../../lambda/src/observability';
-import { buildTestApp, templateOf } from './synth';
+import { buildTestApp, templatesFor } from './synth';
 
-const template = templateOf(buildTestApp().bot);
+const template = templatesFor().bot;
 const functionRef = {
   Ref: Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { PackageType: 'Image' } }))[0],
 };
@@ -47,7 +47,7 @@ describe('bot stack alarms', () => {
   });
 
   test('with alarmEmail: an encrypted, TLS-only topic the email subscribes to, and every alarm notifies it', () => {
-    const withEmail = templateOf(buildTestApp({ alarmEmail: 'oncall@example.com' }).bot);
+    const withEmail = templatesFor({ alarmEmail: 'oncall@example.com' }).bot;
     withEmail.resourceCountIs('AWS::SNS::Topic', 1);
     const topicId = Object.keys(withEmail.findResources('AWS::SNS::Topic'))[0];
     withEmail.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });

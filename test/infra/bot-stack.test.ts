@@ -17,10 +17,9 @@ import { DEFAULT_OPENAI_MODEL, FUNCTION_TIMEOUT_SECONDS } from '../../lib/defini
 import { ORDERS_TABLE } from '../../lib/definition/orders';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { LOG_RETENTION_DAYS } from '../../lib/log-retention';
-import { buildTestApp, templateOf } from './synth';
+import { templatesFor } from './synth';
 
-const { bot } = buildTestApp();
-const template = templateOf(bot);
+const template = templatesFor().bot;
 const logicalIdOf = (type: string): string => {
   const ids = Object.keys(template.findResources(type));
   expect(ids).toHaveLength(1);
@@ -42,7 +41,7 @@ describe('bot stack', () => {
 
   test('point-in-time recovery keeps no more days of call memory than the memory itself lives (whole days, 1 to 35)', () => {
     const recoveryDays = (memoryExpiryDays: number) => {
-      const table = Object.values(templateOf(buildTestApp({ memoryExpiryDays }).bot).findResources('AWS::DynamoDB::Table'))[0];
+      const table = Object.values(templatesFor({ memoryExpiryDays }).bot.findResources('AWS::DynamoDB::Table'))[0];
       return table.Properties.PointInTimeRecoverySpecification.RecoveryPeriodInDays as number;
     };
     expect([recoveryDays(0.1), recoveryDays(2.5), recoveryDays(365)]).toEqual([1, 3, 35]);
@@ -87,7 +86,7 @@ describe('bot stack', () => {
         },
       },
     });
-    const withBaseUrl = templateOf(buildTestApp({ openAiBaseUrl: 'https://llm.example.com/v1' }).bot);
+    const withBaseUrl = templatesFor({ openAiBaseUrl: 'https://llm.example.com/v1' }).bot;
     withBaseUrl.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [FUNCTION_ENVIRONMENT.openAiBaseUrl]: 'https://llm.example.com/v1' }) },
     });

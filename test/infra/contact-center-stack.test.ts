@@ -2,13 +2,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { SUPPORT_QUEUE_NAME } from '../../lib/contact-center/support-queue';
 import { LOG_RETENTION_DAYS } from '../../lib/log-retention';
-import { buildTestApp, templateOf } from './synth';
+import { templatesFor } from './synth';
 
 const EXISTING_INSTANCE = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
 const EXISTING_NUMBER = 'arn:aws:connect:us-east-1:123456789012:phone-number/66666666-7777-8888-9999-000000000000';
 
 describe('contact-center stack (new instance)', () => {
-  const template = templateOf(buildTestApp().contactCenter);
+  const template = templatesFor().contactCenter;
   const instanceArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Instance'), 'Arn'] };
 
   test('the Connect instance: managed identities, inbound calls, flow logs, alias from the settings, retained', () => {
@@ -35,7 +35,7 @@ describe('contact-center stack (new instance)', () => {
     const [instance] = Object.values(template.findResources('AWS::Connect::Instance'));
     expect(instance.DependsOn).toContain(groupId);
     // The name follows the alias setting.
-    const renamed = templateOf(buildTestApp({ instanceAlias: 'chalkbot-demo-7' }).contactCenter);
+    const renamed = templatesFor({ instanceAlias: 'chalkbot-demo-7' }).contactCenter;
     renamed.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/connect/chalkbot-demo-7', RetentionInDays: LOG_RETENTION_DAYS });
   });
 
@@ -122,7 +122,7 @@ describe('contact-center stack (new instance)', () => {
   });
 
   test('a custom bootstrap qualifier in the app context names the publishing role of that qualifier', () => {
-    const custom = templateOf(buildTestApp({ '@aws-cdk/core:bootstrapQualifier': 'chalk42' }).contactCenter);
+    const custom = templatesFor({ '@aws-cdk/core:bootstrapQualifier': 'chalk42' }).contactCenter;
     const [repository] = Object.values(custom.findResources('AWS::ECR::Repository'));
     const policy = JSON.stringify(repository.Properties.RepositoryPolicyText);
     expect(policy).toContain(':role/cdk-chalk42-image-publishing-role-');
@@ -143,8 +143,8 @@ describe('contact-center stack (new instance)', () => {
 });
 
 describe('contact-center stack (adopted instance and number)', () => {
-  const { contactCenter, bot } = buildTestApp({ existingInstanceArn: EXISTING_INSTANCE, existingPhoneNumberArn: EXISTING_NUMBER });
-  const template = templateOf(contactCenter);
+  const adopted = templatesFor({ existingInstanceArn: EXISTING_INSTANCE, existingPhoneNumberArn: EXISTING_NUMBER });
+  const template = adopted.contactCenter;
 
   test('nothing instance-level is created: no instance, number, storage, bucket or admin', () => {
     for (const type of [
@@ -159,7 +159,7 @@ describe('contact-center stack (adopted instance and number)', () => {
   test('the queue the flow needs is added to the adopted instance, and the ids are folded at synth', () => {
     template.hasResourceProperties('AWS::Connect::Queue', { InstanceArn: EXISTING_INSTANCE });
     template.hasOutput(STACK_OUTPUTS.connectInstanceId, { Value: '11111111-2222-3333-4444-555555555555' });
-    const association = JSON.stringify(templateOf(bot).findResources('Custom::AWS'));
+    const association = JSON.stringify(adopted.bot.findResources('Custom::AWS'));
     expect(association).toContain('\\"PhoneNumberId\\":\\"66666666-7777-8888-9999-000000000000\\"');
     expect(association).toContain('\\"InstanceId\\":\\"11111111-2222-3333-4444-555555555555\\"');
   });
