@@ -13,7 +13,7 @@ const stubs = join(root, 'scripts', 'bundle-stubs');
 
 /**
  * Code the function imports but never runs on Lambda, swapped for small stand-ins (each file says why it is safe).
- * Together they were about 640 KiB of the 2.2 MiB bundle, and their module-load work was part of every cold start.
+ * Together they were about 800 KiB of the bundle, and their module-load work was part of every cold start.
  */
 const STUBS = [
   // LangSmith tracing, which @langchain/core loads at import; the function never traces.
@@ -22,6 +22,8 @@ const STUBS = [
   { filter: /^\.\.\/locales\/index\.js$/, importer: /zod[\\/]v4[\\/]/, path: join(stubs, 'zod-locales.mjs') },
   // The SDK's default credential chain; on Lambda its first link (the environment) always answers.
   { filter: /^@aws-sdk\/credential-provider-node$/, path: join(stubs, 'credential-provider-node.cjs') },
+  // The Kendra and Bedrock Agent clients behind @langchain/aws's retrievers; the function uses only its chat model.
+  { filter: /^@aws-sdk\/client-(kendra|bedrock-agent-runtime)$/, path: join(stubs, 'unused-aws-clients.cjs') },
   // A browser user-agent parser the SDK imports only in browsers.
   { filter: /^bowser$/, path: join(stubs, 'bowser.mjs') },
 ];

@@ -36,7 +36,16 @@ export interface HandlerOverrides {
   readonly bedrockCredentials?: ModelSourceClients['bedrockCredentials'];
   /** Logger and metrics to use instead of new ones. */
   readonly observability?: Observability;
+  /**
+   * Start now, rather than at the first turn, what the first caller would otherwise wait for: the settings, the
+   * clients, the model's key secret and the model. Lambda's entry point sets it, so the work runs in the init
+   * phase; the local call and the tests, which set their environment after importing, do not.
+   */
+  readonly warmUp?: boolean;
 }
+
+/** A key read started at init may take this long; the first turn still gets its own bounded wait. */
+const WARM_UP_KEY_TIMEOUT_MS = 5_000;
 
 /** Builds a turn handler configured from the environment (and optional overrides). */
 export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
@@ -44,6 +53,18 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
   const env = () => ({ ...process.env, ...overrides.env });
   let observability: Observability | undefined;
   let dependencies: TurnDependencies | undefined;
+
+  if (overrides.warmUp) {
+    // Never throws at import: what fails here is met again, and reported, by the first turn (a bad setting then
+    // hands the caller to a person). A model's key read in flight is shared with the turn that asks for it.
+    try {
+      observability = overrides.observability ?? createObservability(env());
+      dependencies = prepare(env(), overrides, observability);
+      for (const choice of dependencies.model?.choices ?? []) choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined);
+    } catch {
+      dependencies = undefined;
+    }
+  }
 
   return async function handleTurn(event, context) {
     const started = Date.now();
@@ -136,6 +157,3 @@ function failedTurn(
   }
   return elicitIntent(locale.messages.malformedEvent, intentName, attributes);
 }
-
-/** The handler Lambda runs: configured from the environment, clients kept across invocations. */
-export const handler: TurnHandler = createHandler();
