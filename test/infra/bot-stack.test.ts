@@ -345,7 +345,7 @@ describe('orders', () => {
   test("with the business's order API: no table, the URL and the token secret's ARN, read access to that secret only", () => {
     const url = 'https://shop.example.com/api/orders/{orderId}';
     const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:order-api-token-AbCdEf';
-    const api = templateOf(buildTestApp({ orderLookupUrl: url, orderLookupTokenSecretArn: secretArn }).bot);
+    const api = templatesFor({ orderLookupUrl: url, orderLookupTokenSecretArn: secretArn }).bot;
 
     expect(Object.keys(api.findResources('AWS::DynamoDB::Table'))).toHaveLength(1);
     api.hasResourceProperties('AWS::Lambda::Function', {
