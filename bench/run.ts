@@ -17,6 +17,7 @@ import { type Figure, format, type MeasurementResult, renderTable } from './figu
 import { measureLongCall } from './long-call';
 import { measureManyCalls } from './many-calls';
 import { measureStartup } from './startup';
+import { measureToolTurnOverhead } from './tool-turn';
 import { measureTurnOverhead } from './turn-overhead';
 import { startBenchWorld } from './world';
 
@@ -27,6 +28,7 @@ function plan(quick: boolean) {
   return {
     startup: { runs: quick ? 5 : 15 },
     overhead: { repetitions: quick ? 1 : 5, turns: 200, turnsPerCall: 10 },
+    toolTurn: { repetitions: quick ? 1 : 5, turns: 100, turnsPerCall: 10 },
     longCall: { repetitions: quick ? 1 : 3 },
     manyCalls: { repetitions: quick ? 1 : 3, calls: 100, turnsPerCall: 10, modelDelayMs: 1_000 },
     faults: {
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
   try {
     progress(`turn overhead (${steps.overhead.repetitions} x ${steps.overhead.turns} turns)`);
     measurements.push({ name: 'turn overhead', result: await measureTurnOverhead(world, steps.overhead) });
+    progress(`tool turn overhead (${steps.toolTurn.repetitions} x ${steps.toolTurn.turns} turns)`);
+    measurements.push({ name: 'tool turn overhead', result: await measureToolTurnOverhead(world, steps.toolTurn) });
     progress(`long call (${steps.longCall.repetitions} x 100 turns)`);
     measurements.push({ name: 'long call', result: await measureLongCall(world, steps.longCall) });
     progress(`many calls (${steps.manyCalls.repetitions} x ${steps.manyCalls.calls} calls x ${steps.manyCalls.turnsPerCall} turns)`);

@@ -6,7 +6,7 @@
  * dynalite's work lands on the function's event loop and shows up as the function's overhead (its p99 grew
  * several times over when measured that way).
  */
-import { startWorld, storedMessages, type World } from '../test/function/support/harness';
+import { ORDERS_TABLE_NAME, startWorld, storedMessages, type World } from '../test/function/support/harness';
 import type { WorldReply, WorldRequest } from './world';
 
 async function answer(world: World, request: WorldRequest): Promise<unknown> {
@@ -14,6 +14,13 @@ async function answer(world: World, request: WorldRequest): Promise<unknown> {
     case 'setModelBehaviour':
       world.openai.setBehaviour(request.echoQuestion ? (recorded) => ({ ...request.behaviour, reply: answerTo(recorded.body.messages) }) : request.behaviour);
       return null;
+    case 'setModelCallingTool':
+      world.openai.setBehaviour((recorded) =>
+        recorded.body.messages.at(-1)?.role === 'tool' ? { reply: request.reply } : { toolCalls: [request.toolCall] },
+      );
+      return null;
+    case 'ordersReads':
+      return world.proxy.requests.filter((recorded) => recorded.operation === 'GetItem' && recorded.body.TableName === ORDERS_TABLE_NAME).length;
     case 'modelRequests':
       return world.openai.requests.map((recorded) => ({
         bodyChars: recorded.rawBody.length,

@@ -11,6 +11,10 @@ import type { Behaviour } from '../local/openai-server';
 export type WorldRequest =
   /** How the model answers from now on; with `echoQuestion`, it answers "Answer to: <the question>". */
   | { type: 'setModelBehaviour'; behaviour: Behaviour; echoQuestion?: boolean }
+  /** The model calls this tool first, then answers `reply` once the tool's result is in the prompt. */
+  | { type: 'setModelCallingTool'; toolCall: { name: string; arguments: unknown }; reply: string }
+  /** GetItem requests the proxy has seen on the orders table. */
+  | { type: 'ordersReads' }
   | { type: 'modelRequests' }
   | { type: 'clearModelRequests' }
   /** The table's health, as the proxy plays it. */
@@ -35,6 +39,8 @@ export interface BenchWorld {
   /** The DynamoDB endpoint the function's SDK is pointed at (the counting proxy). */
   readonly dynamoDBEndpoint: string;
   setModelBehaviour(behaviour: Behaviour, options?: { echoQuestion?: boolean }): Promise<void>;
+  setModelCallingTool(toolCall: { name: string; arguments: unknown }, reply: string): Promise<void>;
+  ordersReads(): Promise<number>;
   modelRequests(): Promise<ModelRequestSize[]>;
   clearModelRequests(): Promise<void>;
   setTable(health: { hang?: boolean; throttle?: boolean }): Promise<void>;
@@ -88,6 +94,8 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     env,
     dynamoDBEndpoint,
     setModelBehaviour: (behaviour, options) => ask({ type: 'setModelBehaviour', behaviour, echoQuestion: options?.echoQuestion }),
+    setModelCallingTool: (toolCall, reply) => ask({ type: 'setModelCallingTool', toolCall, reply }),
+    ordersReads: () => ask({ type: 'ordersReads' }),
     modelRequests: () => ask({ type: 'modelRequests' }),
     clearModelRequests: () => ask({ type: 'clearModelRequests' }),
     setTable: (health) => ask({ type: 'setTable', ...health }),
