@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { GITLAB_CONTEXT_KEYS } from './ci/gitlab-ci-access-stack';
-import { botDefinition } from './definition/bot';
+import { botDefinition, botLocales, findLocale } from './definition/bot';
 import { CALL_MEMORY_TABLE } from './definition/call-memory';
 import { ORDER_ID_PLACEHOLDER } from './definition/orders';
 import { DEFAULT_OPENAI_MODEL } from './definition/function-settings';
@@ -31,6 +31,11 @@ export interface ChalkbotSettings {
   readonly phoneType: PhoneNumberType;
   /** Polly voice for the flow and the bot; must support the bot definition's engine. */
   readonly voice: string;
+  /**
+   * Lex locale of a caller who presses no key in the flow's language menu: the number's default language (this
+   * deployment has one number). One of the bot definition's locales.
+   */
+  readonly defaultLanguage: string;
   /** OpenAI chat model the function asks. */
   readonly openAiModel: string;
   /** Any OpenAI-compatible endpoint; absent means OpenAI itself. */
@@ -61,6 +66,7 @@ export const SETTING_KEYS = {
   phoneCountry: 'phoneCountry',
   phoneType: 'phoneType',
   voice: 'voice',
+  defaultLanguage: 'defaultLanguage',
   openAiModel: 'openAiModel',
   openAiBaseUrl: 'openAiBaseUrl',
   memoryExpiryDays: 'memoryExpiryDays',
@@ -77,6 +83,7 @@ export const SETTING_DEFAULTS = {
   phoneCountry: 'US',
   phoneType: 'DID' as PhoneNumberType,
   voice: botDefinition.voice.id,
+  defaultLanguage: botDefinition.localeId,
   openAiModel: DEFAULT_OPENAI_MODEL,
   memoryExpiryDays: CALL_MEMORY_TABLE.defaultExpirySeconds / 86_400,
   webChat: false,
@@ -211,6 +218,11 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
   const voice = get('voice') ?? SETTING_DEFAULTS.voice;
   if (!/^[A-Z][a-zA-Z]+$/.test(voice)) problems.push(`voice "${voice}" must be a Polly voice id such as Joanna`);
 
+  const defaultLanguage = get('defaultLanguage') ?? SETTING_DEFAULTS.defaultLanguage;
+  if (!findLocale(defaultLanguage)) {
+    problems.push(`defaultLanguage "${defaultLanguage}" must be one of the bot's locales: ${botLocales.map((l) => l.localeId).join(', ')}`);
+  }
+
   const openAiModel = get('openAiModel') ?? SETTING_DEFAULTS.openAiModel;
   if (/\s/.test(openAiModel)) problems.push(`openAiModel "${openAiModel}" must not contain spaces`);
 
@@ -264,6 +276,7 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     phoneCountry,
     phoneType,
     voice,
+    defaultLanguage,
     openAiModel,
     openAiBaseUrl,
     memoryExpiryDays,

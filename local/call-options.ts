@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { botDefinition } from '../lib/definition/bot';
+import { botDefinition, botLocales, findLocale } from '../lib/definition/bot';
 import { SAMPLE_ORDERS_FILE } from '../lib/definition/orders';
 import { INBOUND_FLOW_FILE } from '../lib/flow/flow-file';
 import type { DeployedBotLookup } from '../tools/deployed-bot';
@@ -22,7 +22,10 @@ export type { DeployedBotLookup };
 export interface CallOptions {
   /** Resume the memory stored under this contact id; a fresh id when absent. */
   readonly contactId?: string;
-  /** The Lex locale to hold the call in, instead of the one the flow's language picks. */
+  /**
+   * The number's default language: the locale of a caller who presses no key in the flow's language menu (and,
+   * with --deployed, the deployed bot's locale).
+   */
   readonly localeId?: string;
   readonly showEvents: boolean;
   readonly flowFile: string;
@@ -46,7 +49,9 @@ silence); the end of input (Ctrl-D) hangs up. Lines can be piped:
 
 Options:
   --contact-id <id>  continue the call memory stored under this contact id (printed at the end of a call)
-  --locale <id>      the Lex locale to hold the call in (the bot has ${botDefinition.localeId})
+  --locale <id>      the number's default language, spoken when no key is pressed in the language menu
+                     (${botLocales.map((locale) => locale.localeId).join(', ')}; default ${botDefinition.localeId}).
+                     At the menu, type a key as #2.
   --show-events      print each Lex V2 event sent to the function and the function's answer
   --flow <file>      the flow file to walk (default: contact-flows/chalkbot-inbound.json)
   --data <dir>       keep the local DynamoDB here (default: .chalkbot/dynamodb)
@@ -119,8 +124,8 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
     throw new UsageError(`--contact-id must be letters, digits and . _ : - (got ${JSON.stringify(contactId)})`);
   }
   const localeId = values.locale;
-  if (localeId !== undefined && localeId !== botDefinition.localeId) {
-    throw new UsageError(`--locale ${localeId}: the bot has only the locale ${botDefinition.localeId}`);
+  if (localeId !== undefined && !findLocale(localeId)) {
+    throw new UsageError(`--locale ${localeId}: the bot speaks ${botLocales.map((locale) => locale.localeId).join(', ')}`);
   }
   if (values.data !== undefined && values['in-memory']) throw new UsageError('--data and --in-memory exclude each other');
   if (values.data !== undefined && existsSync(values.data) && !statSync(values.data).isDirectory()) {

@@ -13,7 +13,7 @@ import { createDeployedBot, resolveBotTarget } from '../tools/deployed-bot';
 import { awsClientConfig, credentialProblem, profileExists } from '../tools/deployment';
 import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions, DeployedBotLookup } from './call-options';
-import type { Caller } from './caller';
+import { type Caller, withKeypad } from './caller';
 import { DeployedLexBot } from './deployed-lex-bot';
 import { runFlow } from './flow-engine';
 import { loadLocalFlow } from './local-resources';
@@ -37,7 +37,7 @@ export class DeployedBotUnreachable extends Error {
 export async function holdDeployedCall(lookup: DeployedBotLookup, options: CallOptions, io: DeployedCallIo): Promise<CallEnd> {
   // A broken flow file fails before anything reaches AWS. The flow's bot alias placeholder resolves to the
   // local stand-in, which the Lex block accepts; the deployed alias then answers in its place.
-  const flow = loadLocalFlow(options.flowFile);
+  const flow = loadLocalFlow(options.flowFile, options.localeId);
   const aws = awsClientConfig(lookup);
   const lex = io.lex ?? new LexRuntimeV2Client(aws);
   const region = await checkAwsAccess(lex, lookup.profile);
@@ -51,11 +51,13 @@ export async function holdDeployedCall(lookup: DeployedBotLookup, options: CallO
       `contact ${contactId}; answers from the deployed bot ${target.botId}, alias ${target.botAliasId}, ` +
       `locale ${target.localeId} in ${region}`,
   });
-  const bot = new DeployedLexBot({ bot: createDeployedBot(target, lex), caller: io.caller, listener });
+  const caller = withKeypad(io.caller);
+  const bot = new DeployedLexBot({ bot: createDeployedBot(target, lex), caller, listener });
   const end = await runFlow(flow, {
     contactId,
     bot,
     listener,
+    keypad: caller,
     contactCenter: options.contactCenter,
     localeOverride: options.localeId,
   });

@@ -5,6 +5,7 @@
  */
 import type { FlowAction } from '../lib/flow/flow-file';
 import type { CallEnd, CallListener } from './call-events';
+import type { KeypadCaller } from './caller';
 import type { HandOverOutcome, HandOver } from './lex-emulator';
 import { LOCAL_BOT_ALIAS_ARN, localQueueName } from './local-resources';
 import { type ContactState, resolveValue } from './flow-references';
@@ -15,8 +16,11 @@ export type ActionResult =
   | { readonly kind: 'next' }
   /** Match this value against `Transitions.Conditions` (undefined: an unset value, which matches none). */
   | { readonly kind: 'branch'; readonly value: string | undefined }
-  /** Take the error branch of this type (Connect's catch-all is NoMatchingError). */
-  | { readonly kind: 'error'; readonly errorType: string; readonly reason: string }
+  /**
+   * Take the error branch of this type (Connect's catch-all is NoMatchingError). `expected`: a normal outcome
+   * (a menu that timed out), not worth a notice.
+   */
+  | { readonly kind: 'error'; readonly errorType: string; readonly reason: string; readonly expected?: boolean }
   /** The flow is over. */
   | { readonly kind: 'end'; readonly end: CallEnd };
 
@@ -43,6 +47,8 @@ export interface FlowCall {
   readonly contactCenter: LocalContactCenter;
   /** The Lex locale to use instead of the one derived from the contact's language. */
   readonly localeOverride?: string;
+  /** The caller's keypad (GetParticipantInput); without one, every keypad input times out. */
+  readonly keypad?: Pick<KeypadCaller, 'nextKeys'>;
 }
 
 export type ActionHandler = (action: FlowAction, call: FlowCall) => ActionResult | Promise<ActionResult>;
@@ -65,8 +71,44 @@ export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
   },
 
   UpdateContactTextToSpeechVoice(action, { contact }) {
-    contact.voice = requiredString(action, 'TextToSpeechVoice');
+    const voice = resolveValue(requiredString(action, 'TextToSpeechVoice'), contact);
+    if (voice === undefined) return noMatchingError('the voice attribute is not set');
+    // On a chat the block takes its success branch and changes nothing (Connect's Set voice block).
+    if (contact.channel !== 'CHAT') contact.voice = voice;
     return NEXT;
+  },
+
+  UpdateContactAttributes(action, { contact }) {
+    for (const [name, value] of Object.entries(objectParameter(action, 'Attributes') ?? {})) {
+      if (typeof value !== 'string') throw new FlowEmulationError(action, `Attributes.${name} must be a string`);
+      const resolved = resolveValue(value, contact);
+      if (resolved === undefined) delete contact.attributes[name];
+      else contact.attributes[name] = resolved;
+    }
+    return NEXT;
+  },
+
+  /**
+   * A keypad menu (DTMF). The caller's keys (a typed `#2` locally) are matched against the conditions; no keys in
+   * time is InputTimeLimitExceeded, keys no condition names NoMatchingCondition (by the engine).
+   */
+  async GetParticipantInput(action, call) {
+    const { contact, listener } = call;
+    if (action.Parameters.LexV2Bot !== undefined || action.Parameters.LexBot !== undefined) {
+      throw new FlowEmulationError(action, 'input through a Lex bot is not emulated (only keypad input)');
+    }
+    const prompt = promptText(action, false, contact);
+    if (prompt !== undefined) listener({ kind: 'flow', text: prompt, actionId: action.Identifier });
+    const keys = await call.keypad?.nextKeys();
+    if (keys === undefined) {
+      return { kind: 'error', errorType: 'InputTimeLimitExceeded', reason: 'no keys pressed', expected: true };
+    }
+    listener({ kind: 'caller', text: `#${keys}` });
+    if (optionalString(action, 'StoreInput') === 'True') {
+      contact.storedInput = keys;
+      return NEXT;
+    }
+    return { kind: 'branch', value: keys };
   },
 
   UpdateContactData(action, { contact }) {
@@ -78,8 +120,10 @@ export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
     return NEXT;
   },
 
-  MessageParticipant(action, { listener }) {
-    listener({ kind: 'flow', text: promptText(action, true) as string, actionId: action.Identifier });
+  MessageParticipant(action, { contact, listener }) {
+    const text = promptText(action, true, contact);
+    if (text === undefined) return noMatchingError('the message attribute is not set');
+    listener({ kind: 'flow', text, actionId: action.Identifier });
     return NEXT;
   },
 
@@ -89,7 +133,7 @@ export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
     if (aliasArn !== LOCAL_BOT_ALIAS_ARN) {
       return noMatchingError(`the Lex bot alias ${JSON.stringify(aliasArn)} is not the local Chalkbot bot`);
     }
-    const prompt = promptText(action, false);
+    const prompt = promptText(action, false, contact);
     // Connect has Lex speak the block's prompt before it listens.
     if (prompt !== undefined) listener({ kind: 'flow', text: prompt, actionId: action.Identifier });
 
@@ -192,10 +236,13 @@ function resolveLexSessionAttributes(action: FlowAction, contact: ContactState):
   return attributes;
 }
 
-/** What a prompt says: its text, its SSML, or a note that a recording plays. */
-function promptText(action: FlowAction, required: boolean): string | undefined {
+/**
+ * What a prompt says: its text, its SSML, or a note that a recording plays. Text may be a reference
+ * (`$.Attributes.lineGoodbye`); undefined when it names an unset attribute.
+ */
+function promptText(action: FlowAction, required: boolean, contact: ContactState): string | undefined {
   const text = optionalString(action, 'Text');
-  if (text !== undefined) return text;
+  if (text !== undefined) return resolveValue(text, contact);
   const ssml = optionalString(action, 'SSML');
   if (ssml !== undefined) return ssml.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   const recording = optionalString(action, 'PromptId') ?? (objectParameter(action, 'Media')?.Uri as string | undefined);

@@ -28,6 +28,8 @@ export interface FlowRunOptions {
   readonly contactCenter?: LocalContactCenter;
   /** The Lex locale to use instead of the one derived from the contact's language. */
   readonly localeOverride?: string;
+  /** The caller's keypad, for the flow's keypad menus. */
+  readonly keypad?: FlowCall['keypad'];
   /** A flow that loops forever is a bug; stop after this many actions. */
   readonly maxSteps?: number;
 }
@@ -43,6 +45,7 @@ export async function runFlow(flow: FlowContent, options: FlowRunOptions): Promi
     bot: options.bot,
     contactCenter: options.contactCenter ?? DEFAULT_CONTACT_CENTER,
     localeOverride: options.localeOverride,
+    keypad: options.keypad,
   };
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
 
@@ -50,7 +53,7 @@ export async function runFlow(flow: FlowContent, options: FlowRunOptions): Promi
   for (let step = 1; step <= maxSteps; step += 1) {
     const result = await runAction(current, call);
     if (result.kind === 'end') return result.end;
-    if (result.kind === 'error') {
+    if (result.kind === 'error' && !result.expected) {
       options.listener({ kind: 'notice', text: `${current.Identifier}: ${result.reason} (${result.errorType})` });
     }
     current = findAction(actions, nextActionId(current, result), `the transition of "${current.Identifier}"`);

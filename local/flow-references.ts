@@ -18,6 +18,10 @@ export interface ContactState {
   lex: { intentName?: string; sessionAttributes: Readonly<Record<string, string>> };
   /** Set by UpdateContactTargetQueue; TransferContactToQueue sends the call there. */
   targetQueue?: { readonly arn: string; readonly name: string };
+  /** What the last GetParticipantInput stored (`StoreInput`): `$.StoredCustomerInput`. */
+  storedInput?: string;
+  /** User-defined contact attributes (UpdateContactAttributes): `$.Attributes.<name>`. */
+  readonly attributes: Record<string, string>;
   /** How many times each Loop action has continued so far. */
   readonly loopCounts: Map<string, number>;
 }
@@ -30,6 +34,7 @@ export function newContact(contactId: string, channel: ContactChannel = 'VOICE')
     languageCode: 'en-US',
     flowLogging: false,
     lex: { sessionAttributes: {} },
+    attributes: {},
     loopCounts: new Map(),
   };
 }
@@ -43,6 +48,7 @@ export class UnknownReferenceError extends Error {
 }
 
 const LEX_ATTRIBUTE = /^\$\.Lex\.SessionAttributes(?:\.([A-Za-z0-9_-]+)|\.?\[\s*'([^']*)'\s*\])$/;
+const CONTACT_ATTRIBUTE = /^\$\.Attributes(?:\.([A-Za-z0-9_-]+)|\.?\[\s*'([^']*)'\s*\])$/;
 
 /**
  * A parameter value as Connect reads it: `$.`-references are looked up (undefined when the contact has no
@@ -52,12 +58,19 @@ export function resolveValue(value: string, contact: ContactState): string | und
   if (!value.startsWith('$.')) return value;
   const lexAttribute = LEX_ATTRIBUTE.exec(value);
   if (lexAttribute) return contact.lex.sessionAttributes[lexAttribute[1] ?? lexAttribute[2]];
+  const contactAttribute = CONTACT_ATTRIBUTE.exec(value);
+  if (contactAttribute) {
+    const name = contactAttribute[1] ?? contactAttribute[2];
+    return Object.hasOwn(contact.attributes, name) ? contact.attributes[name] : undefined;
+  }
   switch (value) {
     case '$.ContactId':
     case '$.InitialContactId':
       return contact.contactId;
     case '$.Channel':
       return contact.channel;
+    case '$.StoredCustomerInput':
+      return contact.storedInput;
     case '$.LanguageCode':
       return contact.languageCode;
     case '$.TextToSpeechVoiceId':

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { LexV2Event } from 'aws-lambda';
-import { type BotDefinition, botDefinition } from '../lib/definition/bot';
+import { type BotDefinition, botLocales } from '../lib/definition/bot';
 import type { CallListener } from './call-events';
 import type { Caller } from './caller';
 import { createLambdaContext, DEFAULT_FUNCTION_TIMEOUT_MS, type FulfillmentFunction } from './fulfillment-function';
@@ -18,7 +18,10 @@ export interface LexEmulatorOptions {
   readonly fulfill: FulfillmentFunction;
   readonly caller: Caller;
   readonly listener: CallListener;
-  /** The bot's intents, fillers and timeouts; the shared definition unless a test shortens them. */
+  /**
+   * The bot's intents, fillers and timeouts of one locale, in place of the shared definition's (a test shortens
+   * them this way); the other locales stay as defined.
+   */
   readonly definition?: BotDefinition;
   /** The function's own Lambda timeout. */
   readonly functionTimeoutMs?: number;
@@ -46,22 +49,31 @@ export type HandOverOutcome =
 type TurnOutcome = { readonly kind: 'answered'; readonly answer: FulfillmentAnswer } | { readonly kind: 'failed'; readonly reason: string };
 
 export class LexBotEmulator {
-  private readonly definition: BotDefinition;
+  /** Every locale the bot has, as the deployed bot has them (lib/definition/bot.ts). */
+  private readonly locales: readonly BotDefinition[];
+  /** The locale of the current hand-over: Connect picks it from the contact's language. */
+  private definition: BotDefinition;
   private readonly functionTimeoutMs: number;
   private sessionAttributes: Record<string, string> = {};
   /** Turns fulfilled so far; picks the filler variation, as Lex rotates through them. */
   private fulfilledTurns = 0;
 
   constructor(private readonly options: LexEmulatorOptions) {
-    this.definition = options.definition ?? botDefinition;
+    const override = options.definition;
+    this.locales = botLocales.map((locale) => (override && locale.localeId === override.localeId ? override : locale));
+    this.definition = this.locales[0];
     this.functionTimeoutMs = options.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
   }
 
   /** Holds the conversation until the bot closes, fails, or the caller hangs up. */
   async converse(handOver: HandOver): Promise<HandOverOutcome> {
-    if (handOver.localeId !== this.definition.localeId) {
-      return { kind: 'failed', reason: `the bot has no locale ${handOver.localeId} (it has ${this.definition.localeId})` };
+    const locale = this.locales.find((candidate) => candidate.localeId === handOver.localeId);
+    if (!locale) {
+      const known = this.locales.map((candidate) => candidate.localeId).join(', ');
+      return { kind: 'failed', reason: `the bot has no locale ${handOver.localeId} (it has ${known})` };
     }
+    // Intents, utterances and fillers are the locale's: a Spanish caller's "adiós" is the goodbye intent.
+    this.definition = locale;
     this.sessionAttributes = { ...handOver.sessionAttributes };
     const bot = { ...LOCAL_BOT, localeId: handOver.localeId };
 

@@ -12,7 +12,7 @@ import { CALL_MEMORY_TABLE } from '../lib/definition/call-memory';
 import { FUNCTION_ENV } from '../lib/definition/function-settings';
 import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions } from './call-options';
-import type { Caller } from './caller';
+import { type Caller, withKeypad } from './caller';
 import { lockDataDir } from './data-dir-lock';
 import { putOrders, readOrdersFile } from '../tools/orders';
 import { createCallMemoryTable, createOrdersTable, LOCAL_CREDENTIALS, startLocalDynamoDB } from './dynamodb';
@@ -39,7 +39,8 @@ export interface LocalCallIo {
 
 export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Promise<CallEnd> {
   // A broken flow file fails before anything starts.
-  const flow = loadLocalFlow(options.flowFile);
+  // --locale is the number's default language: the caller who presses no key in the menu speaks it.
+  const flow = loadLocalFlow(options.flowFile, options.localeId);
   const orders = readOrdersFile(options.ordersFile);
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
   const restoreMetricsSetting = disablePowertoolsMetrics();
@@ -61,14 +62,10 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
       listener({ kind: 'notice', text: `contact ${contactId}; answers from ${describeAnswerer()}` });
       if (options.contactId) listener({ kind: 'notice', text: await describeStoredMemory(dynamoDBClient, contactId) });
 
-      const bot = new LexBotEmulator({ fulfill, caller: io.caller, listener });
-      const end = await runFlow(flow, {
-        contactId,
-        bot,
-        listener,
-        contactCenter: options.contactCenter,
-        localeOverride: options.localeId,
-      });
+      // One caller for the flow's keypad menu (a typed #2) and the bot (everything said).
+      const caller = withKeypad(io.caller);
+      const bot = new LexBotEmulator({ fulfill, caller, listener });
+      const end = await runFlow(flow, { contactId, bot, listener, keypad: caller, contactCenter: options.contactCenter });
       if (options.dataDir) {
         listener({ kind: 'notice', text: `to go on with this call's memory: npm start -- --contact-id ${contactId}` });
       }

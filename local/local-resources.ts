@@ -5,6 +5,7 @@
  */
 import type { LexV2Bot } from 'aws-lambda';
 import { botDefinition } from '../lib/definition/bot';
+import { resolveLanguagePlaceholder } from '../lib/definition/flow-languages';
 import { PLACEHOLDERS, resolvePlaceholders } from '../lib/definition/placeholders';
 import { type FlowContent, type FlowFile, readFlowFile } from '../lib/flow/flow-file';
 import { mapStrings } from '../lib/flow/map-strings';
@@ -51,7 +52,11 @@ export function localQueueName(queueArn: string): string | undefined {
  * The flow's content with every placeholder replaced by its local stand-in. An unknown placeholder fails
  * here, naming it, as it would fail on deploy.
  */
-export function resolveLocalFlow(flow: FlowFile, voiceId: string = botDefinition.voice.id): FlowContent {
+export function resolveLocalFlow(
+  flow: FlowFile,
+  voiceId: string = botDefinition.voice.id,
+  defaultLocale: string = botDefinition.localeId,
+): FlowContent {
   const resolveText = (text: string): string =>
     resolvePlaceholders(text, (use) => {
       switch (use.name) {
@@ -59,8 +64,6 @@ export function resolveLocalFlow(flow: FlowFile, voiceId: string = botDefinition
           return LOCAL_BOT_ALIAS_ARN;
         case PLACEHOLDERS.queueArn:
           return use.argument ? localQueueArn(use.argument) : undefined;
-        case PLACEHOLDERS.voice:
-          return voiceId;
         case PLACEHOLDERS.promptArn:
           return use.argument ? localInstanceArn('prompt', use.argument) : undefined;
         case PLACEHOLDERS.hoursArn:
@@ -72,7 +75,7 @@ export function resolveLocalFlow(flow: FlowFile, voiceId: string = botDefinition
         case PLACEHOLDERS.lambdaArn:
           return use.argument ? `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${use.argument}` : undefined;
         default:
-          return undefined;
+          return resolveLanguagePlaceholder(use, { voice: voiceId, defaultLocale });
       }
     });
   return mapStrings(flow.Content, resolveText);
@@ -80,10 +83,11 @@ export function resolveLocalFlow(flow: FlowFile, voiceId: string = botDefinition
 
 /**
  * The flow file at `path`, checked as the stack checks it at synth (placeholders allowed) and then resolved to
- * the local stand-ins. A file the deploy would refuse fails here with every problem listed, before a call starts.
+ * the local stand-ins (`defaultLocale`: the number's default language, as the `defaultLanguage` setting).
+ * A file the deploy would refuse fails here with every problem listed, before a call starts.
  */
-export function loadLocalFlow(path: string): FlowContent {
+export function loadLocalFlow(path: string, defaultLocale?: string): FlowContent {
   const file = readFlowFile(path);
   assertValidFlow(`"${file.Name}" (${path})`, file.Content, { allowedPlaceholders: Object.values(PLACEHOLDERS) });
-  return resolveLocalFlow(file);
+  return resolveLocalFlow(file, undefined, defaultLocale);
 }

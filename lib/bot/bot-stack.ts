@@ -69,6 +69,7 @@ export class BotStack extends Stack {
       lexBotAliasArn: this.lexBot.alias.attrArn,
       queueArnsByName: props.queueArnsByName,
       voice: settings.voice,
+      defaultLocale: settings.defaultLanguage,
     });
 
     const outputs: Record<string, string> = {

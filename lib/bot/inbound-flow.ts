@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { arnPathPart } from '../connect-arn';
+import { resolveLanguagePlaceholder } from '../definition/flow-languages';
 import { PLACEHOLDERS, type PlaceholderUse, resolvePlaceholders } from '../definition/placeholders';
 import type { FlowFile } from '../flow/flow-file';
 import { assertValidFlow } from '../flow/validate';
@@ -27,6 +28,8 @@ export interface FlowValues {
    * kind `flows export` writes. Without it only the values above resolve.
    */
   readonly arnByName?: (kind: string, name: string) => string | undefined;
+  /** The locale of a caller who presses no key in the language menu. */
+  readonly defaultLocale: string;
 }
 
 /**
@@ -39,17 +42,22 @@ export function renderFlowContent(flow: FlowFile, values: FlowValues): string {
     switch (use.name) {
       case PLACEHOLDERS.lexBotAliasArn:
         return values.lexBotAliasArn;
-      case PLACEHOLDERS.voice:
-        return values.voice;
       case PLACEHOLDERS.queueArn:
         if (use.argument === undefined) return undefined;
         return values.queueArnsByName[use.argument] ?? values.arnByName?.(use.name, use.argument);
       default:
-        return use.argument === undefined ? undefined : values.arnByName?.(use.name, use.argument);
+        return (
+          resolveLanguagePlaceholder(use, values) ??
+          (use.argument === undefined ? undefined : values.arnByName?.(use.name, use.argument))
+        );
     }
   };
-  // Placeholders sit inside JSON strings and the values are ARNs and voice ids, which need no escaping.
-  return resolvePlaceholders(JSON.stringify(flow.Content), resolve);
+  // Placeholders sit inside JSON strings; a spoken line may hold a quote, so every value is escaped as one.
+  const escaped = (use: PlaceholderUse) => {
+    const value = resolve(use);
+    return value === undefined ? undefined : JSON.stringify(value).slice(1, -1);
+  };
+  return resolvePlaceholders(JSON.stringify(flow.Content), escaped);
 }
 
 export interface InboundFlowProps extends FlowValues {

@@ -14,8 +14,20 @@ export const PLACEHOLDERS = {
   lexBotAliasArn: 'LEX_BOT_ALIAS_ARN',
   /** ARN of a queue, by name: `${QUEUE_ARN:<queue name>}`. */
   queueArn: 'QUEUE_ARN',
-  /** Polly voice id for the contact (a deployment setting). */
+  /**
+   * Polly voice id: `${VOICE}` is the deployment's `voice` setting (the default language's voice);
+   * `${VOICE:<localeId>}` a locale's voice from the bot definition (the default locale's is the setting too).
+   */
   voice: 'VOICE',
+  // The bot's languages, from lib/definition (see flow-languages.ts).
+  /** A flow line in a locale: `${LINE:<localeId>:<key of FlowLines>}`. */
+  line: 'LINE',
+  /** The keypad language menu: every locale's offer, in its own language. */
+  languageMenu: 'LANGUAGE_MENU',
+  /** The keypad key that picks a locale: `${MENU_KEY:<localeId>}`. */
+  menuKey: 'MENU_KEY',
+  /** The locale of a caller who presses nothing (a deployment setting: the number's default language). */
+  defaultLocale: 'DEFAULT_LOCALE',
   // Instance resources by name; the flow script (tools/flows) maps ARN ↔ name on export and import.
   /** ARN of a Lambda function, by function name: `${LAMBDA_ARN:<function name>}`. */
   lambdaArn: 'LAMBDA_ARN',

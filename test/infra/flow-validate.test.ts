@@ -251,6 +251,7 @@ describe('rendering the inbound flow', () => {
     lexBotAliasArn: 'arn:aws:lex:us-east-1:123456789012:bot-alias/BOTID12345/ALIASID123',
     queueArnsByName: { 'Chalkbot support': 'arn:aws:connect:us-east-1:123456789012:instance/i-1/queue/q-1' },
     voice: 'Matthew',
+    defaultLocale: 'es_US',
   };
 
   test('every placeholder is replaced and the result is a valid, placeholder-free flow', () => {

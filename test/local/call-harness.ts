@@ -6,7 +6,7 @@ import type { LexV2Event, LexV2Result } from 'aws-lambda';
 import { type BotDefinition, botDefinition, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { type FlowContent, INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import type { CallEnd, CallEvent } from '../../local/call-events';
-import { scriptedCaller } from '../../local/caller';
+import { scriptedCaller, withKeypad } from '../../local/caller';
 import type { LocalContactCenter } from '../../local/flow-actions';
 import { runFlow } from '../../local/flow-engine';
 import type { ContactChannel } from '../../local/flow-references';
@@ -34,26 +34,50 @@ export interface TestCallOptions {
   readonly localeOverride?: string;
   /** A phone call unless said otherwise. */
   readonly channel?: ContactChannel;
+  /** The number's default language (the flow's DEFAULT_LOCALE); en_US unless said otherwise. */
+  readonly defaultLocale?: string;
 }
 
-export function inboundFlow(): FlowContent {
-  return resolveLocalFlow(readFlowFile(INBOUND_FLOW_FILE));
+export function inboundFlow(defaultLocale?: string): FlowContent {
+  return resolveLocalFlow(readFlowFile(INBOUND_FLOW_FILE), undefined, defaultLocale);
+}
+
+/**
+ * What the inbound flow says in the action with this Identifier, as printed: its text, or the line it names by
+ * attribute (`$.Attributes.lineGoodbye`) as the flow's branch for `localeId` sets it.
+ */
+export function flowLine(identifier: string, localeId = 'en_US'): string {
+  const actions = inboundFlow().Actions;
+  const text = actions.find((candidate) => candidate.Identifier === identifier)?.Parameters.Text;
+  if (typeof text !== 'string') throw new Error(`The inbound flow has no spoken action ${identifier}`);
+  const attribute = /^\$\.Attributes\.(\w+)$/.exec(text)?.[1];
+  if (attribute === undefined) return `[flow] ${text}`;
+  const branch = actions.find((candidate) => candidate.Identifier === `use-${localeId}`);
+  return `[flow] ${(branch?.Parameters.Attributes as Record<string, string>)[attribute]}`;
+}
+
+/** What a phone caller hears before the bot listens: the greeting, the language menu, the bot's prompt. */
+export function phoneGreeting(localeId = 'en_US'): string[] {
+  return [flowLine('greet'), flowLine('language-menu'), flowLine('talk-to-bot', localeId)];
 }
 
 export async function holdTestCall(options: TestCallOptions): Promise<TestCall> {
   const events: CallEvent[] = [];
   const listener = (event: CallEvent) => events.push(event);
+  // A line `#2` is a key pressed at the flow's language menu; every other line is speech for the bot.
+  const caller = withKeypad(scriptedCaller(options.lines));
   const bot = new LexBotEmulator({
     fulfill: options.fulfill,
-    caller: scriptedCaller(options.lines),
+    caller,
     listener,
     definition: options.definition,
     functionTimeoutMs: options.functionTimeoutMs,
   });
-  const end = await runFlow(options.flow ?? inboundFlow(), {
+  const end = await runFlow(options.flow ?? inboundFlow(options.defaultLocale), {
     contactId: options.contactId ?? 'contact-under-test',
     bot,
     listener,
+    keypad: caller,
     contactCenter: options.contactCenter,
     localeOverride: options.localeOverride,
     channel: options.channel,

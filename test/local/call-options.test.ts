@@ -59,7 +59,7 @@ test.each([
   [['stray'], /positional/],
   [['--contact-id'], /argument missing/],
   [['--contact-id', 'has space'], /--contact-id must be/],
-  [['--locale', 'xx_XX'], /only the locale en_US/],
+  [['--locale', 'xx_XX'], /the bot speaks en_US, es_US, de_DE/],
   [['--data', '/tmp/x', '--in-memory'], /exclude each other/],
 ])('%j is a usage error', (argv, message) => {
   expect(() => parseCallOptions(argv)).toThrow(UsageError);

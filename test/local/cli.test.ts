@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { botDefinition } from '../../lib/definition/bot';
 import { type FlowAction, INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import { lastUserMessage, startFakeOpenAI } from '../../local/openai-server';
-import { inboundFlow } from './call-harness';
+import { flowLine, phoneGreeting } from './call-harness';
 
 const REPO = join(__dirname, '..', '..');
 
@@ -47,10 +47,6 @@ function runCall(args: readonly string[], input: string, env: Record<string, str
   });
 }
 
-function flowLine(identifier: string): string {
-  const action = inboundFlow().Actions.find((candidate) => candidate.Identifier === identifier);
-  return `[flow] ${String(action?.Parameters.Text)}`;
-}
 
 let dataDir: string;
 beforeEach(() => {
@@ -63,8 +59,7 @@ test('a piped call holds a short call and exits 0 at goodbye', async () => {
   expect(run.code).toBe(0);
   const call = run.lines.filter((line) => !line.startsWith('[local]'));
   expect(call).toEqual([
-    flowLine('greet'),
-    flowLine('talk-to-bot'),
+    ...phoneGreeting(),
     '[caller] What can you do?',
     expect.stringMatching(/^\[bot\] \S/),
     '[caller] Goodbye',
@@ -81,8 +76,7 @@ test('asking for a person: greeting, an answer, the transfer line, then the tran
   expect(run.code).toBe(0);
   expect(run.lines).toEqual([
     expect.stringMatching(/^\[local\] contact /),
-    flowLine('greet'),
-    flowLine('talk-to-bot'),
+    ...phoneGreeting(),
     '[caller] What can you do?',
     expect.stringMatching(/^\[bot\] \S/),
     '[caller] I want to talk to a person',

@@ -24,7 +24,7 @@ import { scriptedCaller } from '../../local/caller';
 import { DeployedBotUnreachable, holdDeployedCall } from '../../local/deployed-call';
 import { SILENCE_NOT_SENT } from '../../local/deployed-lex-bot';
 import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
-import { inboundFlow, transcriptOf } from './call-harness';
+import { flowLine, phoneGreeting, transcriptOf } from './call-harness';
 
 const lex = mockClient(LexRuntimeV2Client);
 const cloudFormation = mockClient(CloudFormationClient);
@@ -115,10 +115,6 @@ async function hold(lines: readonly string[], overrides: HoldOverrides = {}) {
   return { end, events, transcript, spoken: transcript.filter((line) => !line.startsWith('[local]')) };
 }
 
-function flowLine(identifier: string): string {
-  const action = inboundFlow().Actions.find((candidate) => candidate.Identifier === identifier);
-  return `[flow] ${String(action?.Parameters.Text)}`;
-}
 
 function requests(): RecognizeTextCommandInput[] {
   return lex.commandCalls(RecognizeTextCommand).map((call) => call.args[0].input);
@@ -129,8 +125,7 @@ test('two questions, then goodbye closes the bot: the flow says goodbye and hang
   const call = await hold(['What can you do?', 'And on weekends?', 'Goodbye'], { call: { contactId: 'contact-0001' } });
 
   expect(call.spoken).toEqual([
-    flowLine('greet'),
-    flowLine('talk-to-bot'),
+    ...phoneGreeting(),
     '[caller] What can you do?',
     '[bot] You asked: What can you do?',
     '[caller] And on weekends?',
@@ -179,7 +174,7 @@ test('Lex refusing a turn (the function failed) takes the flow to its apology, n
     new DependencyFailedException({ $metadata: {}, message: 'Invalid Lambda Response: Received error response from Lambda' }),
   );
   const call = await hold(['What can you do?', 'Are you there?']);
-  expect(call.spoken).toEqual([flowLine('greet'), flowLine('talk-to-bot'), '[caller] What can you do?', flowLine('apologize'), '[hang up]']);
+  expect(call.spoken).toEqual([...phoneGreeting(), '[caller] What can you do?', flowLine('apologize'), '[hang up]']);
   expect(call.end).toEqual({ kind: 'disconnected' });
   const notice = call.transcript.find((line) => line.startsWith('[local] talk-to-bot:'));
   expect(notice).toContain('DependencyFailedException: Invalid Lambda Response: Received error response from Lambda');
@@ -192,8 +187,7 @@ test('the function closing with nextAction=agent transfers the call to the queue
   lex.on(RecognizeTextCommand).callsFake(deployedBot);
   const call = await hold(['I need help with my bill', 'put me through']);
   expect(call.spoken).toEqual([
-    flowLine('greet'),
-    flowLine('talk-to-bot'),
+    ...phoneGreeting(),
     '[caller] I need help with my bill',
     '[bot] You asked: I need help with my bill',
     '[caller] put me through',
@@ -206,7 +200,7 @@ test('the function closing with nextAction=agent transfers the call to the queue
 test('the agent intent closing the bot meets the local queue answers: closed, so no transfer line', async () => {
   lex.on(RecognizeTextCommand).callsFake(deployedBot);
   const call = await hold(['talk to a person'], { call: { contactCenter: { hoursOpen: false, agentsStaffed: 1 } } });
-  expect(call.spoken).toEqual([flowLine('greet'), flowLine('talk-to-bot'), '[caller] talk to a person', flowLine('queue-closed'), '[hang up]']);
+  expect(call.spoken).toEqual([...phoneGreeting(), '[caller] talk to a person', flowLine('queue-closed'), '[hang up]']);
 });
 
 test('the function closing with nextAction=agent and nobody staffed: nobody available, no transfer line', async () => {
@@ -218,7 +212,7 @@ test('the function closing with nextAction=agent and nobody staffed: nobody avai
 test('silence is not sent (RecognizeText needs text): a notice, and the bot keeps listening', async () => {
   lex.on(RecognizeTextCommand).callsFake(deployedBot);
   const call = await hold(['', 'Hello', 'Goodbye']);
-  expect(call.transcript.slice(3, 6)).toEqual(['[caller] (silence)', `[local] ${SILENCE_NOT_SENT}`, '[caller] Hello']);
+  expect(call.transcript.slice(4, 7)).toEqual(['[caller] (silence)', `[local] ${SILENCE_NOT_SENT}`, '[caller] Hello']);
   expect(requests().map((input) => input.text)).toEqual(['Hello', 'Goodbye']);
   expect(call.end).toEqual({ kind: 'disconnected' });
 });
@@ -253,7 +247,7 @@ test('the bot is found from the deployed bot stack outputs, as the smoke test fi
 test('a deployed bot in another locale than the call is a failed hand-over, not a crash', async () => {
   lex.on(RecognizeTextCommand).callsFake(deployedBot);
   const call = await hold(['Hello'], { lookup: { ...BOT, locale: 'en_GB' } });
-  expect(call.spoken).toEqual([flowLine('greet'), flowLine('talk-to-bot'), flowLine('apologize'), '[hang up]']);
+  expect(call.spoken).toEqual([...phoneGreeting(), flowLine('apologize'), '[hang up]']);
   expect(call.transcript.join('\n')).toContain('the deployed bot alias talks in en_GB, not en_US');
   expect(requests()).toHaveLength(0);
 });

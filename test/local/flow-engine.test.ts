@@ -137,8 +137,8 @@ test('a Lex block naming another bot alias errors without reaching the bot', asy
 });
 
 test('an unknown reference stops the call naming the action and the reference', async () => {
-  const flow = flowOf([action('compare', 'Compare', { ComparisonValue: '$.Attributes.tier' }, { NextAction: 'end' })]);
-  await expect(run(flow)).rejects.toThrow('Action "compare" (Compare): The reference $.Attributes.tier is not one the local call knows');
+  const flow = flowOf([action('compare', 'Compare', { ComparisonValue: '$.Customer.Tier' }, { NextAction: 'end' })]);
+  await expect(run(flow)).rejects.toThrow('Action "compare" (Compare): The reference $.Customer.Tier is not one the local call knows');
 });
 
 test('an unknown operator, a missing transition and a missing target are clear errors', async () => {

@@ -15,7 +15,7 @@ import { DataDirInUseError, lockDataDir } from '../../local/data-dir-lock';
 import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
 import { holdLocalCall, type LocalCallIo } from '../../local/local-call';
 import { lastUserMessage, startFakeOpenAI } from '../../local/openai-server';
-import { inboundFlow, transcriptOf } from './call-harness';
+import { flowLine, phoneGreeting, transcriptOf } from './call-harness';
 
 /** Settings for the real function that never reach OpenAI whatever the developer's shell holds, and keep it quiet. */
 function functionSettings(env: Record<string, string | undefined> = {}): LocalCallIo['functionOverrides'] {
@@ -45,10 +45,6 @@ async function hold(lines: readonly string[], options: Partial<CallOptions> = {}
   return { end, events, transcript: transcriptOf(events).filter((line) => !line.startsWith('[local]')) };
 }
 
-function flowLine(identifier: string): string {
-  const action = inboundFlow().Actions.find((candidate) => candidate.Identifier === identifier);
-  return `[flow] ${String(action?.Parameters.Text)}`;
-}
 
 let dataDir: string;
 beforeEach(() => {
@@ -60,8 +56,7 @@ test('a short offline call: greeting, the offline answer, goodbye, hang up', asy
   const call = await hold(['What can you do?', 'Goodbye']);
   const offlineAnswer = new OfflineAnswerer().answer('What can you do?')?.answer ?? botDefinition.messages.modelNotConfigured;
   expect(call.transcript).toEqual([
-    flowLine('greet'),
-    flowLine('talk-to-bot'),
+    ...phoneGreeting(),
     '[caller] What can you do?',
     `[bot] ${offlineAnswer}`,
     '[caller] Goodbye',
@@ -78,20 +73,20 @@ test('a short offline call: greeting, the offline answer, goodbye, hang up', asy
 
 test('with no key, "where is my order four seven one one" speaks the sample order\'s status from the local orders table', async () => {
   const call = await hold(['Where is my order four seven one one?', 'Goodbye']);
-  expect(call.transcript[3]).toMatch(/^\[bot\] Order 4 7 1 1 is shipped\. The carrier is UPS\. (It should arrive|It was expected) on Friday, December 4\.$/);
+  expect(call.transcript[4]).toMatch(/^\[bot\] Order 4 7 1 1 is shipped\. The carrier is UPS\. (It should arrive|It was expected) on Friday, December 4\.$/);
 });
 
 test('--orders loads another orders file; a number not in it is read back digit by digit', async () => {
   const ordersFile = join(dataDir, 'orders.json');
   writeFileSync(ordersFile, JSON.stringify([{ orderId: '555', status: 'out for delivery' }]));
   const call = await hold(['Where is package triple five?', 'where is my order four seven one one', 'Goodbye'], { ordersFile });
-  expect(call.transcript[3]).toBe('[bot] Order 5 5 5 is out for delivery.');
-  expect(call.transcript[5]).toBe(`[bot] ${botDefinition.messages.orders.notFound.replace('{digits}', '4 7 1 1')}`);
+  expect(call.transcript[4]).toBe('[bot] Order 5 5 5 is out for delivery.');
+  expect(call.transcript[6]).toBe(`[bot] ${botDefinition.messages.orders.notFound.replace('{digits}', '4 7 1 1')}`);
 });
 
 test('the real function hangs up after three silent turns', async () => {
   const call = await hold(['', '', '']);
-  expect(call.transcript.slice(2)).toEqual([
+  expect(call.transcript.slice(3)).toEqual([
     '[caller] (silence)',
     `[bot] ${botDefinition.messages.reprompt}`,
     '[caller] (silence)',

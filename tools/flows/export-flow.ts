@@ -10,6 +10,7 @@ import { PLACEHOLDERS } from '../../lib/definition/placeholders';
 import { CONTACT_FLOWS_DIR, type FlowAction, type FlowContent, type FlowFile } from '../../lib/flow/flow-file';
 import { readInventory } from './connect-inventory';
 import { findLeftovers, normalizeContent, replaceKnownValues } from './flow-json';
+import { withLanguagePlaceholders } from './language-placeholders';
 import { type DeploymentValues, exportReplacements } from './placeholder-mapping';
 
 export interface ExportRequest {
@@ -47,7 +48,8 @@ export async function exportFlow(
   const flow = described.ContactFlow;
   if (!flow?.Name || !flow.Type || !flow.Content) throw new Error(`Connect described flow ${flowId} without name, type or content`);
 
-  const content = withVoicePlaceholder(normalizeContent(JSON.parse(flow.Content) as FlowContent), deployment.voice);
+  const normalized = normalizeContent(JSON.parse(flow.Content) as FlowContent);
+  const content = withVoicePlaceholder(withLanguagePlaceholders(normalized, deployment), deployment.voice);
   const templated = replaceKnownValues(content, exportReplacements(inventory, deployment));
   const leftovers = findLeftovers(templated, request.instanceId);
   if (leftovers.length > 0) {

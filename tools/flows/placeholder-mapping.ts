@@ -5,6 +5,8 @@
  * The bot alias comes from the deployed bot stack's outputs; the voice from the app's `voice` setting; queues,
  * prompts, flows, flow modules, hours and Lambda functions by name from the instance's own lists.
  */
+import { defaultLocale } from '../../lib/definition/bot';
+import { resolveLanguagePlaceholder } from '../../lib/definition/flow-languages';
 import { PLACEHOLDERS, type PlaceholderUse } from '../../lib/definition/placeholders';
 import type { ConnectInventory, NamedResource } from './connect-inventory';
 
@@ -13,6 +15,8 @@ export interface DeploymentValues {
   readonly lexBotAliasArn?: string;
   /** The deployment's voice setting. */
   readonly voice: string;
+  /** The deployment's defaultLanguage setting; the default locale when absent. */
+  readonly defaultLocale?: string;
 }
 
 function placeholder(name: string, argument?: string): string {
@@ -49,7 +53,11 @@ export function exportReplacements(inventory: ConnectInventory, deployment: Depl
 export function importResolver(inventory: ConnectInventory, deployment: DeploymentValues) {
   return (use: PlaceholderUse): string | undefined => {
     if (use.name === PLACEHOLDERS.lexBotAliasArn) return deployment.lexBotAliasArn;
-    if (use.name === PLACEHOLDERS.voice) return deployment.voice;
+    const language = resolveLanguagePlaceholder(use, {
+      voice: deployment.voice,
+      defaultLocale: deployment.defaultLocale ?? defaultLocale.localeId,
+    });
+    if (language !== undefined) return language;
     const kind = BY_NAME.find(([name]) => name === use.name);
     if (!kind || use.argument === undefined) return undefined;
     const matches = kind[1](inventory).filter((resource) => resource.name === use.argument);

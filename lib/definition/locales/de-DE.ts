@@ -74,14 +74,14 @@ export const deDE: LocaleLines = {
   },
   flow: {
     askQuestion: 'Was möchten Sie wissen?',
-    goodbye: 'Danke für Ihren Anruf bei Chalkbot. Auf Wiederhören.',
+    goodbye: 'Danke, dass Sie mit Chalkbot gesprochen haben. Auf Wiederhören.',
     transfer: 'Ich verbinde Sie jetzt mit einer Person.',
     queueClosed:
-      'Entschuldigung, unser Team ist gerade nicht erreichbar. Bitte rufen Sie während der Öffnungszeiten wieder an. ' +
-      'Auf Wiederhören.',
-    nobodyAvailable:
-      'Entschuldigung, gerade ist niemand für Ihren Anruf frei. Bitte versuchen Sie es später noch einmal. Auf Wiederhören.',
-    apology: 'Entschuldigung, bei uns ist etwas schiefgegangen. Bitte rufen Sie später wieder an. Auf Wiederhören.',
+      'Entschuldigung, unser Team ist gerade nicht erreichbar. Bitte melden Sie sich während der Öffnungszeiten ' +
+      'wieder. Auf Wiederhören.',
+    nobodyAvailable: 'Entschuldigung, gerade ist niemand erreichbar. Bitte versuchen Sie es später noch einmal. Auf Wiederhören.',
+    apology:
+      'Entschuldigung, bei uns ist etwas schiefgegangen. Bitte versuchen Sie es später noch einmal. Auf Wiederhören.',
   },
   silenceWords: ['äh', 'ähm', 'öh', 'öhm', 'hm', 'hmm', 'mm', 'na', 'also', 'ah', 'oh'],
   symbols: { and: 'und', times: 'mal' },
