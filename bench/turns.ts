@@ -5,7 +5,7 @@
  */
 import type { LexV2Result } from 'aws-lambda';
 import type { TurnHandler } from '../lambda/src/handler';
-import { lambdaContext, lexEvent, spokenText } from '../test/function/support/harness';
+import { lambdaContext, lexEvent, spokenText } from '../local/function-world';
 
 export interface PlayedTurn {
   readonly result?: LexV2Result;

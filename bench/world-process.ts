@@ -6,7 +6,7 @@
  * dynalite's work lands on the function's event loop and shows up as the function's overhead (its p99 grew
  * several times over when measured that way).
  */
-import { ORDERS_TABLE_NAME, startWorld, storedMessages, type World } from '../test/function/support/harness';
+import { ORDERS_TABLE_NAME, startWorld, storedMessages, type World } from '../local/function-world';
 import type { WorldReply, WorldRequest } from './world';
 
 async function answer(world: World, request: WorldRequest): Promise<unknown> {

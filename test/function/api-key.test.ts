@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { botDefinition } from '../../lib/definition/bot';
 import { ApiKeyProvider, KEY_MAX_AGE_MS, keyFromSecretString } from '../../lambda/src/api-key';
 import { createHandler } from '../../lambda/src/handler';
-import { lambdaContext, lexEvent, spokenText, startWorld, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, type World } from '../../local/function-world';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:chalkbot/openai-AbCdEf';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LexV2Event, LexV2Result } from 'aws-lambda';
 import { botDefinition } from '../../lib/definition/bot';
-import { lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+import { lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');

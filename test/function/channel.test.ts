@@ -5,7 +5,7 @@
 import { createHandler } from '../../lambda/src/handler';
 import { channelOf, presentAnswer, toChatText } from '../../lambda/src/channel';
 import { LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 describe('which channel a turn came in on', () => {
   test.each([

@@ -6,7 +6,7 @@
 import { AGENT_INTENT, botDefinition, GOODBYE_INTENT } from '../../lib/definition/bot';
 import { createHandler, type TurnHandler } from '../../lambda/src/handler';
 import { isSilence } from '../../lambda/src/turn';
-import { lambdaContext, lexEvent, spokenText, startWorld, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, type World } from '../../local/function-world';
 
 let world: World;
 let handler: TurnHandler;

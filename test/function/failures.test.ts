@@ -6,7 +6,7 @@
 import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { lastUserMessage, type Behaviour } from '../../local/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { type FakeBedrock, lastUserText, startFakeBedrock } from '../../local/bedrock-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, type World } from '../../local/function-world';
 
 let world: World;
 let bedrock: FakeBedrock;

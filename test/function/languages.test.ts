@@ -10,7 +10,7 @@ import { isSilence, requestedExit, saidGoodbye } from '../../lambda/src/language
 import { phoneSystemPrompt } from '../../lambda/src/model';
 import { makeSpeakable } from '../../lambda/src/speakable';
 import { lastUserMessage } from '../../local/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 const spanish = localeDefinition('es_US');
 const german = localeDefinition('de_DE');

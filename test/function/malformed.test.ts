@@ -8,7 +8,7 @@ import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import type { LexV2Event } from '../../lambda/src/lex';
 import { readSettings, SettingsError } from '../../lambda/src/settings';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {

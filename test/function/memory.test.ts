@@ -11,7 +11,7 @@ import { attributeValueBytes, DynamoDBCallHistory } from '../../lambda/src/call-
 import { createHandler } from '../../lambda/src/handler';
 import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
 import { lastUserMessage } from '../../local/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, TABLE, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, TABLE, type World } from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {

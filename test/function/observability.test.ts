@@ -5,7 +5,7 @@
  */
 import { FUNCTION_SERVICE_NAME } from '../../lib/definition/function-settings';
 import { createHandler } from '../../lambda/src/handler';
-import { lambdaContext, lexEvent, startWorld, type World } from './support/harness';
+import { lambdaContext, lexEvent, startWorld, type World } from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
  */
 import { createHandler } from '../../lambda/src/handler';
 import { lastUserMessage } from '../../local/openai-server';
-import { lambdaContext, lexEvent, startWorld, type World } from './support/harness';
+import { lambdaContext, lexEvent, startWorld, type World } from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {

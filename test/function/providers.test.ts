@@ -9,7 +9,7 @@ import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { type BedrockBehaviour, type FakeBedrock, lastUserText, type RecordedConverse, startFakeBedrock } from '../../local/bedrock-server';
 import { type Behaviour, type FakeOpenAI, lastUserMessage, type RecordedRequest, startFakeOpenAI } from '../../local/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 const AZURE_DEPLOYMENT = 'phone-gpt-4o-mini';
 const AZURE_KEY = 'azure-test-key';

@@ -7,7 +7,7 @@ import type { LexV2Event } from 'aws-lambda';
 import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { lastUserMessage } from '../../local/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {

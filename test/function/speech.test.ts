@@ -7,7 +7,7 @@ import { createHandler } from '../../lambda/src/handler';
 import { OfflineAnswerer } from '../../lambda/src/offline-answers';
 import { cutAtSentence, makeSpeakable } from '../../lambda/src/speakable';
 import { LEX_MAX_MESSAGE_CHARS as LEX_MESSAGE_LIMIT } from '../../lib/definition/function-settings';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from './support/harness';
+import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 describe('speakable text', () => {
   test('markdown, lists, links, URLs and emoji become plain spoken sentences', () => {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { type ChatMessageBody, type RecordedRequest, toolPairingProblem } from '../../local/openai-server';
-import { lambdaContext, lexEvent, ORDERS_TABLE_NAME, spokenText, startWorld, storedMessages, type World } from './support/harness';
+import { lambdaContext, lexEvent, ORDERS_TABLE_NAME, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {

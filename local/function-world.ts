@@ -1,5 +1,5 @@
 /**
- * What the function's tests stand on: dynalite with the call-memory table, a counting proxy in front of it (so a
+ * What the function's tests and the benchmark stand on (one module both import): dynalite with the call-memory table, a counting proxy in front of it (so a
  * test sees the real DynamoDB requests a turn makes, and can make the table hang), the fake OpenAI server, and
  * Lex V2 events as Lex sends them.
  */
@@ -8,19 +8,19 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LexV2Event } from 'aws-lambda';
-import { FALLBACK_INTENT } from '../../../lib/definition/bot';
+import { FALLBACK_INTENT } from '../lib/definition/bot';
 import {
   createCallMemoryTable,
   createOrdersTable,
   LOCAL_CREDENTIALS,
   startLocalDynamoDB,
   type LocalDynamoDB,
-} from '../../../local/dynamodb';
-import { startFakeOpenAI, type FakeOpenAI } from '../../../local/openai-server';
-import { SAMPLE_ORDERS_FILE } from '../../../lib/definition/orders';
-import { REPO_ROOT } from '../../../tools/deployment';
-import { putOrders, readOrdersFile } from '../../../tools/orders';
-import type { TurnContext } from '../../../lambda/src/handler';
+} from './dynamodb';
+import { startFakeOpenAI, type FakeOpenAI } from './openai-server';
+import { SAMPLE_ORDERS_FILE } from '../lib/definition/orders';
+import { REPO_ROOT } from '../tools/deployment';
+import { putOrders, readOrdersFile } from '../tools/orders';
+import type { TurnContext } from '../lambda/src/handler';
 
 export const TABLE = 'chalkbot-call-memory-test';
 /** The orders table, loaded with the sample orders (samples/orders.json). */
