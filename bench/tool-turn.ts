@@ -11,7 +11,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHandler } from '../lambda/src/handler';
 import { lookUpOrder } from '../lib/definition/tools';
-import { ORDERS_TABLE_NAME } from '../test/function/support/harness';
+import { ORDERS_TABLE_NAME } from '../local/function-world';
 import { atMost, type Figure, type MeasurementResult, percentile, spreadOf } from './figures';
 import { installModelExchangeTimer } from './model-time';
 import { playTurn } from './turns';
