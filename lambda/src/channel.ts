@@ -6,7 +6,7 @@
  */
 import { SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
-import { cutAtSentence, makeSpeakable, type SpeakableLanguage } from './speakable';
+import { boundAnswer, cutAtSentence, makeSpeakable, MARKUP_TAG, type SpeakableLanguage, unwrapEmphasis } from './speakable';
 
 export type Channel = 'voice' | 'chat';
 
@@ -31,32 +31,36 @@ export function presentAnswer(text: string, channel: Channel, maxSpokenChars: nu
     : makeSpeakable(text, maxSpokenChars, language);
 }
 
-const CODE_FENCE = /^\s*(```|~~~).*$/gm;
+// Linear on any input, as in speakable.ts: no `\s` across lines under `^`, link text that excludes `[` too.
+const CODE_FENCE = /^[ \t]*(```|~~~).*$/gm;
 /** A markdown link; its address may hold one level of parentheses. The page turns bare addresses into links. */
-const LINK = /\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))*)\)/g;
-const IMAGE = /!\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)\)/g;
+const LINK = /\[([^[\]]+)\]\(((?:[^()\s]|\([^()\s]*\))*)\)/g;
+const IMAGE = /!\[([^[\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)\)/g;
 const HTML_BREAK = /<(?:br\s*\/?|\/(?:p|div|li|h[1-6]|tr))>/gi;
 const HTML_TAG = /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/gi;
-const HEADING = /^\s{0,3}#{1,6}\s+/gm;
-const EMPHASIS = /(?<![\p{L}\p{N}])(\*\*|__|~~|`)(?=\S)([^]*?\S)\1(?![\p{L}\p{N}])/gu;
-const LIST_BULLET = /^(\s*)[-*+]\s+/gm;
+const HEADING = /^[ \t]{0,3}#{1,6}[ \t]+/gm;
+const LIST_BULLET = /^([ \t]*)[-*+][ \t]+/gm;
 
 /**
  * Markdown made readable as plain text (Lex sends chat messages as text/plain): a link becomes "text (address)",
  * bullets become •, emphasis marks and tags go; lines, numbers, addresses and emoji stay.
  */
 export function toChatText(text: string): string {
-  return text
+  const withoutTags = boundAnswer(text)
     .replace(/\r\n?/g, '\n')
     .replace(CODE_FENCE, '')
     .replace(HTML_BREAK, '\n')
+    .replace(MARKUP_TAG, '')
     .replace(HTML_TAG, '')
     .replace(IMAGE, (_match, alt: string, url: string) => (alt ? `${alt} (${url})` : url))
     .replace(LINK, (_match, label: string, url: string) => (label === url ? url : `${label} (${url})`))
-    .replace(HEADING, '')
-    .replace(EMPHASIS, '$2')
+    .replace(HEADING, '');
+  return unwrapEmphasis(withoutTags, { singleAsterisk: false })
     .replace(LIST_BULLET, '$1• ')
-    .replace(/[ \t]+$/gm, '')
+    // Not /[ \t]+$/gm: that scans a run of spaces to its end from each of its positions.
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
