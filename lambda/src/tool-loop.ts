@@ -13,7 +13,7 @@
  */
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage, type ToolCall } from '@langchain/core/messages';
-import { botDefinition, type NextAction } from '../../lib/definition/bot';
+import { type BotDefinition, botDefinition, type NextAction } from '../../lib/definition/bot';
 import { MAX_TOOL_ROUNDS_PER_TURN } from '../../lib/definition/tools';
 import { type ChatRunnable, invokeModel, ModelFailure } from './model';
 import type { ToolOutcome } from './tools/tool';
@@ -34,6 +34,8 @@ export interface ToolLoopOptions {
   readonly requestTimeoutMs: number;
   /** Retries allowed after a failed model request (0 or 1). */
   readonly maxRetries: number;
+  /** The turn's locale: the tools' own lines are said in it. */
+  readonly locale?: BotDefinition;
 }
 
 export interface ToolLoopAnswer {
@@ -69,7 +71,7 @@ export async function answerWithTools(
   const exchange: BaseMessage[] = [];
   const outcomes: ToolOutcome[] = [];
   const toolRuns: { name: string; failed: boolean; ms: number }[] = [];
-  const fromTools = (): ToolLoopAnswer => ({ answer: whatToolsFound(outcomes), exchange, fromTools: true, toolRuns });
+  const fromTools = (): ToolLoopAnswer => ({ answer: whatToolsFound(outcomes, options.locale), exchange, fromTools: true, toolRuns });
 
   for (let round = 0; ; round++) {
     if (round > 0 && options.deadline - Date.now() < ANSWER_RESERVE_MS) return fromTools();
@@ -95,7 +97,7 @@ export async function answerWithTools(
         const started = Date.now();
         const run = call.unreadable
           ? toolbox.refuse(call, 'The arguments were not valid JSON.')
-          : await toolbox.run(call, options.signal);
+          : await toolbox.run(call, options.signal, options.locale);
         toolRuns.push({ name: call.name, failed: run.outcome.failed === true, ms: Date.now() - started });
         return run;
       }),
@@ -128,8 +130,8 @@ function allCalls(reply: AIMessage, round: number): AskedCall[] {
 }
 
 /** What the latest tools found, in their own words; the apology when none has anything to say. */
-function whatToolsFound(outcomes: readonly ToolOutcome[]): string {
+function whatToolsFound(outcomes: readonly ToolOutcome[], locale: BotDefinition = botDefinition): string {
   const said = outcomes.map((outcome) => outcome.spoken).filter((line): line is string => Boolean(line));
   const unique = [...new Set(said)];
-  return unique.length > 0 ? unique.join(' ') : botDefinition.messages.modelUnavailable;
+  return unique.length > 0 ? unique.join(' ') : locale.messages.modelUnavailable;
 }

@@ -161,7 +161,7 @@ async function think(
   const speakable = (text: string) => presentAnswer(text, channel, deps.settings.maxSpokenChars, locale);
   if (!deps.model || !deps.settings.model) {
     // Not a failure: a bot run without a model (the local call, a demo) answers what it can without one.
-    const found = await answerWithoutModel(question, deps, deadline);
+    const found = await answerWithoutModel(question, locale, deps, deadline);
     return { spoken: speakable(found ?? locale.messages.modelNotConfigured), exchange: [], failed: false };
   }
 
@@ -174,7 +174,7 @@ async function think(
     const prompt = await buildPrompt(history, question, deps.settings.model.historyTokenBudget, phoneSystemPrompt(locale));
     const { requestTimeoutMs, maxRetries } = deps.settings.model;
     const limits = { deadline: modelDeadline, requestTimeoutMs, maxRetries };
-    const asked = await askModels(deps.model, limits, (model, options) => answerWithTools(model, deps.tools, prompt, options));
+    const asked = await askModels(deps.model, limits, (model, options) => answerWithTools(model, deps.tools, prompt, { ...options, locale }));
     const { answer, exchange, fromTools, leave, toolRuns } = asked.answer;
     const failedTools = toolRuns.filter((run) => run.failed).length;
     if (failedTools > 0) deps.metrics.addMetric(METRIC.toolFailure, MetricUnit.Count, failedTools);
@@ -197,7 +197,7 @@ async function think(
       reason: error instanceof Error ? error.message : String(error),
     });
     // Nothing found without the model either: a failed turn, counted toward handing the call to a person.
-    const found = await answerWithoutModel(question, deps, deadline);
+    const found = await answerWithoutModel(question, locale, deps, deadline);
     return { spoken: speakable(found ?? locale.messages.modelUnavailable), exchange: [], failed: found === undefined };
   } finally {
     deps.metrics.addMetric(METRIC.modelLatency, MetricUnit.Milliseconds, Date.now() - started);
@@ -208,11 +208,16 @@ async function think(
  * Without the model: an order question is looked up directly (look_up_order, within the time left before the
  * memory write); otherwise the knowledge file's answer; undefined when neither has one.
  */
-async function answerWithoutModel(question: string, deps: TurnDependencies, deadline: number): Promise<string | undefined> {
+async function answerWithoutModel(
+  question: string,
+  locale: BotDefinition,
+  deps: TurnDependencies,
+  deadline: number,
+): Promise<string | undefined> {
   const orderId = orderNumberAskedAbout(question);
   if (orderId !== undefined && deps.tools?.has(lookUpOrder.name)) {
     const timeLeft = Math.max(0, deadline - deps.settings.memoryTimeoutMs - Date.now());
-    const outcome = await deps.tools.runDirectly(lookUpOrder.name, { orderId }, AbortSignal.timeout(timeLeft));
+    const outcome = await deps.tools.runDirectly(lookUpOrder.name, { orderId }, AbortSignal.timeout(timeLeft), locale);
     if (outcome?.failed) deps.metrics.addMetric(METRIC.toolFailure, MetricUnit.Count, 1);
     deps.logger.info('Looked up an order without the model', { failed: outcome?.failed === true });
     if (outcome?.spoken) return outcome.spoken;

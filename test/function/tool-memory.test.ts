@@ -100,7 +100,7 @@ test('a tool that ignores its timeout is still cut off at it', async () => {
   const stuck = {
     declaration: { name: 'stuck', description: 'Never returns.', schema: z.object({}) },
     run: () => new Promise<never>(() => undefined),
-    unavailable: { forModel: { error: 'Stuck.' }, spoken: 'It is stuck.', failed: true },
+    unavailable: () => ({ forModel: { error: 'Stuck.' }, spoken: 'It is stuck.', failed: true }),
   };
   const started = Date.now();
   const { message, outcome } = await new Toolbox([stuck], 100).run(

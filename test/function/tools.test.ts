@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { botDefinition } from '../../lib/definition/bot';
+import { botDefinition, localeDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { type ChatMessageBody, type RecordedRequest, toolPairingProblem } from '../../local/openai-server';
 import { lambdaContext, lexEvent, ORDERS_TABLE_NAME, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
@@ -143,6 +143,18 @@ describe('failures are spoken within the deadline, and nothing stored is lost', 
     expect(Date.now() - started).toBeLessThan(3000);
     expect(spokenText(result)).toBe(lines.unavailable);
     expect(storedMessages(await world.readItem('call-all-down')).map(([type]) => type)).toEqual(['human', 'ai', 'tool', 'ai']);
+  });
+
+  test("a Spanish caller hears the tool's own line in Spanish", async () => {
+    const handler = createHandler({ env: tight() });
+    world.proxy.hangTable = ORDERS_TABLE_NAME;
+    world.openai.setBehaviour((request) =>
+      request.body.messages.at(-1)?.role === 'tool' ? { hang: true } : { toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] },
+    );
+
+    const result = await handler(lexEvent({ contactId: 'call-es', transcript: '¿Dónde está mi pedido 4711?', localeId: 'es_US' }), lambdaContext());
+
+    expect(spokenText(result)).toBe(localeDefinition('es_US').messages.orders.unavailable);
   });
 
   test('the deadline is too near for another model call: what the lookup found is spoken as it is', async () => {

@@ -3,13 +3,11 @@
  * model sees only those, with the date written as a voice says it; the caller hears them in one or two short
  * sentences, or, for a number that is not there, the digits that were heard, so they can correct it.
  */
-import { botDefinition } from '../../../lib/definition/bot';
+import { type BotDefinition, botDefinition } from '../../../lib/definition/bot';
 import { lookUpOrder } from '../../../lib/definition/tools';
 import type { OrderSource, SpeakableOrder } from '../orders/order-source';
 import { digitByDigit, normalizeOrderId } from '../spoken-digits';
 import { fill, type ToolImplementation, type ToolOutcome } from './tool';
-
-const lines = botDefinition.messages.orders;
 
 /** "2026-12-04" as said: "Friday, December 4" (the date's own day, whatever the function's time zone). */
 export function spokenDate(isoDate: string, localeTag: string = botDefinition.languageCode): string {
@@ -18,28 +16,30 @@ export function spokenDate(isoDate: string, localeTag: string = botDefinition.la
 }
 
 /** The order in a voice's words: status, then carrier and expected day when known. */
-export function spokenOrder(order: SpeakableOrder, today: Date = new Date()): string {
+export function spokenOrder(order: SpeakableOrder, locale: BotDefinition = botDefinition, today: Date = new Date()): string {
+  const lines = locale.messages.orders;
   const digits = digitByDigit(order.orderId);
   const said = [fill(lines.status, { digits, status: order.status })];
   if (order.carrier) said.push(fill(lines.carrier, { carrier: order.carrier }));
   if (order.expectedDelivery) {
     const past = order.expectedDelivery.slice(0, 10) < today.toISOString().slice(0, 10);
-    said.push(fill(past ? lines.expectedPast : lines.expected, { date: spokenDate(order.expectedDelivery) }));
+    said.push(fill(past ? lines.expectedPast : lines.expected, { date: spokenDate(order.expectedDelivery, locale.languageCode) }));
   }
   return said.join(' ');
 }
 
-const unavailable: ToolOutcome = {
+const unavailable = (locale: BotDefinition): ToolOutcome => ({
   forModel: { error: 'The order system could not be reached. Offer to get the caller a person.' },
-  spoken: lines.unavailable,
+  spoken: locale.messages.orders.unavailable,
   failed: true,
-};
+});
 
 export function lookUpOrderTool(orders: OrderSource, now: () => Date = () => new Date()): ToolImplementation<typeof lookUpOrder.schema> {
   return {
     declaration: lookUpOrder,
     unavailable,
-    async run({ orderId: said }, { signal }): Promise<ToolOutcome> {
+    async run({ orderId: said }, { signal, locale }): Promise<ToolOutcome> {
+      const lines = locale.messages.orders;
       const orderId = normalizeOrderId(said);
       const heardDigits = digitByDigit(orderId || said);
       if (orderId === '') {
@@ -49,7 +49,7 @@ export function lookUpOrderTool(orders: OrderSource, now: () => Date = () => new
       try {
         order = await orders.find(orderId, signal);
       } catch {
-        return unavailable;
+        return unavailable(locale);
       }
       if (order === undefined) {
         return { forModel: { found: false, heardDigits }, spoken: fill(lines.notFound, { digits: heardDigits }) };
@@ -60,9 +60,10 @@ export function lookUpOrderTool(orders: OrderSource, now: () => Date = () => new
           orderId: order.orderId,
           status: order.status,
           ...(order.carrier ? { carrier: order.carrier } : {}),
+          // In English for the model whatever the caller's language: it words its answer in the prompt's language.
           ...(order.expectedDelivery ? { expectedDelivery: spokenDate(order.expectedDelivery) } : {}),
         },
-        spoken: spokenOrder(order, now()),
+        spoken: spokenOrder(order, locale, now()),
       };
     },
   };

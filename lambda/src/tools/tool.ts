@@ -3,7 +3,7 @@
  * One file per tool in this folder; toolbox.ts binds them for the model.
  */
 import type { z } from 'zod';
-import type { NextAction } from '../../../lib/definition/bot';
+import type { BotDefinition, NextAction } from '../../../lib/definition/bot';
 import type { ToolDeclaration } from '../../../lib/definition/tools';
 
 export interface ToolOutcome {
@@ -20,13 +20,15 @@ export interface ToolOutcome {
 export interface ToolContext {
   /** Aborts at the tool call's own timeout or the turn's deadline, whichever comes first. */
   readonly signal: AbortSignal;
+  /** The turn's locale: what the tool says is in the caller's language. */
+  readonly locale: BotDefinition;
 }
 
 export interface ToolImplementation<Schema extends z.ZodObject = z.ZodObject> {
   readonly declaration: ToolDeclaration<Schema>;
   run(args: z.infer<Schema>, context: ToolContext): Promise<ToolOutcome>;
   /** What the turn says and the model reads when the tool throws or runs out of time. */
-  readonly unavailable?: ToolOutcome;
+  unavailable?(locale: BotDefinition): ToolOutcome;
 }
 
 /** Fills `{name}` placeholders in a bot line. */

@@ -6,6 +6,7 @@
  */
 import { type ToolCall, ToolMessage } from '@langchain/core/messages';
 import { type StructuredToolInterface, tool, ToolInputParsingException } from '@langchain/core/tools';
+import { type BotDefinition, botDefinition } from '../../../lib/definition/bot';
 import { untilAborted } from '../model';
 import type { ToolImplementation, ToolOutcome } from './tool';
 
@@ -34,7 +35,9 @@ export class Toolbox {
       const { name, description, schema } = implementation.declaration;
       const bound = tool(
         async (args: Record<string, unknown>, config): Promise<[string, ToolOutcome]> => {
-          const outcome = await implementation.run(args, { signal: config?.signal ?? AbortSignal.timeout(timeoutMs) });
+          const signal = config?.signal ?? AbortSignal.timeout(timeoutMs);
+          const locale = (config?.configurable?.locale as BotDefinition | undefined) ?? botDefinition;
+          const outcome = await implementation.run(args, { signal, locale });
           return [resultText(outcome), outcome];
         },
         { name, description, schema, responseFormat: 'content_and_artifact' },
@@ -55,7 +58,7 @@ export class Toolbox {
   }
 
   /** Runs one call the model asked for. Never rejects. */
-  async run(call: ToolCall, turnSignal: AbortSignal): Promise<ToolRun> {
+  async run(call: ToolCall, turnSignal: AbortSignal, locale: BotDefinition = botDefinition): Promise<ToolRun> {
     const id = call.id ?? `call_${Math.random().toString(36).slice(2, 10)}`;
     const answered = (outcome: ToolOutcome, status: 'success' | 'error') => answer({ ...call, id }, outcome, status);
     const entry = this.byName.get(call.name);
@@ -64,7 +67,7 @@ export class Toolbox {
     const signal = AbortSignal.any([turnSignal, AbortSignal.timeout(this.timeoutMs)]);
     try {
       const message = await untilAborted<ToolMessage>(
-        entry.bound.invoke({ ...call, id, type: 'tool_call' }, { signal }) as Promise<ToolMessage>,
+        entry.bound.invoke({ ...call, id, type: 'tool_call' }, { signal, configurable: { locale } }) as Promise<ToolMessage>,
         signal,
       );
       const outcome = message.artifact as ToolOutcome;
@@ -74,15 +77,20 @@ export class Toolbox {
         return answered(failed(`The arguments did not match the tool's schema: ${error.message.slice(0, 200)}`), 'error');
       }
       const timedOut = signal.aborted;
-      const unavailable = entry.implementation.unavailable ?? failed('The tool failed.');
+      const unavailable = entry.implementation.unavailable?.(locale) ?? failed('The tool failed.');
       return answered({ ...unavailable, forModel: { ...unavailable.forModel, ...(timedOut ? { timedOut: true } : {}) } }, 'error');
     }
   }
 
   /** Runs a tool without the model (the turn's no-model path); undefined when there is no such tool. */
-  async runDirectly(name: string, args: Record<string, unknown>, turnSignal: AbortSignal): Promise<ToolOutcome | undefined> {
+  async runDirectly(
+    name: string,
+    args: Record<string, unknown>,
+    turnSignal: AbortSignal,
+    locale: BotDefinition = botDefinition,
+  ): Promise<ToolOutcome | undefined> {
     if (!this.has(name)) return undefined;
-    const { outcome } = await this.run({ name, args, id: `direct_${name}`, type: 'tool_call' }, turnSignal);
+    const { outcome } = await this.run({ name, args, id: `direct_${name}`, type: 'tool_call' }, turnSignal, locale);
     return outcome;
   }
 }
