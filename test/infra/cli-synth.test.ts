@@ -1,10 +1,11 @@
 /**
  * The real CLI, as a fresh clone runs it: `npx cdk synth` with no AWS credentials and no network, through
  * cdk.json (its "build" bundles the function first, its "app" runs bin/chalkbot.ts). Slower than the in-process
- * tests, so it runs the two cases that matter: the defaults and another prefix.
+ * tests, so it runs the cases that matter: the defaults, another prefix with the GitLab CI stack, bad settings.
+ * cfn-lint (the CLI; it has no JavaScript API) then checks every template these synths wrote, in one run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './synth';
@@ -25,6 +26,25 @@ function synth(extraArgs: string[]): { status: number | null; output: string; ou
     timeout: 170_000,
   });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outDir };
+}
+
+/**
+ * cfn-lint over the templates, parseable output; undefined (and one line saying how to get it) when it is not
+ * installed here. `.ci/run` requires it, so CI never skips. W3005 is left out: the CDK writes an explicit
+ * DependsOn beside a GetAtt on purpose (a role's policy must exist before the function), which cfn-lint calls
+ * redundant.
+ */
+function lintTemplates(templates: string[]): { status: number | null; findings: string } | undefined {
+  const version = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+  if (version.error) {
+    console.warn('cfn-lint is not installed, so the templates were not linted: pip install cfn-lint (.ci/run requires it)');
+    return undefined;
+  }
+  const result = spawnSync('cfn-lint', ['--format', 'parseable', '--ignore-checks', 'W3005', '--', ...templates], {
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
+  return { status: result.status, findings: `${result.stdout}${result.stderr}`.trim() };
 }
 
 const templateIn = (outDir: string, stack: string) =>
@@ -48,13 +68,22 @@ describe('npx cdk synth (offline, no credentials)', () => {
     expect(existsSync(join(REPO_ROOT, 'lambda', 'dist', 'index.js'))).toBe(true);
   }, 180_000);
 
-  test('-c prefix=demo changes the instance alias and nothing breaks', () => {
-    const { status, output, outDir } = synth(['-c', 'prefix=demo']);
+  test('-c prefix=demo changes the instance alias and nothing breaks; the GitLab CI stack synthesizes too', () => {
+    const { status, output, outDir } = synth(['-c', 'prefix=demo', '-c', 'gitlabProjectPath=acme/chalkbot']);
     outDirs.push(outDir);
     expect({ status, output }).toEqual({ status: 0, output: expect.any(String) });
     const instance = Object.values(templateIn(outDir, 'demo-contact-center').Resources).find((r) => r.Type === 'AWS::Connect::Instance');
     expect(instance?.Properties?.InstanceAlias).toBe('demo');
     expect(existsSync(join(outDir, 'demo-bot.template.json'))).toBe(true);
+    expect(existsSync(join(outDir, 'demo-gitlab-ci.template.json'))).toBe(true);
+  }, 180_000);
+
+  test('cfn-lint finds nothing in any template synthesized above', () => {
+    const templates = outDirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.template.json')).map((f) => join(dir, f)));
+    expect(templates).toHaveLength(5);
+    const result = lintTemplates(templates);
+    if (result === undefined) return;
+    expect({ status: result.status, findings: result.findings }).toEqual({ status: 0, findings: '' });
   }, 180_000);
 
   test('bad settings fail the synth with one line per problem and no stack trace', () => {
