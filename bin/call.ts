@@ -1,9 +1,10 @@
 /**
  * `npm start`: hold a phone call with Chalkbot on this machine. Thin: parse the options, wire stdin and
- * stdout, hold the call (local/local-call.ts, or local/deployed-call.ts with --deployed), exit 0 when the
+ * stdout, hold the call (local/local-call.ts, or local/deployed-call.ts with --deployed; or serve the web chat
+ * with --web, local/web-chat-server.ts), exit 0 when the
  * call ended, 1 when it could not go on, 2 on a usage mistake.
  */
-import { parseCallOptions, USAGE, UsageError } from '../local/call-options';
+import { type CallOptions, parseCallOptions, USAGE, UsageError } from '../local/call-options';
 import { holdLocalCall } from '../local/local-call';
 import { streamCaller, terminalListener } from '../local/terminal';
 
@@ -22,6 +23,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const { options } = command;
+  if (options.web) return serveWebChatUntilStopped(options, options.web.port);
   // At a terminal the caller types after a prompt; piped, their lines are echoed so the transcript reads in order.
   const interactive = process.stdin.isTTY === true;
   const caller = streamCaller(process.stdin, interactive ? { prompt: { text: 'you> ', output: process.stdout } } : {});
@@ -42,6 +44,34 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     caller.close();
   }
+}
+
+/** `--web`: serve the chat page, print where, and stop cleanly on Ctrl-C (or SIGTERM). */
+async function serveWebChatUntilStopped(options: CallOptions, port: number): Promise<number> {
+  // Loaded only with --web: the page build, the websocket server and the Connect client.
+  const { serveWebChat } = await import('../local/web-chat-server');
+  let server;
+  try {
+    server = await serveWebChat(options, {
+      port,
+      listener: (chat) => {
+        const print = terminalListener(process.stdout, { echoCaller: true, showEvents: options.showEvents });
+        print({ kind: 'notice', text: `chat ${chat.contactId} started by ${JSON.stringify(chat.displayName)}` });
+        return print;
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`The web chat could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  process.stdout.write(`Web chat on ${server.url} (Ctrl-C stops it)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  process.stdout.write('Stopping the web chat.\n');
+  await server.stop();
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -36,7 +36,12 @@ export interface CallOptions {
   readonly ordersFile: string;
   /** Hold the call with the deployed bot alias instead of the local function (no local store then). */
   readonly deployed?: DeployedBotLookup;
+  /** Serve the web chat page on this port instead of holding a call in the terminal. */
+  readonly web?: { readonly port: number };
 }
+
+/** `npm start -- --web` serves on this port unless --port says otherwise. */
+export const DEFAULT_WEB_PORT = 8787;
 
 export type ParsedCommand = { readonly kind: 'help' } | { readonly kind: 'call'; readonly options: CallOptions };
 
@@ -60,6 +65,10 @@ Options:
   --queue-closed     the support queue's hours say closed
   --no-agents        no agent is staffed on the support queue
   -h, --help         show this help
+
+Web chat (the same bot, flow and function through the chat page, in a browser):
+  --web              serve the web chat page on http://127.0.0.1:<port> (Ctrl-C stops it)
+  --port <n>         the port for --web (default: ${DEFAULT_WEB_PORT}; 0 picks a free one)
 
 Answers come from OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set (OPENAI_MODEL picks the model);
 otherwise from the offline answerer.
@@ -111,6 +120,8 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
         'alias-id': { type: 'string' },
         profile: { type: 'string' },
         region: { type: 'string' },
+        web: { type: 'boolean', default: false },
+        port: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -148,6 +159,11 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
     }
   }
 
+  const web = values.web ? { port: webPort(values.port) } : undefined;
+  if (!web && values.port !== undefined) throw new UsageError('--port is the web chat\'s port; it needs --web');
+  if (web && deployed) throw new UsageError('--web and --deployed exclude each other: the web chat runs the local function');
+  if (web && contactId !== undefined) throw new UsageError('--web and --contact-id exclude each other: each chat gets its own contact id');
+
   return {
     kind: 'call',
     options: {
@@ -162,8 +178,16 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
       },
       ordersFile: values.orders ?? DEFAULT_ORDERS_FILE,
       deployed,
+      web,
     },
   };
+}
+
+function webPort(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_WEB_PORT;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`--port must be a port number from 0 to 65535 (got ${JSON.stringify(text)})`);
+  return port;
 }
 
 /** The lookup flags as the smoke test takes them; one way of finding the bot at a time. */

@@ -17,6 +17,7 @@ import { lockDataDir } from './data-dir-lock';
 import { putOrders, readOrdersFile } from '../tools/orders';
 import { createCallMemoryTable, createOrdersTable, LOCAL_CREDENTIALS, startLocalDynamoDB } from './dynamodb';
 import { runFlow } from './flow-engine';
+import type { ContactChannel } from './flow-references';
 import { LexBotEmulator } from './lex-emulator';
 import { loadLocalFlow } from './local-resources';
 
@@ -35,6 +36,8 @@ export interface LocalCallIo {
    * is always the real one (lambda/src/handler.ts), and its store client always the call's own.
    */
   readonly functionOverrides?: Omit<HandlerOverrides, 'dynamoDBClient'>;
+  /** A phone call unless said otherwise (the web chat holds CHAT contacts). */
+  readonly channel?: ContactChannel;
 }
 
 export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Promise<CallEnd> {
@@ -65,7 +68,7 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
       // One caller for the flow's keypad menu (a typed #2) and the bot (everything said).
       const caller = withKeypad(io.caller);
       const bot = new LexBotEmulator({ fulfill, caller, listener });
-      const end = await runFlow(flow, { contactId, bot, listener, keypad: caller, contactCenter: options.contactCenter });
+      const end = await runFlow(flow, { contactId, bot, listener, keypad: caller, contactCenter: options.contactCenter, channel: io.channel });
       if (options.dataDir) {
         listener({ kind: 'notice', text: `to go on with this call's memory: npm start -- --contact-id ${contactId}` });
       }

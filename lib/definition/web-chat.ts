@@ -57,3 +57,6 @@ export interface WebChatConfig {
    */
   readonly participantEndpoint?: string;
 }
+
+/** Longest message the page sends: Lex takes at most 1024 characters of text input (RecognizeText). */
+export const CHAT_MESSAGE_MAX_LENGTH = 1024;

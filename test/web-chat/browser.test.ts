@@ -1,0 +1,174 @@
+/**
+ * The web chat in a real headless Chromium (Debian's chromium driven by playwright-core): the page as deployed,
+ * served by `npm start -- --web`'s server, its chat going through the real start-chat function, the loopback
+ * participant service, the flow engine, the Lex emulator and the real answer function, whose model is the
+ * loopback OpenAI-compatible server. One browser for the file; a screenshot in test-results/ when a test fails.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { botDefinition } from '../../lib/definition/bot';
+import { readFlowFile, INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
+import { parseCallOptions } from '../../local/call-options';
+import { lastUserMessage, type RecordedRequest, startFakeOpenAI, type FakeOpenAI } from '../../local/openai-server';
+import { serveWebChat, type WebChatServer } from '../../local/web-chat-server';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const RESULTS = join(__dirname, '..', '..', 'test-results');
+const hasBrowser = existsSync(CHROMIUM);
+if (!hasBrowser && process.env.CI) throw new Error(`No Chromium at ${CHROMIUM}: CI installs it (apt-get install -y chromium)`);
+if (!hasBrowser) process.stderr.write(`Skipping the web chat browser test: no Chromium at ${CHROMIUM} (apt-get install chromium)\n`);
+
+/** What the flow says in the action with this Identifier. */
+function flowText(identifier: string): string {
+  const action = readFlowFile(INBOUND_FLOW_FILE).Content.Actions.find((candidate) => candidate.Identifier === identifier);
+  if (typeof action?.Parameters.Text !== 'string') throw new Error(`The inbound flow has no message ${identifier}`);
+  return action.Parameters.Text;
+}
+
+/** A model that knows the opening hours and remembers a name said earlier in the same conversation. */
+function model(request: RecordedRequest) {
+  const question = lastUserMessage(request);
+  if (/opening hours/i.test(question)) return { reply: 'We are open 9 to 5 on weekdays. Details: https://example.com/hours', delayMs: 1500 };
+  if (/what is my name/i.test(question)) {
+    const said = request.body.messages.map((message) => /my name is (\w+)/i.exec(message.content ?? '')?.[1]).find(Boolean);
+    return { reply: said ? `Your name is ${said}.` : 'I do not know your name yet.' };
+  }
+  return { reply: 'Nice to meet you.' };
+}
+
+const maybe = hasBrowser ? describe : describe.skip;
+
+maybe('the web chat page in Chromium', () => {
+  let openai: FakeOpenAI;
+  let server: WebChatServer;
+  let browser: Browser;
+  let siteDirectory: string | undefined;
+
+  beforeAll(async () => {
+    openai = await startFakeOpenAI(model);
+    const command = parseCallOptions(['--web', '--port', '0', '--in-memory']);
+    if (command.kind !== 'call') throw new Error('unexpected help');
+    server = await serveWebChat(command.options, {
+      port: 0,
+      // Its own build folder: another test file may be building web/dist at the same time.
+      siteDirectory: (siteDirectory = mkdtempSync(join(tmpdir(), 'chalkbot-web-'))),
+      functionOverrides: { env: { OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'fake-model' } },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await openai?.stop();
+    if (siteDirectory) rmSync(siteDirectory, { recursive: true, force: true });
+  });
+
+  /** Runs a test on a fresh page; on failure the page is saved as a screenshot first. */
+  async function onPage(name: string, body: (page: Page) => Promise<void>): Promise<void> {
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url);
+      await body(page);
+    } catch (error) {
+      mkdirSync(RESULTS, { recursive: true });
+      await page.screenshot({ path: join(RESULTS, `web-chat-${name}.png`), fullPage: true }).catch(() => undefined);
+      throw error;
+    } finally {
+      await page.close();
+    }
+  }
+
+  async function startChat(page: Page, name: string) {
+    await page.getByLabel('Your name').fill(name);
+    await page.getByLabel('Your name').press('Enter');
+    const log = page.getByRole('log');
+    await log.getByText(flowText('greet')).waitFor();
+    await log.getByText(flowText('talk-to-bot')).waitFor();
+    return log;
+  }
+
+  async function say(page: Page, text: string): Promise<void> {
+    await page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  }
+
+  test('greeting, an answer with its link, a follow-up from memory, and the hand-over to a person', async () => {
+    await onPage('conversation', async (page) => {
+      const log = await startChat(page, 'Ada');
+      // The name form gives way to the conversation, and the keyboard user lands in the message box.
+      expect(await page.getByLabel('Your name').isHidden()).toBe(true);
+      expect(await page.evaluate('document.activeElement?.id')).toBe('message');
+      expect(await log.getAttribute('aria-live')).toBe('polite');
+
+      await say(page, 'What are your opening hours?');
+      await log.getByText('What are your opening hours?').waitFor();
+      // The bot types while the model thinks.
+      await page.getByRole('status').getByText('Chalkbot is typing…').waitFor();
+      await log.getByText(/We are open 9 to 5 on weekdays/).waitFor();
+      // On chat the link stays, and the page makes it one.
+      await log.getByRole('link', { name: 'https://example.com/hours' }).waitFor();
+
+      await say(page, 'My name is Ada.');
+      await log.getByText('Nice to meet you.').waitFor();
+      await say(page, 'What is my name?');
+      await log.getByText('Your name is Ada.').waitFor();
+
+      await say(page, 'I want to talk to a person');
+      await log.getByText(flowText('say-transfer')).waitFor();
+
+      const lines = await log.locator('li').allInnerTexts();
+      expect(lines.map((line) => line.replace(/\s+/g, ' ').trim())).toEqual([
+        `Chalkbot ${flowText('greet')}`,
+        `Chalkbot ${flowText('talk-to-bot')}`,
+        'You What are your opening hours?',
+        'Chalkbot We are open 9 to 5 on weekdays. Details: https://example.com/hours',
+        'You My name is Ada.',
+        'Chalkbot Nice to meet you.',
+        'You What is my name?',
+        'Chalkbot Your name is Ada.',
+        'You I want to talk to a person',
+        `Chalkbot ${flowText('say-transfer')}`,
+      ]);
+      // The model saw the chat as a chat: the event said Text, and the memory went with the follow-up.
+      const followUp = openai.requests.find((request) => lastUserMessage(request) === 'What is my name?');
+      expect(followUp?.body.messages.some((message) => message.content === 'My name is Ada.')).toBe(true);
+    });
+  });
+
+  test('ending the chat: the visitor leaves, the bot hears it, and the page offers a new chat', async () => {
+    await onPage('end', async (page) => {
+      const log = await startChat(page, 'Grace');
+      const chat = server.service.allChats.at(-1)!;
+      expect(chat.displayName).toBe('Grace');
+
+      await page.getByRole('button', { name: 'End chat' }).click();
+      await log.getByText('The chat has ended.').waitFor();
+      expect(await page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
+      expect(await page.evaluate('document.activeElement?.textContent')).toBe('Start a new chat');
+      expect(chat.isEnded).toBe(true);
+      // Nothing reached the model: the visitor said nothing before leaving.
+      expect(openai.requests.every((request) => !/Grace/.test(JSON.stringify(request.body)))).toBe(true);
+
+      await page.getByRole('button', { name: 'Start a new chat' }).click();
+      expect(await page.evaluate('document.activeElement?.id')).toBe('display-name');
+    });
+  });
+
+  test('a refused start is shown with the API\'s reason and the name stays editable', async () => {
+    await onPage('refused', async (page) => {
+      // The page enforces the length itself; this goes around it to reach the function's check.
+      await page.evaluate("document.getElementById('display-name').removeAttribute('maxlength')");
+      await page.getByLabel('Your name').fill('x'.repeat(200));
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      await page.getByRole('alert').getByText(/displayName is longer than 64 characters/).waitFor();
+      expect(await page.getByLabel('Your name').isEnabled()).toBe(true);
+    });
+  });
+
+  test('the bot definition still has the agent utterance the hand-over test says', () => {
+    expect(botDefinition.intents.some((intent) => intent.sampleUtterances.includes('I want to talk to a person'))).toBe(true);
+  });
+});
