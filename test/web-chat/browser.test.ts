@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { botDefinition } from '../../lib/definition/bot';
-import { readFlowFile, INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
 import { parseCallOptions } from '../../local/call-options';
 import { lastUserMessage, type RecordedRequest, startFakeOpenAI, type FakeOpenAI } from '../../local/openai-server';
 import { serveWebChat, type WebChatServer } from '../../local/web-chat-server';
+import { flowLine } from '../local/call-harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = join(__dirname, '..', '..', 'test-results');
@@ -20,11 +20,9 @@ const hasBrowser = existsSync(CHROMIUM);
 if (!hasBrowser && process.env.CI) throw new Error(`No Chromium at ${CHROMIUM}: CI installs it (apt-get install -y chromium)`);
 if (!hasBrowser) process.stderr.write(`Skipping the web chat browser test: no Chromium at ${CHROMIUM} (apt-get install chromium)\n`);
 
-/** What the flow says in the action with this Identifier. */
+/** What the flow says in the action with this Identifier (in English, the chat's language). */
 function flowText(identifier: string): string {
-  const action = readFlowFile(INBOUND_FLOW_FILE).Content.Actions.find((candidate) => candidate.Identifier === identifier);
-  if (typeof action?.Parameters.Text !== 'string') throw new Error(`The inbound flow has no message ${identifier}`);
-  return action.Parameters.Text;
+  return flowLine(identifier).replace(/^\[flow\] /, '');
 }
 
 /** A model that knows the opening hours and remembers a name said earlier in the same conversation. */
