@@ -13,6 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { measureFaults } from './fault-figures';
+import { measureFirstTurn } from './first-turn';
 import { type Figure, format, type MeasurementResult, renderTable } from './figures';
 import { measureLongCall } from './long-call';
 import { measureManyCalls } from './many-calls';
@@ -27,6 +28,7 @@ const root = join(__dirname, '..');
 function plan(quick: boolean) {
   return {
     startup: { runs: quick ? 5 : 15 },
+    firstTurn: { runs: quick ? 3 : 10 },
     overhead: { repetitions: quick ? 1 : 5, turns: 200, turnsPerCall: 10 },
     toolTurn: { repetitions: quick ? 1 : 5, turns: 100, turnsPerCall: 10 },
     longCall: { repetitions: quick ? 1 : 3 },
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
 
   const world = await startBenchWorld();
   try {
+    progress(`first turn (${steps.firstTurn.runs} fresh processes)`);
+    measurements.push({ name: 'first turn', result: await measureFirstTurn(world, steps.firstTurn) });
     progress(`turn overhead (${steps.overhead.repetitions} x ${steps.overhead.turns} turns)`);
     measurements.push({ name: 'turn overhead', result: await measureTurnOverhead(world, steps.overhead) });
     progress(`tool turn overhead (${steps.toolTurn.repetitions} x ${steps.toolTurn.turns} turns)`);

@@ -1,0 +1,118 @@
+/**
+ * The first caller's turn in a fresh Lambda process, beside a warm turn of the same process: what a cold start
+ * costs beyond loading the code. The bundle is required the way Lambda's runtime requires it (which starts the
+ * settings, the key read and the model in the init phase, see lambda/src/index.ts), and the first event is sent
+ * at once, as a cold start's triggering event would be. The key comes from a loopback Secrets Manager, as it would
+ * deployed; the table and the model are the bench world's.
+ */
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { atMost, type Figure, type MeasurementResult, spreadOf } from './figures';
+import { lexEvent } from '../local/function-world';
+import type { BenchWorld } from './world';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..');
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:chalkbot-openai-key-AbCdEf';
+
+/** The first turn may cost this many warm turns (beyond the load). */
+export const FIRST_TURN_RATIO_TARGET = 2;
+
+/** In a fresh process: load the bundle, then three turns of one call, each timed. */
+const RUNTIME = `
+const t0 = performance.now();
+const { handler } = require(process.env.BUNDLE);
+const loadMs = performance.now() - t0;
+(async () => {
+  const turns = [];
+  for (const event of JSON.parse(process.env.EVENTS)) {
+    const started = performance.now();
+    await handler(event, { awsRequestId: 'bench', getRemainingTimeInMillis: () => 20000 });
+    turns.push(performance.now() - started);
+  }
+  process.stdout.write(JSON.stringify({ loadMs, turns }));
+})();
+`;
+
+/** Answers GetSecretValue (AWS JSON 1.1) with the key; counts the reads. */
+async function startSecretsManager(secretString: string) {
+  let reads = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      reads += 1;
+      const body = JSON.stringify({ ARN: SECRET_ARN, Name: 'chalkbot-openai-key', SecretString: secretString, VersionId: 'v1' });
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(body) });
+      response.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    reads: () => reads,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function measureFirstTurn(world: BenchWorld, options: { runs: number }): Promise<MeasurementResult> {
+  const folder = await mkdtemp(join(tmpdir(), 'chalkbot-bench-first-turn-'));
+  const secrets = await startSecretsManager(world.env.OPENAI_API_KEY ?? 'bench-key');
+  await world.setModelBehaviour({}, { echoQuestion: true });
+  try {
+    const bundle = join(folder, 'index.js');
+    await run(process.execPath, [join(root, 'scripts', 'build-lambda.mjs'), '--outfile', bundle], { cwd: root });
+    const { OPENAI_API_KEY: _key, ...settings } = world.env;
+    const firstMs: number[] = [];
+    const warmMs: number[] = [];
+    const ratios: number[] = [];
+    for (let index = 0; index < options.runs; index++) {
+      const callId = `first-turn-${index}-${Date.now()}`;
+      const events = [1, 2, 3].map((turn) => lexEvent({ contactId: callId, transcript: `Question ${turn}: what are my options?` }));
+      const { stdout } = await run(process.execPath, ['-e', RUNTIME], {
+        cwd: folder,
+        env: {
+          PATH: process.env.PATH,
+          BUNDLE: bundle,
+          EVENTS: JSON.stringify(events),
+          ...settings,
+          OPENAI_API_KEY_SECRET_ARN: SECRET_ARN,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_ENDPOINT_URL_DYNAMODB: world.dynamoDBEndpoint,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          POWERTOOLS_METRICS_DISABLED: 'true',
+        },
+      });
+      const { turns } = JSON.parse(stdout) as { loadMs: number; turns: number[] };
+      const warm = Math.min(turns[1], turns[2]);
+      firstMs.push(turns[0]);
+      warmMs.push(warm);
+      ratios.push(turns[0] / warm);
+    }
+    const group = 'first turn';
+    const ratio = spreadOf(ratios);
+    const figures: Figure[] = [
+      { group, name: 'first turn in a fresh process (after the load)', unit: 'ms', spread: spreadOf(firstMs) },
+      { group, name: 'warm turn, same process', unit: 'ms', spread: spreadOf(warmMs) },
+      { group, name: 'first / warm turn', unit: 'x', spread: ratio, target: atMost(ratio, FIRST_TURN_RATIO_TARGET) },
+      { group, name: 'key secret reads per fresh process', unit: 'reads', spread: spreadOf([secrets.reads() / options.runs]) },
+    ];
+    return {
+      figures,
+      method:
+        `${options.runs} fresh ${process.version} processes, each requiring the bundle (the init phase starts the key ` +
+        'read from a loopback Secrets Manager and the model) and at once playing three turns of one call against ' +
+        'the bench world (dynalite, a model that answers at once). Warm turn: the faster of turns 2 and 3.',
+    };
+  } finally {
+    await secrets.stop();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
