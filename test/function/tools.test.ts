@@ -7,9 +7,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { botDefinition, localeDefinition } from '../../lib/definition/bot';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { DynamoDBCallHistory } from '../../lambda/src/call-memory';
 import { createHandler } from '../../lambda/src/handler';
+import { keepToolExchangesWhole } from '../../lambda/src/tool-pairing';
+import { LOCAL_CREDENTIALS } from '../../local/dynamodb';
 import { type ChatMessageBody, type RecordedRequest, toolPairingProblem } from '../../local/openai-server';
-import { lambdaContext, lexEvent, ORDERS_TABLE_NAME, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
+import { lambdaContext, lexEvent, ORDERS_TABLE_NAME, spokenText, startWorld, storedMessages, TABLE, type World } from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {
@@ -303,4 +308,41 @@ test('a long call with tool turns early keeps every request valid after trimming
   for (const request of world.openai.requests) expect(toolPairingProblem(request.body.messages)).toBeUndefined();
   expect(spoken).not.toContain(botDefinition.messages.modelUnavailable);
   expect(spoken.slice(0, 4)).toEqual(Array(4).fill('That order has shipped.'));
+});
+
+test('the byte cap trims a call of tool turns at a turn boundary: what is kept reads back as whole exchanges', async () => {
+  const client = new DynamoDBClient({ endpoint: world.dynamoDB.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const memory = () =>
+    new DynamoDBCallHistory({
+      client,
+      tableName: TABLE,
+      callId: 'call-byte-cap',
+      expirySeconds: 3600,
+      requestTimeoutMs: 2_000,
+      maxStoredMessages: 300,
+      maxStoredBytes: 3_000,
+    });
+  try {
+    for (let turn = 1; turn <= 8; turn++) {
+      const history = memory();
+      await history.getMessages();
+      const call = { id: `call_${turn}`, name: 'look_up_order', args: { orderId: '4711' }, type: 'tool_call' as const };
+      await history.addTurn(
+        [
+          new HumanMessage(`Where is order 4711, turn ${turn}?`),
+          new AIMessage({ content: '', tool_calls: [call] }),
+          new ToolMessage({ content: JSON.stringify({ found: true, note: 'x'.repeat(400) }), tool_call_id: call.id, name: call.name }),
+          new AIMessage(`It has shipped (turn ${turn}).`),
+        ],
+        { turn, question: `Where is order 4711, turn ${turn}?`, answer: `It has shipped (turn ${turn}).`, failed: false },
+      );
+    }
+    const kept = await memory().getMessages();
+    expect(kept.length).toBeLessThan(32);
+    expect(kept[0].type).toBe('human');
+    expect(keepToolExchangesWhole(kept)).toEqual(kept);
+    expect(kept.at(-1)?.text).toBe('It has shipped (turn 8).');
+  } finally {
+    client.destroy();
+  }
 });
