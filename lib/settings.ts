@@ -11,6 +11,7 @@ import { botDefinition, botLocales, findLocale } from './definition/bot';
 import { CALL_MEMORY_TABLE } from './definition/call-memory';
 import { ORDER_ID_PLACEHOLDER } from './definition/orders';
 import { DEFAULT_OPENAI_MODEL } from './definition/function-settings';
+import { type DeployedModels, MODEL_SETTING_DEFAULTS, MODEL_SETTING_KEYS, readModelChoice } from './model-settings';
 
 export type PhoneNumberType = 'DID' | 'TOLL_FREE';
 
@@ -40,6 +41,8 @@ export interface ChalkbotSettings {
   readonly openAiModel: string;
   /** Any OpenAI-compatible endpoint; absent means OpenAI itself. */
   readonly openAiBaseUrl?: string;
+  /** Which model answers (OpenAI, Azure OpenAI or Bedrock) and which when it fails (lib/model-settings.ts). */
+  readonly models: DeployedModels;
   /** How long a call's memory is kept, in days (fractions allowed). */
   readonly memoryExpiryDays: number;
   /** Subscribed to the bot stack's alarm topic; absent means alarms without notifications. */
@@ -69,6 +72,7 @@ export const SETTING_KEYS = {
   defaultLanguage: 'defaultLanguage',
   openAiModel: 'openAiModel',
   openAiBaseUrl: 'openAiBaseUrl',
+  ...MODEL_SETTING_KEYS,
   memoryExpiryDays: 'memoryExpiryDays',
   alarmEmail: 'alarmEmail',
   webChat: 'webChat',
@@ -85,6 +89,7 @@ export const SETTING_DEFAULTS = {
   voice: botDefinition.voice.id,
   defaultLanguage: botDefinition.localeId,
   openAiModel: DEFAULT_OPENAI_MODEL,
+  ...MODEL_SETTING_DEFAULTS,
   memoryExpiryDays: CALL_MEMORY_TABLE.defaultExpirySeconds / 86_400,
   webChat: false,
   /** Room for a few people behind one office or mobile-carrier address; a script starting chats hits it fast. */
@@ -231,6 +236,8 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     problems.push(`openAiBaseUrl "${openAiBaseUrl}" must be an http(s) URL`);
   }
 
+  const models = readModelChoice(get, openAiModel, problems);
+
   const expiryText = get('memoryExpiryDays');
   const memoryExpiryDays = expiryText === undefined ? SETTING_DEFAULTS.memoryExpiryDays : Number(expiryText);
   if (!Number.isFinite(memoryExpiryDays) || memoryExpiryDays <= 0 || memoryExpiryDays > 365) {
@@ -279,6 +286,7 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     defaultLanguage,
     openAiModel,
     openAiBaseUrl,
+    models,
     memoryExpiryDays,
     alarmEmail,
     webChat,

@@ -182,6 +182,13 @@ export function nextSteps(outputsFile: string): string[] {
       `  aws secretsmanager put-secret-value --secret-id ${secret} --secret-string "$OPENAI_API_KEY"`,
     );
   }
+  const azureSecret = outputs[STACK_OUTPUTS.azureOpenAiKeySecretArn];
+  if (azureSecret) {
+    lines.push(
+      "Once, put your Azure OpenAI key in the function's secret (until then Azure cannot answer):",
+      `  aws secretsmanager put-secret-value --secret-id ${azureSecret} --secret-string "$AZURE_OPENAI_API_KEY"`,
+    );
+  }
   // The smoke test reads the bot from the outputs this deploy wrote, so it finds it under any -c prefix=...
   lines.push(`Check the live bot in text: npm run smoke -- --outputs-file ${displayPath(outputsFile)}`);
   return lines;

@@ -50,7 +50,7 @@ export class BotStack extends Stack {
     this.answer = new AnswerFunction(this, 'Answer', {
       imageDirectory: props.imageDirectory,
       table: this.callMemory.table,
-      openAiModel: settings.openAiModel,
+      models: settings.models,
       openAiBaseUrl: settings.openAiBaseUrl,
       memoryExpirySeconds: memoryExpirySeconds(settings),
       orders: this.orders ? { table: this.orders.table } : { lookupUrl: settings.orderLookupUrl!, tokenSecret },
@@ -79,12 +79,14 @@ export class BotStack extends Stack {
       [STACK_OUTPUTS.botLocaleId]: defaultLocale.localeId,
       [STACK_OUTPUTS.functionName]: this.answer.function.functionName,
       [STACK_OUTPUTS.callMemoryTableName]: this.callMemory.table.tableName,
-      [STACK_OUTPUTS.openAiKeySecretArn]: this.answer.openAiKeySecret.secretArn,
       [STACK_OUTPUTS.contactFlowArn]: this.inboundFlow.contactFlow.attrContactFlowArn,
       ...(this.orders
         ? { [STACK_OUTPUTS.ordersTableName]: this.orders.table.tableName }
         : { [STACK_OUTPUTS.orderLookupUrl]: settings.orderLookupUrl! }),
     };
+    // A key secret's ARN only for a provider in use: with Bedrock alone there is none to set.
+    if (this.answer.openAiKeySecret) outputs[STACK_OUTPUTS.openAiKeySecretArn] = this.answer.openAiKeySecret.secretArn;
+    if (this.answer.azureOpenAiKeySecret) outputs[STACK_OUTPUTS.azureOpenAiKeySecretArn] = this.answer.azureOpenAiKeySecret.secretArn;
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
   }
 }

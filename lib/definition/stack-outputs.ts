@@ -19,7 +19,10 @@ export const STACK_OUTPUTS = {
   botLocaleId: 'BotLocaleId',
   functionName: 'FunctionName',
   callMemoryTableName: 'CallMemoryTableName',
+  /** Only when OpenAI is the primary or the fallback model. */
   openAiKeySecretArn: 'OpenAiKeySecretArn',
+  /** Only when Azure OpenAI is the primary or the fallback model. */
+  azureOpenAiKeySecretArn: 'AzureOpenAiKeySecretArn',
   contactFlowArn: 'ContactFlowArn',
   /** Absent when the deployment looks orders up in the business's API (orderLookupUrl). */
   ordersTableName: 'OrdersTableName',
