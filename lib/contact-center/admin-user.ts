@@ -70,10 +70,18 @@ export class AdminUser extends Construct {
     const routingProfile = new connect.CfnRoutingProfile(this, 'RoutingProfile', {
       instanceArn: props.instanceArn,
       name: 'Chalkbot support',
-      description: 'Takes voice calls from the Chalkbot support queue.',
+      description: 'Takes voice calls and web chats from the Chalkbot support queue.',
       defaultOutboundQueueArn: props.queueArn,
-      mediaConcurrencies: [{ channel: 'VOICE', concurrency: 1 }],
-      queueConfigs: [{ delay: 0, priority: 1, queueReference: { channel: 'VOICE', queueArn: props.queueArn } }],
+      // The web chat hands over to the same queue; an agent can hold a few chats at once, but one call.
+      mediaConcurrencies: [
+        { channel: 'VOICE', concurrency: 1 },
+        { channel: 'CHAT', concurrency: 3 },
+      ],
+      queueConfigs: (['VOICE', 'CHAT'] as const).map((channel) => ({
+        delay: 0,
+        priority: 1,
+        queueReference: { channel, queueArn: props.queueArn },
+      })),
     });
     new connect.CfnUser(this, 'User', {
       instanceArn: props.instanceArn,

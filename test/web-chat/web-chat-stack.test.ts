@@ -223,3 +223,15 @@ test('cdk-nag AwsSolutions finds nothing unacknowledged, and each acknowledgment
   expect(acks.length).toBeGreaterThan(5);
   for (const reason of acks) expect(reason.length).toBeGreaterThan(40);
 });
+
+test('an agent can take the chats handed over: the routing profile has chat beside voice, on the support queue', () => {
+  const profile = Template.fromStack(built.contactCenter).findResources('AWS::Connect::RoutingProfile');
+  const [properties] = Object.values(profile).map((resource) => resource.Properties);
+  expect(properties.MediaConcurrencies).toEqual(
+    expect.arrayContaining([expect.objectContaining({ Channel: 'VOICE' }), expect.objectContaining({ Channel: 'CHAT' })]),
+  );
+  expect(properties.QueueConfigs.map((config: { QueueReference: { Channel: string } }) => config.QueueReference.Channel).sort()).toEqual([
+    'CHAT',
+    'VOICE',
+  ]);
+});
