@@ -3,13 +3,16 @@
  * UsageError (the CLI prints it with the usage and exits 2).
  */
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { botDefinition, botLocales, findLocale } from '../lib/definition/bot';
 import { SAMPLE_ORDERS_FILE } from '../lib/definition/orders';
 import { INBOUND_FLOW_FILE } from '../lib/flow/flow-file';
 import type { DeployedBotLookup } from '../tools/deployed-bot';
 import { DEFAULT_CONTACT_CENTER, type LocalContactCenter } from './flow-actions';
+
+/** The business's knowledge the local call answers from unless --knowledge names another folder. */
+export const DEFAULT_KNOWLEDGE_DIR = join(__dirname, '..', 'knowledge');
 
 /** Where the call memory is kept between runs unless --data or --in-memory says otherwise (gitignored). */
 export const DEFAULT_DATA_DIR = join(__dirname, '..', '.chalkbot', 'dynamodb');
@@ -38,6 +41,8 @@ export interface CallOptions {
   readonly deployed?: DeployedBotLookup;
   /** Serve the web chat page on this port instead of holding a call in the terminal. */
   readonly web?: { readonly port: number };
+  /** The knowledge folder the local function answers from (indexed at the start of the call). */
+  readonly knowledgeDir?: string;
 }
 
 /** `npm start -- --web` serves on this port unless --port says otherwise. */
@@ -59,6 +64,7 @@ Options:
                      At the menu, type a key as #2.
   --show-events      print each Lex V2 event sent to the function and the function's answer
   --flow <file>      the flow file to walk (default: contact-flows/chalkbot-inbound.json)
+  --knowledge <dir>  the business's FAQ and documents to answer from (default: knowledge/), indexed at start
   --data <dir>       keep the local DynamoDB here (default: .chalkbot/dynamodb)
   --in-memory        keep nothing after the call
   --orders <file>    the orders look_up_order finds (default: samples/orders.json; try order four seven one one)
@@ -71,7 +77,8 @@ Web chat (the same bot, flow and function through the chat page, in a browser):
   --port <n>         the port for --web (default: ${DEFAULT_WEB_PORT}; 0 picks a free one)
 
 Answers come from OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set (OPENAI_MODEL picks the model);
-otherwise from the offline answerer.
+otherwise from the knowledge folder alone (a canned FAQ answer or the best passage). EMBEDDINGS=none
+indexes keywords only; openai or bedrock embed with those services instead of the local model.
 
 The deployed bot (the flow still runs here; each line goes to the bot alias through Lex RecognizeText):
   --deployed             talk to the deployed bot instead of the local function (AWS credentials and
@@ -85,7 +92,7 @@ The deployed bot (the flow still runs here; each line goes to the bot alias thro
 /** Options that only say where the deployed bot is. */
 const DEPLOYED_LOOKUP_OPTIONS = ['prefix', 'outputs-file', 'bot-id', 'alias-id', 'profile', 'region'] as const;
 /** Options about the local store or the local function, which a deployed call does not use. */
-const LOCAL_ONLY_OPTIONS = ['data', 'in-memory', 'show-events', 'orders'] as const;
+const LOCAL_ONLY_OPTIONS = ['data', 'in-memory', 'show-events', 'orders', 'knowledge'] as const;
 /** Lex's own rule for a session id, which a deployed call's contact id becomes. */
 const LEX_SESSION_ID = /^[0-9a-zA-Z._:-]{2,100}$/;
 
@@ -108,6 +115,7 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
         locale: { type: 'string' },
         'show-events': { type: 'boolean', default: false },
         flow: { type: 'string' },
+        knowledge: { type: 'string' },
         data: { type: 'string' },
         'in-memory': { type: 'boolean', default: false },
         orders: { type: 'string' },
@@ -139,6 +147,9 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
     throw new UsageError(`--locale ${localeId}: the bot speaks ${botLocales.map((locale) => locale.localeId).join(', ')}`);
   }
   if (values.data !== undefined && values['in-memory']) throw new UsageError('--data and --in-memory exclude each other');
+  if (!values.deployed && values.knowledge !== undefined && !(existsSync(values.knowledge) && statSync(values.knowledge).isDirectory())) {
+    throw new UsageError(`--knowledge ${values.knowledge}: no such folder (it holds faq.md and the business's documents)`);
+  }
   if (values.data !== undefined && existsSync(values.data) && !statSync(values.data).isDirectory()) {
     throw new UsageError(`--data ${values.data} is a file; give a folder for the local store (it is created if missing)`);
   }
@@ -150,6 +161,9 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
     const local = LOCAL_ONLY_OPTIONS.find((name) => values[name] !== undefined && values[name] !== false);
     if (local === 'show-events') {
       throw new UsageError("--show-events and --deployed exclude each other: the deployed function's events are in its CloudWatch logs");
+    }
+    if (local === 'knowledge') {
+      throw new UsageError('--knowledge and --deployed exclude each other: the deployed function answers from the index in its image');
     }
     if (local) throw new UsageError(`--${local} and --deployed exclude each other: a deployed call keeps its memory in the deployed table`);
     if (contactId !== undefined && !LEX_SESSION_ID.test(contactId)) {
@@ -179,6 +193,7 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
       ordersFile: values.orders ?? DEFAULT_ORDERS_FILE,
       deployed,
       web,
+      knowledgeDir: deployed ? undefined : resolve(values.knowledge ?? DEFAULT_KNOWLEDGE_DIR),
     },
   };
 }

@@ -5,11 +5,14 @@
  * engine walking the flow file, until the call ends.
  */
 import { randomUUID } from 'node:crypto';
+import { relative } from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createHandler, type HandlerOverrides } from '../lambda/src/handler';
-import { DEFAULT_OPENAI_MODEL } from '../lib/definition/function-settings';
+import { embeddingsChoice, EMBEDDINGS_ENV } from '../lambda/src/knowledge/embeddings';
+import { buildKnowledge, emptyKnowledge, type KnowledgeBase } from '../lambda/src/knowledge/knowledge';
+import { DEFAULT_VECTOR_CACHE_DIR } from '../lambda/src/knowledge/vector-cache';
 import { CALL_MEMORY_TABLE } from '../lib/definition/call-memory';
-import { FUNCTION_ENV } from '../lib/definition/function-settings';
+import { DEFAULT_OPENAI_MODEL, FUNCTION_ENV } from '../lib/definition/function-settings';
 import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions } from './call-options';
 import { type Caller, withKeypad } from './caller';
@@ -48,21 +51,27 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
   const restoreMetricsSetting = disablePowertoolsMetrics();
   try {
+    // Indexed while the store starts; a folder that cannot be read stops the call before it starts.
+    const knowledge = Promise.resolve(io.functionOverrides?.knowledge ?? indexKnowledge(options.knowledgeDir));
+    knowledge.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
     const store = await startLocalDynamoDB({ path: options.dataDir });
     const dynamoDBClient = localStoreClient(store.endpoint);
     try {
       await createCallMemoryTable(store.endpoint, LOCAL_TABLE_NAME);
       await createOrdersTable(store.endpoint, LOCAL_ORDERS_TABLE_NAME);
       await putOrders(dynamoDBClient, LOCAL_ORDERS_TABLE_NAME, orders);
+      const knows = await knowledge;
       const fulfill = createHandler({
         ...io.functionOverrides,
         env: { ...localFunctionEnvironment(), ...io.functionOverrides?.env },
         dynamoDBClient,
+        knowledge: knows ?? emptyKnowledge('the local call was given no knowledge folder'),
       });
 
       const contactId = options.contactId ?? randomUUID();
       const { listener } = io;
       listener({ kind: 'notice', text: `contact ${contactId}; answers from ${describeAnswerer()}` });
+      listener({ kind: 'notice', text: describeKnowledge(knows, options.knowledgeDir) });
       if (options.contactId) listener({ kind: 'notice', text: await describeStoredMemory(dynamoDBClient, contactId) });
 
       // One caller for the flow's keypad menu (a typed #2) and the bot (everything said).
@@ -120,9 +129,22 @@ function disablePowertoolsMetrics(): () => void {
   };
 }
 
+/** The local call indexes the folder itself, as the build does for the image (same code, same index). */
+async function indexKnowledge(dir: string | undefined): Promise<KnowledgeBase | undefined> {
+  if (!dir) return undefined;
+  return buildKnowledge(dir, { choice: embeddingsChoice(process.env[EMBEDDINGS_ENV]), vectorCacheDir: DEFAULT_VECTOR_CACHE_DIR });
+}
+
+function describeKnowledge(knowledge: KnowledgeBase | undefined, dir: string | undefined): string {
+  if (!knowledge) return 'no knowledge folder: answers come from the model alone';
+  const { passages, faq } = knowledge.size;
+  const where = dir ? relative(process.cwd(), dir) || '.' : 'the given knowledge';
+  return `knowledge: ${faq} FAQ questions and ${passages} passages from ${where}${knowledge.problem ? ` (${knowledge.problem})` : ''}`;
+}
+
 function describeAnswerer(): string {
   const { OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL } = process.env;
-  if (!OPENAI_API_KEY && !OPENAI_BASE_URL) return 'the offline answerer (set OPENAI_API_KEY to use OpenAI)';
+  if (!OPENAI_API_KEY && !OPENAI_BASE_URL) return 'the knowledge folder alone (set OPENAI_API_KEY to use OpenAI)';
   return `model ${OPENAI_MODEL || DEFAULT_OPENAI_MODEL} at ${OPENAI_BASE_URL ?? 'OpenAI'}`;
 }
 

@@ -16,7 +16,7 @@ export const SMOKE_NAME = 'Ada';
 /** Lines that mean the bot is up but its answer failed: the function's own fallbacks and Lex's time-out line. */
 const FAILURE_LINES = new Map<string, string>([
   [botDefinition.messages.modelUnavailable, 'the model failed or timed out'],
-  [botDefinition.messages.modelNotConfigured, 'the model is not configured (no OpenAI key or base URL?)'],
+  [botDefinition.messages.dontKnow, 'the model is not configured (no OpenAI key or base URL?) and the documents have no answer'],
   [botDefinition.messages.malformedEvent, 'the function could not read the Lex event'],
   [botDefinition.fulfillmentUpdates.timeoutMessage, 'Lex gave up waiting for the function'],
 ]);

@@ -5,6 +5,8 @@
  *
  * Settings and clients are made once per handler (so once per Lambda process for `handler`), at the first
  * turn rather than at import, so a missing setting is a logged error and a hand-over to a person, not a crash.
+ * The business's knowledge is the exception: its index and embedding model start loading when the handler is
+ * made (for `handler`, in Lambda's init phase, which is not billed as turn time), in a promise that never rejects.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -12,11 +14,11 @@ import type { Context } from 'aws-lambda';
 import { FALLBACK_INTENT } from '../../lib/definition/bot';
 import { DynamoDBCallHistory } from './call-memory';
 import { countFailedTurn } from './failed-turns';
+import { builtKnowledgeDir, type KnowledgeBase, loadBuiltKnowledge } from './knowledge/knowledge';
 import { turnLocale } from './language';
 import { close, elicitIntent, type LexV2Event, type LexV2Result, localeIdOf, parseLexEvent } from './lex';
 import { createModelSource, type ModelSourceClients } from './model-source';
 import { createObservability, METRIC, MetricUnit, type Observability } from './observability';
-import { OfflineAnswerer } from './offline-answers';
 import { readSettings, type Settings, SettingsError } from './settings';
 import { createToolbox } from './tools/toolset';
 import { takeTurn, type TurnDependencies } from './turn';
@@ -42,6 +44,11 @@ export interface HandlerOverrides {
    * phase; the local call and the tests, which set their environment after importing, do not.
    */
   readonly warmUp?: boolean;
+  /**
+   * The business's knowledge, or its loading; default: the index `npm run build` wrote beside the bundle (or in
+   * KNOWLEDGE_DIR), loading from the moment the handler is made.
+   */
+  readonly knowledge?: KnowledgeBase | Promise<KnowledgeBase>;
 }
 
 /** A key read started at init may take this long; the first turn still gets its own bounded wait. */
@@ -52,7 +59,9 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
   // Read at the first turn, not here: the local call may set its environment after importing this module.
   const env = () => ({ ...process.env, ...overrides.env });
   let observability: Observability | undefined;
-  let dependencies: TurnDependencies | undefined;
+  let dependencies: Omit<TurnDependencies, 'knowledge'> | undefined;
+  const knowledge = Promise.resolve(overrides.knowledge ?? loadBuiltKnowledge(builtKnowledgeDir(env())));
+  let knowledgeReported = false;
 
   if (overrides.warmUp) {
     // Never throws at import: what fails here is met again, and reported, by the first turn (a bad setting then
@@ -84,7 +93,13 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
 
       dependencies ??= prepare(env(), overrides, observability);
       const deadline = started + turnBudget(dependencies.settings, context);
-      return await takeTurn(parsed.turn, { ...dependencies, logger: turnLogger }, deadline);
+      const knows = await knowledge;
+      if (!knowledgeReported) {
+        knowledgeReported = true;
+        if (knows.problem) logger.error('The business knowledge is incomplete; answering without it', { reason: knows.problem });
+        else logger.info('Business knowledge loaded', knows.size);
+      }
+      return await takeTurn(parsed.turn, { ...dependencies, knowledge: knows, logger: turnLogger }, deadline);
     } catch (error) {
       turnLogger.error('The turn failed; answering with an apology', { error: error as Error });
       // A bad setting fails every turn the same way: asking the caller to repeat would trap them.
@@ -107,7 +122,11 @@ function turnBudget(settings: Settings, context: TurnContext): number {
 }
 
 /** Settings, clients and the model, built once. Throws a SettingsError on a bad environment. */
-function prepare(env: Readonly<Record<string, string | undefined>>, overrides: HandlerOverrides, observability: Observability): TurnDependencies {
+function prepare(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: HandlerOverrides,
+  observability: Observability,
+): Omit<TurnDependencies, 'knowledge'> {
   const settings = readSettings(env);
   const dynamoDB =
     overrides.dynamoDBClient ??
@@ -119,7 +138,6 @@ function prepare(env: Readonly<Record<string, string | undefined>>, overrides: H
   return {
     ...observability,
     settings,
-    offline: new OfflineAnswerer(),
     tools: createToolbox(settings, { dynamoDB, secretsManager: secrets }),
     memoryFor: (callId) =>
       new DynamoDBCallHistory({

@@ -10,6 +10,7 @@ import { type BotDefinition, defaultLocale } from '../../lib/definition/bot';
 import { languageInstructions } from './language';
 import type { ModelSource } from './model-source';
 import { keepToolExchangesWhole } from './tool-pairing';
+import { KNOWLEDGE_INSTRUCTIONS } from './knowledge/grounding';
 
 /**
  * First in every prompt and never changing within a language, so providers can cache it. Written for a voice: the
@@ -26,7 +27,8 @@ const PHONE_RULES = [
   'Answer in one to three short sentences. If more detail would help, offer it instead of giving it.',
   'Use plain sentences only: no lists, no markdown, no headings, no emoji, no links or web addresses, no code.',
   'Spell out symbols and abbreviations a voice might misread.',
-  'If you do not know or did not understand, say so briefly and ask the caller to rephrase.',
+  'If you did not understand, say so briefly and ask the caller to rephrase.',
+  KNOWLEDGE_INSTRUCTIONS,
 ].join(' ');
 
 /** The system prompt of a call in the default language (English). */
@@ -48,19 +50,23 @@ function characters(message: BaseMessage): number {
 
 /**
  * System prompt, then the most recent history that fits the budget, starting on a caller's turn, then the
- * question. A long call's prompt stops growing here. A tool call is never sent without its results, nor a
- * result without its call: OpenAI refuses such a prompt with a 400.
+ * `context` (the passages found for the question) as a system message, then the question. A long call's prompt
+ * stops growing here, and the context wins over old turns: they share the budget, and history is what gets
+ * trimmed. The context sits next to the question, after the history, so that everything before it can be cached.
+ * A tool call is never sent without its results, nor a result without its call: OpenAI refuses such a prompt.
  */
 export async function buildPrompt(
   history: BaseMessage[],
   question: string,
   tokenBudget: number,
   systemPrompt: string = PHONE_SYSTEM_PROMPT,
+  context?: string,
 ): Promise<BaseMessage[]> {
   const system = new SystemMessage(systemPrompt);
   const asked = new HumanMessage(question);
+  const passages = context ? [new SystemMessage(context)] : [];
   const trimmed = await trimMessages([system, ...keepToolExchangesWhole(history), asked], {
-    maxTokens: tokenBudget,
+    maxTokens: tokenBudget - estimateTokens(passages),
     tokenCounter: estimateTokens,
     strategy: 'last',
     includeSystem: true,
@@ -69,7 +75,7 @@ export async function buildPrompt(
   // A question longer than the whole budget would be trimmed away; the model must still see it.
   const last = trimmed.at(-1);
   const keptQuestion = last !== undefined && last.type === 'human' && last.text === question;
-  return keptQuestion ? trimmed : [system, asked];
+  return [...(keptQuestion ? trimmed.slice(0, -1) : [system]), ...passages, asked];
 }
 
 export class ModelFailure extends Error {

@@ -2,8 +2,11 @@
  * One turn of a phone call, as a story: who is calling, what they said, what we remember, what the model says,
  * what is spoken, what is kept.
  *
+ * The answer comes cheapest first: a canned FAQ answer (no model), else the model given the passages of the
+ * business's documents that fit the question, else (no model) the best passage itself or an honest "I don't know".
+ *
  * Every step that can fail has a spoken way out: a missing memory means an answer without memory, a failing or
- * slow model means an answer from the knowledge file or a short apology. The caller never hears silence, and a
+ * slow model means an answer from the documents or a short apology. The caller never hears silence, and a
  * question that was asked is stored.
  */
 import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
@@ -14,10 +17,11 @@ import type { AnsweredTurn, CallMemory } from './call-memory';
 import { countFailedTurn, withoutFailedTurns } from './failed-turns';
 import { type CallerTurn, close, elicitIntent, type LexV2Result } from './lex';
 import { isSilence, leavingLine, requestedExit, turnLocale } from './language';
+import { passagesContext, passagesForPrompt } from './knowledge/grounding';
+import type { KnowledgeBase, Lookup } from './knowledge/knowledge';
 import { askModels, buildPrompt, ModelFailure, phoneSystemPrompt } from './model';
 import type { ModelSource } from './model-source';
 import { METRIC, MetricUnit, type Observability } from './observability';
-import type { OfflineAnswerer } from './offline-answers';
 import { orderNumberAskedAbout } from './order-question';
 import type { Settings } from './settings';
 import { type Channel, presentAnswer } from './channel';
@@ -32,7 +36,8 @@ export interface TurnDependencies extends Observability {
   readonly memoryFor: (callId: string) => CallMemory;
   /** The chat models to ask (the primary, then the fallback); absent when no model is configured. */
   readonly model?: ModelSource;
-  readonly offline: OfflineAnswerer;
+  /** The business's FAQ and documents. */
+  readonly knowledge: KnowledgeBase;
   /** The tools the model may call (and the no-model path's order lookup). */
   readonly tools?: Toolbox;
 }
@@ -145,10 +150,10 @@ async function recall(memory: CallMemory, deps: TurnDependencies): Promise<BaseM
 }
 
 /**
- * What the caller will hear: the model's answer (after any tools it called) made speakable; without a model or
- * when it fails, an order lookup for an order question, else the knowledge file's answer, else a short apology.
- * An answer with nothing left to say (only a link or emoji) is a failure too: Lex rejects an empty message and
- * the call would drop.
+ * What the caller will hear: a canned FAQ answer; else the model's answer (after any tools it called), given the
+ * passages found, made speakable; without a model or when it fails, an order lookup for an order question, else
+ * the best passage, else "I don't know" (no model) or a short apology (model failure). An answer with nothing
+ * left to say (only a link or emoji) is a failure too: Lex rejects an empty message and the call would drop.
  */
 async function think(
   question: string,
@@ -159,10 +164,19 @@ async function think(
   deadline: number,
 ): Promise<Thought> {
   const speakable = (text: string) => presentAnswer(text, channel, deps.settings.maxSpokenChars, locale);
+  // An order number is the order tool's business, never a canned answer's.
+  const asksAboutOrder = orderNumberAskedAbout(question) !== undefined;
+  const found = await deps.knowledge.lookUp(question, callerQuestions(history), { cannedAnswers: !asksAboutOrder });
+  if (found.kind === 'canned') {
+    deps.metrics.addMetric(METRIC.cannedAnswer, MetricUnit.Count, 1);
+    deps.logger.info('Answered from the FAQ', { faqEntry: found.faqId, matchedBy: found.via });
+    return { spoken: speakable(found.answer), exchange: [], failed: false };
+  }
+  if (found.degraded) deps.logger.warn('Searched the documents by keywords only', { reason: found.degraded });
   if (!deps.model || !deps.settings.model) {
     // Not a failure: a bot run without a model (the local call, a demo) answers what it can without one.
-    const found = await answerWithoutModel(question, locale, deps, deadline);
-    return { spoken: speakable(found ?? locale.messages.modelNotConfigured), exchange: [], failed: false };
+    const answer = await answerWithoutModel(question, locale, found, deps, deadline);
+    return { spoken: speakable(answer ?? locale.messages.dontKnow), exchange: [], failed: false };
   }
 
   // The write at the end of the turn gets its own time slot before the deadline; the model gets the rest.
@@ -171,7 +185,10 @@ async function think(
   const started = Date.now();
   try {
     if (timeForModel <= 0) throw new ModelFailure('no time left for the model before the turn deadline');
-    const prompt = await buildPrompt(history, question, deps.settings.model.historyTokenBudget, phoneSystemPrompt(locale));
+    const budget = deps.settings.model.historyTokenBudget;
+    // A business with no documents at all gets no context: the model then answers as a general assistant.
+    const context = deps.knowledge.size.passages > 0 ? passagesContext(passagesForPrompt(found.hits, budget)) : undefined;
+    const prompt = await buildPrompt(history, question, budget, phoneSystemPrompt(locale), context);
     const { requestTimeoutMs, maxRetries } = deps.settings.model;
     const limits = { deadline: modelDeadline, requestTimeoutMs, maxRetries };
     const asked = await askModels(deps.model, limits, (model, options) => answerWithTools(model, deps.tools, prompt, { ...options, locale }));
@@ -186,6 +203,7 @@ async function think(
     if (asked.failures.length > 0) deps.metrics.addMetric(METRIC.fallbackModelAnswer, MetricUnit.Count, 1);
     deps.logger.info('The model answered', {
       promptMessages: prompt.length,
+      passages: found.hits.map((hit) => hit.passage.id),
       answerChars: answer.length,
       answeredBy: asked.answeredBy,
       ...(asked.failures.length > 0 ? { failedModels: asked.failures } : {}),
@@ -197,8 +215,8 @@ async function think(
       reason: error instanceof Error ? error.message : String(error),
     });
     // Nothing found without the model either: a failed turn, counted toward handing the call to a person.
-    const found = await answerWithoutModel(question, locale, deps, deadline);
-    return { spoken: speakable(found ?? locale.messages.modelUnavailable), exchange: [], failed: found === undefined };
+    const answer = await answerWithoutModel(question, locale, found, deps, deadline);
+    return { spoken: speakable(answer ?? locale.messages.modelUnavailable), exchange: [], failed: answer === undefined };
   } finally {
     deps.metrics.addMetric(METRIC.modelLatency, MetricUnit.Milliseconds, Date.now() - started);
   }
@@ -206,11 +224,12 @@ async function think(
 
 /**
  * Without the model: an order question is looked up directly (look_up_order, within the time left before the
- * memory write); otherwise the knowledge file's answer; undefined when neither has one.
+ * memory write); otherwise the best passage found, when it fits well; undefined when neither has one.
  */
 async function answerWithoutModel(
   question: string,
   locale: BotDefinition,
+  found: Extract<Lookup, { kind: 'passages' }>,
   deps: TurnDependencies,
   deadline: number,
 ): Promise<string | undefined> {
@@ -222,9 +241,13 @@ async function answerWithoutModel(
     deps.logger.info('Looked up an order without the model', { failed: outcome?.failed === true });
     if (outcome?.spoken) return outcome.spoken;
   }
-  const offline = deps.offline.answer(question);
-  deps.logger.info('Answered without a model', { knowledgeEntry: offline?.id ?? null });
-  return offline?.answer;
+  deps.logger.info('Answered without a model', { passages: found.hits.map((hit) => hit.passage.id), extractive: found.extractive !== undefined });
+  return found.extractive;
+}
+
+/** What the caller asked earlier in this call, oldest first: a question may lean on the one before. */
+function callerQuestions(history: readonly BaseMessage[]): string[] {
+  return history.filter((message) => message.type === 'human').map((message) => message.text);
 }
 
 /** Keeps the turn's messages (question, tool calls and results, answer); a failed write is logged, never spoken. */

@@ -66,8 +66,8 @@ export interface BotMessages {
   readonly goodbye: string;
   /** The model failed or ran out of time. */
   readonly modelUnavailable: string;
-  /** No model is configured and the knowledge file has no answer. */
-  readonly modelNotConfigured: string;
+  /** No model is configured and the business's documents say nothing that fits the question. */
+  readonly dontKnow: string;
   /** The event could not be understood, or the turn failed; the caller may try again. */
   readonly malformedEvent: string;
   /**

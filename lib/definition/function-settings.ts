@@ -66,6 +66,11 @@ export const FUNCTION_ENV = {
   orderLookupTokenSecretArn: 'ORDER_LOOKUP_TOKEN_SECRET_ARN',
   /** Timeout of one tool call, milliseconds. */
   toolTimeoutMs: 'TOOL_TIMEOUT_MS',
+  /**
+   * A folder holding a built knowledge index (what `npm run build` writes); default: the one beside the bundle.
+   * For the build itself, KNOWLEDGE_DIR is the folder of documents it indexes (default: knowledge/).
+   */
+  knowledgeDir: 'KNOWLEDGE_DIR',
 } as const;
 
 /**

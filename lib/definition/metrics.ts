@@ -21,6 +21,8 @@ export const METRIC = {
   memoryFailure: 'MemoryFailure',
   /** A tool call failed (order system down or slow, unknown tool, bad arguments); the caller heard why. */
   toolFailure: 'ToolFailure',
+  /** The caller was answered from the FAQ, without the model. */
+  cannedAnswer: 'CannedAnswer',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

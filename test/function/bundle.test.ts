@@ -1,15 +1,17 @@
 /**
- * The bundle as Lambda runs it: built with the real build script into a temporary folder (away from
- * node_modules, so anything it failed to include would fail to load), then required by a separate Node process
- * that calls `handler` the way the Lambda runtime does, against dynalite and the fake model.
+ * The bundle as Lambda runs it: built with the real build scripts into a temporary folder laid out as the image
+ * (away from the repository's node_modules, so anything the build failed to include would fail to load), then
+ * required by a separate Node process that calls `handler` the way the Lambda runtime does, against dynalite
+ * and the fake model.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LexV2Event, LexV2Result } from 'aws-lambda';
 import { botDefinition } from '../../lib/definition/bot';
+import { BAKERY, writeKnowledgeFolder } from '../knowledge/bakery';
 import { lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 const run = promisify(execFile);
@@ -18,12 +20,24 @@ const root = join(__dirname, '..', '..');
 let world: World;
 let folder: string;
 let bundle: string;
+/** The bakery's index, built as `npm run build` builds one; only the test that sets KNOWLEDGE_DIR loads it. */
+let bakeryIndex: string;
 beforeAll(async () => {
   world = await startWorld();
   folder = await mkdtemp(join(tmpdir(), 'chalkbot-bundle-'));
   bundle = join(folder, 'index.js');
   await run(process.execPath, [join(root, 'scripts', 'build-lambda.mjs'), '--outfile', bundle], { cwd: root });
-}, 60_000);
+  const source = writeKnowledgeFolder();
+  const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  await run(process.execPath, [tsx, join(root, 'scripts', 'build-knowledge.ts'), '--out', folder], {
+    cwd: root,
+    env: { ...process.env, KNOWLEDGE_DIR: source, EMBEDDINGS: 'local' },
+  });
+  await rm(source, { recursive: true, force: true });
+  // Moved aside, so the other tests' handlers find no index and do not load the embedding model.
+  bakeryIndex = join(folder, 'bakery-index');
+  await rename(join(folder, 'knowledge-index'), bakeryIndex);
+}, 120_000);
 afterAll(async () => {
   await world.stop();
   await rm(folder, { recursive: true, force: true });
@@ -68,8 +82,7 @@ test('the bundle is one self-contained file, small enough to start fast', async 
   const { size } = await stat(bundle);
   expect(size).toBeLessThan(4 * 1024 * 1024);
   const source = await readFile(bundle, 'utf8');
-  expect(source).toContain(botDefinition.messages.modelNotConfigured); // the bot definition is inlined
-  expect(source).toContain('opening-hours'); // and so is the knowledge file
+  expect(source).toContain(botDefinition.messages.dontKnow); // the bot definition is inlined
 });
 
 test('the bundle keeps function and class names, so production stack traces can be read', async () => {
@@ -113,11 +126,18 @@ test('through the bundle: a hanging model is cut at the deadline, the apology sp
   ]);
 });
 
-test('through the bundle: with no model configured, the knowledge file answers', async () => {
-  const [{ result }] = await runBundle([lexEvent({ contactId: 'bundle-offline', transcript: 'What can you do?' })], {
-    CALL_MEMORY_TABLE: world.env.CALL_MEMORY_TABLE,
-  });
-  expect(spokenText(result)).toMatch(/^I can answer questions/);
+test('through the bundle: the built index and the local embedding model load from beside the bundle', async () => {
+  const runs = await runBundle(
+    [
+      lexEvent({ contactId: 'bundle-offline', transcript: 'When are you open?' }),
+      // Not an FAQ wording, no word of the documents: matched by meaning, so the staged model packages loaded.
+      lexEvent({ contactId: 'bundle-offline', transcript: 'When are you around?' }),
+      lexEvent({ contactId: 'bundle-offline', transcript: 'What is the capital of Peru?' }),
+    ],
+    { CALL_MEMORY_TABLE: world.env.CALL_MEMORY_TABLE, KNOWLEDGE_DIR: bakeryIndex },
+  );
+  const [open] = BAKERY['faq.md'].split('\n').filter((line) => line.startsWith('We open at 7'));
+  expect(runs.map(({ result }) => spokenText(result))).toEqual([open, open, botDefinition.messages.dontKnow]);
 });
 
 test('through the bundle: a missing table setting hands the call to a person, not a crash', async () => {
@@ -127,14 +147,16 @@ test('through the bundle: a missing table setting hands the call to a person, no
   expect(spokenText(result)).toBe(botDefinition.messages.troubleTransfer);
 });
 
-test('the image holds exactly the bundle, started as index.handler on the Node.js 22 base image', async () => {
+test('the image holds exactly the bundle, the knowledge index and the embedding model, started as index.handler on Node.js 22', async () => {
   const dockerfile = await readFile(join(root, 'lambda', 'Dockerfile'), 'utf8');
   const instructions = dockerfile.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
   expect(instructions).toEqual([
     'FROM public.ecr.aws/lambda/nodejs:22',
+    'COPY dist/node_modules ${LAMBDA_TASK_ROOT}/node_modules',
+    'COPY dist/knowledge-index ${LAMBDA_TASK_ROOT}/knowledge-index',
     'COPY dist/index.js ${LAMBDA_TASK_ROOT}/',
     'CMD ["index.handler"]',
   ]);
   const ignore = (await readFile(join(root, 'lambda', '.dockerignore'), 'utf8')).split('\n').filter((line) => line && !line.startsWith('#'));
-  expect(ignore).toEqual(['*', '!Dockerfile', '!dist/index.js']);
+  expect(ignore).toEqual(['*', '!Dockerfile', '!dist/index.js', '!dist/knowledge-index', '!dist/node_modules']);
 });

@@ -67,9 +67,9 @@ test.each([
 test('without a model the apology is in the caller\'s language; an unknown locale hears English', async () => {
   const noModel = createHandler({ env: { CALL_MEMORY_TABLE: world.env.CALL_MEMORY_TABLE } });
   const german = await noModel(lexEvent({ contactId: 'call-de-nomodel', localeId: 'de_DE', transcript: 'Wie spät ist es?' }), lambdaContext());
-  expect(spokenText(german)).toBe(localeDefinition('de_DE').messages.modelNotConfigured);
+  expect(spokenText(german)).toBe(localeDefinition('de_DE').messages.dontKnow);
   const unknown = await noModel(lexEvent({ contactId: 'call-fr', localeId: 'fr_FR', transcript: 'Quelle heure est-il?' }), lambdaContext());
-  expect(spokenText(unknown)).toBe(english.messages.modelNotConfigured);
+  expect(spokenText(unknown)).toBe(english.messages.dontKnow);
 });
 
 test('a failing model and a malformed event apologize in the caller\'s language', async () => {

@@ -1,12 +1,11 @@
 /**
- * What the caller hears: answers rewritten for the ear and cut to fit, and the offline answerer that speaks when
- * there is no model.
+ * What the caller hears: answers rewritten for the ear and cut to fit, and what is spoken when there is no model.
  */
 import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
-import { OfflineAnswerer } from '../../lambda/src/offline-answers';
 import { cutAtSentence, makeSpeakable } from '../../lambda/src/speakable';
 import { LEX_MAX_MESSAGE_CHARS as LEX_MESSAGE_LIMIT } from '../../lib/definition/function-settings';
+import { keywordKnowledge } from '../knowledge/bakery';
 import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 describe('speakable text', () => {
@@ -119,61 +118,17 @@ describe('through the handler', () => {
     ]);
   });
 
-  test('with no key and no base URL the knowledge file answers, and the turn is remembered', async () => {
-    const handler = createHandler({ env: { ...world.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
+  test('with no key and no base URL the FAQ answers, and the turn is remembered', async () => {
+    const knowledge = await keywordKnowledge();
+    const handler = createHandler({ env: { ...world.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' }, knowledge });
     world.openai.clearRequests();
 
     const known = await handler(lexEvent({ contactId: 'call-offline', transcript: 'Um, who are you?' }), lambdaContext());
     const unknown = await handler(lexEvent({ contactId: 'call-offline', transcript: 'What is the capital of Peru?' }), lambdaContext());
 
-    expect(spokenText(known)).toMatch(/^I'm Chalkbot/);
-    expect(spokenText(unknown)).toBe(botDefinition.messages.modelNotConfigured);
+    expect(spokenText(known)).toBe('I am the Bluebell Bakery phone assistant.');
+    expect(spokenText(unknown)).toBe(botDefinition.messages.dontKnow);
     expect(world.openai.requests).toHaveLength(0);
     expect(storedMessages(await world.readItem('call-offline')).map(([type]) => type)).toEqual(['human', 'ai', 'human', 'ai']);
-  });
-});
-
-describe('the offline answerer', () => {
-  const answerer = new OfflineAnswerer();
-
-  test.each([
-    ['What can you do?', 'what-can-you-do'],
-    ['Um, who are you?', 'who-are-you'],
-    ["what's your name", 'who-are-you'],
-    ['Am I talking to a robot?', 'who-are-you'],
-    ['so what are your opening hours today', 'opening-hours'],
-    ['Are you open right now?', 'opening-hours'],
-    ['Is this call recorded?', 'privacy'],
-    ['How does this work?', 'how-does-this-work'],
-    ['how do I hang up', 'end-the-call'],
-    ["Can't I speak to someone?", 'talk-to-a-person'],
-  ])('"%s" is answered from entry %s', (question, id) => {
-    expect(answerer.answer(question)?.id).toBe(id);
-  });
-
-  // This answerer is also the fallback when the model fails: a near miss must be no answer, not a wrong one.
-  test.each([
-    'What is my name?',
-    'What is your return policy?',
-    'what is your phone number',
-    'What do you sell?',
-    'How does billing work?',
-    'What is the weather in Paris?',
-    'what can you do about my broken printer',
-    'who are you calling for',
-    'tell me a joke',
-    '',
-    'um',
-  ])('"%s" is not in the knowledge file', (question) => {
-    expect(answerer.answer(question)).toBeUndefined();
-  });
-
-  test('a custom knowledge list is matched the same way', () => {
-    const custom = new OfflineAnswerer([
-      { id: 'parking', questions: ['where can I park', 'where can I park my car'], answer: 'Behind the building.' },
-    ]);
-    expect(custom.answer('Where can I park my car?')).toEqual({ id: 'parking', answer: 'Behind the building.' });
-    expect(custom.answer('Um, where can I park?')?.id).toBe('parking');
-    expect(custom.answer('Where can I park my boat?')).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { botDefinition } from '../../lib/definition/bot';
 import { INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
-import { DEFAULT_DATA_DIR, DEFAULT_ORDERS_FILE, parseCallOptions, UsageError } from '../../local/call-options';
+import { DEFAULT_DATA_DIR, DEFAULT_KNOWLEDGE_DIR, DEFAULT_ORDERS_FILE, parseCallOptions, UsageError } from '../../local/call-options';
 
 test('no options: a fresh call through the inbound flow, kept in the default store, queue open and staffed', () => {
   expect(parseCallOptions([])).toEqual({
@@ -16,6 +16,7 @@ test('no options: a fresh call through the inbound flow, kept in the default sto
       dataDir: DEFAULT_DATA_DIR,
       contactCenter: { hoursOpen: true, agentsStaffed: 1 },
       ordersFile: DEFAULT_ORDERS_FILE,
+      knowledgeDir: DEFAULT_KNOWLEDGE_DIR,
     },
   });
 });
@@ -30,6 +31,7 @@ test('every option is read', () => {
     '--queue-closed',
     '--no-agents',
     '--orders', 'my-orders.json',
+    '--knowledge', tmpdir(),
   ]);
   expect(command).toEqual({
     kind: 'call',
@@ -41,6 +43,7 @@ test('every option is read', () => {
       dataDir: '/tmp/store',
       contactCenter: { hoursOpen: false, agentsStaffed: 0 },
       ordersFile: 'my-orders.json',
+      knowledgeDir: tmpdir(),
     },
   });
 });
@@ -61,6 +64,8 @@ test.each([
   [['--contact-id', 'has space'], /--contact-id must be/],
   [['--locale', 'xx_XX'], /the bot speaks en_US, es_US, de_DE/],
   [['--data', '/tmp/x', '--in-memory'], /exclude each other/],
+  [['--deployed', '--knowledge', '/tmp/docs'], /--knowledge and --deployed exclude each other: the deployed function answers from/],
+  [['--knowledge', '/nonexistent/docs'], /--knowledge \/nonexistent\/docs: no such folder/],
 ])('%j is a usage error', (argv, message) => {
   expect(() => parseCallOptions(argv)).toThrow(UsageError);
   expect(() => parseCallOptions(argv)).toThrow(message);

@@ -1,7 +1,7 @@
 /**
  * `npm start` as a user runs it: `npx tsx bin/call.ts` as a child process, the caller's lines piped to
- * stdin, the call read from stdout. The real function, dynalite, and no key (the offline answerer) unless
- * a test points it at the fake OpenAI server on loopback.
+ * stdin, the call read from stdout. The real function, dynalite, and no key (answers from the test's own
+ * knowledge folder, keyword search only) unless a test points it at the fake OpenAI server on loopback.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { botDefinition } from '../../lib/definition/bot';
 import { type FlowAction, INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
+import { writeKnowledgeFolder } from '../knowledge/bakery';
 import { lastUserMessage, startFakeOpenAI } from '../../local/openai-server';
 import { flowLine, phoneGreeting } from './call-harness';
 
@@ -25,12 +26,19 @@ interface CliRun {
   readonly stderr: string;
 }
 
+/** The test's own small knowledge folder, searched by keywords: no embedding model to load in each child. */
+let knowledgeDir: string;
+beforeAll(() => {
+  knowledgeDir = writeKnowledgeFolder();
+});
+afterAll(() => rmSync(knowledgeDir, { recursive: true, force: true }));
+
 function runCall(args: readonly string[], input: string, env: Record<string, string> = {}): Promise<CliRun> {
   // Never the developer's key: tests do not reach OpenAI.
   const { OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, ...inherited } = process.env;
-  const child = spawn('npx', ['tsx', 'bin/call.ts', ...args], {
+  const child = spawn('npx', ['tsx', 'bin/call.ts', '--knowledge', knowledgeDir, ...args], {
     cwd: REPO,
-    env: { ...inherited, POWERTOOLS_LOG_LEVEL: 'ERROR', ...env },
+    env: { ...inherited, POWERTOOLS_LOG_LEVEL: 'ERROR', EMBEDDINGS: 'none', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -66,7 +74,8 @@ test('a piped call holds a short call and exits 0 at goodbye', async () => {
     flowLine('say-goodbye'),
     '[hang up]',
   ]);
-  expect(run.lines[0]).toMatch(/^\[local\] contact [0-9a-f-]{36}; answers from the offline answerer/);
+  expect(run.lines[0]).toMatch(/^\[local\] contact [0-9a-f-]{36}; answers from the knowledge folder alone/);
+  expect(run.lines[1]).toMatch(/^\[local\] knowledge: 3 FAQ questions and 6 passages from /);
   // Each bot turn shows its latency.
   expect(run.stdout).toMatch(/^\[bot\] .+ {2}\(\d+ ms\)$/m);
 });

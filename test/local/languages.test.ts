@@ -124,7 +124,7 @@ describe('whole calls with the real function', () => {
     expect(call.transcript).toEqual([
       ...phoneGreeting('es_US'),
       '[caller] ¿Qué tiempo hace?',
-      `[bot] ${spanish.messages.modelNotConfigured}`,
+      `[bot] ${spanish.messages.dontKnow}`,
       '[caller] (silence)',
       `[bot] ${spanish.messages.reprompt}`,
       `[caller] ${say('es_US', GOODBYE_INTENT)}`,
@@ -142,7 +142,7 @@ describe('whole calls with the real function', () => {
       '[caller] #3',
       flowLine('talk-to-bot', 'de_DE'),
       '[caller] Wie spät ist es?',
-      `[bot] ${german.messages.modelNotConfigured}`,
+      `[bot] ${german.messages.dontKnow}`,
       '[caller] sprechen Sie englisch',
       flowLine('talk-to-bot', 'en_US'),
       '[caller] talk to a person',

@@ -1,11 +1,10 @@
 /**
- * Whole local calls in process with the real parts: the real fulfillment function (no key: the offline
- * answerer; or the fake OpenAI server on loopback), dynalite with the table as deployed, the inbound flow.
+ * Whole local calls in process with the real parts: the real fulfillment function (no key: the test's own
+ * knowledge folder; or the fake OpenAI server on loopback), dynalite with the table as deployed, the inbound flow.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OfflineAnswerer } from '../../lambda/src/offline-answers';
 import { botDefinition, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
 import type { CallEvent } from '../../local/call-events';
@@ -14,6 +13,7 @@ import { scriptedCaller } from '../../local/caller';
 import { DataDirInUseError, lockDataDir } from '../../local/data-dir-lock';
 import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
 import { holdLocalCall, type LocalCallIo } from '../../local/local-call';
+import { keywordKnowledge } from '../knowledge/bakery';
 import { lastUserMessage, startFakeOpenAI } from '../../local/openai-server';
 import { flowLine, phoneGreeting, transcriptOf } from './call-harness';
 
@@ -21,6 +21,7 @@ import { flowLine, phoneGreeting, transcriptOf } from './call-harness';
 function functionSettings(env: Record<string, string | undefined> = {}): LocalCallIo['functionOverrides'] {
   return {
     env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_API_KEY_SECRET_ARN: undefined, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+    knowledge: keywordKnowledge(),
   };
 }
 
@@ -52,13 +53,12 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-test('a short offline call: greeting, the offline answer, goodbye, hang up', async () => {
-  const call = await hold(['What can you do?', 'Goodbye']);
-  const offlineAnswer = new OfflineAnswerer().answer('What can you do?')?.answer ?? botDefinition.messages.modelNotConfigured;
+test('a short offline call: greeting, the FAQ answer, goodbye, hang up', async () => {
+  const call = await hold(['When are you open?', 'Goodbye']);
   expect(call.transcript).toEqual([
     ...phoneGreeting(),
-    '[caller] What can you do?',
-    `[bot] ${offlineAnswer}`,
+    '[caller] When are you open?',
+    '[bot] We open at 7 every morning except Wednesday, and close at 3 in the afternoon.',
     '[caller] Goodbye',
     flowLine('say-goodbye'),
     '[hang up]',

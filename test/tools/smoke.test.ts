@@ -87,7 +87,7 @@ describe('smoke test', () => {
 
   test('a bot that answers with its error line fails, naming the cause', async () => {
     lex.on(RecognizeTextCommand).callsFake((input) =>
-      reply(input, botDefinition.messages.modelNotConfigured, 'FallbackIntent', 'ElicitIntent'),
+      reply(input, botDefinition.messages.dontKnow, 'FallbackIntent', 'ElicitIntent'),
     );
     const result = await runSmokeTest(createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })), quiet);
     expect(result.passed).toBe(false);

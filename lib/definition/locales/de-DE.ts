@@ -58,9 +58,7 @@ export const deDE: LocaleLines = {
     silentGoodbye: 'Ich kann Sie immer noch nicht hören, deshalb beende ich jetzt den Anruf. Auf Wiederhören.',
     goodbye: 'Danke für Ihren Anruf. Auf Wiederhören.',
     modelUnavailable: 'Entschuldigung, mir fällt gerade keine Antwort ein. Können Sie mich noch einmal fragen?',
-    modelNotConfigured:
-      'Ich kann einige häufige Fragen beantworten, aber mein Sprachmodell ist nicht eingerichtet, deshalb kann ich ' +
-      'bei dieser nicht helfen.',
+    dontKnow: 'Das weiß ich nicht; soll ich Sie mit einer Person verbinden?',
     malformedEvent: 'Entschuldigung, bei mir ist etwas schiefgegangen. Können Sie das noch einmal sagen?',
     troubleTransfer: 'Entschuldigung, ich habe Probleme. Ich verbinde Sie mit einer Person.',
     orders: {

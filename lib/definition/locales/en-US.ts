@@ -58,8 +58,7 @@ export const enUS: LocaleLines = {
     silentGoodbye: "I still can't hear you, so I'll end the call now. Goodbye.",
     goodbye: 'Thanks for calling. Goodbye.',
     modelUnavailable: "Sorry, I couldn't come up with an answer just now. Could you ask me again?",
-    modelNotConfigured:
-      "I can answer a few common questions, but my language model isn't configured, so I can't help with that one.",
+    dontKnow: "I don't know that; shall I get you a person?",
     malformedEvent: 'Sorry, something went wrong on my side. Could you say that again?',
     troubleTransfer: "Sorry, I'm having trouble. Let me find you a person.",
     orders: {

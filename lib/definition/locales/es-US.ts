@@ -58,9 +58,7 @@ export const esUS: LocaleLines = {
     silentGoodbye: 'Sigo sin escucharle, así que voy a terminar la llamada. Adiós.',
     goodbye: 'Gracias por llamar. Adiós.',
     modelUnavailable: 'Perdón, no pude encontrar una respuesta ahora. ¿Podría preguntarme otra vez?',
-    modelNotConfigured:
-      'Puedo responder algunas preguntas frecuentes, pero mi modelo de lenguaje no está configurado, así que no ' +
-      'puedo ayudarle con esa.',
+    dontKnow: 'Eso no lo sé; ¿quiere que le comunique con una persona?',
     malformedEvent: 'Perdón, algo falló de mi lado. ¿Podría repetirlo?',
     troubleTransfer: 'Perdón, estoy teniendo problemas. Le comunico con una persona.',
     orders: {

@@ -1,24 +1,19 @@
 /**
- * Answers without a language model: the bot's common questions from a small knowledge file shipped inside the
- * bundle (imported, so esbuild inlines it and the image still holds one file). Used when no model is configured
- * and as the fallback when the model fails.
+ * Canned answers: the FAQ's answer, at once and without a model, when the caller clearly asked one of its
+ * questions. This is the fast path of a turn.
  *
- * This path also answers when the model fails in production, so a wrong answer here is worse than none. The
- * caller's question matches a sample question only when both hold:
- * - every word of the sample (fillers aside) was said: "what is my name" does not match "what is your name", and
- *   "how does billing work" does not match "how does this work";
- * - every content word the caller said (not a question word, pronoun or other small word) is in the sample:
- *   "what do you sell" does not match "what do you do", nor does "what can you do about my broken printer".
+ * A wrong canned answer is worse than none (the turn then goes on to the documents and the model), so the
+ * caller's question matches an FAQ question only when both hold:
+ * - every word of the FAQ question (fillers aside) was said: "what is my name" does not match "what is your
+ *   name", and "how does billing work" does not match "how does this work";
+ * - every content word the caller said (not a question word, pronoun or other small word) is in the FAQ
+ *   question: "what do you sell" does not match "what do you do", nor does "what can you do about my broken
+ *   printer".
  */
-import knowledge from './knowledge.json';
+import type { FaqEntry } from './documents';
 
-export interface KnowledgeEntry {
-  readonly id: string;
-  readonly questions: readonly string[];
-  readonly answer: string;
-}
-
-export interface OfflineAnswer {
+export interface CannedAnswer {
+  /** The FAQ entry's id. */
   readonly id: string;
   readonly answer: string;
 }
@@ -77,18 +72,18 @@ export function words(text: string): Words {
   };
 }
 
-export class OfflineAnswerer {
-  private readonly entries: readonly { entry: KnowledgeEntry; questions: readonly Set<string>[] }[];
+export class CannedAnswers {
+  private readonly entries: readonly { entry: FaqEntry; questions: readonly Set<string>[] }[];
 
-  constructor(entries: readonly KnowledgeEntry[] = knowledge.entries) {
+  constructor(entries: readonly FaqEntry[]) {
     this.entries = entries.map((entry) => ({ entry, questions: entry.questions.map((question) => words(question).all) }));
   }
 
-  /** The answer of the most specific sample question the caller asked, or undefined when none matches. */
-  answer(question: string): OfflineAnswer | undefined {
+  /** The answer of the most specific FAQ question the caller asked, or undefined when none matches. */
+  answer(question: string): CannedAnswer | undefined {
     const said = words(question);
     if (said.all.size === 0) return undefined;
-    let best: { entry: KnowledgeEntry; sampleWords: number } | undefined;
+    let best: { entry: FaqEntry; sampleWords: number } | undefined;
     for (const { entry, questions } of this.entries) {
       for (const sample of questions) {
         if (sample.size === 0) continue;

@@ -1,0 +1,237 @@
+/**
+ * What the business knows, as a turn asks it: a canned FAQ answer when the caller clearly asked an FAQ
+ * question, otherwise the passages of its documents that fit the question, with the best one ready to be spoken
+ * when there is no model.
+ *
+ * Loaded once per process, before the first turn: the function loads the index `npm run build` wrote beside its
+ * bundle (in Lambda's init phase); the local call and `npm run knowledge` build one from a folder. A missing or
+ * broken index never stops a call: the knowledge is then empty and says why (`problem`), once, in the logs.
+ */
+import { join } from 'node:path';
+import type { Embeddings } from '@langchain/core/embeddings';
+import { FUNCTION_ENV } from '../../../lib/definition/function-settings';
+import { cutAtSentence } from '../speakable';
+import { CannedAnswers, words } from './canned-answers';
+import { readKnowledgeFolder } from './documents';
+import { createEmbeddings, type EmbeddingsChoice, type RemoteEmbeddingsOptions } from './embeddings';
+import { type Hit, KnowledgeIndex } from './search-index';
+import { CachedEmbeddings } from './vector-cache';
+
+/**
+ * An FAQ wording this close in meaning to the question (cosine, Universal Sentence Encoder) is a canned answer.
+ * On the sample, paraphrases of FAQ questions scored 0.82 to 0.87 and the closest unrelated question 0.63.
+ */
+const FAQ_MEANING_SIMILARITY = 0.8;
+/** A passage below this fused score is not worth the model's attention. */
+const RELEVANT_SCORE = 0.25;
+/** Spoken without a model only from this fused score up: a wrong answer is worse than "I don't know". */
+const EXTRACTIVE_SCORE = 0.5;
+const EXTRACTIVE_SENTENCES = 3;
+/** Keyword-only, a passage is spoken when it holds this share of the question's words. */
+const KEYWORD_ONLY_COVERAGE = 0.75;
+const SEARCH_LIMIT = 5;
+/** Embedded once at load: the local model's first embedding is several times slower than the next ones. */
+const WARM_UP_QUESTION = 'What are your opening hours?';
+
+export type Lookup =
+  | {
+      readonly kind: 'canned';
+      readonly faqId: string;
+      readonly answer: string;
+      /** `wording`: the caller said an FAQ question's words; `meaning`: its embedding was close enough. */
+      readonly via: 'wording' | 'meaning';
+    }
+  | {
+      readonly kind: 'passages';
+      /** Passages worth giving the model, best first. */
+      readonly hits: readonly Hit[];
+      /** What to say without a model: the best passage or FAQ answer, when it fits well enough. */
+      readonly extractive?: string;
+      /** The words searched for (the question, with the earlier question it leans on). */
+      readonly searched: string;
+      /** Set when the question could not be embedded and only keywords were searched. */
+      readonly degraded?: string;
+    };
+
+export interface KnowledgeBase {
+  /** Why the knowledge is missing or incomplete; undefined when it loaded whole. */
+  readonly problem?: string;
+  /** Passages and FAQ entries it holds. */
+  readonly size: { readonly passages: number; readonly faq: number };
+  /** Looks the question up; `earlierQuestions` are the caller's earlier questions in this call, oldest first. */
+  lookUp(question: string, earlierQuestions?: readonly string[], options?: LookUpOptions): Promise<Lookup>;
+}
+
+export interface LookUpOptions {
+  /** False: search the documents only (the question is another part's business, an order number say). */
+  readonly cannedAnswers?: boolean;
+}
+
+export class Knowledge implements KnowledgeBase {
+  private readonly canned: CannedAnswers;
+
+  constructor(
+    readonly index: KnowledgeIndex,
+    private readonly embeddings: Embeddings | undefined,
+    readonly problem?: string,
+  ) {
+    this.canned = new CannedAnswers(index.faq);
+  }
+
+  get size() {
+    return { passages: this.index.passages.length, faq: this.index.faq.length };
+  }
+
+  async lookUp(question: string, earlierQuestions: readonly string[] = [], options: LookUpOptions = {}): Promise<Lookup> {
+    const cannedAnswers = options.cannedAnswers ?? true;
+    const byWording = cannedAnswers ? this.canned.answer(question) : undefined;
+    if (byWording) return { kind: 'canned', faqId: byWording.id, answer: byWording.answer, via: 'wording' };
+
+    const searched = searchText(question, earlierQuestions);
+    let vector: number[] | undefined;
+    let degraded: string | undefined;
+    if (this.embeddings && this.index.hasVectors) {
+      try {
+        vector = await this.embeddings.embedQuery(searched);
+      } catch (error) {
+        degraded = `the question could not be embedded, so only keywords were searched: ${(error as Error).message}`;
+      }
+    }
+    // Only the question itself is compared with the FAQ: an earlier question changes what is searched, not
+    // what was asked.
+    if (vector && cannedAnswers && searched === question) {
+      const match = this.index.closestFaq(vector);
+      if (match && match.similarity >= FAQ_MEANING_SIMILARITY) {
+        return { kind: 'canned', faqId: match.entry.id, answer: match.entry.answer, via: 'meaning' };
+      }
+    }
+    const hits = this.index.search(keywordTerms(searched), vector, SEARCH_LIMIT).filter((hit) => hit.score >= RELEVANT_SCORE);
+    const best = hits[0];
+    const extractive = best && fitsWell(best, searched) ? firstSentences(best.passage.text) : undefined;
+    return { kind: 'passages', hits, extractive, searched, degraded };
+  }
+}
+
+/** Knowledge that knows nothing, and says why. */
+export function emptyKnowledge(problem: string): KnowledgeBase {
+  return {
+    problem,
+    size: { passages: 0, faq: 0 },
+    lookUp: async (question) => ({ kind: 'passages', hits: [], searched: question }),
+  };
+}
+
+export interface LoadOptions extends RemoteEmbeddingsOptions {
+  /** Embeddings to use instead of the ones the index names (the tests share one local model this way). */
+  readonly embeddings?: Embeddings;
+}
+
+/**
+ * Loads a built index and its embedding model, and embeds one question so the model's first real question is
+ * not slowed by its warm-up. Never rejects: a missing or broken index gives empty knowledge, a model that will
+ * not load gives keyword search; each says why in `problem`.
+ */
+export async function loadBuiltKnowledge(indexDir: string, options: LoadOptions = {}): Promise<KnowledgeBase> {
+  let index: KnowledgeIndex;
+  try {
+    index = await KnowledgeIndex.load(indexDir);
+  } catch (error) {
+    return emptyKnowledge((error as Error).message);
+  }
+  return withEmbeddings(index, index.embeddings, options);
+}
+
+export interface FolderOptions extends LoadOptions {
+  /** How to embed the passages; undefined builds a keyword-only index. */
+  readonly choice?: EmbeddingsChoice;
+  /** Keep passage vectors here between runs (see vector-cache.ts); undefined embeds every passage each time. */
+  readonly vectorCacheDir?: string;
+}
+
+/** Reads a knowledge folder and builds its index (the build, the local call, `npm run knowledge`). */
+export async function buildKnowledge(dir: string, options: FolderOptions = {}): Promise<Knowledge> {
+  const documents = await readKnowledgeFolder(dir);
+  const { choice } = options;
+  if (!choice) return new Knowledge(await KnowledgeIndex.build(documents), undefined);
+  const embeddings = options.embeddings ?? createEmbeddings(choice, options);
+  const forPassages = options.vectorCacheDir ? new CachedEmbeddings(embeddings, choice, options.vectorCacheDir) : embeddings;
+  const index = await KnowledgeIndex.build(documents, { choice, embeddings: forPassages });
+  if (choice.kind === 'local') await embeddings.embedQuery(WARM_UP_QUESTION);
+  return new Knowledge(index, embeddings);
+}
+
+async function withEmbeddings(
+  index: KnowledgeIndex,
+  choice: EmbeddingsChoice | undefined,
+  options: LoadOptions,
+): Promise<Knowledge> {
+  if (!choice) return new Knowledge(index, undefined);
+  const embeddings = options.embeddings ?? createEmbeddings(choice, options);
+  // Remote models are not called at start: that would cost a request per cold start and fail without network.
+  if (choice.kind !== 'local') return new Knowledge(index, embeddings);
+  try {
+    await embeddings.embedQuery(WARM_UP_QUESTION);
+    return new Knowledge(index, embeddings);
+  } catch (error) {
+    return new Knowledge(index, undefined, `the local embedding model did not load; searching keywords only: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Words like "that" or "it" in a short question point back at an earlier one ("and how long does that take?"):
+ * the earlier question is searched with it.
+ */
+const POINTING_WORDS = new Set(['that', 'it', 'this', 'those', 'these', 'them', 'they', 'one']);
+const MAX_CONTENT_WORDS_OF_A_FOLLOW_UP = 3;
+
+export function searchText(question: string, earlierQuestions: readonly string[]): string {
+  const earlier = earlierQuestions.at(-1);
+  if (!earlier) return question;
+  const said = words(question);
+  const points = [...said.all].some((word) => POINTING_WORDS.has(word)) || /^\s*(and|what about|how about)\b/i.test(question);
+  return points && said.content.size <= MAX_CONTENT_WORDS_OF_A_FOLLOW_UP ? `${earlier} ${question}` : question;
+}
+
+/**
+ * Good enough to speak without a model. With vectors, the fused score says so. Keyword-only, the best hit always
+ * scores 1 (scores are relative), so it must also hold most of the question's words: "do you sell cars" must
+ * not be answered with the one passage that says "sell".
+ */
+function fitsWell(hit: Hit, question: string): boolean {
+  if (hit.score < EXTRACTIVE_SCORE) return false;
+  if (hit.similarity !== undefined) return true;
+  const terms = keywordTerms(question).toLowerCase().split(' ').filter(Boolean);
+  const text = `${hit.passage.heading} ${hit.passage.text}`.toLowerCase();
+  // A crude stem (the first five letters) is enough to count "cakes" in "cake" or "ordering" in "order".
+  const found = terms.filter((term) => text.includes(term.slice(0, 5)));
+  return terms.length > 0 && found.length / terms.length >= KEYWORD_ONLY_COVERAGE;
+}
+
+/**
+ * The words of a question worth a keyword search: question words, pronouns and fillers ("what", "your", "um")
+ * go; a code like "GF-22" stays whole, as the index's tokenizer saw it in the documents.
+ */
+export function keywordTerms(question: string): string {
+  return question
+    .split(/\s+/)
+    .map((token) => token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter((token) => words(token).content.size > 0)
+    .join(' ');
+}
+
+/** A few sentences of a passage: enough to answer, short enough to listen to. */
+function firstSentences(text: string): string {
+  const segments = [...new Intl.Segmenter('en', { granularity: 'sentence' }).segment(text)].map(({ segment }) => segment);
+  return cutAtSentence(segments.slice(0, EXTRACTIVE_SENTENCES).join('').trim(), Number.MAX_SAFE_INTEGER);
+}
+
+/** Where `npm run build` puts the index, beside the bundle: lambda/dist/knowledge-index, in the image too. */
+export const BUILT_INDEX_FOLDER = 'knowledge-index';
+
+/**
+ * The index the function loads: KNOWLEDGE_DIR when set (a folder holding a built index, not documents: the
+ * function never indexes), else the one beside the bundle.
+ */
+export function builtKnowledgeDir(env: Readonly<Record<string, string | undefined>>): string {
+  return env[FUNCTION_ENV.knowledgeDir]?.trim() || join(__dirname, BUILT_INDEX_FOLDER);
+}

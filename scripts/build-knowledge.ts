@@ -1,0 +1,85 @@
+/**
+ * Builds the knowledge index the function loads, beside its bundle (`npm run build` runs this after the bundle):
+ * lambda/dist/knowledge-index/ (index.json, vectors.f32) and, with the local embedding model,
+ * lambda/dist/node_modules/ holding that model's packages (runtime and weights, ~31 MB), which esbuild leaves
+ * out of the bundle. lambda/Dockerfile copies both into the image, so the function never indexes at run time
+ * and a changed document changes the image, and so the deploy.
+ *
+ *   tsx scripts/build-knowledge.ts [--out <dir>]      (default: lambda/dist)
+ *
+ * KNOWLEDGE_DIR names the folder of documents (default: knowledge/); EMBEDDINGS picks the embedding model
+ * (local, the default; openai, with OPENAI_API_KEY; bedrock, with AWS credentials; none, keywords only).
+ */
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { embeddingsChoice, EMBEDDINGS_ENV, LOCAL_EMBEDDINGS_PACKAGES } from '../lambda/src/knowledge/embeddings';
+import { BUILT_INDEX_FOLDER, buildKnowledge } from '../lambda/src/knowledge/knowledge';
+import { DEFAULT_VECTOR_CACHE_DIR } from '../lambda/src/knowledge/vector-cache';
+import { FUNCTION_ENV } from '../lib/definition/function-settings';
+
+const ROOT = resolve(__dirname, '..');
+export const DEFAULT_KNOWLEDGE_SOURCE = join(ROOT, 'knowledge');
+export const DEFAULT_OUT_DIR = join(ROOT, 'lambda', 'dist');
+/** The folder of packages beside the bundle; Node resolves `require` from /var/task/node_modules in the image. */
+export const STAGED_MODULES = 'node_modules';
+
+export interface BuildKnowledgeOptions {
+  readonly source?: string;
+  readonly outDir?: string;
+  readonly embeddings?: string;
+}
+
+/** Builds the index into `outDir` and stages what the function needs to load it. Returns a one-line summary. */
+export async function buildKnowledgeIndex(options: BuildKnowledgeOptions = {}): Promise<string> {
+  const source = resolve(options.source ?? (process.env[FUNCTION_ENV.knowledgeDir]?.trim() || DEFAULT_KNOWLEDGE_SOURCE));
+  const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
+  const choice = embeddingsChoice(options.embeddings ?? process.env[EMBEDDINGS_ENV]);
+  const started = Date.now();
+  const knowledge = await buildKnowledge(source, { choice, vectorCacheDir: DEFAULT_VECTOR_CACHE_DIR });
+  const indexDir = join(outDir, BUILT_INDEX_FOLDER);
+  await rm(indexDir, { recursive: true, force: true });
+  await knowledge.index.save(indexDir);
+  await stageModules(outDir, choice?.kind === 'local' ? LOCAL_EMBEDDINGS_PACKAGES : []);
+  const { passages, faq } = knowledge.size;
+  const by = choice ? `${choice.kind} embeddings (${choice.model})` : 'keywords only';
+  return `Indexed ${faq} FAQ questions and ${passages} passages from ${relative(process.cwd(), source) || '.'} with ${by} into ${relative(process.cwd(), indexDir)} in ${Date.now() - started} ms`;
+}
+
+/**
+ * Copies `packages` and everything they depend on into `<outDir>/node_modules`, as npm laid them out here. The
+ * folder always exists (empty when nothing is needed), so the Dockerfile's COPY never fails.
+ */
+async function stageModules(outDir: string, packages: readonly string[]): Promise<void> {
+  const target = join(outDir, STAGED_MODULES);
+  await rm(target, { recursive: true, force: true });
+  await mkdir(target, { recursive: true });
+  const copied = new Set<string>();
+  const copy = async (name: string, from: string): Promise<void> => {
+    if (copied.has(name)) return;
+    copied.add(name);
+    const manifest = require.resolve(`${name}/package.json`, { paths: [from] });
+    const dir = dirname(manifest);
+    await cp(dir, join(target, name), { recursive: true, filter: (path) => !path.slice(dir.length).includes('/node_modules/') });
+    const { dependencies = {}, peerDependencies = {}, peerDependenciesMeta = {} } = JSON.parse(await readFile(manifest, 'utf8')) as {
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+    };
+    // A runtime's peer (@energetic-ai/embeddings needs @energetic-ai/core) is needed too; an optional one is not.
+    const peers = Object.keys(peerDependencies).filter((peer) => !peerDependenciesMeta[peer]?.optional);
+    for (const dependency of [...Object.keys(dependencies), ...peers]) await copy(dependency, dir);
+  };
+  for (const name of packages) await copy(name, ROOT);
+}
+
+if (require.main === module) {
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  buildKnowledgeIndex({ outDir: values.out }).then(
+    (summary) => console.log(summary),
+    (error: unknown) => {
+      console.error(`The knowledge index was not built: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * Small knowledge folders the tests write for themselves (a made-up bakery), so no test depends on the sample
+ * business in knowledge/, which is free to change.
+ */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildKnowledge, type Knowledge } from '../../lambda/src/knowledge/knowledge';
+
+export const BAKERY: Readonly<Record<string, string>> = {
+  'faq.md': [
+    '# Questions callers ask',
+    '',
+    '### Who are you?',
+    '- What is your name?',
+    '',
+    'I am the Bluebell Bakery phone assistant.',
+    '',
+    '### What time do you open?',
+    '- When are you open?',
+    '- What are your opening hours?',
+    '',
+    'We open at 7 every morning except Wednesday, and close at 3 in the afternoon.',
+    '',
+    '### Do you deliver?',
+    '',
+    'We deliver bread within two miles for 3 pounds.',
+  ].join('\n'),
+  'cakes.md': [
+    '# Celebration cakes',
+    '',
+    '## Ordering',
+    '',
+    'Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.',
+    '',
+    '## Decorations',
+    '',
+    '- Sugar flowers',
+    '- A written message',
+    '- Edible photo prints',
+  ].join('\n'),
+  'allergens.txt': [
+    'Every loaf is baked in a kitchen that handles nuts, sesame and gluten.',
+    '',
+    'Our gluten-free bread is baked on Fridays only, order code GF-22.',
+  ].join('\n'),
+};
+
+/** Writes a knowledge folder (the bakery unless told otherwise) and returns its path. */
+export function writeKnowledgeFolder(files: Readonly<Record<string, string>> = BAKERY): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chalkbot-knowledge-'));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+  return dir;
+}
+
+/** The bakery's knowledge with keyword search only: no embedding model to load, for tests of the turn. */
+export function keywordKnowledge(files: Readonly<Record<string, string>> = BAKERY): Promise<Knowledge> {
+  return buildKnowledge(writeKnowledgeFolder(files));
+}

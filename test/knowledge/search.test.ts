@@ -1,0 +1,128 @@
+/**
+ * Finding what the business knows: canned answers by wording and by meaning, hybrid search (meaning finds
+ * paraphrases, keywords find codes and names), questions that lean on the one before, the index saved and
+ * loaded as the function loads it, and an honest nothing for what the documents do not cover.
+ *
+ * The local embedding model loads once for this file (~150 ms on a quiet machine); the other tests of the turn
+ * use keyword-only knowledge.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_EMBEDDING_MODELS, embeddingsChoice, LocalEmbeddings } from '../../lambda/src/knowledge/embeddings';
+import { buildKnowledge, type Knowledge, loadBuiltKnowledge, searchText } from '../../lambda/src/knowledge/knowledge';
+import { INDEX_FILE, KnowledgeIndex } from '../../lambda/src/knowledge/search-index';
+import { writeKnowledgeFolder } from './bakery';
+
+const choice = { kind: 'local', model: DEFAULT_EMBEDDING_MODELS.local } as const;
+const embeddings = new LocalEmbeddings();
+let folder: string;
+let knowledge: Knowledge;
+const made: string[] = [];
+
+beforeAll(async () => {
+  folder = writeKnowledgeFolder();
+  made.push(folder);
+  knowledge = await buildKnowledge(folder, { choice, embeddings });
+}, 60_000);
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+test('the caller saying an FAQ wording gets the canned answer, without embedding the question', async () => {
+  const spy = jest.spyOn(embeddings, 'embedQuery');
+  try {
+    await expect(knowledge.lookUp('Um, when are you open?')).resolves.toEqual({
+      kind: 'canned',
+      faqId: 'what-time-do-you-open',
+      answer: 'We open at 7 every morning except Wednesday, and close at 3 in the afternoon.',
+      via: 'wording',
+    });
+    expect(spy).not.toHaveBeenCalled();
+  } finally {
+    spy.mockRestore();
+  }
+});
+
+test('a paraphrase of an FAQ question with none of its words gets the canned answer by meaning', async () => {
+  await expect(knowledge.lookUp('When are you around?')).resolves.toMatchObject({ kind: 'canned', faqId: 'what-time-do-you-open', via: 'meaning' });
+});
+
+test('a paraphrase finds the passage by meaning, and it is spoken without a model', async () => {
+  const found = await knowledge.lookUp('How far ahead must I order a birthday cake?');
+  expect(found.kind).toBe('passages');
+  if (found.kind !== 'passages') return;
+  expect(found.hits[0].passage.heading).toBe('Celebration cakes > Ordering');
+  expect(found.hits[0].similarity).toBeGreaterThan(0.5);
+  expect(found.extractive).toBe('Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.');
+});
+
+test('a code only the documents use is found by keyword', async () => {
+  const found = await knowledge.lookUp('Tell me about GF-22');
+  expect(found.kind === 'passages' && found.hits[0].passage.id).toBe('allergens.txt#allergens-1');
+});
+
+test('a question the documents do not cover finds nothing to speak', async () => {
+  const found = await knowledge.lookUp('What is the capital of Peru?');
+  expect(found).toMatchObject({ kind: 'passages', extractive: undefined });
+});
+
+test('a short question that points back ("that") is searched with the question before it', async () => {
+  expect(searchText('And how much does that cost?', ['Do you make birthday cakes?'])).toBe('Do you make birthday cakes? And how much does that cost?');
+  expect(searchText('Is there bread for coeliacs?', ['Do you make birthday cakes?'])).toBe('Is there bread for coeliacs?');
+  const found = await knowledge.lookUp('And how much does that cost?', ['Do you make birthday cakes?']);
+  expect(found.kind === 'passages' && found.hits[0].passage.heading).toBe('Celebration cakes > Ordering');
+});
+
+test('saved and loaded as the function loads it, the index answers the same', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chalkbot-index-'));
+  made.push(dir);
+  await knowledge.index.save(dir);
+  const loaded = await loadBuiltKnowledge(dir, { embeddings });
+  expect(loaded.problem).toBeUndefined();
+  expect(loaded.size).toEqual(knowledge.size);
+  for (const question of ['When are you around?', 'How far ahead must I order a birthday cake?', 'Tell me about GF-22']) {
+    expect(await loaded.lookUp(question)).toEqual(await knowledge.lookUp(question));
+  }
+});
+
+test('a missing or broken index is empty knowledge that says why, never a crash', async () => {
+  const missing = await loadBuiltKnowledge('/nonexistent/index');
+  expect(missing.problem).toMatch(/no readable knowledge index in \/nonexistent\/index/);
+  await expect(missing.lookUp('When are you open?')).resolves.toEqual({ kind: 'passages', hits: [], searched: 'When are you open?' });
+
+  const dir = mkdtempSync(join(tmpdir(), 'chalkbot-index-'));
+  made.push(dir);
+  await knowledge.index.save(dir);
+  writeFileSync(join(dir, 'vectors.f32'), Buffer.alloc(12));
+  expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(/does not match its passages and FAQ: rebuild it/);
+  writeFileSync(join(dir, INDEX_FILE), '{"format": 99}');
+  expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(/has format 99, expected 1/);
+});
+
+test('when the question cannot be embedded, keywords still find the passage and the turn hears why', async () => {
+  const failing = new LocalEmbeddings();
+  jest.spyOn(failing, 'embedQuery').mockRejectedValue(new Error('embedding service down'));
+  const degraded = new (knowledge.constructor as typeof Knowledge)(knowledge.index, failing);
+  const found = await degraded.lookUp('Tell me about GF-22');
+  expect(found).toMatchObject({ kind: 'passages', degraded: expect.stringMatching(/embedding service down/) });
+  expect(found.kind === 'passages' && found.hits[0].passage.id).toBe('allergens.txt#allergens-1');
+});
+
+test('a keyword-only index (EMBEDDINGS=none) searches without any model', async () => {
+  expect(embeddingsChoice('none')).toBeUndefined();
+  expect(embeddingsChoice(undefined)).toEqual(choice);
+  expect(() => embeddingsChoice('word2vec')).toThrow(/EMBEDDINGS must be one of local, openai, bedrock, none/);
+  const keywords = await buildKnowledge(folder);
+  expect(keywords.index.hasVectors).toBe(false);
+  const found = await keywords.lookUp('birthday cake order');
+  expect(found.kind === 'passages' && found.hits[0].passage.heading).toBe('Celebration cakes > Ordering');
+});
+
+test('the index is the same whoever builds it: the build and the local call give identical files', async () => {
+  const [a, b] = [mkdtempSync(join(tmpdir(), 'chalkbot-index-')), mkdtempSync(join(tmpdir(), 'chalkbot-index-'))];
+  made.push(a, b);
+  await knowledge.index.save(a);
+  await (await buildKnowledge(folder, { choice, embeddings })).index.save(b);
+  const { readFileSync } = await import('node:fs');
+  expect(readFileSync(join(a, INDEX_FILE))).toEqual(readFileSync(join(b, INDEX_FILE)));
+  expect(KnowledgeIndex).toBeDefined();
+});
