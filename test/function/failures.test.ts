@@ -128,18 +128,18 @@ test('a model that keeps failing (a refused key) hands the call to a person afte
   expect(storedMessages(await world.readItem('call-bad-key')).at(-1)).toEqual(['ai', botDefinition.messages.troubleTransfer]);
 });
 
-test('a turn the knowledge file answers when the model fails is not a failed turn: the caller got an answer', async () => {
+test('a turn the documents answer when the model fails is not a failed turn: the caller got an answer', async () => {
   world.openai.setBehaviour({ status: 500 });
-  const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' } });
+  const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' }, knowledge: keywordKnowledge() });
   const failed = await handler(lexEvent({ contactId: 'call-mixed', transcript: 'Hmm, what now?' }), lambdaContext());
   const known = await handler(
-    lexEvent({ transcript: 'What are your opening hours?', sessionAttributes: failed.sessionState.sessionAttributes }),
+    lexEvent({ transcript: 'How far ahead do I order a celebration cake?', sessionAttributes: failed.sessionState.sessionAttributes }),
     lambdaContext(),
   );
 
   expect(failed.sessionState.sessionAttributes?.failedTurns).toBe('1');
   expect(known.sessionState.dialogAction.type).toBe('ElicitIntent');
-  expect(spokenText(known)).toMatch(/available on this line at any time/);
+  expect(spokenText(known)).toMatch(/^Order a celebration cake at least four days ahead/);
   expect(known.sessionState.sessionAttributes?.failedTurns).toBeUndefined();
 });
 
