@@ -85,6 +85,7 @@ test('asking for a person: greeting, an answer, the transfer line, then the tran
   expect(run.code).toBe(0);
   expect(run.lines).toEqual([
     expect.stringMatching(/^\[local\] contact /),
+    expect.stringMatching(/^\[local\] knowledge: /),
     ...phoneGreeting(),
     '[caller] What can you do?',
     expect.stringMatching(/^\[bot\] \S/),
