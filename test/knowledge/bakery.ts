@@ -2,7 +2,7 @@
  * Small knowledge folders the tests write for themselves (a made-up bakery), so no test depends on the sample
  * business in knowledge/, which is free to change.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildKnowledge, type Knowledge } from '../../lambda/src/knowledge/knowledge';
@@ -57,6 +57,11 @@ export function writeKnowledgeFolder(files: Readonly<Record<string, string>> = B
 }
 
 /** The bakery's knowledge with keyword search only: no embedding model to load, for tests of the turn. */
-export function keywordKnowledge(files: Readonly<Record<string, string>> = BAKERY): Promise<Knowledge> {
-  return buildKnowledge(writeKnowledgeFolder(files));
+export async function keywordKnowledge(files: Readonly<Record<string, string>> = BAKERY): Promise<Knowledge> {
+  const dir = writeKnowledgeFolder(files);
+  try {
+    return await buildKnowledge(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
