@@ -27,6 +27,8 @@ const RELEVANT_SCORE = 0.25;
 /** Spoken without a model only from this fused score up: a wrong answer is worse than "I don't know". */
 const EXTRACTIVE_SCORE = 0.5;
 const EXTRACTIVE_SENTENCES = 3;
+/** With vectors, a passage spoken without a model must also be this close in meaning to the question. */
+const EXTRACTIVE_SIMILARITY = 0.45;
 /** Keyword-only, a passage is spoken when it holds this share of the question's words. */
 const KEYWORD_ONLY_COVERAGE = 0.75;
 const SEARCH_LIMIT = 5;
@@ -199,7 +201,8 @@ export function searchText(question: string, earlierQuestions: readonly string[]
  */
 function fitsWell(hit: Hit, question: string): boolean {
   if (hit.score < EXTRACTIVE_SCORE) return false;
-  if (hit.similarity !== undefined) return true;
+  // Keyword relevance is relative (the best keyword hit scores 1), so meaning must agree on its own too.
+  if (hit.similarity !== undefined) return hit.similarity >= EXTRACTIVE_SIMILARITY;
   const terms = keywordTerms(question).toLowerCase().split(' ').filter(Boolean);
   const text = `${hit.passage.heading} ${hit.passage.text}`.toLowerCase();
   // A crude stem (the first five letters) is enough to count "cakes" in "cake" or "ordering" in "order".

@@ -1,0 +1,95 @@
+/**
+ * `npm run knowledge -- ask "<question>" [--knowledge <dir>]`: the passages found for a question, with their
+ * scores, and what the bot would say without a model.
+ * `npm run knowledge -- eval <file.json> [--knowledge <dir>]`: for `[{ "q": "...", "fact": ["..."] }]`, how often
+ * the top 3 passages hold one of the facts, and how often the answer spoken without a model does.
+ *
+ * The folder is indexed as the build indexes it (EMBEDDINGS picks the model; none: keywords only).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { embeddingsChoice, EMBEDDINGS_ENV } from '../../lambda/src/knowledge/embeddings';
+import { buildKnowledge, type Knowledge, type Lookup } from '../../lambda/src/knowledge/knowledge';
+import { DEFAULT_VECTOR_CACHE_DIR } from '../../lambda/src/knowledge/vector-cache';
+import { DEFAULT_KNOWLEDGE_DIR } from '../../local/call-options';
+
+const USAGE = `Usage:
+  npm run knowledge -- ask "<question>" [--knowledge <dir>]
+  npm run knowledge -- eval <file.json> [--knowledge <dir>]
+
+ask prints the passages found for a question, with their scores, and the answer the bot speaks without a model.
+eval reads [{ "q": "...", "fact": ["..."] }] and reports how often the top 3 passages hold a fact, and how often
+the answer spoken without a model does. The folder defaults to knowledge/; EMBEDDINGS=none searches keywords only.`;
+
+interface EvalCase {
+  readonly q: string;
+  readonly fact: readonly string[];
+}
+
+/** What the bot would say without a model: the canned answer, else the best passage when it fits. */
+function spokenWithoutModel(found: Lookup): string | undefined {
+  return found.kind === 'canned' ? found.answer : found.extractive;
+}
+
+function passagesOf(found: Lookup, knowledge: Knowledge) {
+  if (found.kind === 'passages') return found.hits;
+  const passage = knowledge.index.passages.find((candidate) => candidate.faqId === found.faqId);
+  return passage ? [{ passage, score: 1, keyword: 0 }] : [];
+}
+
+async function ask(knowledge: Knowledge, question: string): Promise<void> {
+  const found = await knowledge.lookUp(question);
+  if (found.kind === 'canned') console.log(`Canned FAQ answer (matched by ${found.via}): ${found.faqId}`);
+  for (const hit of passagesOf(found, knowledge).slice(0, 3)) {
+    const similarity = 'similarity' in hit && hit.similarity !== undefined ? ` similarity ${hit.similarity.toFixed(2)}` : '';
+    console.log(`${hit.score.toFixed(2)}  ${hit.passage.heading} (${hit.passage.id})${similarity} keyword ${hit.keyword.toFixed(2)}`);
+    console.log(`      ${hit.passage.text}`);
+  }
+  console.log(`Spoken without a model: ${spokenWithoutModel(found) ?? "(nothing fits: I don't know that; shall I get you a person?)"}`);
+}
+
+async function evaluate(knowledge: Knowledge, file: string): Promise<void> {
+  const cases = JSON.parse(readFileSync(file, 'utf8')) as EvalCase[];
+  let inTop3 = 0;
+  let spoken = 0;
+  const holds = (text: string | undefined, facts: readonly string[]) => text !== undefined && facts.some((fact) => text.includes(fact));
+  for (const { q, fact } of cases) {
+    const found = await knowledge.lookUp(q);
+    const top3 = passagesOf(found, knowledge).slice(0, 3).some((hit) => holds(hit.passage.text, fact));
+    const said = holds(spokenWithoutModel(found), fact);
+    inTop3 += Number(top3);
+    spoken += Number(said);
+    console.log(`${top3 ? 'top3' : '    '} ${said ? 'spoken' : '      '}  ${q}`);
+  }
+  const share = (count: number) => `${count}/${cases.length} (${Math.round((100 * count) / Math.max(1, cases.length))}%)`;
+  console.log(`Top 3 passages hold a fact: ${share(inTop3)}`);
+  console.log(`Answer spoken without a model holds a fact: ${share(spoken)}`);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { knowledge: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, argument] = positionals;
+  if (values.help) return console.log(USAGE), 0;
+  if ((command !== 'ask' && command !== 'eval') || !argument || positionals.length > 2) {
+    console.error(USAGE);
+    return 2;
+  }
+  const dir = resolve(values.knowledge ?? DEFAULT_KNOWLEDGE_DIR);
+  const knowledge = await buildKnowledge(dir, { choice: embeddingsChoice(process.env[EMBEDDINGS_ENV]), vectorCacheDir: DEFAULT_VECTOR_CACHE_DIR });
+  if (command === 'ask') await ask(knowledge, argument);
+  else await evaluate(knowledge, resolve(argument));
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);
