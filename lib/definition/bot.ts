@@ -203,9 +203,24 @@ const SHARED = {
   fillerTiming: { startDelaySeconds: 2, updateFrequencySeconds: 5, timeoutSeconds: 25 },
 } as const;
 
-/** The switch intent's utterances in `lines`' language: each phrase with each other language's names. */
+/** The letters beyond a-z that a locale's own words use (é and ñ in Spanish, ä and ß in German, none in English). */
+function extraLetters(lines: LocaleLines): Set<string> {
+  const text = JSON.stringify([lines.messages, lines.flow, lines.sampleUtterances]).toLowerCase();
+  return new Set([...text].filter((char) => /\p{L}/u.test(char) && !/[a-z]/.test(char)));
+}
+
+/**
+ * The switch intent's utterances in `lines`' language: each phrase with each other language's names, only those
+ * written in the letters this language uses ("espanol", not "español", in English): Lex learns a locale's
+ * utterances in its own alphabet, and a speech transcript never holds a letter the language does not write.
+ */
 function switchUtterances(lines: LocaleLines, all: readonly LocaleLines[]): string[] {
-  const otherNames = all.filter((other) => other.localeId !== lines.localeId).flatMap((other) => other.names);
+  const letters = extraLetters(lines);
+  const writable = (name: string) => [...name].every((char) => /[a-z ]/.test(char) || letters.has(char));
+  const otherNames = all
+    .filter((other) => other.localeId !== lines.localeId)
+    .flatMap((other) => other.names)
+    .filter(writable);
   const utterances = lines.switchPhrases.flatMap((phrase) => otherNames.map((name) => phrase.replace('{language}', name)));
   return [...new Set(utterances)];
 }

@@ -93,10 +93,15 @@ test('localeDefinition answers in the asked locale and falls back to English', (
 
 test('each locale asks for every other language by name, never for itself', () => {
   const english = localeDefinition('en_US').intents.find((intent) => intent.name === SWITCH_LANGUAGE_INTENT);
-  expect(english?.sampleUtterances).toEqual(expect.arrayContaining(['can we speak spanish', 'german please', 'español']));
+  expect(english?.sampleUtterances).toEqual(expect.arrayContaining(['can we speak spanish', 'german please', 'espanol']));
   expect(english?.sampleUtterances.some((u) => u.includes('english'))).toBe(false);
+  // Only letters the language writes: no ñ or á in English utterances, no ñ in German ones; é and á in Spanish.
+  expect(english?.sampleUtterances.filter((u) => /[^\x20-\x7e]/.test(u))).toEqual([]);
+  const spanish = localeDefinition('es_US').intents.find((intent) => intent.name === SWITCH_LANGUAGE_INTENT);
+  expect(spanish?.sampleUtterances).toEqual(expect.arrayContaining(['habla inglés', 'en alemán por favor']));
   const german = localeDefinition('de_DE').intents.find((intent) => intent.name === SWITCH_LANGUAGE_INTENT);
   expect(german?.sampleUtterances).toEqual(expect.arrayContaining(['sprechen Sie englisch', 'auf spanisch bitte']));
+  expect(german?.sampleUtterances.some((u) => u.includes('ñ'))).toBe(false);
   for (const locale of LOCALES) {
     for (const phrase of locale.switchPhrases) expect(phrase).toContain('{language}');
   }
