@@ -151,7 +151,11 @@ export class LocalChat {
     if (this.ended) return item;
     // Typing is a moment, not a line of the transcript (GetTranscript does not return it).
     if (ContentType !== CONTENT_TYPES.typing) this.items.push(item);
-    const pushed = JSON.stringify({ topic: 'aws/chat', contentType: 'application/json', content: JSON.stringify(item) });
+    const pushed = JSON.stringify({
+      topic: 'aws/chat',
+      contentType: 'application/json',
+      content: JSON.stringify(item),
+    });
     for (const socket of this.sockets) if (socket.readyState === WebSocket.OPEN) socket.send(pushed);
     return item;
   }
@@ -192,25 +196,31 @@ export class LocalParticipantService {
     const input = parseJson(body);
     if (path === '/participant/connection') {
       const chat = this.chats.get(token);
-      if (!chat || chat.isEnded) return refuse(response, 403, 'AccessDeniedException', 'The participant token is not valid.'), true;
+      if (!chat || chat.isEnded)
+        return (refuse(response, 403, 'AccessDeniedException', 'The participant token is not valid.'), true);
       const expiry = new Date(Date.now() + CONNECTION_LIFETIME_MS).toISOString();
       this.byConnection.set(chat.connectionToken, chat);
       json(response, 200, {
-        Websocket: { Url: `${this.options.origin().replace(/^http/, 'ws')}/participant-websocket?token=${chat.connectionToken}`, ConnectionExpiry: expiry },
+        Websocket: {
+          Url: `${this.options.origin().replace(/^http/, 'ws')}/participant-websocket?token=${chat.connectionToken}`,
+          ConnectionExpiry: expiry,
+        },
         ConnectionCredentials: { ConnectionToken: chat.connectionToken, Expiry: expiry },
       });
       return true;
     }
 
     const chat = this.byConnection.get(token);
-    if (!chat) return refuse(response, 403, 'AccessDeniedException', 'The connection token is not valid.'), true;
+    if (!chat) return (refuse(response, 403, 'AccessDeniedException', 'The connection token is not valid.'), true);
     switch (path) {
       case '/participant/message': {
         const content = typeof input?.Content === 'string' ? input.Content.trim() : '';
         if (input?.ContentType !== CONTENT_TYPES.text || content === '') {
-          return refuse(response, 400, 'ValidationException', 'A message needs ContentType text/plain and Content.'), true;
+          return (
+            refuse(response, 400, 'ValidationException', 'A message needs ContentType text/plain and Content.'), true
+          );
         }
-        if (chat.isEnded) return refuse(response, 403, 'AccessDeniedException', 'The chat has ended.'), true;
+        if (chat.isEnded) return (refuse(response, 403, 'AccessDeniedException', 'The chat has ended.'), true);
         const item = chat.say(content);
         json(response, 200, { Id: item.Id, AbsoluteTime: item.AbsoluteTime });
         return true;
@@ -274,7 +284,11 @@ export class LocalParticipantService {
     const chat = new LocalChat(displayName);
     this.chats.set(chat.participantToken, chat);
     this.options.holdChat(chat);
-    json(response, 200, { ContactId: chat.contactId, ParticipantId: chat.participantId, ParticipantToken: chat.participantToken });
+    json(response, 200, {
+      ContactId: chat.contactId,
+      ParticipantId: chat.participantId,
+      ParticipantToken: chat.participantToken,
+    });
   }
 }
 
@@ -284,7 +298,12 @@ function answerWebsocket(ws: WebSocket, text: string): void {
   switch (message?.topic) {
     case 'aws/subscribe': {
       const topics = (message.content as { topics?: unknown } | undefined)?.topics;
-      ws.send(JSON.stringify({ topic: 'aws/subscribe', content: { status: 'success', topics: Array.isArray(topics) ? topics : [] } }));
+      ws.send(
+        JSON.stringify({
+          topic: 'aws/subscribe',
+          content: { status: 'success', topics: Array.isArray(topics) ? topics : [] },
+        }),
+      );
       return;
     }
     case 'aws/heartbeat':
@@ -301,7 +320,9 @@ function answerWebsocket(ws: WebSocket, text: string): void {
 function parseJson(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

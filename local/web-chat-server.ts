@@ -80,12 +80,18 @@ export async function serveWebChat(callOptions: CallOptions, options: WebChatSer
         functionOverrides: options.functionOverrides,
       };
       // Each chat's memory lives as long as the chat: contact ids are new, so nothing is resumed.
-      const held = holdLocalCall({ ...callOptions, contactId: chat.contactId, dataDir: undefined }, io).catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        listener?.({ kind: 'notice', text: `the chat stopped: ${reason}` });
-        chat.hear({ kind: 'flow', text: 'Sorry, the local chat stopped. See the terminal for why.', actionId: 'local' });
-        chat.end({ ParticipantId: 'local-server', DisplayName: 'SYSTEM_MESSAGE', ParticipantRole: 'SYSTEM' });
-      });
+      const held = holdLocalCall({ ...callOptions, contactId: chat.contactId, dataDir: undefined }, io).catch(
+        (error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          listener?.({ kind: 'notice', text: `the chat stopped: ${reason}` });
+          chat.hear({
+            kind: 'flow',
+            text: 'Sorry, the local chat stopped. See the terminal for why.',
+            actionId: 'local',
+          });
+          chat.end({ ParticipantId: 'local-server', DisplayName: 'SYSTEM_MESSAGE', ParticipantRole: 'SYSTEM' });
+        },
+      );
       running.add(held);
       void held.finally(() => running.delete(held));
     },
@@ -103,13 +109,18 @@ export async function serveWebChat(callOptions: CallOptions, options: WebChatSer
         const path = new URL(request.url ?? '/', 'http://localhost').pathname;
         if (path === `/${START_CHAT_PATH}` && startChat) return answerStartChat(request, response, body, startChat);
         if (path === `/${WEB_CHAT_CONFIG_FILE}`) {
-          const config: WebChatConfig = { startChatUrl: `/${START_CHAT_PATH}`, region: LOCAL_REGION, participantEndpoint: origin };
+          const config: WebChatConfig = {
+            startChatUrl: `/${START_CHAT_PATH}`,
+            region: LOCAL_REGION,
+            participantEndpoint: origin,
+          };
           return sendJson(response, 200, config);
         }
         return serveFile(siteDirectory, path, response);
       })
       .catch((error: unknown) => {
-        if (!response.headersSent) sendJson(response, 500, { message: error instanceof Error ? error.message : String(error) });
+        if (!response.headersSent)
+          sendJson(response, 500, { message: error instanceof Error ? error.message : String(error) });
       });
   });
   server.on('upgrade', (request, socket, head) => {
@@ -120,7 +131,12 @@ export async function serveWebChat(callOptions: CallOptions, options: WebChatSer
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  connect = new ConnectClient({ endpoint: origin, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  connect = new ConnectClient({
+    endpoint: origin,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
   startChat = createStartChatHandler({
     env: {
       [START_CHAT_ENV.instanceId]: LOCAL_INSTANCE_ID,
@@ -146,7 +162,9 @@ export async function serveWebChat(callOptions: CallOptions, options: WebChatSer
 
 /** Builds the page with the same script as `npm run build` (esbuild, about a second), so it is never stale. */
 async function buildPage(directory: string): Promise<void> {
-  await runFile(process.execPath, [join(REPO_ROOT, 'scripts', 'build-web.mjs'), '--outdir', directory], { cwd: REPO_ROOT });
+  await runFile(process.execPath, [join(REPO_ROOT, 'scripts', 'build-web.mjs'), '--outdir', directory], {
+    cwd: REPO_ROOT,
+  });
 }
 
 async function answerStartChat(

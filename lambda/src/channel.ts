@@ -6,7 +6,14 @@
  */
 import { SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
-import { boundAnswer, cutAtSentence, makeSpeakable, MARKUP_TAG, type SpeakableLanguage, unwrapEmphasis } from './speakable';
+import {
+  boundAnswer,
+  cutAtSentence,
+  makeSpeakable,
+  MARKUP_TAG,
+  type SpeakableLanguage,
+  unwrapEmphasis,
+} from './speakable';
 
 export type Channel = 'voice' | 'chat';
 
@@ -25,7 +32,12 @@ export function channelOf(inputMode: unknown, sessionAttributes: Readonly<Record
  * The answer as this channel shows it: spoken within `maxSpokenChars`, or as chat text within Lex's message limit
  * (a reader skims; a listener has to sit through every word). May be empty when nothing in it can be shown.
  */
-export function presentAnswer(text: string, channel: Channel, maxSpokenChars: number, language?: SpeakableLanguage): string {
+export function presentAnswer(
+  text: string,
+  channel: Channel,
+  maxSpokenChars: number,
+  language?: SpeakableLanguage,
+): string {
   return channel === 'chat'
     ? cutAtSentence(toChatText(text), LEX_MAX_MESSAGE_CHARS, language?.languageCode)
     : makeSpeakable(text, maxSpokenChars, language);
@@ -55,12 +67,14 @@ export function toChatText(text: string): string {
     .replace(IMAGE, (_match, alt: string, url: string) => (alt ? `${alt} (${url})` : url))
     .replace(LINK, (_match, label: string, url: string) => (label === url ? url : `${label} (${url})`))
     .replace(HEADING, '');
-  return unwrapEmphasis(withoutTags, { singleAsterisk: false })
-    .replace(LIST_BULLET, '$1• ')
-    // Not /[ \t]+$/gm: that scans a run of spaces to its end from each of its positions.
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return (
+    unwrapEmphasis(withoutTags, { singleAsterisk: false })
+      .replace(LIST_BULLET, '$1• ')
+      // Not /[ \t]+$/gm: that scans a run of spaces to its end from each of its positions.
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+  );
 }

@@ -57,7 +57,9 @@ export function readStartChatSettings(env: Readonly<Record<string, string | unde
   const contactFlowId = required(START_CHAT_ENV.contactFlowId);
   const allowedOrigin = required(START_CHAT_ENV.allowedOrigin);
   if (allowedOrigin && !/^https?:\/\/[^/\s]+$/.test(allowedOrigin)) {
-    problems.push(`${START_CHAT_ENV.allowedOrigin} must be an origin such as https://example.com (got ${allowedOrigin})`);
+    problems.push(
+      `${START_CHAT_ENV.allowedOrigin} must be an origin such as https://example.com (got ${allowedOrigin})`,
+    );
   }
   const durationText = env[START_CHAT_ENV.chatDurationMinutes]?.trim();
   const chatDurationMinutes = durationText ? Number(durationText) : DEFAULT_CHAT_DURATION_MINUTES;
@@ -70,7 +72,8 @@ export function readStartChatSettings(env: Readonly<Record<string, string | unde
 
 /** The display name from the request body, or a BadRequest saying what is wrong with it. */
 export function readDisplayName(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): string {
-  if (event.body === null || event.body === undefined || event.body === '') throw new BadRequest('the request has no body');
+  if (event.body === null || event.body === undefined || event.body === '')
+    throw new BadRequest('the request has no body');
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(text) > START_CHAT_MAX_BODY_BYTES) {
     throw new BadRequest(`the body is larger than ${START_CHAT_MAX_BODY_BYTES} bytes`);
@@ -81,9 +84,11 @@ export function readDisplayName(event: Pick<APIGatewayProxyEvent, 'body' | 'isBa
   } catch {
     throw new BadRequest('the body is not JSON');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('the body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BadRequest('the body must be a JSON object');
   const unknownKeys = Object.keys(body).filter((key) => key !== 'displayName');
-  if (unknownKeys.length > 0) throw new BadRequest(`unknown field ${unknownKeys.map((key) => JSON.stringify(key)).join(', ')}`);
+  if (unknownKeys.length > 0)
+    throw new BadRequest(`unknown field ${unknownKeys.map((key) => JSON.stringify(key)).join(', ')}`);
   const { displayName } = body as { displayName?: unknown };
   if (typeof displayName !== 'string') throw new BadRequest('displayName must be a string');
   const name = displayName.normalize('NFC').trim().replace(/\s+/g, ' ');
@@ -108,7 +113,8 @@ export function createStartChatHandler(overrides: StartChatOverrides = {}): Star
       return answer(500, { message: 'The chat service is not configured.' }, undefined);
     }
     const origin = settings.allowedOrigin;
-    if (event.httpMethod !== 'POST') return answer(405, { message: 'Use POST to start a chat.' }, origin, { Allow: 'POST' });
+    if (event.httpMethod !== 'POST')
+      return answer(405, { message: 'Use POST to start a chat.' }, origin, { Allow: 'POST' });
 
     let displayName: string;
     try {

@@ -58,12 +58,15 @@ export class ChatSite extends Construct {
     Validations.of(this.distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',
-        reason: 'A support chat is for customers wherever they are; the business can add geo restrictions if it serves one country.',
+        reason:
+          'A support chat is for customers wherever they are; the business can add geo restrictions if it ' +
+          'serves one country.',
       },
       {
         id: 'AwsSolutions-CFR2',
         reason:
-          'The distribution serves one static page; what can be abused, starting chats, is behind the API and its own ' +
+          'The distribution serves one static page; what can be abused, starting chats, is behind the API and ' +
+          'its own ' +
           'WAF rate-based rule per IP.',
       },
       {
@@ -75,7 +78,8 @@ export class ChatSite extends Construct {
       {
         id: 'AwsSolutions-CFR4',
         reason:
-          'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose TLS policy cannot ' +
+          'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose TLS policy ' +
+          'cannot ' +
           'be chosen; the viewer policy asks for TLS 1.2 and is applied once a custom domain is added.',
       },
     );
@@ -99,19 +103,23 @@ export class ChatSite extends Construct {
       prune: false,
       memoryLimit: 256,
     });
-    acknowledgeBucketDeployment(Stack.of(this), Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket));
+    acknowledgeBucketDeployment(
+      Stack.of(this),
+      Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket),
+    );
   }
 }
 
 /** BucketDeployment runs one CDK-provided function per stack; say why its findings are acceptable. */
 function acknowledgeBucketDeployment(stack: Stack, bucketLogicalId: string): void {
+  const qualifier = DefaultStackSynthesizer.DEFAULT_QUALIFIER;
   const copyRights = [
     'Action::s3:GetObject*',
     'Action::s3:GetBucket*',
     'Action::s3:List*',
     'Action::s3:DeleteObject*',
     'Action::s3:Abort*',
-    `Resource::arn:<AWS::Partition>:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-<AWS::Region>/*`,
+    `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*`,
     `Resource::<${bucketLogicalId}.Arn>/*`,
     // cloudfront:CreateInvalidation, which takes no resource narrower than *.
     'Resource::*',
@@ -121,7 +129,8 @@ function acknowledgeBucketDeployment(stack: Stack, bucketLogicalId: string): voi
     Validations.of(child).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The CDK-provided deployment function only writes its own logs with this policy; its S3 rights are below.',
+        reason:
+          'The CDK-provided deployment function only writes its own logs with this policy; its S3 rights are below.',
       },
       ...copyRights.map((finding) => ({
         id: `AwsSolutions-IAM5[${finding}]`,
@@ -131,7 +140,9 @@ function acknowledgeBucketDeployment(stack: Stack, bucketLogicalId: string): voi
       })),
       {
         id: 'AwsSolutions-L1',
-        reason: 'The CDK-provided deployment function runs on the runtime aws-cdk-lib chooses; it is updated with aws-cdk-lib.',
+        reason:
+          'The CDK-provided deployment function runs on the runtime aws-cdk-lib chooses; it is updated with ' +
+          'aws-cdk-lib.',
       },
     );
   }

@@ -44,15 +44,25 @@ function handler(env: Record<string, string | undefined> = ENV) {
 
 beforeEach(() => {
   connectMock.reset();
-  connectMock.on(StartChatContactCommand).resolves({ ContactId: 'contact-1', ParticipantId: 'participant-1', ParticipantToken: 'token-1' });
+  connectMock
+    .on(StartChatContactCommand)
+    .resolves({ ContactId: 'contact-1', ParticipantId: 'participant-1', ParticipantToken: 'token-1' });
 });
 
-test('a display name starts a chat on the configured instance and flow, and the browser gets the chat details', async () => {
+test('a display name starts a chat on the configured instance and flow; the browser gets the details', async () => {
   const result = await handler()(request({ displayName: '  Ada   Lovelace ' }));
 
   expect(result.statusCode).toBe(200);
-  expect(JSON.parse(result.body)).toEqual({ contactId: 'contact-1', participantId: 'participant-1', participantToken: 'token-1' });
-  expect(result.headers).toMatchObject({ 'Access-Control-Allow-Origin': ORIGIN, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  expect(JSON.parse(result.body)).toEqual({
+    contactId: 'contact-1',
+    participantId: 'participant-1',
+    participantToken: 'token-1',
+  });
+  expect(result.headers).toMatchObject({
+    'Access-Control-Allow-Origin': ORIGIN,
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+  });
   const calls = connectMock.commandCalls(StartChatContactCommand);
   expect(calls).toHaveLength(1);
   expect(calls[0].args[0].input).toEqual({
@@ -69,7 +79,9 @@ test('a base64-encoded body is read too', async () => {
   const body = Buffer.from(JSON.stringify({ displayName: 'Grace' })).toString('base64');
   const result = await handler()(request(body, { isBase64Encoded: true }));
   expect(result.statusCode).toBe(200);
-  expect(connectMock.commandCalls(StartChatContactCommand)[0].args[0].input.ParticipantDetails).toEqual({ DisplayName: 'Grace' });
+  expect(connectMock.commandCalls(StartChatContactCommand)[0].args[0].input.ParticipantDetails).toEqual({
+    DisplayName: 'Grace',
+  });
 });
 
 test.each([
@@ -100,7 +112,9 @@ test(`a display name is at most ${DISPLAY_NAME_MAX_LENGTH} characters, counted a
 
   const tooLong = await handler()(request({ displayName: `${longest}e` }));
   expect(tooLong.statusCode).toBe(400);
-  expect(JSON.parse(tooLong.body).message).toBe(`Bad request: displayName is longer than ${DISPLAY_NAME_MAX_LENGTH} characters.`);
+  expect(JSON.parse(tooLong.body).message).toBe(
+    `Bad request: displayName is longer than ${DISPLAY_NAME_MAX_LENGTH} characters.`,
+  );
 });
 
 test('a method other than POST is a 405', async () => {
@@ -118,15 +132,21 @@ test.each([
 
   expect(result.statusCode).toBe(429);
   expect(result.headers).toMatchObject({ 'Retry-After': '5', 'Access-Control-Allow-Origin': ORIGIN });
-  expect(JSON.parse(result.body)).toEqual({ message: 'Too many chats are starting right now. Please try again in a moment.' });
+  expect(JSON.parse(result.body)).toEqual({
+    message: 'Too many chats are starting right now. Please try again in a moment.',
+  });
 });
 
 test('Connect refusing (access denied, wrong flow) is a 502 naming the error, not a 500', async () => {
-  connectMock.on(StartChatContactCommand).rejects(new AccessDeniedException({ message: 'not authorized', $metadata: {} }));
+  connectMock
+    .on(StartChatContactCommand)
+    .rejects(new AccessDeniedException({ message: 'not authorized', $metadata: {} }));
   const result = await handler()(request({ displayName: 'Ada' }));
 
   expect(result.statusCode).toBe(502);
-  expect(JSON.parse(result.body)).toEqual({ message: 'The chat service refused to start a chat (AccessDeniedException).' });
+  expect(JSON.parse(result.body)).toEqual({
+    message: 'The chat service refused to start a chat (AccessDeniedException).',
+  });
 });
 
 test('a Connect outage is a 503 with Retry-After', async () => {
@@ -137,7 +157,9 @@ test('a Connect outage is a 503 with Retry-After', async () => {
 });
 
 test('Connect not answering in time is a 504', async () => {
-  connectMock.on(StartChatContactCommand).rejects(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }));
+  connectMock
+    .on(StartChatContactCommand)
+    .rejects(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }));
   const result = await handler()(request({ displayName: 'Ada' }));
   expect(result.statusCode).toBe(504);
 });

@@ -56,9 +56,9 @@ describe('throttling', () => {
     expect(rule.Action.Block.CustomResponse.ResponseHeaders).toEqual(
       expect.arrayContaining([{ Name: 'Access-Control-Allow-Origin', Value: siteOrigin() }]),
     );
-    expect(JSON.parse(acl.CustomResponseBodies[rule.Action.Block.CustomResponse.CustomResponseBodyKey].Content).message).toMatch(
-      /Too many chats/,
-    );
+    expect(
+      JSON.parse(acl.CustomResponseBodies[rule.Action.Block.CustomResponse.CustomResponseBodyKey].Content).message,
+    ).toMatch(/Too many chats/);
   });
 
   test('the rule guards the API stage', () => {
@@ -69,7 +69,7 @@ describe('throttling', () => {
     expect(JSON.stringify(association.ResourceArn)).toContain('/stages/');
   });
 
-  test('the stage throttles all callers together below Connect\'s StartChatContact quota', () => {
+  test("the stage throttles all callers together below Connect's StartChatContact quota", () => {
     const { MethodSettings } = only('AWS::ApiGateway::Stage').properties;
     expect(MethodSettings).toEqual([
       expect.objectContaining({
@@ -85,7 +85,9 @@ describe('throttling', () => {
 
 describe('CORS', () => {
   test('the preflight allows only the site origin, POST and Content-Type', () => {
-    const options = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod === 'OPTIONS');
+    const options = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod === 'OPTIONS',
+    );
     expect(options.length).toBeGreaterThan(0);
     for (const method of options) {
       const [response] = method.Properties.Integration.IntegrationResponses;
@@ -98,12 +100,18 @@ describe('CORS', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain("'*'");
   });
 
-  test('the function answers with the same origin, and API Gateway\'s own errors carry it too', () => {
+  test("the function answers with the same origin, and API Gateway's own errors carry it too", () => {
     expect(startChatFunction().Environment.Variables[START_CHAT_ENV.allowedOrigin]).toEqual(siteOrigin());
     const gatewayResponses = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::GatewayResponse');
-    expect(gatewayResponses.map((r) => r.Properties.ResponseType).sort()).toEqual(['BAD_REQUEST_BODY', 'DEFAULT_4XX', 'DEFAULT_5XX']);
+    expect(gatewayResponses.map((r) => r.Properties.ResponseType).sort()).toEqual([
+      'BAD_REQUEST_BODY',
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+    ]);
     for (const response of gatewayResponses) {
-      expect(response.Properties.ResponseParameters).toEqual({ 'gatewayresponse.header.Access-Control-Allow-Origin': siteOrigin("'") });
+      expect(response.Properties.ResponseParameters).toEqual({
+        'gatewayresponse.header.Access-Control-Allow-Origin': siteOrigin("'"),
+      });
     }
   });
 
@@ -122,7 +130,9 @@ describe('CORS', () => {
 
 function startChatFunction(): Record<string, any> {
   const functions = Object.values(resources).filter(
-    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.[START_CHAT_ENV.instanceId] !== undefined,
+    (r) =>
+      r.Type === 'AWS::Lambda::Function' &&
+      r.Properties.Environment?.Variables?.[START_CHAT_ENV.instanceId] !== undefined,
   );
   expect(functions).toHaveLength(1);
   return functions[0].Properties;
@@ -134,11 +144,15 @@ describe('the start-chat function', () => {
     expect(fn.Runtime).toBe('nodejs22.x');
     expect(fn.PackageType).toBeUndefined();
     expect(fn.Handler).toBe('index.handler');
-    expect(fn.Environment.Variables[START_CHAT_ENV.instanceId]).toEqual({ 'Fn::Select': [1, { 'Fn::Split': ['/', instanceArn] }] });
-    expect(fn.Environment.Variables[START_CHAT_ENV.contactFlowId]).toEqual({ 'Fn::Select': [3, { 'Fn::Split': ['/', flowArn] }] });
+    expect(fn.Environment.Variables[START_CHAT_ENV.instanceId]).toEqual({
+      'Fn::Select': [1, { 'Fn::Split': ['/', instanceArn] }],
+    });
+    expect(fn.Environment.Variables[START_CHAT_ENV.contactFlowId]).toEqual({
+      'Fn::Select': [3, { 'Fn::Split': ['/', flowArn] }],
+    });
   });
 
-  test('its role may write its logs and call StartChatContact on this flow and this instance\'s contacts, nothing else', () => {
+  test("its role may write its logs and StartChatContact on this flow and this instance's contacts, only", () => {
     const roleId = startChatFunction().Role['Fn::GetAtt'][0];
     const policies = Object.values(resources).filter(
       (r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
@@ -159,11 +173,21 @@ describe('the start-chat function', () => {
           {
             'Fn::Join': [
               '',
-              ['arn:', { Ref: 'AWS::Partition' }, ':connect:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':instance/*/contact/*'],
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':connect:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                ':instance/*/contact/*',
+              ],
             ],
           },
         ],
-        Condition: { StringEquals: { 'connect:InstanceId': { 'Fn::Select': [1, { 'Fn::Split': ['/', instanceArn] }] } } },
+        Condition: {
+          StringEquals: { 'connect:InstanceId': { 'Fn::Select': [1, { 'Fn::Split': ['/', instanceArn] }] } },
+        },
       },
     ]);
     // No other Connect right anywhere in the stack.
@@ -194,7 +218,9 @@ describe('the page', () => {
       RestrictPublicBuckets: true,
     });
     const statements = only('AWS::S3::BucketPolicy').properties.PolicyDocument.Statement;
-    const reads = statements.filter((statement: { Principal?: { Service?: string } }) => statement.Principal?.Service === 'cloudfront.amazonaws.com');
+    const reads = statements.filter(
+      (statement: { Principal?: { Service?: string } }) => statement.Principal?.Service === 'cloudfront.amazonaws.com',
+    );
     expect(reads).toEqual([
       expect.objectContaining({
         Action: 's3:GetObject',
@@ -202,10 +228,16 @@ describe('the page', () => {
       }),
     ]);
     expect(JSON.stringify(reads[0].Condition)).toContain(`"Ref":"${distribution.id}"`);
-    expect(statements.some((s: { Principal?: unknown }) => JSON.stringify(s.Principal) === '"*"' || JSON.stringify(s.Principal) === '{"AWS":"*"}' && (s as { Effect?: string }).Effect === 'Allow')).toBe(false);
+    expect(
+      statements.some(
+        (s: { Principal?: unknown }) =>
+          JSON.stringify(s.Principal) === '"*"' ||
+          (JSON.stringify(s.Principal) === '{"AWS":"*"}' && (s as { Effect?: string }).Effect === 'Allow'),
+      ),
+    ).toBe(false);
   });
 
-  test('the instance approves the site\'s origin, and the site\'s URL is an output', () => {
+  test("the instance approves the site's origin, and the site's URL is an output", () => {
     expect(only('AWS::Connect::ApprovedOrigin').properties).toEqual({ InstanceId: instanceArn, Origin: siteOrigin() });
     template.hasOutput(STACK_OUTPUTS.webChatUrl, {
       Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution.id, 'DomainName'] }, '/']] },
@@ -215,10 +247,14 @@ describe('the page', () => {
 
 test('cdk-nag AwsSolutions finds nothing unacknowledged, and each acknowledgment says why', () => {
   const report = new AwsSolutionsChecks().validateScope(stack);
-  expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  expect(
+    report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+  ).toEqual([]);
   const acks = stack.node
     .findAll()
-    .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+    .flatMap((construct) =>
+      construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY),
+    )
     .flatMap((entry) => Object.values(entry.data as Record<string, string>));
   expect(acks.length).toBeGreaterThan(5);
   for (const reason of acks) expect(reason.length).toBeGreaterThan(40);
@@ -228,10 +264,14 @@ test('an agent can take the chats handed over: the routing profile has chat besi
   const profile = Template.fromStack(built.contactCenter).findResources('AWS::Connect::RoutingProfile');
   const [properties] = Object.values(profile).map((resource) => resource.Properties);
   expect(properties.MediaConcurrencies).toEqual(
-    expect.arrayContaining([expect.objectContaining({ Channel: 'VOICE' }), expect.objectContaining({ Channel: 'CHAT' })]),
+    expect.arrayContaining([
+      expect.objectContaining({ Channel: 'VOICE' }),
+      expect.objectContaining({ Channel: 'CHAT' }),
+    ]),
   );
-  expect(properties.QueueConfigs.map((config: { QueueReference: { Channel: string } }) => config.QueueReference.Channel).sort()).toEqual([
-    'CHAT',
-    'VOICE',
-  ]);
+  expect(
+    properties.QueueConfigs.map(
+      (config: { QueueReference: { Channel: string } }) => config.QueueReference.Channel,
+    ).sort(),
+  ).toEqual(['CHAT', 'VOICE']);
 });

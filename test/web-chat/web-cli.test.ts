@@ -28,7 +28,7 @@ describe('the --web options', () => {
   });
 
   test.each([
-    [['--port', '9000'], '--port is the web chat\'s port; it needs --web'],
+    [['--port', '9000'], "--port is the web chat's port; it needs --web"],
     [['--web', '--port', 'http'], '--port must be a port number from 0 to 65535 (got "http")'],
     [['--web', '--port', '70000'], '--port must be a port number from 0 to 65535 (got "70000")'],
     [['--web', '--deployed'], '--web and --deployed exclude each other'],
