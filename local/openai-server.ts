@@ -68,6 +68,8 @@ export interface Behaviour {
   readonly delayMs?: number;
   /** Answer with this HTTP status and an OpenAI-style error body, e.g. 429 or 500. */
   readonly status?: number;
+  /** The error body's message with `status` (a server may echo the prompt in it). */
+  readonly errorMessage?: string;
   /** Answer 200 with a body that is not a chat completion. */
   readonly garbage?: boolean;
   /** Never answer (until the client gives up or the server stops). */
@@ -146,7 +148,8 @@ export async function startFakeOpenAI(initial: BehaviourRule = {}, options: { az
         pendingTimers.delete(timer);
         if (response.destroyed) return;
         if (behaviour.status !== undefined && behaviour.status !== 200) {
-          return sendJson(response, behaviour.status, errorBody(`Fake failure with status ${behaviour.status}`));
+          const message = behaviour.errorMessage ?? `Fake failure with status ${behaviour.status}`;
+          return sendJson(response, behaviour.status, errorBody(message));
         }
         if (behaviour.garbage) {
           response.writeHead(200, { 'content-type': 'application/json' });

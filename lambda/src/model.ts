@@ -125,6 +125,7 @@ export async function askModels<T>(
   ask: (model: BaseChatModel, options: AskOptions) => Promise<T>,
 ): Promise<ModelsAnswer<T>> {
   const failures: string[] = [];
+  let lastError: unknown;
   for (const [index, choice] of source.choices.entries()) {
     const timeLeft = limits.deadline - Date.now();
     if (timeLeft <= 0) {
@@ -138,11 +139,12 @@ export async function askModels<T>(
       const answer = await ask(model, { ...limits, signal, maxRetries });
       return { answer, answeredBy: choice.label, failures };
     } catch (error) {
+      lastError = error;
       if (isCredentialRefused(error)) choice.credentialRefused();
       failures.push(`${choice.label}: ${signal.aborted ? 'did not answer before the turn deadline' : describe(error)}`);
     }
   }
-  throw new ModelFailure(`no model answered (${failures.join('; ')})`);
+  throw new ModelFailure(`no model answered (${failures.join('; ')})`, { cause: lastError });
 }
 
 /** What the tool loop needs of a chat model (or one with tools bound): one call. */
@@ -233,10 +235,27 @@ function httpStatus(error: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const status = httpStatus(error);
-    return `${error.name}${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${error.message}`.slice(0, 300);
-  }
-  return String(error).slice(0, 300);
+/**
+ * What went wrong, for the logs: the error's name, HTTP status, and the server's error type and code. Never its
+ * message: a server's error body may echo the prompt (the caller's words) or part of a key, and ends up in the
+ * message. The whole error is logged at DEBUG by the turn. A type or code that is not a short identifier is left
+ * out: the server chose it too.
+ */
+export function describe(error: unknown): string {
+  if (error instanceof ModelFailure) return error.message;
+  if (!(error instanceof Error)) return `a thrown ${typeof error}`;
+  const { type, code, lc_error_code: langChainCode } = error as { type?: unknown; code?: unknown; lc_error_code?: unknown };
+  const status = httpStatus(error);
+  return [
+    identifier(error.name) ?? 'Error',
+    status === undefined ? undefined : `HTTP ${status}`,
+    identifier(type) && `type ${identifier(type)}`,
+    identifier(code ?? langChainCode) && `code ${identifier(code ?? langChainCode)}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+function identifier(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[\w.:-]{1,64}$/.test(value) ? value : undefined;
 }

@@ -19,7 +19,7 @@ import { type CallerTurn, close, elicitIntent, type LexV2Result } from './lex';
 import { isSilence, leavingLine, requestedExit, turnLocale } from './language';
 import { passagesContext, passagesForPrompt } from './knowledge/grounding';
 import type { KnowledgeBase, Lookup } from './knowledge/knowledge';
-import { askModels, buildPrompt, ModelFailure, phoneSystemPrompt } from './model';
+import { askModels, buildPrompt, describe, ModelFailure, phoneSystemPrompt } from './model';
 import type { ModelSource } from './model-source';
 import { METRIC, MetricUnit, type Observability } from './observability';
 import { orderNumberAskedAbout } from './order-question';
@@ -211,9 +211,12 @@ async function think(
     return { spoken, exchange, leave, failed: false };
   } catch (error) {
     deps.metrics.addMetric(METRIC.modelFallback, MetricUnit.Count, 1);
+    // A ModelFailure's message names each model's status and error code, never a server's error body (which may
+    // echo the caller's words); anything else is described the same way. The whole error only at DEBUG.
     deps.logger.warn('The model gave no answer; speaking the fallback', {
-      reason: error instanceof Error ? error.message : String(error),
+      reason: error instanceof ModelFailure ? error.message : describe(error),
     });
+    deps.logger.debug('The model error in full', { error: error as Error });
     // Nothing found without the model either: a failed turn, counted toward handing the call to a person.
     const answer = await answerWithoutModel(question, locale, found, deps, deadline);
     return { spoken: speakable(answer ?? locale.messages.modelUnavailable), exchange: [], failed: answer === undefined };

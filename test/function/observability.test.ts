@@ -107,3 +107,34 @@ test('turns running at once in one process (the local call, the benchmark) keep 
   const answered = lines.filter((line) => line.message === 'The model answered').map((line) => line.contactId);
   expect(answered.sort()).toEqual(['call-a', 'call-b', 'call-c', 'call-d']);
 });
+
+describe('a model server whose error body echoes the prompt and a key', () => {
+  const ECHOING_ERROR = `Incorrect API key provided: sk-proj-abcd****wxyz. Your prompt was: Please remember ${SECRET_WORDS}.`;
+
+  async function failingTurn(logLevel: string, status: number): Promise<Line[]> {
+    world.openai.setBehaviour({ status, errorMessage: ECHOING_ERROR });
+    try {
+      return await capture(logLevel, async () => {
+        const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' } });
+        await handler(lexEvent({ contactId: `call-echo-${logLevel}-${status}`, transcript: `Please remember ${SECRET_WORDS}.` }), lambdaContext());
+      });
+    } finally {
+      world.openai.setBehaviour({});
+    }
+  }
+
+  test.each([401, 400, 500])('HTTP %i: above DEBUG the logs carry the status and error type, never the body', async (status) => {
+    const lines = await failingTurn('INFO', status);
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain('pink elephant');
+    expect(logged).not.toContain('sk-proj');
+    const fallback = lines.find((line) => line.message === 'The model gave no answer; speaking the fallback');
+    expect(String(fallback?.reason)).toContain(`HTTP ${status}`);
+    expect(String(fallback?.reason)).toContain('type fake_error');
+  });
+
+  test('at DEBUG the whole error is logged (so the check above is a real check)', async () => {
+    const lines = await failingTurn('DEBUG', 401);
+    expect(JSON.stringify(lines)).toContain('sk-proj-abcd');
+  });
+});
