@@ -35,6 +35,10 @@ export interface CallOptions {
   /** Where dynalite keeps its data; undefined keeps it in memory for this run only. */
   readonly dataDir?: string;
   readonly contactCenter: LocalContactCenter;
+  /** The local function's log file (default .chalkbot/function.log). */
+  readonly logFile?: string;
+  /** Show the local function's logs on stderr as well. */
+  readonly verbose?: boolean;
   /** Loaded into the local orders table before the call (look_up_order reads it). */
   readonly ordersFile: string;
   /** Hold the call with the deployed bot alias instead of the local function (no local store then). */
@@ -63,6 +67,7 @@ Options:
                      (${botLocales.map((locale) => locale.localeId).join(', ')}; default ${botDefinition.localeId}).
                      At the menu, type a key as #2.
   --show-events      print each Lex V2 event sent to the function and the function's answer
+  --verbose          show the function's logs here too (they always go to .chalkbot/function.log)
   --flow <file>      the flow file to walk (default: contact-flows/chalkbot-inbound.json)
   --knowledge <dir>  the business's FAQ and documents to answer from (default: knowledge/), indexed at start
   --data <dir>       keep the local DynamoDB here (default: .chalkbot/dynamodb)
@@ -114,6 +119,7 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
         'contact-id': { type: 'string' },
         locale: { type: 'string' },
         'show-events': { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
         flow: { type: 'string' },
         knowledge: { type: 'string' },
         data: { type: 'string' },
@@ -184,6 +190,7 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
       contactId,
       localeId,
       showEvents: values['show-events'],
+      verbose: values.verbose,
       flowFile: values.flow ?? INBOUND_FLOW_FILE,
       dataDir: values['in-memory'] || deployed ? undefined : (values.data ?? DEFAULT_DATA_DIR),
       contactCenter: {

@@ -5,7 +5,7 @@
  * engine walking the flow file, until the call ends.
  */
 import { randomUUID } from 'node:crypto';
-import { relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createHandler, type HandlerOverrides } from '../lambda/src/handler';
 import { embeddingsChoice, EMBEDDINGS_ENV } from '../lambda/src/knowledge/embeddings';
@@ -17,6 +17,7 @@ import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions } from './call-options';
 import { type Caller, withKeypad } from './caller';
 import { lockDataDir } from './data-dir-lock';
+import { DEFAULT_FUNCTION_LOG, routeFunctionLogs } from './function-logs';
 import { putOrders, readOrdersFile } from '../tools/orders';
 import { createCallMemoryTable, createOrdersTable, LOCAL_CREDENTIALS, startLocalDynamoDB } from './dynamodb';
 import { runFlow } from './flow-engine';
@@ -50,6 +51,9 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
   const orders = readOrdersFile(options.ordersFile);
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
   const restoreMetricsSetting = disablePowertoolsMetrics();
+  const contactId = options.contactId ?? randomUUID();
+  const logFile = options.logFile ?? DEFAULT_FUNCTION_LOG;
+  const restoreLogs = routeFunctionLogs({ file: logFile, echo: options.verbose ? process.stderr : undefined }, `contact ${contactId}`);
   try {
     // Indexed while the store starts; a folder that cannot be read stops the call before it starts.
     const knowledge = Promise.resolve(io.functionOverrides?.knowledge ?? indexKnowledge(options.knowledgeDir));
@@ -68,10 +72,13 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
         knowledge: knows ?? emptyKnowledge('the local call was given no knowledge folder'),
       });
 
-      const contactId = options.contactId ?? randomUUID();
       const { listener } = io;
       listener({ kind: 'notice', text: `contact ${contactId}; answers from ${describeAnswerer()}` });
       listener({ kind: 'notice', text: describeKnowledge(knows, options.knowledgeDir) });
+      listener({
+        kind: 'notice',
+        text: `the function's logs go to ${displayPath(logFile)}${options.verbose ? ' and to stderr' : ' (--verbose shows them here)'}`,
+      });
       if (options.contactId) listener({ kind: 'notice', text: await describeStoredMemory(dynamoDBClient, contactId) });
 
       // One caller for the flow's keypad menu (a typed #2) and the bot (everything said).
@@ -87,9 +94,16 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
       await store.stop();
     }
   } finally {
+    restoreLogs();
     restoreMetricsSetting();
     release();
   }
+}
+
+/** A path as typed from the repo root, where npm start runs, when it lies inside it. */
+function displayPath(path: string): string {
+  const fromRoot = relative(join(__dirname, '..'), path);
+  return fromRoot.startsWith('..') || isAbsolute(fromRoot) ? path : fromRoot;
 }
 
 /**

@@ -86,6 +86,7 @@ test('asking for a person: greeting, an answer, the transfer line, then the tran
   expect(run.lines).toEqual([
     expect.stringMatching(/^\[local\] contact /),
     expect.stringMatching(/^\[local\] knowledge: /),
+    "[local] the function's logs go to .chalkbot/function.log (--verbose shows them here)",
     ...phoneGreeting(),
     '[caller] What can you do?',
     expect.stringMatching(/^\[bot\] \S/),

@@ -2,7 +2,7 @@
  * Whole local calls in process with the real parts: the real fulfillment function (no key: the test's own
  * knowledge folder; or the fake OpenAI server on loopback), dynalite with the table as deployed, the inbound flow.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { botDefinition, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
@@ -163,5 +163,30 @@ test('the call leaves the process environment as it found it: the function gets 
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
+  }
+});
+
+test('the function\'s logs go to the log file, not into the call; the path is printed', async () => {
+  const logFile = join(dataDir, 'logs', 'function.log');
+  const stdout = jest.spyOn(process.stdout, 'write');
+  try {
+    const events: CallEvent[] = [];
+    await holdLocalCall(callOptions({ logFile }), {
+      caller: scriptedCaller(['Hello', 'Goodbye']),
+      listener: (event) => events.push(event),
+      // A bad setting: the function logs an error with its stack and hands the caller to a person.
+      functionOverrides: functionSettings({ POWERTOOLS_LOG_LEVEL: 'WARN', MAX_STORED_MESSAGES: 'lots' }),
+    });
+    const transcript = transcriptOf(events);
+    expect(transcript).toContain(`[local] the function's logs go to ${logFile} (--verbose shows them here)`);
+    expect(transcript.join('\n')).not.toMatch(/MAX_STORED_MESSAGES|"level"|\s+at /);
+    expect(stdout.mock.calls.map(([chunk]) => String(chunk)).join('')).not.toContain('MAX_STORED_MESSAGES');
+    const logged = readFileSync(logFile, 'utf8');
+    expect(logged).toMatch(/^--- \S+ contact /);
+    expect(logged).toContain('MAX_STORED_MESSAGES');
+    // Put back for whatever runs next in this process.
+    expect(process.env.POWERTOOLS_DEV).toBeUndefined();
+  } finally {
+    stdout.mockRestore();
   }
 });
