@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { botDefinition, botLocales, findLocale } from '../lib/definition/bot';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../lib/definition/function-settings';
 import { SAMPLE_ORDERS_FILE } from '../lib/definition/orders';
 import { INBOUND_FLOW_FILE } from '../lib/flow/flow-file';
 import type { DeployedBotLookup } from '../tools/deployed-bot';
@@ -81,9 +82,21 @@ Web chat (the same bot, flow and function through the chat page, in a browser):
   --web              serve the web chat page on http://127.0.0.1:<port> (Ctrl-C stops it)
   --port <n>         the port for --web (default: ${DEFAULT_WEB_PORT}; 0 picks a free one)
 
+<<<<<<< HEAD
 Answers come from OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set (OPENAI_MODEL picks the model);
 otherwise from the knowledge folder alone (a canned FAQ answer or the best passage). EMBEDDINGS=none
 indexes keywords only; openai or bedrock embed with those services instead of the local model.
+=======
+The model is chosen by environment variables, as the deployed function's (README, "Settings"):
+  MODEL_PROVIDER=openai    (default) with OPENAI_API_KEY or OPENAI_BASE_URL; OPENAI_MODEL picks the model
+  MODEL_PROVIDER=azure     with AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_DEPLOYMENT, AZURE_OPENAI_API_KEY
+                           (AZURE_OPENAI_API_VERSION optional)
+  MODEL_PROVIDER=bedrock   your AWS credentials and AWS_REGION; BEDROCK_MODEL_ID picks the model (default
+                           ${DEFAULT_BEDROCK_MODEL_ID}); AWS_ENDPOINT_URL_BEDROCK_RUNTIME=http://127.0.0.1:<port>
+                           talks to a local Converse server instead (with fake credentials)
+  FALLBACK_MODEL_PROVIDER, FALLBACK_MODEL  a second model, asked when the first fails within a turn
+Without a model, answers come from the offline answerer.
+>>>>>>> b20a446 (npm start holds a call with any provider: MODEL_PROVIDER=bedrock with AWS_ENDPOINT_URL_BEDROCK_RUNTIME on loopback is signed with fake credentials, the notice names the model(s), --help lists the provider settings; README settings tables list the provider, Azure, Bedrock and fallback settings, the default model's regions and the model access step)
 
 The deployed bot (the flow still runs here; each line goes to the bot alias through Lex RecognizeText):
   --deployed             talk to the deployed bot instead of the local function (AWS credentials and

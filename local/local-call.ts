@@ -11,8 +11,10 @@ import { createHandler, type HandlerOverrides } from '../lambda/src/handler';
 import { embeddingsChoice, EMBEDDINGS_ENV } from '../lambda/src/knowledge/embeddings';
 import { buildKnowledge, emptyKnowledge, type KnowledgeBase } from '../lambda/src/knowledge/knowledge';
 import { DEFAULT_VECTOR_CACHE_DIR } from '../lambda/src/knowledge/vector-cache';
+import { modelLabel } from '../lambda/src/model-settings';
+import { readSettings } from '../lambda/src/settings';
 import { CALL_MEMORY_TABLE } from '../lib/definition/call-memory';
-import { DEFAULT_OPENAI_MODEL, FUNCTION_ENV } from '../lib/definition/function-settings';
+import { FUNCTION_ENV } from '../lib/definition/function-settings';
 import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions } from './call-options';
 import { type Caller, withKeypad } from './caller';
@@ -65,15 +67,19 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
       await createOrdersTable(store.endpoint, LOCAL_ORDERS_TABLE_NAME);
       await putOrders(dynamoDBClient, LOCAL_ORDERS_TABLE_NAME, orders);
       const knows = await knowledge;
+      const env = { ...localFunctionEnvironment(), ...io.functionOverrides?.env };
       const fulfill = createHandler({
+        // A Bedrock runtime on loopback (AWS_ENDPOINT_URL_BEDROCK_RUNTIME) gets fake credentials, as the local
+        // store does; real Bedrock gets the developer's own, from the default chain.
+        bedrockCredentials: isLoopback({ ...process.env, ...env }[FUNCTION_ENV.bedrockEndpointUrl]) ? LOCAL_CREDENTIALS : undefined,
         ...io.functionOverrides,
-        env: { ...localFunctionEnvironment(), ...io.functionOverrides?.env },
+        env,
         dynamoDBClient,
         knowledge: knows ?? emptyKnowledge('the local call was given no knowledge folder'),
       });
 
       const { listener } = io;
-      listener({ kind: 'notice', text: `contact ${contactId}; answers from ${describeAnswerer()}` });
+      listener({ kind: 'notice', text: `contact ${contactId}; answers from ${describeAnswerer(env)}` });
       listener({ kind: 'notice', text: describeKnowledge(knows, options.knowledgeDir) });
       listener({
         kind: 'notice',
@@ -116,6 +122,9 @@ export function localFunctionEnvironment(): Record<string, string | undefined> {
     [FUNCTION_ENV.callMemoryTable]: LOCAL_TABLE_NAME,
     [FUNCTION_ENV.ordersTable]: LOCAL_ORDERS_TABLE_NAME,
     [FUNCTION_ENV.openAiApiKeySecretArn]: undefined,
+    [FUNCTION_ENV.azureOpenAiApiKeySecretArn]: undefined,
+    // Bedrock is called in the function's region: the developer's, else the one the local store uses.
+    [FUNCTION_ENV.awsRegion]: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? LOCAL_REGION,
     // The terminal shows the call; the function's logs only when something is wrong.
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   };
@@ -156,10 +165,31 @@ function describeKnowledge(knowledge: KnowledgeBase | undefined, dir: string | u
   return `knowledge: ${faq} FAQ questions and ${passages} passages from ${where}${knowledge.problem ? ` (${knowledge.problem})` : ''}`;
 }
 
-function describeAnswerer(): string {
-  const { OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL } = process.env;
-  if (!OPENAI_API_KEY && !OPENAI_BASE_URL) return 'the knowledge folder alone (set OPENAI_API_KEY to use OpenAI)';
-  return `model ${OPENAI_MODEL || DEFAULT_OPENAI_MODEL} at ${OPENAI_BASE_URL ?? 'OpenAI'}`;
+/** Which model answers, as the function will read its settings; a bad setting is left for the first turn to say. */
+function describeAnswerer(env: Readonly<Record<string, string | undefined>>): string {
+  const merged = { ...process.env, ...env };
+  let model;
+  try {
+    model = readSettings(merged).model;
+  } catch {
+    return 'a model whose settings have a problem (the first answer says which)';
+  }
+  if (!model) return 'the knowledge folder alone (set OPENAI_API_KEY to use OpenAI, or MODEL_PROVIDER=bedrock or azure)';
+  const where = (label: string, provider: string) =>
+    provider === 'openai' && merged[FUNCTION_ENV.openAiBaseUrl] ? `${label} at ${merged[FUNCTION_ENV.openAiBaseUrl]}`
+    : provider === 'bedrock' && merged[FUNCTION_ENV.bedrockEndpointUrl] ? `${label} at ${merged[FUNCTION_ENV.bedrockEndpointUrl]}`
+    : label;
+  const models = [model.primary, model.fallback].flatMap((chosen) => (chosen ? [where(modelLabel(chosen), chosen.provider)] : []));
+  return `model ${models.join(', falling back to ')}`;
+}
+
+function isLoopback(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 async function describeStoredMemory(client: DynamoDBClient, contactId: string): Promise<string> {

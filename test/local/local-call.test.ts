@@ -15,6 +15,8 @@ import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
 import { holdLocalCall, type LocalCallIo } from '../../local/local-call';
 import { keywordKnowledge } from '../knowledge/bakery';
 import { lastUserMessage, startFakeOpenAI } from '../../local/openai-server';
+import { lastUserText, startFakeBedrock } from '../../local/bedrock-server';
+import { USAGE } from '../../local/call-options';
 import { flowLine, phoneGreeting, transcriptOf } from './call-harness';
 
 /** Settings for the real function that never reach OpenAI whatever the developer's shell holds, and keep it quiet. */
@@ -126,6 +128,31 @@ test('a second call with the same contact id resumes the memory: the model sees 
     expect(sent).toContain('What is my favourite colour?');
   } finally {
     await openai.stop();
+  }
+});
+
+test('MODEL_PROVIDER=bedrock with a loopback Converse server holds a call, signed with fake credentials', async () => {
+  const bedrock = await startFakeBedrock((request) => ({ reply: `Bedrock noted: ${lastUserText(request)}` }));
+  try {
+    const env = { MODEL_PROVIDER: 'bedrock', AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint };
+    const call = await hold(['What is the weather like?', 'Goodbye'], {}, functionSettings(env));
+
+    expect(call.events).toContainEqual({
+      kind: 'notice',
+      text: expect.stringMatching(new RegExp(`answers from model bedrock us\\.amazon\\.nova-lite-v1:0 at ${bedrock.endpoint}$`)),
+    });
+    expect(call.transcript).toContain('[bot] Bedrock noted: What is the weather like?');
+    expect(bedrock.requests[0]!.modelId).toBe('us.amazon.nova-lite-v1:0');
+    // The developer's own AWS credentials never go to a local server.
+    expect(bedrock.requests[0]!.headers.authorization).toMatch(/Credential=local\//);
+  } finally {
+    await bedrock.stop();
+  }
+});
+
+test('--help lists the provider settings', () => {
+  for (const name of ['MODEL_PROVIDER', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT', 'BEDROCK_MODEL_ID', 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'FALLBACK_MODEL_PROVIDER', 'FALLBACK_MODEL']) {
+    expect(USAGE).toContain(name);
   }
 });
 
