@@ -19,7 +19,7 @@ import {
 import { startFakeOpenAI, type FakeOpenAI } from './openai-server';
 import { SAMPLE_ORDERS_FILE } from '../lib/definition/orders';
 import { REPO_ROOT } from '../tools/deployment';
-import { putOrders, readOrdersFile } from '../tools/orders';
+import { putOrders, readOrdersFile } from '../tools/order-records';
 import type { TurnContext } from '../lambda/src/handler';
 
 export const TABLE = 'chalkbot-call-memory-test';

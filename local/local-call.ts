@@ -20,7 +20,7 @@ import type { CallOptions } from './call-options';
 import { type Caller, withKeypad } from './caller';
 import { lockDataDir } from './data-dir-lock';
 import { DEFAULT_FUNCTION_LOG, routeFunctionLogs } from './function-logs';
-import { putOrders, readOrdersFile } from '../tools/orders';
+import { putOrders, readOrdersFile } from '../tools/order-records';
 import { createCallMemoryTable, createOrdersTable, LOCAL_CREDENTIALS, startLocalDynamoDB } from './dynamodb';
 import { runFlow } from './flow-engine';
 import type { ContactChannel } from './flow-references';

@@ -5,8 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { botDefinition, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
-import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
+import { type FlowAction, INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import type { CallEvent } from '../../local/call-events';
 import { type CallOptions, DEFAULT_ORDERS_FILE } from '../../local/call-options';
 import { scriptedCaller } from '../../local/caller';
@@ -17,6 +18,7 @@ import { keywordKnowledge } from '../knowledge/bakery';
 import { lastUserMessage, startFakeOpenAI } from '../../local/openai-server';
 import { lastUserText, startFakeBedrock } from '../../local/bedrock-server';
 import { USAGE } from '../../local/call-options';
+import { terminalListener } from '../../local/terminal';
 import { flowLine, phoneGreeting, transcriptOf } from './call-harness';
 
 /** Settings for the real function that never reach OpenAI whatever the developer's shell holds, and keep it quiet. */
@@ -216,4 +218,60 @@ test('the function\'s logs go to the log file, not into the call; the path is pr
   } finally {
     stdout.mockRestore();
   }
+});
+
+/** The inbound flow file with one action changed, written where the call can read it. */
+function writeChangedFlow(identifier: string, change: (action: FlowAction) => FlowAction): string {
+  const flow = readFlowFile(INBOUND_FLOW_FILE);
+  const actions = flow.Content.Actions.map((action) => (action.Identifier === identifier ? change(action) : action));
+  const file = join(dataDir, 'changed-flow.json');
+  writeFileSync(file, JSON.stringify({ ...flow, Content: { ...flow.Content, Actions: actions } }));
+  return file;
+}
+
+test('a flow file the deploy would refuse stops before the call, listing its problems', async () => {
+  const flowFile = writeChangedFlow('greet', (action) => ({ ...action, Transitions: { NextAction: 'nowhere' } }));
+  const call = hold(['Hello'], { flowFile });
+  await expect(call).rejects.toThrow(`Flow "Chalkbot inbound" (${flowFile}) is not valid:`);
+  await expect(call).rejects.toThrow('action "greet" (MessageParticipant): NextAction "nowhere" is not an action of this flow');
+});
+
+test('a valid flow with an action type the local call does not emulate stops with a message naming it', async () => {
+  const flowFile = writeChangedFlow('set-language', (action) => ({
+    ...action,
+    Type: 'InvokeLambdaFunction',
+    Parameters: { LambdaFunctionARN: '${LAMBDA_ARN:chalkbot-lookup}', InvocationTimeLimitSeconds: '3' },
+  }));
+  await expect(hold(['Hello'], { flowFile })).rejects.toThrow(
+    'Action "set-language" (InvokeLambdaFunction): the action type InvokeLambdaFunction is not one',
+  );
+});
+
+test('--show-events prints each Lex V2 event as Lex sends it for a Connect voice call, and the result', async () => {
+  let printed = '';
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      printed += chunk.toString('utf8');
+      done();
+    },
+  });
+  await holdLocalCall(callOptions({ showEvents: true, contactId: 'shown-1' }), {
+    caller: scriptedCaller(['', 'Goodbye']),
+    listener: terminalListener(output, { echoCaller: true, showEvents: true }),
+    functionOverrides: functionSettings(),
+  });
+
+  const event = JSON.parse(/^\[lex event\] (\{[\s\S]*?^\})$/m.exec(printed)?.[1] ?? '{}');
+  expect(event).toMatchObject({
+    messageVersion: '1.0',
+    invocationSource: 'FulfillmentCodeHook',
+    inputMode: 'Speech',
+    sessionId: 'shown-1',
+    inputTranscript: '',
+    requestAttributes: { 'x-amz-lex:channels:platform': 'Connect' },
+    sessionState: { sessionAttributes: { contactId: 'shown-1' }, intent: { name: 'FallbackIntent' } },
+    bot: { localeId: botDefinition.localeId },
+  });
+  expect(printed).toContain('[lex result] {');
+  expect(printed).toContain(`[bot] ${botDefinition.messages.reprompt}`);
 });

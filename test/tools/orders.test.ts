@@ -14,7 +14,8 @@ import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { createOrdersTable, LOCAL_CREDENTIALS, type LocalDynamoDB, startLocalDynamoDB } from '../../local/dynamodb';
 import { UsageError } from '../../tools/cli-args';
 import { REPO_ROOT } from '../../tools/deployment';
-import { ORDERS_USAGE, ordersCli, readOrdersFile } from '../../tools/orders';
+import { readOrdersFile } from '../../tools/order-records';
+import { ORDERS_USAGE, ordersCli } from '../../tools/orders';
 
 const TABLE = 'chalkbot-bot-OrdersTable1234';
 let store: LocalDynamoDB;
