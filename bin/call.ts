@@ -4,8 +4,11 @@
  * with --web, local/web-chat-server.ts), exit 0 when the
  * call ended, 1 when it could not go on, 2 on a usage mistake.
  */
+import { join } from 'node:path';
+import { cdkJsonContext, readSettings } from '../lib/settings';
 import { type CallOptions, parseCallOptions, USAGE, UsageError } from '../local/call-options';
 import { holdLocalCall } from '../local/local-call';
+import { DEFAULT_TRANSCRIPT_DIR } from '../local/local-transcript';
 import { streamCaller, terminalListener } from '../local/terminal';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -29,7 +32,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const caller = streamCaller(process.stdin, interactive ? { prompt: { text: 'you> ', output: process.stdout } } : {});
   const listener = terminalListener(process.stdout, { echoCaller: !interactive, showEvents: options.showEvents });
   try {
-    const io = { caller, listener };
+    // Each local call leaves its transcript where `npm run calls -- --local` finds it, as the deployment would.
+    const settings = readSettings(cdkJsonContext(join(__dirname, '..', 'cdk.json')));
+    const transcripts = { dir: DEFAULT_TRANSCRIPT_DIR, redact: settings.redactTranscripts };
+    const io = { caller, listener, transcripts };
     if (options.deployed) {
       // Loaded only when asked for: the Lex and CloudFormation clients are no part of a local call's start-up.
       const { holdDeployedCall } = await import('../local/deployed-call');

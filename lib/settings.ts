@@ -12,6 +12,7 @@ import { CALL_MEMORY_TABLE } from './definition/call-memory';
 import { ORDER_ID_PLACEHOLDER } from './definition/orders';
 import { DEFAULT_OPENAI_MODEL } from './definition/function-settings';
 import { type DeployedModels, MODEL_SETTING_DEFAULTS, MODEL_SETTING_KEYS, readModelChoice } from './model-settings';
+import { DEFAULT_TRANSCRIPT_RETENTION_DAYS } from './definition/transcripts';
 
 export type PhoneNumberType = 'DID' | 'TOLL_FREE';
 
@@ -58,6 +59,12 @@ export interface ChalkbotSettings {
   readonly orderLookupUrl?: string;
   /** A Secrets Manager secret holding the order API's bearer token (plain text); only with orderLookupUrl. */
   readonly orderLookupTokenSecretArn?: string;
+  /** How long archived call transcripts are kept, in whole days. */
+  readonly transcriptRetentionDays: number;
+  /** Mask digit runs (card, phone, order numbers) in archived transcripts. */
+  readonly redactTranscripts: boolean;
+  /** Also log the callers' audio (Lex audio conversation logs) to the recordings bucket; off by default. */
+  readonly lexAudioLogs: boolean;
 }
 
 /** The context keys, spelled once. */
@@ -79,6 +86,9 @@ export const SETTING_KEYS = {
   webChatStartsPerIp: 'webChatStartsPerIp',
   orderLookupUrl: 'orderLookupUrl',
   orderLookupTokenSecretArn: 'orderLookupTokenSecretArn',
+  transcriptRetentionDays: 'transcriptRetentionDays',
+  redactTranscripts: 'redactTranscripts',
+  lexAudioLogs: 'lexAudioLogs',
 } as const;
 
 /** Used when cdk.json does not set a key (cdk.json states the same values, so a deployer sees every knob). */
@@ -94,6 +104,9 @@ export const SETTING_DEFAULTS = {
   webChat: false,
   /** Room for a few people behind one office or mobile-carrier address; a script starting chats hits it fast. */
   webChatStartsPerIp: 100,
+  transcriptRetentionDays: DEFAULT_TRANSCRIPT_RETENTION_DAYS,
+  redactTranscripts: false,
+  lexAudioLogs: false,
 };
 
 /** WAF's bounds for a rate-based rule's limit (AWS::WAFv2::WebACL RateBasedStatement.Limit). */
@@ -274,6 +287,21 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     problems.push('orderLookupTokenSecretArn is the token of orderLookupUrl; set orderLookupUrl too');
   }
 
+  const retentionText = get('transcriptRetentionDays');
+  const transcriptRetentionDays =
+    retentionText === undefined ? SETTING_DEFAULTS.transcriptRetentionDays : Number(retentionText);
+  if (!Number.isInteger(transcriptRetentionDays) || transcriptRetentionDays < 1 || transcriptRetentionDays > 3650) {
+    problems.push(`transcriptRetentionDays "${retentionText}" must be a whole number of days from 1 to 3650`);
+  }
+  const flag = (key: 'redactTranscripts' | 'lexAudioLogs'): boolean => {
+    const value = get(key);
+    if (value === undefined) return SETTING_DEFAULTS[key];
+    if (value !== 'true' && value !== 'false') problems.push(`${key} "${value}" must be true or false`);
+    return value === 'true';
+  };
+  const redactTranscripts = flag('redactTranscripts');
+  const lexAudioLogs = flag('lexAudioLogs');
+
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     prefix,
@@ -293,6 +321,9 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
     webChatStartsPerIp,
     orderLookupUrl,
     orderLookupTokenSecretArn,
+    transcriptRetentionDays,
+    redactTranscripts,
+    lexAudioLogs,
   };
 }
 

@@ -26,6 +26,7 @@ import { runFlow } from './flow-engine';
 import type { ContactChannel } from './flow-references';
 import { LexBotEmulator } from './lex-emulator';
 import { loadLocalFlow } from './local-resources';
+import { writeLocalTranscript } from './local-transcript';
 
 /** The call-memory table's name in the local store. */
 export const LOCAL_TABLE_NAME = 'chalkbot-call-memory';
@@ -44,6 +45,8 @@ export interface LocalCallIo {
   readonly functionOverrides?: Omit<HandlerOverrides, 'dynamoDBClient'>;
   /** A phone call unless said otherwise (the web chat holds CHAT contacts). */
   readonly channel?: ContactChannel;
+  /** Where the call's transcript is written when it ends (the CLI's `.chalkbot/transcripts`); none if absent. */
+  readonly transcripts?: { readonly dir: string; readonly redact: boolean };
 }
 
 export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Promise<CallEnd> {
@@ -90,7 +93,14 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
       // One caller for the flow's keypad menu (a typed #2) and the bot (everything said).
       const caller = withKeypad(io.caller);
       const bot = new LexBotEmulator({ fulfill, caller, listener });
+      const startedAt = new Date();
       const end = await runFlow(flow, { contactId, bot, listener, keypad: caller, contactCenter: options.contactCenter, channel: io.channel });
+      if (io.transcripts) {
+        const call = { client: dynamoDBClient, tableName: LOCAL_TABLE_NAME, contactId, startedAt, end, channel: io.channel };
+        const path = await writeLocalTranscript({ ...call, ...io.transcripts });
+        const show = `npm run calls -- --local show ${contactId}`;
+        listener({ kind: 'notice', text: `transcript: ${relative(process.cwd(), path)} (${show})` });
+      }
       if (options.dataDir) {
         listener({ kind: 'notice', text: `to go on with this call's memory: npm start -- --contact-id ${contactId}` });
       }

@@ -29,6 +29,7 @@ import { type BaseMessage, type StoredMessage, mapStoredMessagesToChatMessages }
 import type { NextAction } from '../../lib/definition/bot';
 import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
 import { fromItemMessage, toItemMessages } from './stored-message';
+import { fromItemRecord, type TurnRecord, toItemRecord } from './turn-record';
 
 /** The item attribute holding the messages, oldest first. */
 const MESSAGES_ATTRIBUTE = 'messages';
@@ -36,6 +37,11 @@ const MESSAGES_ATTRIBUTE = 'messages';
 const WRITES_ATTRIBUTE = 'writes';
 /** The last turn stored: a map of its number, question and answer (see AnsweredTurn). */
 const LAST_TURN_ATTRIBUTE = 'lastTurn';
+/**
+ * The turn records, oldest first, one per turn (silent turns included): time, intent, how it was answered
+ * (lambda/src/turn-record.ts), for the transcript archived when the call ends. Capped like the messages.
+ */
+const TURNS_ATTRIBUTE = 'turns';
 
 /**
  * A turn as it was answered: enough to answer it again, word for word, when Lex delivers it twice. `turn`
@@ -60,7 +66,9 @@ export interface CallMemory {
    * Stores a turn's messages and `answered` in the turn's one write. Resolves `false` when the same turn (same
    * number and question) was already stored, by a delivery of it running at the same time: nothing is written.
    */
-  addTurn(messages: BaseMessage[], answered: AnsweredTurn): Promise<boolean>;
+  addTurn(messages: BaseMessage[], answered: AnsweredTurn, record?: TurnRecord): Promise<boolean>;
+  /** Stores the record of a turn that keeps no messages (silence, leaving the bot) in the turn's one write. */
+  addRecord(record: TurnRecord): Promise<void>;
 }
 
 export interface CallHistoryOptions {
@@ -139,7 +147,12 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
   lc_namespace = ['chalkbot', 'call_memory'];
   /** The item as getMessages read it; unknown until a read succeeds (then: append). */
   private lastRead:
-    | { readonly messages: AttributeValue[]; readonly writes: string | undefined; readonly lastTurn: AnsweredTurn | undefined }
+    | {
+        readonly messages: AttributeValue[];
+        readonly turns: AttributeValue[];
+        readonly writes: string | undefined;
+        readonly lastTurn: AnsweredTurn | undefined;
+      }
     | undefined;
 
   constructor(private readonly options: CallHistoryOptions) {
@@ -161,13 +174,19 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
         TableName: this.options.tableName,
         Key: this.key,
         ConsistentRead: true,
-        ProjectionExpression: '#messages, #writes, #lastTurn',
-        ExpressionAttributeNames: { '#messages': MESSAGES_ATTRIBUTE, '#writes': WRITES_ATTRIBUTE, '#lastTurn': LAST_TURN_ATTRIBUTE },
+        ProjectionExpression: '#messages, #writes, #lastTurn, #turns',
+        ExpressionAttributeNames: {
+          '#messages': MESSAGES_ATTRIBUTE,
+          '#writes': WRITES_ATTRIBUTE,
+          '#lastTurn': LAST_TURN_ATTRIBUTE,
+          '#turns': TURNS_ATTRIBUTE,
+        },
       }),
       { abortSignal: this.abortSignal },
     );
     this.lastRead = {
       messages: Item?.[MESSAGES_ATTRIBUTE]?.L ?? [],
+      turns: Item?.[TURNS_ATTRIBUTE]?.L ?? [],
       writes: Item?.[WRITES_ATTRIBUTE]?.N,
       lastTurn: fromItemTurn(Item?.[LAST_TURN_ATTRIBUTE]),
     };
@@ -187,11 +206,15 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
 
   /** LangChain's way in: the messages, without a turn record. */
   async addMessages(messages: BaseMessage[]): Promise<void> {
-    await this.write(messages, undefined);
+    await this.write(messages, undefined, undefined);
   }
 
-  async addTurn(messages: BaseMessage[], answered: AnsweredTurn): Promise<boolean> {
-    return this.write(messages, answered);
+  async addTurn(messages: BaseMessage[], answered: AnsweredTurn, record?: TurnRecord): Promise<boolean> {
+    return this.write(messages, answered, record);
+  }
+
+  async addRecord(record: TurnRecord): Promise<void> {
+    await this.write([], undefined, record);
   }
 
   /**
@@ -199,14 +222,16 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
    * newest messages that fit in place of the list read this turn. With `answered`, the write also records the
    * turn, and is refused if that very turn is already recorded (then it returns false).
    */
-  private async write(messages: BaseMessage[], answered: AnsweredTurn | undefined): Promise<boolean> {
-    if (messages.length === 0) return true;
+  private async write(messages: BaseMessage[], answered: AnsweredTurn | undefined, record: TurnRecord | undefined): Promise<boolean> {
+    if (messages.length === 0 && record === undefined) return true;
     const added = toItemMessages(messages);
     const { lastRead } = this;
-    const kept = lastRead === undefined ? undefined : this.keptTail(lastRead.messages, added);
+    const kept = lastRead === undefined || messages.length === 0 ? undefined : this.keptTail(lastRead.messages, added);
     if (lastRead !== undefined && kept !== undefined) {
       try {
-        await this.send(this.replaceRequest(kept, lastRead.writes), answered);
+        // The records are capped alike: at most one per kept message, silent turns aside.
+        const keptRecords = [...lastRead.turns, ...(record ? [toItemRecord(record)] : [])].slice(-Math.max(1, kept.length));
+        await this.send(this.replaceRequest(kept, lastRead.writes, keptRecords), answered);
         return true;
       } catch (error) {
         // Another write changed the item since our read: append instead; the next turn trims.
@@ -214,7 +239,7 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
       }
     }
     try {
-      await this.send(this.appendRequest(added), answered);
+      await this.send(this.appendRequest(added, record), answered);
       return true;
     } catch (error) {
       // The only condition on an append is "not this turn again".
@@ -244,19 +269,24 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
     return all.slice(start);
   }
 
-  private appendRequest(added: AttributeValue[]): WriteRequest {
+  private appendRequest(added: AttributeValue[], record: TurnRecord | undefined): WriteRequest {
+    const appendRecord = record === undefined ? '' : ', #turns = list_append(if_not_exists(#turns, :empty), :record)';
     return {
-      update: 'SET #messages = list_append(if_not_exists(#messages, :empty), :new), #expiresAt = :expiresAt',
-      values: { ':empty': { L: [] }, ':new': { L: added } },
+      update: `SET #messages = list_append(if_not_exists(#messages, :empty), :new), #expiresAt = :expiresAt${appendRecord}`,
+      values: { ':empty': { L: [] }, ':new': { L: added }, ...(record ? { ':record': { L: [toItemRecord(record)] } } : {}) },
     };
   }
 
-  /** Sets `kept` as the list, if no other write came since this turn's read. */
-  private replaceRequest(kept: AttributeValue[], readWrites: string | undefined): WriteRequest {
+  /** Sets `kept` as the list (and `records` as the turn records), if no other write came since this turn's read. */
+  private replaceRequest(kept: AttributeValue[], readWrites: string | undefined, records: AttributeValue[]): WriteRequest {
     return {
-      update: 'SET #messages = :kept, #expiresAt = :expiresAt',
+      update: 'SET #messages = :kept, #turns = :records, #expiresAt = :expiresAt',
       condition: readWrites === undefined ? 'attribute_not_exists(#writes)' : '#writes = :readWrites',
-      values: { ':kept': { L: kept }, ...(readWrites === undefined ? {} : { ':readWrites': { N: readWrites } }) },
+      values: {
+        ':kept': { L: kept },
+        ':records': { L: records },
+        ...(readWrites === undefined ? {} : { ':readWrites': { N: readWrites } }),
+      },
     };
   }
 
@@ -265,6 +295,8 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
     const names: Record<string, string> = { ...this.attributeNames };
     const values: Record<string, AttributeValue> = { ...request.values, ':expiresAt': this.expiresAt(), ':one': { N: '1' } };
     let update = request.update;
+    // DynamoDB refuses a name the expressions do not use: the records' only when this write sets them.
+    if (update.includes('#turns')) names['#turns'] = TURNS_ATTRIBUTE;
     const conditions = request.condition === undefined ? [] : [`(${request.condition})`];
     if (answered !== undefined) {
       Object.assign(names, { '#lastTurn': LAST_TURN_ATTRIBUTE, '#turn': 'turn', '#question': 'question' });
@@ -304,4 +336,19 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
       abortSignal: this.abortSignal,
     });
   }
+}
+
+/** A call item as the transcript reads it: the messages kept and the turn records, oldest first. */
+export interface StoredCall {
+  readonly messages: BaseMessage[];
+  readonly turns: TurnRecord[];
+}
+
+/** Reads a call item (from GetItem) with the same mapping the function stores it with. */
+export function readStoredCall(item: Record<string, AttributeValue>): StoredCall {
+  const stored = (item[MESSAGES_ATTRIBUTE]?.L ?? [])
+    .map(fromItemMessage)
+    .filter((message): message is StoredMessage => message !== undefined);
+  const turns = (item[TURNS_ATTRIBUTE]?.L ?? []).map(fromItemRecord).filter((turn): turn is TurnRecord => turn !== undefined);
+  return { messages: mapStoredMessagesToChatMessages(stored), turns };
 }

@@ -29,6 +29,7 @@ import { cutAtGrapheme } from './speakable';
 import { answerWithTools } from './tool-loop';
 import type { Toolbox } from './tools/toolbox';
 import { afterAnswering, redeliveredTurn, turnNumberOf } from './turn-identity';
+import type { TurnRecord, TurnRoute } from './turn-record';
 
 export interface TurnDependencies extends Observability {
   readonly settings: Settings;
@@ -51,6 +52,8 @@ interface Thought {
   readonly leave?: NextAction;
   /** The caller hears an apology: no model answer, no order found and no knowledge answer. */
   readonly failed: boolean;
+  /** How it was answered, for the turn's record. */
+  readonly route: TurnRoute;
 }
 
 /** Kept here for the tests and callers that imported it from the turn. */
@@ -58,31 +61,45 @@ export { isSilence } from './language';
 
 /** Answers one turn. `deadline` is epoch milliseconds: the answer must be ready by then. */
 export async function takeTurn(turn: CallerTurn, deps: TurnDependencies, deadline: number): Promise<LexV2Result> {
+  const started = Date.now();
   const locale = turnLocale(turn.localeId);
   const exit = requestedExit(turn.intentName, turn.transcript, locale);
-  if (exit) return leaveTheBot(turn, exit, locale, deps);
-  if (isSilence(turn.transcript, locale)) return answerSilence(turn, locale, deps);
-  return answerQuestion(turn, locale, deps, deadline);
+  if (exit) return leaveTheBot(turn, exit, locale, deps, started);
+  if (isSilence(turn.transcript, locale)) return answerSilence(turn, locale, deps, started);
+  return answerQuestion(turn, locale, deps, deadline, started);
 }
 
 /**
  * Goodbye or agent intents normally end the bot in Lex; if one reaches us, hand the call back the same way. A
  * transfer is silent here: the flow checks the queue's hours and staffing and says what happens next.
  */
-function leaveTheBot(turn: CallerTurn, nextAction: NextAction, locale: BotDefinition, deps: TurnDependencies): LexV2Result {
+async function leaveTheBot(
+  turn: CallerTurn,
+  nextAction: NextAction,
+  locale: BotDefinition,
+  deps: TurnDependencies,
+  started: number,
+): Promise<LexV2Result> {
   deps.logger.info('Caller leaves the bot', { intent: turn.intentName, nextAction });
+  // The words go in the turn's record only: the memory goes on (a language switch comes back to the bot), and
+  // a question without an answer in the history would confuse the model.
+  const said = cutAtGrapheme(turn.transcript.trim(), LEX_MAX_INPUT_CHARS);
+  await keepRecord(deps.memoryFor(turn.callId), { ...record(turn, 'leave', nextAction, started, 0), said }, deps);
   return close(leavingLine(nextAction, locale), turn.intentName, nextAction, withSilentTurns(turn, 0));
 }
 
-/** Silence: ask again, and after too many silent turns in a row, hang up politely. Nothing is stored. */
-function answerSilence(turn: CallerTurn, locale: BotDefinition, deps: TurnDependencies): LexV2Result {
+/**
+ * Silence: ask again, and after too many silent turns in a row, hang up politely. No messages are stored, only
+ * the turn's record, so the transcript shows the silence and why the call ended.
+ */
+async function answerSilence(turn: CallerTurn, locale: BotDefinition, deps: TurnDependencies, started: number): Promise<LexV2Result> {
   const silentTurns = turn.silentTurnsBefore + 1;
   deps.metrics.addMetric(METRIC.silentTurn, MetricUnit.Count, 1);
   deps.logger.info('Silent turn', { silentTurns });
   const attributes = withSilentTurns(turn, silentTurns);
-  if (silentTurns >= locale.maxSilentTurns) {
-    return close(locale.messages.silentGoodbye, turn.intentName, 'hangup', attributes);
-  }
+  const hangUp = silentTurns >= locale.maxSilentTurns;
+  await keepRecord(deps.memoryFor(turn.callId), record(turn, 'silence', hangUp ? 'hangup' : 'listen', started, 0), deps);
+  if (hangUp) return close(locale.messages.silentGoodbye, turn.intentName, 'hangup', attributes);
   return elicitIntent(locale.messages.reprompt, turn.intentName, attributes);
 }
 
@@ -91,6 +108,7 @@ async function answerQuestion(
   locale: BotDefinition,
   deps: TurnDependencies,
   deadline: number,
+  started: number,
 ): Promise<LexV2Result> {
   // Lex takes at most this much text from a client; a longer "transcript" is not speech and is not kept whole.
   const question = cutAtGrapheme(turn.transcript.trim(), LEX_MAX_INPUT_CHARS);
@@ -105,7 +123,7 @@ async function answerQuestion(
     return reply(turn, locale, again);
   }
 
-  const { spoken, exchange, leave, failed } = await think(question, history, turn.channel, locale, deps, deadline);
+  const { spoken, exchange, leave, failed, route } = await think(question, history, turn.channel, locale, deps, deadline);
   // A failure that hands the call over is heard (and kept) as the hand-over line.
   const handOver = failed && countFailedTurn(turn.sessionAttributes, { retryCanHelp: true, locale }).handOver;
   const answered: AnsweredTurn = {
@@ -116,7 +134,9 @@ async function answerQuestion(
     ...(leave ? { leave } : {}),
   };
   const answer = answered.answer === '' ? [] : [new AIMessage(answered.answer)];
-  await keep(memory, [new HumanMessage(question), ...exchange, ...answer], answered, deps);
+  const messages = [new HumanMessage(question), ...exchange, ...answer];
+  const next = leave ?? (handOver ? 'agent' : 'listen');
+  await keep(memory, messages, answered, record(turn, failed ? 'failed' : route, next, started, messages.length), deps);
 
   deps.logger.debug('Bot answers', { answer: answered.answer });
   return reply(turn, locale, answered);
@@ -170,13 +190,13 @@ async function think(
   if (found.kind === 'canned') {
     deps.metrics.addMetric(METRIC.cannedAnswer, MetricUnit.Count, 1);
     deps.logger.info('Answered from the FAQ', { faqEntry: found.faqId, matchedBy: found.via });
-    return { spoken: speakable(found.answer), exchange: [], failed: false };
+    return { spoken: speakable(found.answer), exchange: [], failed: false, route: 'faq' };
   }
   if (found.degraded) deps.logger.warn('Searched the documents by keywords only', { reason: found.degraded });
   if (!deps.model || !deps.settings.model) {
     // Not a failure: a bot run without a model (the local call, a demo) answers what it can without one.
     const answer = await answerWithoutModel(question, locale, found, deps, deadline);
-    return { spoken: speakable(answer ?? locale.messages.dontKnow), exchange: [], failed: false };
+    return { spoken: speakable(answer ?? locale.messages.dontKnow), exchange: [], failed: false, route: 'offline' };
   }
 
   // The write at the end of the turn gets its own time slot before the deadline; the model gets the rest.
@@ -208,7 +228,7 @@ async function think(
       answeredBy: asked.answeredBy,
       ...(asked.failures.length > 0 ? { failedModels: asked.failures } : {}),
     });
-    return { spoken, exchange, leave, failed: false };
+    return { spoken, exchange, leave, failed: false, route: 'model' };
   } catch (error) {
     deps.metrics.addMetric(METRIC.modelFallback, MetricUnit.Count, 1);
     // A ModelFailure's message names each model's status and error code, never a server's error body (which may
@@ -219,7 +239,7 @@ async function think(
     deps.logger.debug('The model error in full', { error: error as Error });
     // Nothing found without the model either: a failed turn, counted toward handing the call to a person.
     const answer = await answerWithoutModel(question, locale, found, deps, deadline);
-    return { spoken: speakable(answer ?? locale.messages.modelUnavailable), exchange: [], failed: answer === undefined };
+    return { spoken: speakable(answer ?? locale.messages.modelUnavailable), exchange: [], failed: answer === undefined, route: 'fallback' };
   } finally {
     deps.metrics.addMetric(METRIC.modelLatency, MetricUnit.Milliseconds, Date.now() - started);
   }
@@ -253,15 +273,39 @@ function callerQuestions(history: readonly BaseMessage[]): string[] {
   return history.filter((message) => message.type === 'human').map((message) => message.text);
 }
 
-/** Keeps the turn's messages (question, tool calls and results, answer); a failed write is logged, never spoken. */
-async function keep(memory: CallMemory, messages: BaseMessage[], answered: AnsweredTurn, deps: TurnDependencies): Promise<void> {
+/**
+ * Keeps the turn's messages (question, tool calls and results, answer) and its record; a failed write is logged,
+ * never spoken.
+ */
+async function keep(
+  memory: CallMemory,
+  messages: BaseMessage[],
+  answered: AnsweredTurn,
+  turnRecord: TurnRecord,
+  deps: TurnDependencies,
+): Promise<void> {
   try {
-    const stored = await memory.addTurn(messages, answered);
+    const stored = await memory.addTurn(messages, answered, turnRecord);
     if (!stored) deps.logger.info('This turn was already stored by another delivery of it', { turn: answered.turn });
   } catch (error) {
     deps.metrics.addMetric(METRIC.memoryFailure, MetricUnit.Count, 1);
     deps.logger.error('Could not store the turn in the call memory', { error: error as Error });
   }
+}
+
+/** Keeps the record of a turn without messages (silence, leaving the bot); a failed write is logged. */
+async function keepRecord(memory: CallMemory, turnRecord: TurnRecord, deps: TurnDependencies): Promise<void> {
+  try {
+    await memory.addRecord(turnRecord);
+  } catch (error) {
+    deps.metrics.addMetric(METRIC.memoryFailure, MetricUnit.Count, 1);
+    deps.logger.error('Could not store the turn in the call memory', { error: error as Error });
+  }
+}
+
+/** The turn's record for its transcript: when it came, how long it took, how it was answered, what came next. */
+function record(turn: CallerTurn, route: TurnRoute, next: TurnRecord['next'], started: number, messages: number): TurnRecord {
+  return { at: started, latencyMs: Date.now() - started, intent: turn.intentName, route, next, messages };
 }
 
 /** The attributes after a turn that worked: the silent-turn count, and no failed turns any more. */

@@ -12,6 +12,7 @@ export const STACK_OUTPUTS = {
   adminUserSecretArn: 'AdminUserSecretArn',
   recordingsBucketName: 'RecordingsBucketName',
   functionImageRepositoryName: 'FunctionImageRepositoryName',
+  transcriptBucketName: 'TranscriptBucketName',
   /** Bot stack. */
   botId: 'BotId',
   botAliasId: 'BotAliasId',
@@ -28,6 +29,7 @@ export const STACK_OUTPUTS = {
   ordersTableName: 'OrdersTableName',
   /** Present only when it does. */
   orderLookupUrl: 'OrderLookupUrl',
+  dashboardName: 'DashboardName',
   /** Web chat stack. */
   webChatUrl: 'WebChatUrl',
   startChatUrl: 'StartChatUrl',

@@ -46,9 +46,9 @@ test('silence gets a reprompt; the third silent turn in a row closes the call wi
   expect(third.sessionState.intent).toEqual({ name: 'FallbackIntent', state: 'Fulfilled' });
   expect(third.sessionState.sessionAttributes).toMatchObject({ nextAction: 'hangup', contactId: 'call-silent', silentTurns: '3' });
   expect(spokenText(third)).toBe(botDefinition.messages.silentGoodbye);
-  // Silence asks nothing of the model or the memory.
+  // Silence asks nothing of the model and reads no memory; each silent turn writes its record (see turn-records).
   expect(world.openai.requests).toHaveLength(0);
-  expect(world.proxy.operations).toEqual([]);
+  expect(world.proxy.operations).toEqual(['UpdateItem', 'UpdateItem', 'UpdateItem']);
 });
 
 test('filler words alone ("um", "uh") count as silence', async () => {

@@ -1,0 +1,162 @@
+/**
+ * The transcript archiver, on a real call item: dynalite holds the call-memory table (written by the answer
+ * function itself), and S3 is aws-sdk-client-mock (no local S3-compatible store is installed). Covered: a normal
+ * call, a call with no item, a transfer, a silent ending, redaction, and events that are not disconnects.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { type ContactEvent, createArchiver } from '../../lambda/src/archiver';
+import { createHandler } from '../../lambda/src/handler';
+import type { Transcript } from '../../lambda/src/transcript';
+import { AGENT_INTENT } from '../../lib/definition/bot';
+import { LOCAL_CREDENTIALS } from '../../local/dynamodb';
+import { lambdaContext, lexEvent, startWorld, TABLE, type World } from './support/harness';
+
+const BUCKET = 'transcripts-test';
+const INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
+const s3 = mockClient(S3Client);
+let world: World;
+let dynamoDB: DynamoDBClient;
+
+beforeAll(async () => {
+  world = await startWorld();
+  dynamoDB = new DynamoDBClient({ endpoint: world.dynamoDB.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+});
+afterAll(async () => {
+  dynamoDB.destroy();
+  await world.stop();
+});
+beforeEach(() => {
+  s3.reset();
+  s3.on(PutObjectCommand).resolves({});
+  world.openai.setBehaviour({ reply: 'We open at nine, Monday to Friday.' });
+});
+
+function archiver(redact = false) {
+  return createArchiver({
+    dynamoDB,
+    s3: new S3Client({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }),
+    env: { CALL_MEMORY_TABLE: TABLE, TRANSCRIPT_BUCKET: BUCKET, REDACT_TRANSCRIPTS: String(redact) },
+  });
+}
+
+/** Connect's DISCONNECTED contact event (adminguide contact-events.html, "call is disconnected"). */
+function disconnected(contactId: string, detail: Record<string, unknown> = {}): ContactEvent {
+  return {
+    'detail-type': 'Amazon Connect Contact Event',
+    time: '2026-12-02T10:15:30Z',
+    detail: {
+      eventType: 'DISCONNECTED',
+      contactId,
+      channel: 'VOICE',
+      instanceArn: INSTANCE_ARN,
+      initiationMethod: 'INBOUND',
+      initiationTimestamp: '2026-12-02T10:14:00.000Z',
+      disconnectTimestamp: '2026-12-02T10:15:29.000Z',
+      disconnectReason: 'CUSTOMER_DISCONNECT',
+      ...detail,
+    } as ContactEvent['detail'],
+  };
+}
+
+/** The one object the archiver put, parsed. */
+function putObject(): { key: string; transcript: Transcript; contentType?: string } {
+  const calls = s3.commandCalls(PutObjectCommand);
+  expect(calls).toHaveLength(1);
+  const input = calls[0].args[0].input;
+  expect(input.Bucket).toBe(BUCKET);
+  return { key: input.Key!, transcript: JSON.parse(String(input.Body)) as Transcript, contentType: input.ContentType };
+}
+
+async function say(contactId: string, ...lines: string[]) {
+  const handler = createHandler({ env: world.env });
+  let attributes: Record<string, string> = { contactId };
+  for (const transcript of lines) {
+    attributes = (await handler(lexEvent({ transcript, sessionAttributes: attributes }), lambdaContext())).sessionState.sessionAttributes ?? {};
+  }
+}
+
+test('a normal call: one JSON object under transcripts/YYYY/MM/DD/<contactId>.json, who said what and when', async () => {
+  await say('call-normal', 'When do you open?', 'And on Saturday?');
+  const result = await archiver()(disconnected('call-normal'));
+  expect(result.archived).toBe(true);
+
+  const { key, transcript, contentType } = putObject();
+  expect(key).toBe('transcripts/2026/12/02/call-normal.json');
+  expect(contentType).toBe('application/json');
+  expect(transcript).toMatchObject({
+    version: 1,
+    contactId: 'call-normal',
+    channel: 'VOICE',
+    startedAt: '2026-12-02T10:14:00.000Z',
+    endedAt: '2026-12-02T10:15:29.000Z',
+    durationSeconds: 89,
+    ending: 'hang-up',
+    disconnectReason: 'CUSTOMER_DISCONNECT',
+    redacted: false,
+    memoryFound: true,
+  });
+  expect(transcript.turns.map(({ caller, bot, route, intent, next }) => ({ caller, bot, route, intent, next }))).toEqual([
+    { caller: 'When do you open?', bot: 'We open at nine, Monday to Friday.', route: 'model', intent: 'FallbackIntent', next: 'listen' },
+    { caller: 'And on Saturday?', bot: 'We open at nine, Monday to Friday.', route: 'model', intent: 'FallbackIntent', next: 'listen' },
+  ]);
+  for (const turn of transcript.turns) {
+    expect(Date.parse(turn.answeredAt!)).toBeGreaterThanOrEqual(Date.parse(turn.at!));
+    expect(turn.latencyMs).toBeGreaterThanOrEqual(0);
+  }
+});
+
+test('a call with no item (it never reached the bot, or the item is gone): the transcript says so, no turns', async () => {
+  await archiver()(disconnected('call-never-stored'));
+  const { transcript } = putObject();
+  expect(transcript).toMatchObject({ contactId: 'call-never-stored', memoryFound: false, turns: [], ending: 'hang-up' });
+});
+
+test('a transfer: the bot handed over and Connect queued the contact', async () => {
+  await say('call-transfer', 'Where is my parcel?');
+  await createHandler({ env: world.env })(
+    lexEvent({ contactId: 'call-transfer', intent: AGENT_INTENT, transcript: 'let me talk to a person' }),
+    lambdaContext(),
+  );
+  await archiver()(disconnected('call-transfer', { queueInfo: { queueArn: `${INSTANCE_ARN}/queue/q1`, enqueueTimestamp: '2026-12-02T10:15:00Z' } }));
+  const { transcript } = putObject();
+  expect(transcript.ending).toBe('transfer');
+  expect(transcript.turns.at(-1)).toMatchObject({ caller: 'let me talk to a person', intent: AGENT_INTENT, route: 'leave', next: 'agent' });
+});
+
+test('three silent turns end the call: the ending is silence, and each silence is a turn without words', async () => {
+  await say('call-silent', 'Hello?', '', '', '');
+  await archiver()(disconnected('call-silent', { disconnectReason: 'CONTACT_FLOW_DISCONNECT' }));
+  const { transcript } = putObject();
+  expect(transcript.ending).toBe('silence');
+  expect(transcript.turns.map((turn) => [turn.route, turn.caller ?? null])).toEqual([
+    ['model', 'Hello?'],
+    ['silence', null],
+    ['silence', null],
+    ['silence', null],
+  ]);
+});
+
+test('redactTranscripts masks digit runs (card and phone numbers), in what the caller and the bot said', async () => {
+  world.openai.setBehaviour({ reply: 'Call us back on 555-0100 any time.' });
+  await say('call-redacted', 'My card is 4111 1111 1111 1111 and I am 9 to 5');
+  await archiver(true)(disconnected('call-redacted'));
+  const { transcript } = putObject();
+  expect(transcript.redacted).toBe(true);
+  expect(transcript.turns[0].caller).toBe('My card is **** **** **** **** and I am 9 to 5');
+  expect(transcript.turns[0].bot).toBe('Call us back on ***-**** any time.');
+});
+
+test('events that are not disconnects are dropped without a write; a failed write throws so Lambda retries', async () => {
+  const archive = archiver();
+  expect(await archive({ detail: { eventType: 'CONNECTED_TO_AGENT', contactId: 'c1' } })).toEqual({
+    archived: false,
+    reason: 'eventType is CONNECTED_TO_AGENT, not DISCONNECTED',
+  });
+  expect(await archive({ detail: { eventType: 'DISCONNECTED', contactId: '../../etc/passwd' } })).toMatchObject({ archived: false });
+  expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+
+  s3.on(PutObjectCommand).rejects(new Error('AccessDenied'));
+  await expect(archive(disconnected('call-write-fails'))).rejects.toThrow('AccessDenied');
+});
