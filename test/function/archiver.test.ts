@@ -11,7 +11,7 @@ import { createHandler } from '../../lambda/src/handler';
 import type { Transcript } from '../../lambda/src/transcript';
 import { AGENT_INTENT } from '../../lib/definition/bot';
 import { LOCAL_CREDENTIALS } from '../../local/dynamodb';
-import { lambdaContext, lexEvent, startWorld, TABLE, type World } from './support/harness';
+import { lambdaContext, lexEvent, startWorld, TABLE, type World } from '../../local/function-world';
 
 const BUCKET = 'transcripts-test';
 const INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';

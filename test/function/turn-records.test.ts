@@ -6,7 +6,7 @@
 import { readStoredCall } from '../../lambda/src/call-memory';
 import { createHandler } from '../../lambda/src/handler';
 import { AGENT_INTENT, FALLBACK_INTENT } from '../../lib/definition/bot';
-import { lambdaContext, lexEvent, startWorld, type World } from './support/harness';
+import { lambdaContext, lexEvent, startWorld, type World } from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {
