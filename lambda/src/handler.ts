@@ -96,8 +96,8 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
       const knows = await knowledge;
       if (!knowledgeReported) {
         knowledgeReported = true;
-        if (knows.problem) logger.error('The business knowledge is incomplete; answering without it', { reason: knows.problem });
-        else logger.info('Business knowledge loaded', knows.size);
+        if (knows.problem) turnLogger.error('The business knowledge is incomplete; answering without it', { reason: knows.problem });
+        else turnLogger.info('Business knowledge loaded', knows.size);
       }
       return await takeTurn(parsed.turn, { ...dependencies, knowledge: knows, logger: turnLogger }, deadline);
     } catch (error) {

@@ -4,7 +4,8 @@
  * and the other way round, so both directions cross a provider boundary.
  */
 import { botDefinition } from '../../lib/definition/bot';
-import { createHandler } from '../../lambda/src/handler';
+import { createHandler, type HandlerOverrides } from '../../lambda/src/handler';
+import { keywordKnowledge } from '../knowledge/bakery';
 import { type FakeBedrock, lastUserText, startFakeBedrock } from '../../local/bedrock-server';
 import { lambdaContext, lexEvent, spokenText, startWorld, type World } from '../../local/function-world';
 
@@ -26,8 +27,8 @@ beforeEach(() => {
 /** Bedrock first, OpenAI (the world's fake) second. */
 const BEDROCK_THEN_OPENAI = { MODEL_PROVIDER: 'bedrock', FALLBACK_MODEL_PROVIDER: 'openai' };
 
-async function turn(callId: string, transcript: string, env: Record<string, string>) {
-  const handler = createHandler({ env: { ...world.env, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint, ...env } });
+async function turn(callId: string, transcript: string, env: Record<string, string>, knowledge?: HandlerOverrides['knowledge']) {
+  const handler = createHandler({ env: { ...world.env, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint, ...env }, knowledge });
   const started = Date.now();
   const result = await handler(lexEvent({ contactId: callId, transcript }), lambdaContext());
   return { result, spoken: spokenText(result), elapsedMs: Date.now() - started };
@@ -100,10 +101,11 @@ describe('both fail', () => {
     world.openai.setBehaviour({ status: 500 });
   });
 
-  test('a question the knowledge file answers gets that answer; the fallback had its one retry', async () => {
-    const { spoken } = await turn('both-fail-known', 'What can you do?', BEDROCK_THEN_OPENAI);
+  test('a question the documents answer gets their best passage; the fallback had its one retry', async () => {
+    const question = 'How far ahead do I order a celebration cake?';
+    const { spoken } = await turn('both-fail-known', question, BEDROCK_THEN_OPENAI, keywordKnowledge());
 
-    expect(spoken).toMatch(/^I can answer questions in plain conversation/);
+    expect(spoken).toBe('Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.');
     expect(bedrock.requests).toHaveLength(1);
     expect(world.openai.requests).toHaveLength(2);
   });

@@ -148,10 +148,10 @@ test('two questions, then goodbye closes the bot: the flow says goodbye and hang
       expect.objectContaining({ botId: BOT.botId, botAliasId: BOT.aliasId, localeId: botDefinition.localeId, sessionId: 'contact-0001' }),
     );
   }
-  // The flow's attributes start the session; after that the bot's own attributes go back to it.
-  expect(sent[0].sessionState?.sessionAttributes).toEqual({ [SESSION_ATTRIBUTES.contactId]: 'contact-0001' });
-  expect(sent[1].sessionState?.sessionAttributes).toEqual({ [SESSION_ATTRIBUTES.contactId]: 'contact-0001', turns: '1' });
-  expect(sent[2].sessionState?.sessionAttributes).toEqual({ [SESSION_ATTRIBUTES.contactId]: 'contact-0001', turns: '2' });
+  // The flow's attributes start the session (the contact id and the channel); after that the bot's own go back.
+  expect(sent[0].sessionState?.sessionAttributes).toEqual({ [SESSION_ATTRIBUTES.contactId]: 'contact-0001', channel: 'VOICE' });
+  expect(sent[1].sessionState?.sessionAttributes).toEqual({ [SESSION_ATTRIBUTES.contactId]: 'contact-0001', channel: 'VOICE', turns: '1' });
+  expect(sent[2].sessionState?.sessionAttributes).toEqual({ [SESSION_ATTRIBUTES.contactId]: 'contact-0001', channel: 'VOICE', turns: '2' });
 
   expect(call.transcript[0]).toBe(
     `[local] contact contact-0001; answers from the deployed bot BOT123, alias ALIAS45, locale en_US in ${REGION}`,

@@ -14,6 +14,9 @@ import { lastUserMessage, type RecordedRequest, startFakeOpenAI, type FakeOpenAI
 import { serveWebChat, type WebChatServer } from '../../local/web-chat-server';
 import { flowLine } from '../local/call-harness';
 
+// A browser, the page and whole conversations through the real function: a busy machine needs more than 30 s.
+jest.setTimeout(90_000);
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 const hasBrowser = existsSync(CHROMIUM);
