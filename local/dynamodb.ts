@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
@@ -64,8 +65,21 @@ export async function createCallMemoryTable(endpoint: string, tableName: string)
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   } finally {
-    client.destroy();
+    await untilActive(client, tableName).finally(() => client.destroy());
   }
+}
+
+/**
+ * Even with createTableMs 0, dynalite marks a new table ACTIVE on a later tick, and refuses writes to it until
+ * then (ResourceNotFoundException): the local call's first write of the sample orders met that now and then.
+ */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName })).catch(() => ({ Table: undefined }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`The local table ${tableName} did not become active`);
 }
 
 /** Creates the orders table (partition key as deployed). Does nothing if it exists. */
@@ -83,6 +97,6 @@ export async function createOrdersTable(endpoint: string, tableName: string): Pr
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   } finally {
-    client.destroy();
+    await untilActive(client, tableName).finally(() => client.destroy());
   }
 }
