@@ -12,6 +12,7 @@ import { botDefinition } from '../../lib/definition/bot';
 import { parseCallOptions } from '../../local/call-options';
 import { lastUserMessage, type RecordedRequest, startFakeOpenAI, type FakeOpenAI } from '../../local/openai-server';
 import { serveWebChat, type WebChatServer } from '../../local/web-chat-server';
+import { keywordKnowledge } from '../knowledge/bakery';
 import { flowLine } from '../local/call-harness';
 
 // A browser, the page and whole conversations through the real function: a busy machine needs more than 30 s.
@@ -64,6 +65,9 @@ maybe('the web chat page in Chromium', () => {
       siteDirectory: (siteDirectory = mkdtempSync(join(tmpdir(), 'chalkbot-web-'))),
       functionOverrides: {
         env: { OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'fake-model' },
+        // The test's own small knowledge, which says nothing of opening hours: the model (with its typing
+        // indicator and link) answers, not the sample business's canned FAQ answer.
+        knowledge: keywordKnowledge({ 'faq.md': '# FAQ\n\n### Do you deliver cakes?\n\nYes, within five miles of the shop.\n' }),
       },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
