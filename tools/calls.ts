@@ -15,7 +15,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import type { Transcript, TranscriptTurn } from '../lambda/src/transcript';
 import { STACK_OUTPUTS } from '../lib/definition/stack-outputs';
 import { DEFAULT_TRANSCRIPT_RETENTION_DAYS, TRANSCRIPT_KEY_PREFIX, transcriptKey } from '../lib/definition/transcripts';
-import { awsClientConfig, describeStackOutputs, readAppSettings, readOutputsFile, requireOutput, stackNames } from './deployment';
+import { awsClientConfig, deployedOutputs, requireOutput } from './deployment';
 
 export const CALLS_USAGE = `Usage: npm run calls -- [show <contactId>] [options]
 
@@ -178,14 +178,8 @@ export async function deployedTranscripts(options: {
   region?: string;
 }): Promise<TranscriptSource> {
   const aws = awsClientConfig(options);
-  let bucket: string;
-  if (options.outputsFile) {
-    bucket = requireOutput(readOutputsFile(options.outputsFile), STACK_OUTPUTS.transcriptBucketName, options.outputsFile);
-  } else {
-    const stack = stackNames(options.prefix ?? readAppSettings().prefix).contactCenter;
-    const outputs = await describeStackOutputs(new CloudFormationClient(aws), [stack]);
-    bucket = requireOutput(outputs, STACK_OUTPUTS.transcriptBucketName, `stack ${stack}`);
-  }
+  const { outputs, where } = await deployedOutputs(options, 'contactCenter', new CloudFormationClient(aws));
+  const bucket = requireOutput(outputs, STACK_OUTPUTS.transcriptBucketName, where);
   return bucketTranscripts(new S3Client(aws), bucket);
 }
 

@@ -7,16 +7,7 @@ import { LexRuntimeV2Client, type Message, RecognizeTextCommand } from '@aws-sdk
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { botDefinition } from '../lib/definition/bot';
 import { STACK_OUTPUTS } from '../lib/definition/stack-outputs';
-import {
-  type AwsOptions,
-  awsClientConfig,
-  describeStackOutputs,
-  readAppSettings,
-  readOutputsFile,
-  requireOutput,
-  type StackOutputs,
-  stackNames,
-} from './deployment';
+import { type AwsOptions, awsClientConfig, requireOutput, deployedOutputs } from './deployment';
 
 export interface DeployedBotTarget extends AwsOptions {
   readonly botId: string;
@@ -93,16 +84,7 @@ export async function resolveBotTarget(
     if (!options.botId || !options.aliasId) throw new Error('Pass both --bot-id and --alias-id (or neither)');
     return { ...aws, botId: options.botId, botAliasId: options.aliasId, localeId: options.locale ?? botDefinition.localeId };
   }
-  let outputs: StackOutputs;
-  let where: string;
-  if (options.outputsFile) {
-    outputs = readOutputsFile(options.outputsFile);
-    where = options.outputsFile;
-  } else {
-    const stack = stackNames(options.prefix ?? readAppSettings().prefix).bot;
-    outputs = await describeStackOutputs(cloudFormation, [stack]);
-    where = `stack ${stack}`;
-  }
+  const { outputs, where } = await deployedOutputs(options, 'bot', cloudFormation);
   return {
     ...aws,
     botId: requireOutput(outputs, STACK_OUTPUTS.botId, where),

@@ -79,6 +79,20 @@ export async function describeStackOutputs(cloudFormation: CloudFormationClient,
   return merged;
 }
 
+/**
+ * One app stack's outputs, as the tools find them: from a `cdk deploy --outputs-file` file when given (the
+ * pipeline's artifact), else from CloudFormation. `where` names the source for error messages.
+ */
+export async function deployedOutputs(
+  options: { readonly outputsFile?: string; readonly prefix?: string },
+  stack: 'bot' | 'contactCenter',
+  cloudFormation: CloudFormationClient,
+): Promise<{ outputs: StackOutputs; where: string }> {
+  if (options.outputsFile) return { outputs: readOutputsFile(options.outputsFile), where: options.outputsFile };
+  const name = stackNames(options.prefix ?? readAppSettings().prefix)[stack];
+  return { outputs: await describeStackOutputs(cloudFormation, [name]), where: `stack ${name}` };
+}
+
 /** One output, or an error that names the key and where it was looked for. */
 export function requireOutput(outputs: StackOutputs, key: string, where: string): string {
   const value = outputs[key];

@@ -7,16 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { putOrders, readOrdersFile } from './order-records';
 import { STACK_OUTPUTS } from '../lib/definition/stack-outputs';
 import { parseCommandLine, UsageError } from './cli-args';
-import {
-  type AwsOptions,
-  type StackOutputs,
-  awsClientConfig,
-  describeStackOutputs,
-  readAppSettings,
-  readOutputsFile,
-  requireOutput,
-  stackNames,
-} from './deployment';
+import { type AwsOptions, awsClientConfig, requireOutput, deployedOutputs } from './deployment';
 
 export const ORDERS_USAGE = `Usage: npm run orders -- put <orders.json> [--outputs-file cdk-outputs.json] [--prefix <prefix>]
                        [--table <name>] [--profile <profile>] [--region <region>]
@@ -35,16 +26,7 @@ export async function resolveOrdersTable(
   cloudFormation: CloudFormationClient = new CloudFormationClient(awsClientConfig(options)),
 ): Promise<string> {
   if (options.table) return options.table;
-  let outputs: StackOutputs;
-  let where: string;
-  if (options.outputsFile) {
-    outputs = readOutputsFile(options.outputsFile);
-    where = options.outputsFile;
-  } else {
-    const stack = stackNames(options.prefix ?? readAppSettings().prefix).bot;
-    outputs = await describeStackOutputs(cloudFormation, [stack]);
-    where = `stack ${stack}`;
-  }
+  const { outputs, where } = await deployedOutputs(options, 'bot', cloudFormation);
   if (!outputs[STACK_OUTPUTS.ordersTableName] && outputs[STACK_OUTPUTS.orderLookupUrl]) {
     throw new Error(`This deployment looks orders up at ${outputs[STACK_OUTPUTS.orderLookupUrl]}, not in a table of its own.`);
   }
