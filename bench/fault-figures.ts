@@ -6,11 +6,15 @@ import { atLeast, atMost, type Figure, type MeasurementResult, spreadOf } from '
 import { type DrillOptions, type DrillResult, FAULT_SCENARIOS, runFaultDrill } from './faults';
 import type { BenchWorld } from './world';
 
-export async function measureFaults(world: BenchWorld, options: { repetitions: number; drill: DrillOptions }): Promise<MeasurementResult> {
+export async function measureFaults(
+  world: BenchWorld,
+  options: { repetitions: number; drill: DrillOptions },
+): Promise<MeasurementResult> {
   const figures: Figure[] = [];
   for (const scenario of FAULT_SCENARIOS) {
     const runs: DrillResult[] = [];
-    for (let repetition = 0; repetition < options.repetitions; repetition++) runs.push(await runFaultDrill(world, scenario, options.drill));
+    for (let repetition = 0; repetition < options.repetitions; repetition++)
+      runs.push(await runFaultDrill(world, scenario, options.drill));
 
     const group = `fault: ${scenario.name}`;
     const answered = spreadOf(runs.map((run) => (100 * run.answeredWithSpeech) / run.faultedTurns));
@@ -18,7 +22,13 @@ export async function measureFaults(world: BenchWorld, options: { repetitions: n
     const lost = spreadOf(runs.map((run) => run.lostTurns));
     figures.push(
       { group, name: 'turns answered with speech', unit: '%', spread: answered, target: atLeast(answered, 100, 'min') },
-      { group, name: 'slowest answer', unit: 'ms', spread: worst, target: atMost(worst, options.drill.turnDeadlineMs, 'max') },
+      {
+        group,
+        name: 'slowest answer',
+        unit: 'ms',
+        spread: worst,
+        target: atMost(worst, options.drill.turnDeadlineMs, 'max'),
+      },
       {
         group,
         name: scenario.tableUp ? 'turns lost' : 'turns lost (before or after the fault)',
@@ -28,7 +38,12 @@ export async function measureFaults(world: BenchWorld, options: { repetitions: n
       },
     );
     if (!scenario.tableUp) {
-      figures.push({ group, name: 'turns not stored while the table was down', unit: 'turns', spread: spreadOf(runs.map((run) => run.unstoredWhileDown)) });
+      figures.push({
+        group,
+        name: 'turns not stored while the table was down',
+        unit: 'turns',
+        spread: spreadOf(runs.map((run) => run.unstoredWhileDown)),
+      });
     }
   }
   const { calls, faultedTurns, turnDeadlineMs, memoryTimeoutMs } = options.drill;

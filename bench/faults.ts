@@ -92,9 +92,20 @@ export interface DrillResult {
   readonly unstoredWhileDown: number;
 }
 
-export async function runFaultDrill(world: BenchWorld, scenario: FaultScenario, options: DrillOptions): Promise<DrillResult> {
-  const env = { ...world.env, TURN_DEADLINE_MS: String(options.turnDeadlineMs), MEMORY_TIMEOUT_MS: String(options.memoryTimeoutMs) };
-  const callIds = Array.from({ length: options.calls }, (_, index) => `drill-${slug(scenario.name)}-${index}-${Date.now()}`);
+export async function runFaultDrill(
+  world: BenchWorld,
+  scenario: FaultScenario,
+  options: DrillOptions,
+): Promise<DrillResult> {
+  const env = {
+    ...world.env,
+    TURN_DEADLINE_MS: String(options.turnDeadlineMs),
+    MEMORY_TIMEOUT_MS: String(options.memoryTimeoutMs),
+  };
+  const callIds = Array.from(
+    { length: options.calls },
+    (_, index) => `drill-${slug(scenario.name)}-${index}-${Date.now()}`,
+  );
   const lastTurn = options.faultedTurns + 2;
   const makeHandler = options.makeHandler ?? ((settings) => createHandler({ env: settings }));
   await world.setModelBehaviour({}, { echoQuestion: true });
@@ -109,7 +120,8 @@ export async function runFaultDrill(world: BenchWorld, scenario: FaultScenario, 
       callIds.map(async (callId) => {
         const handler = makeHandler(env);
         const played: PlayedTurn[] = [];
-        for (let turn = 2; turn < lastTurn; turn++) played.push(await playTurn(handler, callId, question(callId, turn)));
+        for (let turn = 2; turn < lastTurn; turn++)
+          played.push(await playTurn(handler, callId, question(callId, turn)));
         return played;
       }),
     );
@@ -121,7 +133,9 @@ export async function runFaultDrill(world: BenchWorld, scenario: FaultScenario, 
   let lostTurns = 0;
   let unstoredWhileDown = 0;
   for (const callId of callIds) {
-    const storedQuestions = new Set((await world.storedMessages(callId)).filter(([type]) => type === 'human').map(([, text]) => text));
+    const storedQuestions = new Set(
+      (await world.storedMessages(callId)).filter(([type]) => type === 'human').map(([, text]) => text),
+    );
     for (let turn = 1; turn <= lastTurn; turn++) {
       if (storedQuestions.has(question(callId, turn))) continue;
       const duringFault = turn > 1 && turn < lastTurn;
@@ -144,7 +158,9 @@ export async function runFaultDrill(world: BenchWorld, scenario: FaultScenario, 
 
 /** The caller hears something and the call stays with the bot. */
 export function answeredWithSpeech(turn: PlayedTurn): boolean {
-  return turn.error === undefined && turn.spoken !== '' && turn.result?.sessionState.dialogAction?.type === 'ElicitIntent';
+  return (
+    turn.error === undefined && turn.spoken !== '' && turn.result?.sessionState.dialogAction?.type === 'ElicitIntent'
+  );
 }
 
 /** A loopback port nothing listens on (taken, then released). */

@@ -46,8 +46,16 @@ async function startSecretsManager(secretString: string) {
     request.resume();
     request.on('end', () => {
       reads += 1;
-      const body = JSON.stringify({ ARN: SECRET_ARN, Name: 'chalkbot-openai-key', SecretString: secretString, VersionId: 'v1' });
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(body) });
+      const body = JSON.stringify({
+        ARN: SECRET_ARN,
+        Name: 'chalkbot-openai-key',
+        SecretString: secretString,
+        VersionId: 'v1',
+      });
+      response.writeHead(200, {
+        'content-type': 'application/x-amz-json-1.1',
+        'content-length': Buffer.byteLength(body),
+      });
       response.end(body);
     });
   });
@@ -72,7 +80,9 @@ export async function measureFirstTurn(world: BenchWorld, options: { runs: numbe
     const ratios: number[] = [];
     for (let index = 0; index < options.runs; index++) {
       const callId = `first-turn-${index}-${Date.now()}`;
-      const events = [1, 2, 3].map((turn) => lexEvent({ contactId: callId, transcript: `Question ${turn}: what are my options?` }));
+      const events = [1, 2, 3].map((turn) =>
+        lexEvent({ contactId: callId, transcript: `Question ${turn}: what are my options?` }),
+      );
       const { stdout } = await run(process.execPath, ['-e', RUNTIME], {
         cwd: folder,
         env: {
@@ -102,7 +112,12 @@ export async function measureFirstTurn(world: BenchWorld, options: { runs: numbe
       { group, name: 'first turn in a fresh process (after the load)', unit: 'ms', spread: spreadOf(firstMs) },
       { group, name: 'warm turn, same process', unit: 'ms', spread: spreadOf(warmMs) },
       { group, name: 'first / warm turn', unit: 'x', spread: ratio, target: atMost(ratio, FIRST_TURN_RATIO_TARGET) },
-      { group, name: 'key secret reads per fresh process', unit: 'reads', spread: spreadOf([secrets.reads() / options.runs]) },
+      {
+        group,
+        name: 'key secret reads per fresh process',
+        unit: 'reads',
+        spread: spreadOf([secrets.reads() / options.runs]),
+      },
     ];
     return {
       figures,

@@ -63,11 +63,29 @@ export async function measureLongCall(world: BenchWorld, options: { repetitions:
       target: turn >= 40 ? atMost(spread, budget, 'max') : undefined,
     });
   }
-  for (const turn of SAMPLED_TURNS) figures.push({ group, name: `request body at turn ${turn}`, unit: 'chars', spread: spreadOf(bodyChars.get(turn) ?? []) });
+  for (const turn of SAMPLED_TURNS)
+    figures.push({
+      group,
+      name: `request body at turn ${turn}`,
+      unit: 'chars',
+      spread: spreadOf(bodyChars.get(turn) ?? []),
+    });
   const level = spreadOf(levels);
-  figures.push({ group, name: `prompt turn ${LAST_TURN} / turn 40`, unit: 'x', spread: level, target: atMost(level, LEVEL_FACTOR, 'max') });
+  figures.push({
+    group,
+    name: `prompt turn ${LAST_TURN} / turn 40`,
+    unit: 'x',
+    spread: level,
+    target: atMost(level, LEVEL_FACTOR, 'max'),
+  });
   const kept = spreadOf(stored);
-  figures.push({ group, name: `messages kept in memory after turn ${LAST_TURN}`, unit: 'messages', spread: kept, target: atLeast(kept, 2 * LAST_TURN, 'min') });
+  figures.push({
+    group,
+    name: `messages kept in memory after turn ${LAST_TURN}`,
+    unit: 'messages',
+    spread: kept,
+    target: atLeast(kept, 2 * LAST_TURN, 'min'),
+  });
   return {
     figures,
     method:

@@ -75,9 +75,27 @@ export async function measureManyCalls(world: BenchWorld, options: ManyCallsOpti
   const errorSpread = spreadOf(errors);
   const misfiledSpread = spreadOf(misfiled);
   const figures: Figure[] = [
-    { group, name: 'wall time / ideal', unit: 'x', spread: ratio, target: atMost(ratio, WALL_TIME_RATIO_TARGET, 'max') },
-    { group, name: 'turns not answered by the model', unit: 'turns', spread: errorSpread, target: atMost(errorSpread, 0, 'max') },
-    { group, name: 'calls not stored complete and in order', unit: 'calls', spread: misfiledSpread, target: atMost(misfiledSpread, 0, 'max') },
+    {
+      group,
+      name: 'wall time / ideal',
+      unit: 'x',
+      spread: ratio,
+      target: atMost(ratio, WALL_TIME_RATIO_TARGET, 'max'),
+    },
+    {
+      group,
+      name: 'turns not answered by the model',
+      unit: 'turns',
+      spread: errorSpread,
+      target: atMost(errorSpread, 0, 'max'),
+    },
+    {
+      group,
+      name: 'calls not stored complete and in order',
+      unit: 'calls',
+      spread: misfiledSpread,
+      target: atMost(misfiledSpread, 0, 'max'),
+    },
     { group, name: 'slowest turn', unit: 'ms', spread: spreadOf(worstTurns) },
   ];
   return {

@@ -29,7 +29,11 @@ export function installModelExchangeTimer(): ModelExchangeTimer {
       const response = await originalFetch(input, init);
       // Read the body inside the timed window, then hand the client an identical response to parse.
       const body = await response.arrayBuffer();
-      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     } finally {
       pendingMs += performance.now() - started;
       exchanges += 1;

@@ -56,7 +56,10 @@ function machine() {
 function commit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lambda/src', 'bench'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lambda/src', 'bench'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${head} (with local changes)` : head;
   } catch {
     return 'unknown';
@@ -71,11 +74,15 @@ async function main(): Promise<void> {
   const steps = plan(quick);
   const host = machine();
   const started = Date.now();
-  const progress = (text: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${text}\n`);
+  const progress = (text: string) =>
+    process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${text}\n`);
 
   const measurements: { name: string; result: MeasurementResult }[] = [];
   progress(`start-up (${steps.startup.runs} fresh processes per variant)`);
-  measurements.push({ name: 'start-up', result: await measureStartup({ ...steps.startup, workDir: join(root, 'bench', 'results') }) });
+  measurements.push({
+    name: 'start-up',
+    result: await measureStartup({ ...steps.startup, workDir: join(root, 'bench', 'results') }),
+  });
 
   const world = await startBenchWorld();
   try {
@@ -87,7 +94,9 @@ async function main(): Promise<void> {
     measurements.push({ name: 'tool turn overhead', result: await measureToolTurnOverhead(world, steps.toolTurn) });
     progress(`long call (${steps.longCall.repetitions} x 100 turns)`);
     measurements.push({ name: 'long call', result: await measureLongCall(world, steps.longCall) });
-    progress(`many calls (${steps.manyCalls.repetitions} x ${steps.manyCalls.calls} calls x ${steps.manyCalls.turnsPerCall} turns)`);
+    progress(
+      `many calls (${steps.manyCalls.repetitions} x ${steps.manyCalls.calls} calls x ${steps.manyCalls.turnsPerCall} turns)`,
+    );
     measurements.push({ name: 'many calls', result: await measureManyCalls(world, steps.manyCalls) });
     progress(`faults (${steps.faults.repetitions} drills per fault)`);
     measurements.push({ name: 'faults', result: await measureFaults(world, steps.faults) });
@@ -111,7 +120,9 @@ async function main(): Promise<void> {
 
   const { cpu, cores, memoryGiB, os, node, loadAverageAtStart } = report.machine;
   console.log(`Chalkbot bench, ${report.when}, commit ${report.commit}`);
-  console.log(`Machine: ${cpu}, ${cores} cores, ${memoryGiB} GiB, ${os}, Node ${node}, load ${loadAverageAtStart} at start${quick ? ' (quick run)' : ''}\n`);
+  console.log(
+    `Machine: ${cpu}, ${cores} cores, ${memoryGiB} GiB, ${os}, Node ${node}, load ${loadAverageAtStart} at start${quick ? ' (quick run)' : ''}\n`,
+  );
   console.log(renderTable(figures));
   console.log('\nHow each was measured:');
   for (const { name, result } of measurements) console.log(`- ${name}: ${result.method}`);
@@ -119,7 +130,10 @@ async function main(): Promise<void> {
     missed.length === 0
       ? '\nAll targets met.'
       : `\nMISS: ${missed.length} target(s) missed:\n${missed
-          .map((figure) => `  MISS ${figure.group}: ${figure.name}: median ${format(figure.spread.median)} (min ${format(figure.spread.min)}, max ${format(figure.spread.max)}) ${figure.unit}, target ${figure.target?.text}`)
+          .map(
+            (figure) =>
+              `  MISS ${figure.group}: ${figure.name}: median ${format(figure.spread.median)} (min ${format(figure.spread.min)}, max ${format(figure.spread.max)}) ${figure.unit}, target ${figure.target?.text}`,
+          )
           .join('\n')}\nRecord the reason in the issue's note.`,
   );
   console.log(`\nWrote ${relative(process.cwd(), out)} in ${report.durationSeconds} s.`);

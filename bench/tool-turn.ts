@@ -31,7 +31,10 @@ const REPLY = 'Your order has shipped with UPS and should arrive on Friday.';
 /** The function's DynamoDB client, with the time spent in GetItem on the orders table summed. */
 function timedOrdersClient(): { client: DynamoDBClient; take(): number } {
   // As the function builds its own (handler.ts): few attempts, short timeouts.
-  const client = new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 } });
+  const client = new DynamoDBClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 },
+  });
   let pendingMs = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -61,11 +64,19 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
   const timer = installModelExchangeTimer();
   const orders = timedOrdersClient();
   const handler = createHandler({ env: world.env, dynamoDBClient: orders.client });
-  const ask = (callId: string, turn: number) => `Where is my order four seven one one? I am asking for the ${turn}th time, call ${callId}.`;
+  const ask = (callId: string, turn: number) =>
+    `Where is my order four seven one one? I am asking for the ${turn}th time, call ${callId}.`;
   try {
     for (let turn = 1; turn <= 10; turn++) await playTurn(handler, 'tool-warm-up', ask('tool-warm-up', turn));
 
-    const runs: { p50: number; p95: number; p99: number; readsPerTurn: number; exchangesPerTurn: number; failed: number }[] = [];
+    const runs: {
+      p50: number;
+      p95: number;
+      p99: number;
+      readsPerTurn: number;
+      exchangesPerTurn: number;
+      failed: number;
+    }[] = [];
     for (let repetition = 0; repetition < options.repetitions; repetition++) {
       const overheads: number[] = [];
       let failed = 0;
@@ -108,7 +119,13 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
         target: atMost(reads, ORDERS_READS_PER_TOOL_TURN_TARGET, 'max'),
       },
       { group, name: 'model exchanges per tool turn', unit: 'requests', spread: of((run) => run.exchangesPerTurn) },
-      { group, name: 'tool turns not answered by the model', unit: 'turns', spread: failed, target: atMost(failed, 0, 'max') },
+      {
+        group,
+        name: 'tool turns not answered by the model',
+        unit: 'turns',
+        spread: failed,
+        target: atMost(failed, 0, 'max'),
+      },
     ];
     return {
       figures,

@@ -30,9 +30,18 @@ export async function measureTurnOverhead(world: BenchWorld, options: TurnOverhe
   const handler = createHandler({ env: world.env });
   try {
     // The first turns build the clients and open connections: a cold start, not a turn's overhead.
-    for (let turn = 1; turn <= 10; turn++) await playTurn(handler, 'overhead-warm-up', question('overhead-warm-up', turn));
+    for (let turn = 1; turn <= 10; turn++)
+      await playTurn(handler, 'overhead-warm-up', question('overhead-warm-up', turn));
 
-    const runs: { p50: number; p95: number; p99: number; requestsPerTurn: number; modelP50: number; turnP50: number; failed: number }[] = [];
+    const runs: {
+      p50: number;
+      p95: number;
+      p99: number;
+      requestsPerTurn: number;
+      modelP50: number;
+      turnP50: number;
+      failed: number;
+    }[] = [];
     for (let repetition = 0; repetition < options.repetitions; repetition++) {
       const overheads: number[] = [];
       const modelTimes: number[] = [];
@@ -82,7 +91,13 @@ export async function measureTurnOverhead(world: BenchWorld, options: TurnOverhe
         spread: requests,
         target: atMost(requests, DYNAMODB_REQUESTS_PER_TURN_TARGET, 'max'),
       },
-      { group, name: 'turns not answered by the model', unit: 'turns', spread: failed, target: atMost(failed, 0, 'max') },
+      {
+        group,
+        name: 'turns not answered by the model',
+        unit: 'turns',
+        spread: failed,
+        target: atMost(failed, 0, 'max'),
+      },
       { group, name: 'model exchange p50 (subtracted)', unit: 'ms', spread: of((run) => run.modelP50) },
       { group, name: 'whole turn p50 (for reference)', unit: 'ms', spread: of((run) => run.turnP50) },
     ];

@@ -18,7 +18,12 @@ export interface PlayedTurn {
 }
 
 /** Plays one turn; never throws (a throw is recorded, as Lex would see it). */
-export async function playTurn(handler: TurnHandler, callId: string, transcript: string, remainingMs = 60_000): Promise<PlayedTurn> {
+export async function playTurn(
+  handler: TurnHandler,
+  callId: string,
+  transcript: string,
+  remainingMs = 60_000,
+): Promise<PlayedTurn> {
   const started = performance.now();
   try {
     const result = await handler(lexEvent({ contactId: callId, transcript }), lambdaContext(remainingMs));

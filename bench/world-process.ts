@@ -12,7 +12,11 @@ import type { WorldReply, WorldRequest } from './world';
 async function answer(world: World, request: WorldRequest): Promise<unknown> {
   switch (request.type) {
     case 'setModelBehaviour':
-      world.openai.setBehaviour(request.echoQuestion ? (recorded) => ({ ...request.behaviour, reply: answerTo(recorded.body.messages) }) : request.behaviour);
+      world.openai.setBehaviour(
+        request.echoQuestion
+          ? (recorded) => ({ ...request.behaviour, reply: answerTo(recorded.body.messages) })
+          : request.behaviour,
+      );
       return null;
     case 'setModelCallingTool':
       world.openai.setBehaviour((recorded) =>
@@ -20,7 +24,9 @@ async function answer(world: World, request: WorldRequest): Promise<unknown> {
       );
       return null;
     case 'ordersReads':
-      return world.proxy.requests.filter((recorded) => recorded.operation === 'GetItem' && recorded.body.TableName === ORDERS_TABLE_NAME).length;
+      return world.proxy.requests.filter(
+        (recorded) => recorded.operation === 'GetItem' && recorded.body.TableName === ORDERS_TABLE_NAME,
+      ).length;
     case 'modelRequests':
       return world.openai.requests.map((recorded) => ({
         bodyChars: recorded.rawBody.length,

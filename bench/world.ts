@@ -93,7 +93,8 @@ export async function startBenchWorld(): Promise<BenchWorld> {
   return {
     env,
     dynamoDBEndpoint,
-    setModelBehaviour: (behaviour, options) => ask({ type: 'setModelBehaviour', behaviour, echoQuestion: options?.echoQuestion }),
+    setModelBehaviour: (behaviour, options) =>
+      ask({ type: 'setModelBehaviour', behaviour, echoQuestion: options?.echoQuestion }),
     setModelCallingTool: (toolCall, reply) => ask({ type: 'setModelCallingTool', toolCall, reply }),
     ordersReads: () => ask({ type: 'ordersReads' }),
     modelRequests: () => ask({ type: 'modelRequests' }),

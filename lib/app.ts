@@ -75,7 +75,8 @@ export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): Ch
     new GitLabCiAccessStack(app, names.gitlabCi, {
       ...gitlabCi,
       stackNamePrefix: settings.prefix,
-      description: 'Chalkbot GitLab CI access: the GitLab OIDC provider, a read-only diff role and a main-only deploy role',
+      description:
+        'Chalkbot GitLab CI access: the GitLab OIDC provider, a read-only diff role and a main-only deploy role',
     });
   }
 

@@ -55,7 +55,8 @@ type Read = (key: keyof typeof MODEL_SETTING_KEYS) => string | undefined;
 export function readModelChoice(read: Read, openAiModel: string, problems: string[]): DeployedModels {
   const provider = (key: 'modelProvider' | 'fallbackModelProvider'): ModelProvider | undefined => {
     const value = read(key)?.toLowerCase();
-    if (value === undefined || (MODEL_PROVIDERS as readonly string[]).includes(value)) return value as ModelProvider | undefined;
+    if (value === undefined || (MODEL_PROVIDERS as readonly string[]).includes(value))
+      return value as ModelProvider | undefined;
     problems.push(`${key} "${read(key)}" must be one of ${MODEL_PROVIDERS.join(', ')}`);
     return undefined;
   };
@@ -70,25 +71,35 @@ export function readModelChoice(read: Read, openAiModel: string, problems: strin
   const fallbackModel = read('fallbackModel');
   const wantsFallback = fallbackProvider !== undefined || fallbackModel !== undefined;
   const fallbackOf = fallbackProvider ?? primaryProvider;
-  const fallback = wantsFallback ? { provider: fallbackOf, model: fallbackModel ?? modelOf(fallbackOf) ?? '' } : undefined;
+  const fallback = wantsFallback
+    ? { provider: fallbackOf, model: fallbackModel ?? modelOf(fallbackOf) ?? '' }
+    : undefined;
 
   if (fallback && fallback.provider === primary.provider && fallback.model === primary.model) {
-    problems.push(`fallbackModel: the fallback is the primary model (${primary.provider} ${primary.model}); name another model`);
+    problems.push(
+      `fallbackModel: the fallback is the primary model (${primary.provider} ${primary.model}); name another model`,
+    );
   }
   for (const model of [primary, fallback]) {
     if (model?.provider === 'bedrock' && !BEDROCK_MODEL_ID.test(model.model)) {
-      problems.push(`the Bedrock model "${model.model}" must be a model id or inference profile id such as ${DEFAULT_BEDROCK_MODEL_ID}`);
+      problems.push(
+        `the Bedrock model "${model.model}" must be a model id or inference profile id such as ${DEFAULT_BEDROCK_MODEL_ID}`,
+      );
     }
-    if (model?.provider === 'azure' && model.model === '') problems.push('Azure OpenAI needs azureOpenAiDeployment (or fallbackModel)');
+    if (model?.provider === 'azure' && model.model === '')
+      problems.push('Azure OpenAI needs azureOpenAiDeployment (or fallbackModel)');
     if (model && /\s/.test(model.model)) problems.push(`the model "${model.model}" must not contain spaces`);
   }
 
   const usesAzure = primary.provider === 'azure' || fallback?.provider === 'azure';
   const endpoint = read('azureOpenAiEndpoint');
-  if (usesAzure && endpoint === undefined) problems.push('Azure OpenAI needs azureOpenAiEndpoint (https://<resource>.openai.azure.com)');
-  if (endpoint !== undefined && !/^https:\/\/\S+$/.test(endpoint)) problems.push(`azureOpenAiEndpoint "${endpoint}" must be an https URL`);
+  if (usesAzure && endpoint === undefined)
+    problems.push('Azure OpenAI needs azureOpenAiEndpoint (https://<resource>.openai.azure.com)');
+  if (endpoint !== undefined && !/^https:\/\/\S+$/.test(endpoint))
+    problems.push(`azureOpenAiEndpoint "${endpoint}" must be an https URL`);
   const apiVersion = read('azureOpenAiApiVersion') ?? MODEL_SETTING_DEFAULTS.azureOpenAiApiVersion;
-  if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(apiVersion)) problems.push(`azureOpenAiApiVersion "${apiVersion}" must look like 2024-10-21`);
+  if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(apiVersion))
+    problems.push(`azureOpenAiApiVersion "${apiVersion}" must look like 2024-10-21`);
 
   return { primary, fallback, azure: usesAzure && endpoint ? { endpoint, apiVersion } : undefined };
 }

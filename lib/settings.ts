@@ -146,14 +146,20 @@ export class SettingsError extends Error {
 }
 
 /** Every context key the app reads as a setting. */
-export const KNOWN_SETTING_KEYS: readonly string[] = [...Object.values(SETTING_KEYS), ...Object.values(GITLAB_CONTEXT_KEYS)];
+export const KNOWN_SETTING_KEYS: readonly string[] = [
+  ...Object.values(SETTING_KEYS),
+  ...Object.values(GITLAB_CONTEXT_KEYS),
+];
 
 /**
  * Context keys shaped like our settings (camelCase words) that no part of the app reads: a typo such as
  * `-c prefx=demo` would otherwise be ignored and deploy the default prefix. Keys with `:`, `/`, `-` or `@` are
  * the CDK's own (feature flags, lookups, acknowledged notices) and are left alone.
  */
-export function unknownSettingProblems(context: Readonly<Record<string, unknown>>, known: readonly string[] = KNOWN_SETTING_KEYS): string[] {
+export function unknownSettingProblems(
+  context: Readonly<Record<string, unknown>>,
+  known: readonly string[] = KNOWN_SETTING_KEYS,
+): string[] {
   return Object.keys(context)
     .filter((key) => /^[a-zA-Z][a-zA-Z0-9]*$/.test(key) && !known.includes(key))
     .map((key) => {
@@ -211,7 +217,10 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
   // Unset, the alias is the prefix, whose own rule is stricter: a bad prefix is one problem, not two.
   const explicitAlias = get('instanceAlias');
   const instanceAlias = explicitAlias ?? prefix;
-  if (explicitAlias !== undefined && (!INSTANCE_ALIAS_PATTERN.test(instanceAlias) || instanceAlias.length > INSTANCE_ALIAS_MAX_LENGTH)) {
+  if (
+    explicitAlias !== undefined &&
+    (!INSTANCE_ALIAS_PATTERN.test(instanceAlias) || instanceAlias.length > INSTANCE_ALIAS_MAX_LENGTH)
+  ) {
     problems.push(
       `instanceAlias "${instanceAlias}" must match ${INSTANCE_ALIAS_PATTERN.source} ` +
         `(letters, digits and hyphens, not starting with "d-") and be at most ${INSTANCE_ALIAS_MAX_LENGTH} characters`,
@@ -228,17 +237,21 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
   }
 
   const phoneCountry = (get('phoneCountry') ?? SETTING_DEFAULTS.phoneCountry).toUpperCase();
-  if (!/^[A-Z]{2}$/.test(phoneCountry)) problems.push(`phoneCountry "${phoneCountry}" must be a two-letter country code`);
+  if (!/^[A-Z]{2}$/.test(phoneCountry))
+    problems.push(`phoneCountry "${phoneCountry}" must be a two-letter country code`);
 
   const phoneType = (get('phoneType') ?? SETTING_DEFAULTS.phoneType).toUpperCase() as PhoneNumberType;
-  if (!PHONE_TYPES.includes(phoneType)) problems.push(`phoneType "${phoneType}" must be one of ${PHONE_TYPES.join(', ')}`);
+  if (!PHONE_TYPES.includes(phoneType))
+    problems.push(`phoneType "${phoneType}" must be one of ${PHONE_TYPES.join(', ')}`);
 
   const voice = get('voice') ?? SETTING_DEFAULTS.voice;
   if (!/^[A-Z][a-zA-Z]+$/.test(voice)) problems.push(`voice "${voice}" must be a Polly voice id such as Joanna`);
 
   const defaultLanguage = get('defaultLanguage') ?? SETTING_DEFAULTS.defaultLanguage;
   if (!findLocale(defaultLanguage)) {
-    problems.push(`defaultLanguage "${defaultLanguage}" must be one of the bot's locales: ${botLocales.map((l) => l.localeId).join(', ')}`);
+    problems.push(
+      `defaultLanguage "${defaultLanguage}" must be one of the bot's locales: ${botLocales.map((l) => l.localeId).join(', ')}`,
+    );
   }
 
   const openAiModel = get('openAiModel') ?? SETTING_DEFAULTS.openAiModel;
@@ -271,17 +284,33 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
 
   const startsText = get('webChatStartsPerIp');
   const webChatStartsPerIp = startsText === undefined ? SETTING_DEFAULTS.webChatStartsPerIp : Number(startsText);
-  if (!Number.isInteger(webChatStartsPerIp) || webChatStartsPerIp < WAF_RATE_LIMIT_MIN || webChatStartsPerIp > WAF_RATE_LIMIT_MAX) {
-    problems.push(`webChatStartsPerIp "${startsText}" must be a whole number from ${WAF_RATE_LIMIT_MIN} to ${WAF_RATE_LIMIT_MAX}`);
+  if (
+    !Number.isInteger(webChatStartsPerIp) ||
+    webChatStartsPerIp < WAF_RATE_LIMIT_MIN ||
+    webChatStartsPerIp > WAF_RATE_LIMIT_MAX
+  ) {
+    problems.push(
+      `webChatStartsPerIp "${startsText}" must be a whole number from ${WAF_RATE_LIMIT_MIN} to ${WAF_RATE_LIMIT_MAX}`,
+    );
   }
 
   const orderLookupUrl = get('orderLookupUrl');
-  if (orderLookupUrl !== undefined && (!/^https:\/\/\S+$/.test(orderLookupUrl) || !orderLookupUrl.includes(ORDER_ID_PLACEHOLDER))) {
-    problems.push(`orderLookupUrl "${orderLookupUrl}" must be an https URL with ${ORDER_ID_PLACEHOLDER} where the order id goes`);
+  if (
+    orderLookupUrl !== undefined &&
+    (!/^https:\/\/\S+$/.test(orderLookupUrl) || !orderLookupUrl.includes(ORDER_ID_PLACEHOLDER))
+  ) {
+    problems.push(
+      `orderLookupUrl "${orderLookupUrl}" must be an https URL with ${ORDER_ID_PLACEHOLDER} where the order id goes`,
+    );
   }
   const orderLookupTokenSecretArn = get('orderLookupTokenSecretArn');
-  if (orderLookupTokenSecretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+-[A-Za-z0-9]{6}$/.test(orderLookupTokenSecretArn)) {
-    problems.push(`orderLookupTokenSecretArn "${orderLookupTokenSecretArn}" is not the full ARN of a Secrets Manager secret (it ends in a 6-character suffix)`);
+  if (
+    orderLookupTokenSecretArn !== undefined &&
+    !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+-[A-Za-z0-9]{6}$/.test(orderLookupTokenSecretArn)
+  ) {
+    problems.push(
+      `orderLookupTokenSecretArn "${orderLookupTokenSecretArn}" is not the full ARN of a Secrets Manager secret (it ends in a 6-character suffix)`,
+    );
   }
   if (orderLookupTokenSecretArn !== undefined && orderLookupUrl === undefined) {
     problems.push('orderLookupTokenSecretArn is the token of orderLookupUrl; set orderLookupUrl too');

@@ -121,19 +121,26 @@ export async function startFakeBedrock(initial: BedrockBehaviourRule = {}): Prom
       };
       requests.push(recorded);
 
-      if (request.method !== 'POST' || !match) return sendError(response, 404, `The fake serves only POST /model/{modelId}/converse, not ${request.method} ${path}`);
+      if (request.method !== 'POST' || !match)
+        return sendError(
+          response,
+          404,
+          `The fake serves only POST /model/{modelId}/converse, not ${request.method} ${path}`,
+        );
       // The real service refuses an unsigned request; the fake checks that the SDK signed it (SigV4).
       if (!String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
         return sendError(response, 403, 'Missing Authentication Token', 'UnrecognizedClientException');
       }
-      if (!Array.isArray(body.messages) || body.messages.length === 0) return sendError(response, 400, 'messages is required');
+      if (!Array.isArray(body.messages) || body.messages.length === 0)
+        return sendError(response, 400, 'messages is required');
 
       const behaviour = typeof rule === 'function' ? rule(recorded) : rule;
       if (behaviour.hang) return;
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (response.stream.destroyed) return;
-        if (behaviour.status !== undefined && behaviour.status !== 200) return sendError(response, behaviour.status, `Fake ${behaviour.status}`);
+        if (behaviour.status !== undefined && behaviour.status !== 200)
+          return sendError(response, behaviour.status, `Fake ${behaviour.status}`);
         sendJson(response, 200, converseOutput(recorded, behaviour));
       }, behaviour.delayMs ?? 0);
       timers.add(timer);
@@ -187,7 +194,12 @@ function converseOutput(request: RecordedConverse, behaviour: BedrockBehaviour) 
   };
 }
 
-function sendError(response: Http2ServerResponse, status: number, message: string, type = BEDROCK_ERRORS[status] ?? 'InternalServerException'): void {
+function sendError(
+  response: Http2ServerResponse,
+  status: number,
+  message: string,
+  type = BEDROCK_ERRORS[status] ?? 'InternalServerException',
+): void {
   response.setHeader('x-amzn-errortype', `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`);
   sendJson(response, status, { message });
 }

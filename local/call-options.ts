@@ -163,14 +163,25 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
   }
   const localeId = values.locale;
   if (localeId !== undefined && !findLocale(localeId)) {
-    throw new UsageError(`--locale ${localeId}: the bot speaks ${botLocales.map((locale) => locale.localeId).join(', ')}`);
+    throw new UsageError(
+      `--locale ${localeId}: the bot speaks ${botLocales.map((locale) => locale.localeId).join(', ')}`,
+    );
   }
-  if (values.data !== undefined && values['in-memory']) throw new UsageError('--data and --in-memory exclude each other');
-  if (!values.deployed && values.knowledge !== undefined && !(existsSync(values.knowledge) && statSync(values.knowledge).isDirectory())) {
-    throw new UsageError(`--knowledge ${values.knowledge}: no such folder (it holds faq.md and the business's documents)`);
+  if (values.data !== undefined && values['in-memory'])
+    throw new UsageError('--data and --in-memory exclude each other');
+  if (
+    !values.deployed &&
+    values.knowledge !== undefined &&
+    !(existsSync(values.knowledge) && statSync(values.knowledge).isDirectory())
+  ) {
+    throw new UsageError(
+      `--knowledge ${values.knowledge}: no such folder (it holds faq.md and the business's documents)`,
+    );
   }
   if (values.data !== undefined && existsSync(values.data) && !statSync(values.data).isDirectory()) {
-    throw new UsageError(`--data ${values.data} is a file; give a folder for the local store (it is created if missing)`);
+    throw new UsageError(
+      `--data ${values.data} is a file; give a folder for the local store (it is created if missing)`,
+    );
   }
   const deployed = values.deployed ? deployedBotLookup(values, localeId) : undefined;
   if (!deployed) {
@@ -179,12 +190,19 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
   } else {
     const local = LOCAL_ONLY_OPTIONS.find((name) => values[name] !== undefined && values[name] !== false);
     if (local === 'show-events') {
-      throw new UsageError("--show-events and --deployed exclude each other: the deployed function's events are in its CloudWatch logs");
+      throw new UsageError(
+        "--show-events and --deployed exclude each other: the deployed function's events are in its CloudWatch logs",
+      );
     }
     if (local === 'knowledge') {
-      throw new UsageError('--knowledge and --deployed exclude each other: the deployed function answers from the index in its image');
+      throw new UsageError(
+        '--knowledge and --deployed exclude each other: the deployed function answers from the index in its image',
+      );
     }
-    if (local) throw new UsageError(`--${local} and --deployed exclude each other: a deployed call keeps its memory in the deployed table`);
+    if (local)
+      throw new UsageError(
+        `--${local} and --deployed exclude each other: a deployed call keeps its memory in the deployed table`,
+      );
     if (contactId !== undefined && !LEX_SESSION_ID.test(contactId)) {
       throw new UsageError(
         `--contact-id with --deployed becomes the Lex session id: 2 to 100 letters, digits and . _ : - (got ${JSON.stringify(contactId)})`,
@@ -193,9 +211,11 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
   }
 
   const web = values.web ? { port: webPort(values.port) } : undefined;
-  if (!web && values.port !== undefined) throw new UsageError('--port is the web chat\'s port; it needs --web');
-  if (web && deployed) throw new UsageError('--web and --deployed exclude each other: the web chat runs the local function');
-  if (web && contactId !== undefined) throw new UsageError('--web and --contact-id exclude each other: each chat gets its own contact id');
+  if (!web && values.port !== undefined) throw new UsageError("--port is the web chat's port; it needs --web");
+  if (web && deployed)
+    throw new UsageError('--web and --deployed exclude each other: the web chat runs the local function');
+  if (web && contactId !== undefined)
+    throw new UsageError('--web and --contact-id exclude each other: each chat gets its own contact id');
 
   return {
     kind: 'call',
@@ -221,7 +241,8 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
 function webPort(text: string | undefined): number {
   if (text === undefined) return DEFAULT_WEB_PORT;
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`--port must be a port number from 0 to 65535 (got ${JSON.stringify(text)})`);
+  if (!/^\d+$/.test(text) || port > 65_535)
+    throw new UsageError(`--port must be a port number from 0 to 65535 (got ${JSON.stringify(text)})`);
   return port;
 }
 

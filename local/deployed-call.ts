@@ -34,7 +34,11 @@ export class DeployedBotUnreachable extends Error {
   }
 }
 
-export async function holdDeployedCall(lookup: DeployedBotLookup, options: CallOptions, io: DeployedCallIo): Promise<CallEnd> {
+export async function holdDeployedCall(
+  lookup: DeployedBotLookup,
+  options: CallOptions,
+  io: DeployedCallIo,
+): Promise<CallEnd> {
   // A broken flow file fails before anything reaches AWS. The flow's bot alias placeholder resolves to the
   // local stand-in, which the Lex block accepts; the deployed alias then answers in its place.
   const flow = loadLocalFlow(options.flowFile, options.localeId);
@@ -70,12 +74,15 @@ export async function holdDeployedCall(lookup: DeployedBotLookup, options: CallO
 
 /** The client's region and credentials, resolved now; either missing is a one-line DeployedBotUnreachable. */
 export async function checkAwsAccess(client: LexRuntimeV2Client, profile?: string): Promise<string> {
-  if (profile && !profileExists(profile)) throw new DeployedBotUnreachable(credentialProblem(new Error('no such profile'), profile));
+  if (profile && !profileExists(profile))
+    throw new DeployedBotUnreachable(credentialProblem(new Error('no such profile'), profile));
   let region: string;
   try {
     region = await client.config.region();
   } catch {
-    throw new DeployedBotUnreachable('No AWS region: pass --region, or set AWS_REGION or a region in your AWS profile.');
+    throw new DeployedBotUnreachable(
+      'No AWS region: pass --region, or set AWS_REGION or a region in your AWS profile.',
+    );
   }
   try {
     await client.config.credentials();

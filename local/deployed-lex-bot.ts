@@ -21,12 +21,14 @@ export interface DeployedLexBotOptions {
   readonly listener: CallListener;
 }
 
-export const SILENCE_NOT_SENT = 'silence is not sent to the deployed bot (Lex RecognizeText needs text); it keeps listening';
+export const SILENCE_NOT_SENT =
+  'silence is not sent to the deployed bot (Lex RecognizeText needs text); it keeps listening';
 
 /** What to check when Lex refuses a turn, by the error's name. */
 const LEX_ERROR_HINTS: Readonly<Record<string, string>> = {
   DependencyFailedException: "the fulfillment function failed or timed out; see the function's CloudWatch logs",
-  BadGatewayException: "the fulfillment function answered something Lex could not use; see the function's CloudWatch logs",
+  BadGatewayException:
+    "the fulfillment function answered something Lex could not use; see the function's CloudWatch logs",
   ThrottlingException: 'Lex is throttling these requests; wait a moment and call again',
   AccessDeniedException: 'these credentials may not call lex:RecognizeText on this bot alias',
   UnrecognizedClientException: 'Lex does not recognise these AWS credentials',

@@ -75,7 +75,9 @@ export async function createCallMemoryTable(endpoint: string, tableName: string)
  */
 async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName })).catch(() => ({ Table: undefined }));
+    const { Table } = await client
+      .send(new DescribeTableCommand({ TableName: tableName }))
+      .catch(() => ({ Table: undefined }));
     if (Table?.TableStatus === 'ACTIVE') return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

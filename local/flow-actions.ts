@@ -162,7 +162,8 @@ export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
 
   Loop(action, { contact }) {
     const loopCount = Number(requiredString(action, 'LoopCount'));
-    if (!Number.isInteger(loopCount) || loopCount < 0) throw new FlowEmulationError(action, 'LoopCount must be a whole number');
+    if (!Number.isInteger(loopCount) || loopCount < 0)
+      throw new FlowEmulationError(action, 'LoopCount must be a whole number');
     const done = contact.loopCounts.get(action.Identifier) ?? 0;
     if (done < loopCount) {
       contact.loopCounts.set(action.Identifier, done + 1);
@@ -174,7 +175,8 @@ export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
   },
 
   UpdateContactTargetQueue(action, { contact }) {
-    if (action.Parameters.AgentId !== undefined) throw new FlowEmulationError(action, 'transfer to an agent by AgentId is not emulated');
+    if (action.Parameters.AgentId !== undefined)
+      throw new FlowEmulationError(action, 'transfer to an agent by AgentId is not emulated');
     const queueArn = resolveValue(requiredString(action, 'QueueId'), contact) ?? '';
     const name = localQueueName(queueArn);
     if (name === undefined) return noMatchingError(`${JSON.stringify(queueArn)} is not a queue of the local instance`);
@@ -229,7 +231,8 @@ function queueMetric(metric: string, contactCenter: LocalContactCenter): number 
 function resolveLexSessionAttributes(action: FlowAction, contact: ContactState): Record<string, string> {
   const attributes: Record<string, string> = {};
   for (const [name, value] of Object.entries(objectParameter(action, 'LexSessionAttributes') ?? {})) {
-    if (typeof value !== 'string') throw new FlowEmulationError(action, `LexSessionAttributes.${name} must be a string`);
+    if (typeof value !== 'string')
+      throw new FlowEmulationError(action, `LexSessionAttributes.${name} must be a string`);
     const resolved = resolveValue(value, contact);
     if (resolved !== undefined) attributes[name] = resolved;
   }
@@ -244,7 +247,11 @@ function promptText(action: FlowAction, required: boolean, contact: ContactState
   const text = optionalString(action, 'Text');
   if (text !== undefined) return resolveValue(text, contact);
   const ssml = optionalString(action, 'SSML');
-  if (ssml !== undefined) return ssml.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  if (ssml !== undefined)
+    return ssml
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
   const recording = optionalString(action, 'PromptId') ?? (objectParameter(action, 'Media')?.Uri as string | undefined);
   if (recording !== undefined) return `(recording ${recording})`;
   if (required) throw new FlowEmulationError(action, 'needs Text, SSML, PromptId or Media');

@@ -58,7 +58,9 @@ export async function runFlow(flow: FlowContent, options: FlowRunOptions): Promi
     }
     current = findAction(actions, nextActionId(current, result), `the transition of "${current.Identifier}"`);
   }
-  throw new Error(`The flow did not end within ${maxSteps} actions; the last was "${current.Identifier}" (${current.Type})`);
+  throw new Error(
+    `The flow did not end within ${maxSteps} actions; the last was "${current.Identifier}" (${current.Type})`,
+  );
 }
 
 async function runAction(action: FlowAction, call: FlowCall): Promise<ActionResult> {
@@ -87,11 +89,19 @@ function nextActionId(action: FlowAction, result: Exclude<ActionResult, { kind: 
     case 'branch': {
       const match = (Transitions.Conditions ?? []).find((condition) => conditionHolds(action, condition, result.value));
       if (match) return match.NextAction;
-      return errorTarget(action, 'NoMatchingCondition') ?? Transitions.NextAction ?? missing(action, `a branch for ${JSON.stringify(result.value)}`);
+      return (
+        errorTarget(action, 'NoMatchingCondition') ??
+        Transitions.NextAction ??
+        missing(action, `a branch for ${JSON.stringify(result.value)}`)
+      );
     }
     case 'error':
       // Connect's NoMatchingError is the catch-all error branch.
-      return errorTarget(action, result.errorType) ?? errorTarget(action, 'NoMatchingError') ?? missing(action, `an error branch for ${result.errorType}`);
+      return (
+        errorTarget(action, result.errorType) ??
+        errorTarget(action, 'NoMatchingError') ??
+        missing(action, `an error branch for ${result.errorType}`)
+      );
   }
 }
 

@@ -52,7 +52,10 @@ export async function startDynamoDBProxy(target: string): Promise<DynamoDBProxy>
     throttle: false,
   };
   const server: Server = createServer((incoming, outgoing) => {
-    const operation = String(incoming.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    const operation =
+      String(incoming.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '';
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
@@ -63,7 +66,13 @@ export async function startDynamoDBProxy(target: string): Promise<DynamoDBProxy>
       if (proxy.hang || (proxy.hangTable !== undefined && parsed.TableName === proxy.hangTable)) return; // held until the client gives up
       if (proxy.throttle) return throttled(outgoing);
       const forward = httpRequest(
-        { host: targetUrl.hostname, port: targetUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+        {
+          host: targetUrl.hostname,
+          port: targetUrl.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: incoming.headers,
+        },
         (answer) => {
           outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
           answer.pipe(outgoing);
@@ -128,7 +137,11 @@ export async function startWorld(): Promise<World> {
   delete process.env.OPENAI_API_KEY;
   delete process.env.OPENAI_BASE_URL;
 
-  const reader = new DynamoDBClient({ endpoint: dynamoDB.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const reader = new DynamoDBClient({
+    endpoint: dynamoDB.endpoint,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
   await putOrders(reader, ORDERS_TABLE_NAME, readOrdersFile(join(REPO_ROOT, SAMPLE_ORDERS_FILE)));
   return {
     dynamoDB,
@@ -142,7 +155,9 @@ export async function startWorld(): Promise<World> {
       OPENAI_MODEL: 'fake-model',
     },
     async readItem(callId) {
-      const { Item } = await reader.send(new GetItemCommand({ TableName: TABLE, Key: { contactId: { S: callId } }, ConsistentRead: true }));
+      const { Item } = await reader.send(
+        new GetItemCommand({ TableName: TABLE, Key: { contactId: { S: callId } }, ConsistentRead: true }),
+      );
       return Item;
     },
     async stop() {
@@ -178,7 +193,12 @@ export function lexEvent(options: EventOptions = {}): LexV2Event {
     ...(options.contactId === undefined ? {} : { contactId: options.contactId }),
     ...options.sessionAttributes,
   };
-  const intentState = { name: intent, slots: {}, state: 'ReadyForFulfillment' as const, confirmationState: 'None' as const };
+  const intentState = {
+    name: intent,
+    slots: {},
+    state: 'ReadyForFulfillment' as const,
+    confirmationState: 'None' as const,
+  };
   return {
     messageVersion: '1.0',
     invocationSource: 'FulfillmentCodeHook',
@@ -186,7 +206,14 @@ export function lexEvent(options: EventOptions = {}): LexV2Event {
     responseContentType: 'audio/pcm',
     sessionId: options.sessionId ?? `lex-session-${options.contactId ?? 'none'}`,
     inputTranscript: transcript,
-    bot: { id: 'BOTID12345', name: 'Chalkbot', aliasId: 'TSTALIASID', aliasName: 'live', localeId: options.localeId ?? 'en_US', version: 'DRAFT' },
+    bot: {
+      id: 'BOTID12345',
+      name: 'Chalkbot',
+      aliasId: 'TSTALIASID',
+      aliasName: 'live',
+      localeId: options.localeId ?? 'en_US',
+      version: 'DRAFT',
+    },
     interpretations: [{ intent: intentState, nluConfidence: intent === FALLBACK_INTENT ? undefined : 0.92 }],
     proposedNextState: undefined as unknown as LexV2Event['proposedNextState'],
     requestAttributes: { 'x-amz-lex:channels:platform': 'Connect', 'x-amz-lex:accept-content-types': 'PlainText,SSML' },

@@ -41,12 +41,18 @@ export interface HandOver {
 
 /** How the conversation with the bot ended, which is what the flow branches on. */
 export type HandOverOutcome =
-  | { readonly kind: 'closed'; readonly intentName: string; readonly sessionAttributes: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'closed';
+      readonly intentName: string;
+      readonly sessionAttributes: Readonly<Record<string, string>>;
+    }
   /** The bot could not go on (the function failed, timed out or answered something Lex refuses). */
   | { readonly kind: 'failed'; readonly reason: string }
   | { readonly kind: 'caller-hung-up' };
 
-type TurnOutcome = { readonly kind: 'answered'; readonly answer: FulfillmentAnswer } | { readonly kind: 'failed'; readonly reason: string };
+type TurnOutcome =
+  | { readonly kind: 'answered'; readonly answer: FulfillmentAnswer }
+  | { readonly kind: 'failed'; readonly reason: string };
 
 export class LexBotEmulator {
   /** Every locale the bot has, as the deployed bot has them (lib/definition/bot.ts). */
@@ -124,7 +130,8 @@ export class LexBotEmulator {
         deadline,
       );
     } catch (error) {
-      if (!(error instanceof DeadlineExceeded)) return { kind: 'failed', reason: `the function failed: ${describeError(error)}` };
+      if (!(error instanceof DeadlineExceeded))
+        return { kind: 'failed', reason: `the function failed: ${describeError(error)}` };
       // The bot's post-fulfillment timeout response: Lex says it when it stops waiting (not when Lambda fails).
       if (deadline.spokenOnTimeout) {
         listener({ kind: 'bot', text: deadline.spokenOnTimeout, latencyMs: Math.round(performance.now() - started) });
@@ -170,7 +177,10 @@ export class LexBotEmulator {
     const { timeoutSeconds, timeoutMessage } = this.definition.fulfillmentUpdates;
     const lexMs = timeoutSeconds * 1000;
     return this.functionTimeoutMs < lexMs
-      ? { ms: this.functionTimeoutMs, reason: `the function timed out after ${this.functionTimeoutMs} ms (its Lambda timeout)` }
+      ? {
+          ms: this.functionTimeoutMs,
+          reason: `the function timed out after ${this.functionTimeoutMs} ms (its Lambda timeout)`,
+        }
       : {
           ms: lexMs,
           reason: `Lex stopped waiting for the function after ${lexMs} ms (the fulfillment timeout)`,

@@ -72,7 +72,11 @@ export function buildFulfillmentEvent(turn: FulfillmentTurn): LexV2Event {
 /** What the function's answer means for the conversation. */
 export type FulfillmentAnswer =
   /** Speak the messages and keep listening: the caller stays with the bot. */
-  | { readonly kind: 'elicit'; readonly messages: readonly string[]; readonly sessionAttributes?: Record<string, string> }
+  | {
+      readonly kind: 'elicit';
+      readonly messages: readonly string[];
+      readonly sessionAttributes?: Record<string, string>;
+    }
   /** Speak the messages and hand the caller back to the flow with this intent. */
   | {
       readonly kind: 'close';
@@ -104,7 +108,8 @@ export function readFulfillmentResult(result: unknown, currentIntent: string): F
   const sessionAttributes = readSessionAttributes(sessionState.sessionAttributes);
   const messages = readSpokenMessages(result.messages);
   const intent = sessionState.intent;
-  if (intent !== undefined && !isObject(intent)) throw new InvalidFulfillmentResponse('sessionState.intent must be an object');
+  if (intent !== undefined && !isObject(intent))
+    throw new InvalidFulfillmentResponse('sessionState.intent must be an object');
 
   switch (dialogAction.type) {
     case 'ElicitIntent':

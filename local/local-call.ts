@@ -58,7 +58,10 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
   const restoreMetricsSetting = disablePowertoolsMetrics();
   const contactId = options.contactId ?? randomUUID();
   const logFile = options.logFile ?? DEFAULT_FUNCTION_LOG;
-  const restoreLogs = routeFunctionLogs({ file: logFile, echo: options.verbose ? process.stderr : undefined }, `contact ${contactId}`);
+  const restoreLogs = routeFunctionLogs(
+    { file: logFile, echo: options.verbose ? process.stderr : undefined },
+    `contact ${contactId}`,
+  );
   try {
     // Indexed while the store starts; a folder that cannot be read stops the call before it starts.
     const knowledge = Promise.resolve(io.functionOverrides?.knowledge ?? indexKnowledge(options.knowledgeDir));
@@ -74,7 +77,9 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
       const fulfill = createHandler({
         // A Bedrock runtime on loopback (AWS_ENDPOINT_URL_BEDROCK_RUNTIME) gets fake credentials, as the local
         // store does; real Bedrock gets the developer's own, from the default chain.
-        bedrockCredentials: isLoopback({ ...process.env, ...env }[FUNCTION_ENV.bedrockEndpointUrl]) ? LOCAL_CREDENTIALS : undefined,
+        bedrockCredentials: isLoopback({ ...process.env, ...env }[FUNCTION_ENV.bedrockEndpointUrl])
+          ? LOCAL_CREDENTIALS
+          : undefined,
         ...io.functionOverrides,
         env,
         dynamoDBClient,
@@ -94,9 +99,23 @@ export async function holdLocalCall(options: CallOptions, io: LocalCallIo): Prom
       const caller = withKeypad(io.caller);
       const bot = new LexBotEmulator({ fulfill, caller, listener });
       const startedAt = new Date();
-      const end = await runFlow(flow, { contactId, bot, listener, keypad: caller, contactCenter: options.contactCenter, channel: io.channel });
+      const end = await runFlow(flow, {
+        contactId,
+        bot,
+        listener,
+        keypad: caller,
+        contactCenter: options.contactCenter,
+        channel: io.channel,
+      });
       if (io.transcripts) {
-        const call = { client: dynamoDBClient, tableName: LOCAL_TABLE_NAME, contactId, startedAt, end, channel: io.channel };
+        const call = {
+          client: dynamoDBClient,
+          tableName: LOCAL_TABLE_NAME,
+          contactId,
+          startedAt,
+          end,
+          channel: io.channel,
+        };
         const path = await writeLocalTranscript({ ...call, ...io.transcripts });
         const show = `npm run calls -- --local show ${contactId}`;
         listener({ kind: 'notice', text: `transcript: ${relative(process.cwd(), path)} (${show})` });
@@ -165,7 +184,10 @@ function disablePowertoolsMetrics(): () => void {
 /** The local call indexes the folder itself, as the build does for the image (same code, same index). */
 async function indexKnowledge(dir: string | undefined): Promise<KnowledgeBase | undefined> {
   if (!dir) return undefined;
-  return buildKnowledge(dir, { choice: embeddingsChoice(process.env[EMBEDDINGS_ENV]), vectorCacheDir: DEFAULT_VECTOR_CACHE_DIR });
+  return buildKnowledge(dir, {
+    choice: embeddingsChoice(process.env[EMBEDDINGS_ENV]),
+    vectorCacheDir: DEFAULT_VECTOR_CACHE_DIR,
+  });
 }
 
 function describeKnowledge(knowledge: KnowledgeBase | undefined, dir: string | undefined): string {
@@ -184,12 +206,17 @@ function describeAnswerer(env: Readonly<Record<string, string | undefined>>): st
   } catch {
     return 'a model whose settings have a problem (the first answer says which)';
   }
-  if (!model) return 'the knowledge folder alone (set OPENAI_API_KEY to use OpenAI, or MODEL_PROVIDER=bedrock or azure)';
+  if (!model)
+    return 'the knowledge folder alone (set OPENAI_API_KEY to use OpenAI, or MODEL_PROVIDER=bedrock or azure)';
   const where = (label: string, provider: string) =>
-    provider === 'openai' && merged[FUNCTION_ENV.openAiBaseUrl] ? `${label} at ${merged[FUNCTION_ENV.openAiBaseUrl]}`
-    : provider === 'bedrock' && merged[FUNCTION_ENV.bedrockEndpointUrl] ? `${label} at ${merged[FUNCTION_ENV.bedrockEndpointUrl]}`
-    : label;
-  const models = [model.primary, model.fallback].flatMap((chosen) => (chosen ? [where(modelLabel(chosen), chosen.provider)] : []));
+    provider === 'openai' && merged[FUNCTION_ENV.openAiBaseUrl]
+      ? `${label} at ${merged[FUNCTION_ENV.openAiBaseUrl]}`
+      : provider === 'bedrock' && merged[FUNCTION_ENV.bedrockEndpointUrl]
+        ? `${label} at ${merged[FUNCTION_ENV.bedrockEndpointUrl]}`
+        : label;
+  const models = [model.primary, model.fallback].flatMap((chosen) =>
+    chosen ? [where(modelLabel(chosen), chosen.provider)] : [],
+  );
   return `model ${models.join(', falling back to ')}`;
 }
 

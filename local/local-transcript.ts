@@ -36,7 +36,9 @@ export async function writeLocalTranscript(options: LocalTranscriptOptions): Pro
       ConsistentRead: true,
     }),
   );
-  const transcript = buildTranscript(Item ? readStoredCall(Item) : undefined, localEndFacts(options), { redact: options.redact });
+  const transcript = buildTranscript(Item ? readStoredCall(Item) : undefined, localEndFacts(options), {
+    redact: options.redact,
+  });
   mkdirSync(options.dir, { recursive: true });
   const path = join(options.dir, `${options.contactId}.json`);
   writeFileSync(path, `${JSON.stringify(transcript, null, 2)}\n`);

@@ -106,7 +106,10 @@ export function lastUserMessage(request: RecordedRequest): string {
   return [...request.body.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
 }
 
-export async function startFakeOpenAI(initial: BehaviourRule = {}, options: { azure?: FakeAzureOptions } = {}): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(
+  initial: BehaviourRule = {},
+  options: { azure?: FakeAzureOptions } = {},
+): Promise<FakeOpenAI> {
   let rule = initial;
   const requests: RecordedRequest[] = [];
   const pendingTimers = new Set<NodeJS.Timeout>();
@@ -133,7 +136,11 @@ export async function startFakeOpenAI(initial: BehaviourRule = {}, options: { az
         const refused = azureRefusal(request.method, url, request.headers, azure);
         if (refused) return sendJson(response, refused.status, refused.body);
       } else if (request.method !== 'POST' || !url.pathname.endsWith('/chat/completions')) {
-        return sendJson(response, 404, errorBody(`The fake serves only POST /v1/chat/completions, not ${request.method} ${request.url}`));
+        return sendJson(
+          response,
+          404,
+          errorBody(`The fake serves only POST /v1/chat/completions, not ${request.method} ${request.url}`),
+        );
       }
       if (recorded.body.stream) {
         return sendJson(response, 400, errorBody('The fake does not stream; the function does not ask it to.'));
@@ -155,7 +162,8 @@ export async function startFakeOpenAI(initial: BehaviourRule = {}, options: { az
           response.writeHead(200, { 'content-type': 'application/json' });
           return response.end('{"this is": not a chat completion');
         }
-        if (behaviour.toolCalls) return sendJson(response, 200, toolCallCompletion(recorded, behaviour.toolCalls, behaviour.reply));
+        if (behaviour.toolCalls)
+          return sendJson(response, 200, toolCallCompletion(recorded, behaviour.toolCalls, behaviour.reply));
         sendJson(response, 200, completion(recorded, behaviour.reply ?? `You said: ${lastUserMessage(recorded)}`));
       }, behaviour.delayMs ?? 0);
       pendingTimers.add(timer);
@@ -193,7 +201,10 @@ export async function startFakeOpenAI(initial: BehaviourRule = {}, options: { az
 function azureRefusal(method: string | undefined, url: URL, headers: IncomingHttpHeaders, azure: FakeAzureOptions) {
   const path = `/openai/deployments/${azure.deployment}/chat/completions`;
   if (method !== 'POST' || url.pathname !== path) {
-    return { status: 404, body: { error: { code: 'DeploymentNotFound', message: `The fake serves only POST ${path}` } } };
+    return {
+      status: 404,
+      body: { error: { code: 'DeploymentNotFound', message: `The fake serves only POST ${path}` } },
+    };
   }
   if (!url.searchParams.get('api-version')) {
     return { status: 404, body: { error: { code: '404', message: 'Resource not found' } } };
@@ -223,7 +234,11 @@ function completion(request: RecordedRequest, content: string) {
     created: Math.floor(request.receivedAt / 1000),
     model: request.body.model,
     choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }],
-    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
   };
 }
 
@@ -232,7 +247,10 @@ function toolCallCompletion(request: RecordedRequest, calls: readonly FakeToolCa
   const toolCalls = calls.map((call, index) => ({
     id: call.id ?? `call_${request.index}_${index}`,
     type: 'function',
-    function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+    function: {
+      name: call.name,
+      arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+    },
   }));
   const message = { role: 'assistant', content: content ?? null, tool_calls: toolCalls };
   return { ...base, choices: [{ index: 0, message, logprobs: null, finish_reason: 'tool_calls' }] };

@@ -50,7 +50,10 @@ export function terminalListener(output: Writable, style: TranscriptStyle): Call
  * A caller reading lines from `input`. At a terminal (`prompt` given) it shows the prompt before each line.
  * The end of input is the caller hanging up.
  */
-export function streamCaller(input: Readable, options: { prompt?: { text: string; output: Writable } } = {}): Caller & { close(): void } {
+export function streamCaller(
+  input: Readable,
+  options: { prompt?: { text: string; output: Writable } } = {},
+): Caller & { close(): void } {
   const lines = createInterface({ input, terminal: false });
   // Created at once so no line that arrives before the first question is lost.
   const iterator = lines[Symbol.asyncIterator]();

@@ -32,7 +32,9 @@ export interface BuildKnowledgeOptions {
 
 /** Builds the index into `outDir` and stages what the function needs to load it. Returns a one-line summary. */
 export async function buildKnowledgeIndex(options: BuildKnowledgeOptions = {}): Promise<string> {
-  const source = resolve(options.source ?? (process.env[FUNCTION_ENV.knowledgeDir]?.trim() || DEFAULT_KNOWLEDGE_SOURCE));
+  const source = resolve(
+    options.source ?? (process.env[FUNCTION_ENV.knowledgeDir]?.trim() || DEFAULT_KNOWLEDGE_SOURCE),
+  );
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
   const choice = embeddingsChoice(options.embeddings ?? process.env[EMBEDDINGS_ENV]);
   const started = Date.now();
@@ -60,8 +62,15 @@ async function stageModules(outDir: string, packages: readonly string[]): Promis
     copied.add(name);
     const manifest = require.resolve(`${name}/package.json`, { paths: [from] });
     const dir = dirname(manifest);
-    await cp(dir, join(target, name), { recursive: true, filter: (path) => !path.slice(dir.length).includes('/node_modules/') });
-    const { dependencies = {}, peerDependencies = {}, peerDependenciesMeta = {} } = JSON.parse(await readFile(manifest, 'utf8')) as {
+    await cp(dir, join(target, name), {
+      recursive: true,
+      filter: (path) => !path.slice(dir.length).includes('/node_modules/'),
+    });
+    const {
+      dependencies = {},
+      peerDependencies = {},
+      peerDependenciesMeta = {},
+    } = JSON.parse(await readFile(manifest, 'utf8')) as {
       dependencies?: Record<string, string>;
       peerDependencies?: Record<string, string>;
       peerDependenciesMeta?: Record<string, { optional?: boolean }>;

@@ -77,7 +77,9 @@ export function bucketTranscripts(s3: S3Client, bucket: string, now: () => Date 
         const prefix = transcriptKey('', day).replace(/\.json$/, '');
         let token: string | undefined;
         do {
-          const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+          const page = await s3.send(
+            new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+          );
           for (const object of page.Contents ?? []) {
             if (object.Key) keys.push({ key: object.Key, modified: object.LastModified?.getTime() ?? 0 });
           }
@@ -141,7 +143,8 @@ export function formatConversation(transcript: Transcript): string[] {
       `${transcript.turns.length} turns, ended: ${transcript.ending}${reason}` +
       (transcript.redacted ? ', digits masked' : ''),
   ];
-  if (!transcript.memoryFound) lines.push('(the call left nothing in the call memory: it never reached the bot, or it expired)');
+  if (!transcript.memoryFound)
+    lines.push('(the call left nothing in the call memory: it never reached the bot, or it expired)');
   for (const turn of transcript.turns) lines.push(...formatTurn(turn));
   return lines;
 }
@@ -152,7 +155,9 @@ function formatTurn(turn: TranscriptTurn): string[] {
     const args = tool.args === undefined ? '' : ` ${JSON.stringify(tool.args)}`;
     lines.push(`          tool:   ${tool.name}${args}${tool.result === undefined ? '' : ` -> ${tool.result}`}`);
   }
-  const how = [turn.route, turn.latencyMs === undefined ? undefined : `${turn.latencyMs} ms`, nextWords(turn)].filter(Boolean);
+  const how = [turn.route, turn.latencyMs === undefined ? undefined : `${turn.latencyMs} ms`, nextWords(turn)].filter(
+    Boolean,
+  );
   const said = turn.bot ?? (turn.next === 'agent' ? '(hands over to a person)' : '(says nothing)');
   lines.push(`${clock(turn.answeredAt)}  bot:    ${said}${how.length > 0 ? `   [${how.join(', ')}]` : ''}`);
   return lines;
@@ -167,7 +172,12 @@ function nextWords(turn: TranscriptTurn): string | undefined {
 export interface CallsCliDependencies {
   readonly localDir: string;
   /** The deployed source; built from the stack outputs unless a test passes one. */
-  readonly deployed?: (options: { prefix?: string; outputsFile?: string; profile?: string; region?: string }) => Promise<TranscriptSource>;
+  readonly deployed?: (options: {
+    prefix?: string;
+    outputsFile?: string;
+    profile?: string;
+    region?: string;
+  }) => Promise<TranscriptSource>;
 }
 
 /** The deployed bucket, found the way the smoke test finds the bot: an outputs file, or the stack's outputs. */
@@ -186,12 +196,17 @@ export async function deployedTranscripts(options: {
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a whole number above 0, got "${value}"`);
+  if (!Number.isInteger(number) || number < 1)
+    throw new Error(`--${name} must be a whole number above 0, got "${value}"`);
   return number;
 }
 
 /** `npm run calls -- ...`; resolves to the exit code. Every error is one line. */
-export async function callsCli(argv: string[], deps: CallsCliDependencies, log: (line: string) => void = console.log): Promise<number> {
+export async function callsCli(
+  argv: string[],
+  deps: CallsCliDependencies,
+  log: (line: string) => void = console.log,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -211,8 +226,10 @@ export async function callsCli(argv: string[], deps: CallsCliDependencies, log: 
     return 0;
   }
   const [command, contactId, ...extra] = positionals;
-  if (command !== undefined && command !== 'show') throw new Error(`unknown command "${command}" (try: npm run calls -- show <contactId>)`);
-  if (command === 'show' && contactId === undefined) throw new Error('show needs a contact id: npm run calls -- show <contactId>');
+  if (command !== undefined && command !== 'show')
+    throw new Error(`unknown command "${command}" (try: npm run calls -- show <contactId>)`);
+  if (command === 'show' && contactId === undefined)
+    throw new Error('show needs a contact id: npm run calls -- show <contactId>');
   if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
 
   const source = values.local
@@ -231,7 +248,10 @@ export async function callsCli(argv: string[], deps: CallsCliDependencies, log: 
     formatConversation(transcript).forEach((line) => log(line));
     return 0;
   }
-  const transcripts = await source.recent(positiveInteger('days', values.days, 7), positiveInteger('limit', values.limit, 20));
+  const transcripts = await source.recent(
+    positiveInteger('days', values.days, 7),
+    positiveInteger('limit', values.limit, 20),
+  );
   if (transcripts.length === 0) {
     log(`No calls in ${source.describe} yet.`);
     return 0;

@@ -12,7 +12,14 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { STACK_OUTPUTS } from '../lib/definition/stack-outputs';
 import { parseCommandLine } from './cli-args';
-import { type AwsOptions, REPO_ROOT, awsClientConfig, credentialProblem, isNetworkError, readOutputsFile } from './deployment';
+import {
+  type AwsOptions,
+  REPO_ROOT,
+  awsClientConfig,
+  credentialProblem,
+  isNetworkError,
+  readOutputsFile,
+} from './deployment';
 
 export const DEPLOY_USAGE = `Usage: npm run deploy -- [--profile <p>] [--region <r>] [--yes] [-- <cdk deploy arguments>]
 
@@ -48,9 +55,12 @@ export interface DeployEnvironment {
 
 /** `docker info` against the daemon the CDK CLI will use. */
 export function probeDocker(): string | undefined {
-  const result = spawnSync(process.env.CDK_DOCKER ?? 'docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8' });
+  const result = spawnSync(process.env.CDK_DOCKER ?? 'docker', ['info', '--format', '{{.ServerVersion}}'], {
+    encoding: 'utf8',
+  });
   if (result.error) return `the docker command is not installed (${result.error.message})`;
-  if (result.status !== 0) return `the Docker daemon does not answer: ${(result.stderr || result.stdout).trim().split('\n')[0]}`;
+  if (result.status !== 0)
+    return `the Docker daemon does not answer: ${(result.stderr || result.stdout).trim().split('\n')[0]}`;
   return undefined;
 }
 
@@ -68,7 +78,8 @@ export async function checkDeployPrerequisites(env: DeployEnvironment): Promise<
     results.push({
       name: 'AWS region',
       ok: false,
-      detail: 'No region. Set AWS_REGION (e.g. export AWS_REGION=us-east-1), or `region` in your AWS profile, or pass --region.',
+      detail:
+        'No region. Set AWS_REGION (e.g. export AWS_REGION=us-east-1), or `region` in your AWS profile, or pass --region.',
     });
   }
 
@@ -78,11 +89,19 @@ export async function checkDeployPrerequisites(env: DeployEnvironment): Promise<
   try {
     if (!region) {
       await env.sts.config.credentials();
-      results.push({ name: 'AWS credentials', ok: true, detail: 'found (the account is checked once a region is set)' });
+      results.push({
+        name: 'AWS credentials',
+        ok: true,
+        detail: 'found (the account is checked once a region is set)',
+      });
     } else {
       const identity = await env.sts.send(new GetCallerIdentityCommand({}));
       account = identity.Account;
-      results.push({ name: 'AWS credentials', ok: true, detail: `${identity.Arn} in account ${account}, region ${region}` });
+      results.push({
+        name: 'AWS credentials',
+        ok: true,
+        detail: `${identity.Arn} in account ${account}, region ${region}`,
+      });
     }
   } catch (error) {
     results.push({
@@ -112,12 +131,19 @@ export async function checkDeployPrerequisites(env: DeployEnvironment): Promise<
   results.push({
     name: 'Function bundle',
     ok: true,
-    detail: existsSync(bundle) ? 'lambda/dist/index.js is there (rebuilt before synth)' : 'not built yet; the cdk.json build hook builds it before synth',
+    detail: existsSync(bundle)
+      ? 'lambda/dist/index.js is there (rebuilt before synth)'
+      : 'not built yet; the cdk.json build hook builds it before synth',
   });
   return results;
 }
 
-async function checkBootstrap(cloudFormation: CloudFormationClient, account: string, region: string, profileHint: string): Promise<CheckResult> {
+async function checkBootstrap(
+  cloudFormation: CloudFormationClient,
+  account: string,
+  region: string,
+  profileHint: string,
+): Promise<CheckResult> {
   const fix = `Run \`npx cdk bootstrap aws://${account}/${region}${profileHint}\` once for this account and region.`;
   try {
     const response = await cloudFormation.send(new DescribeStacksCommand({ StackName: TOOLKIT_STACK }));
@@ -130,9 +156,17 @@ async function checkBootstrap(cloudFormation: CloudFormationClient, account: str
     return { name: 'CDK bootstrap', ok: true, detail: `${TOOLKIT_STACK} version ${version ?? 'unknown'}` };
   } catch (error) {
     if (/does not exist/.test((error as Error).message)) {
-      return { name: 'CDK bootstrap', ok: false, detail: `Account ${account} is not bootstrapped in ${region}. ${fix}` };
+      return {
+        name: 'CDK bootstrap',
+        ok: false,
+        detail: `Account ${account} is not bootstrapped in ${region}. ${fix}`,
+      };
     }
-    return { name: 'CDK bootstrap', ok: false, detail: `Could not read stack ${TOOLKIT_STACK}: ${(error as Error).message}` };
+    return {
+      name: 'CDK bootstrap',
+      ok: false,
+      detail: `Could not read stack ${TOOLKIT_STACK}: ${(error as Error).message}`,
+    };
   }
 }
 
@@ -149,7 +183,11 @@ export const CDK_DEPLOY_ORDER_FLAGS = ['--no-asset-prebuild'] as const;
  * change that widens IAM or security-group access, which a person at a laptop should see. Without a terminal
  * (or with --yes) nobody could answer, and the CLI would refuse, so approval is `never`.
  */
-export function cdkDeployArgs(options: { interactive: boolean; profile?: string; extra?: readonly string[] }): string[] {
+export function cdkDeployArgs(options: {
+  interactive: boolean;
+  profile?: string;
+  extra?: readonly string[];
+}): string[] {
   return [
     'cdk',
     'deploy',
@@ -216,7 +254,11 @@ function runInherited(command: string, args: string[], env: NodeJS.ProcessEnv): 
 }
 
 /** `npm run deploy`; resolves to the exit code. */
-export async function deployCli(argv: string[], log: (line: string) => void = console.log, deps: DeployCliDependencies = {}): Promise<number> {
+export async function deployCli(
+  argv: string[],
+  log: (line: string) => void = console.log,
+  deps: DeployCliDependencies = {},
+): Promise<number> {
   const { values, positionals } = parseCommandLine(
     argv,
     { profile: { type: 'string' }, region: { type: 'string' }, yes: { type: 'boolean', default: false } },
@@ -244,7 +286,8 @@ export async function deployCli(argv: string[], log: (line: string) => void = co
     return 1;
   }
 
-  const interactive = !values.yes && (deps.interactive ?? (Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY)));
+  const interactive =
+    !values.yes && (deps.interactive ?? (Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY)));
   const region = await environment.sts.config.region();
   const args = cdkDeployArgs({ interactive, profile: aws.profile, extra: positionals });
   log(`Deploying: npx ${args.join(' ')}`);

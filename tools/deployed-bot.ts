@@ -82,7 +82,12 @@ export async function resolveBotTarget(
   const aws = { profile: options.profile, region: options.region };
   if (options.botId || options.aliasId) {
     if (!options.botId || !options.aliasId) throw new Error('Pass both --bot-id and --alias-id (or neither)');
-    return { ...aws, botId: options.botId, botAliasId: options.aliasId, localeId: options.locale ?? botDefinition.localeId };
+    return {
+      ...aws,
+      botId: options.botId,
+      botAliasId: options.aliasId,
+      localeId: options.locale ?? botDefinition.localeId,
+    };
   }
   const { outputs, where } = await deployedOutputs(options, 'bot', cloudFormation);
   return {

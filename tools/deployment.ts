@@ -59,7 +59,10 @@ export function readOutputsFile(path: string): StackOutputs {
 }
 
 /** The deployed outputs of the named stacks, from CloudFormation. A stack that is not there is an error. */
-export async function describeStackOutputs(cloudFormation: CloudFormationClient, stacks: readonly string[]): Promise<StackOutputs> {
+export async function describeStackOutputs(
+  cloudFormation: CloudFormationClient,
+  stacks: readonly string[],
+): Promise<StackOutputs> {
   const merged: Record<string, string> = {};
   for (const stackName of stacks) {
     let response;
@@ -68,7 +71,9 @@ export async function describeStackOutputs(cloudFormation: CloudFormationClient,
     } catch (error) {
       if (/does not exist/.test((error as Error).message)) {
         const region = await cloudFormation.config.region();
-        throw new Error(`Stack ${stackName} is not deployed in ${region}. Deploy first (npm run deploy), or check --region/--profile.`);
+        throw new Error(
+          `Stack ${stackName} is not deployed in ${region}. Deploy first (npm run deploy), or check --region/--profile.`,
+        );
       }
       throw error;
     }
@@ -101,7 +106,15 @@ export function requireOutput(outputs: StackOutputs, key: string, where: string)
 }
 
 /** Error codes that mean AWS could not be reached at all (no network, DNS, a proxy), not that access is denied. */
-const NETWORK_ERROR_CODES = ['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'];
+const NETWORK_ERROR_CODES = [
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+];
 
 export function isNetworkError(error: unknown): boolean {
   const { code, name, message } = (error ?? {}) as { code?: string; name?: string; message?: string };

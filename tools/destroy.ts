@@ -54,17 +54,34 @@ export function retainedPartSteps(
   const steps: TeardownStep[] = [];
   const phoneNumberArn = outputs[STACK_OUTPUTS.phoneNumberArn];
   if (phoneNumberArn && !options.adoptedNumber) {
-    steps.push({ what: 'the phone number', command: 'aws', args: ['connect', 'release-phone-number', '--phone-number-id', phoneNumberArn, ...options.aws] });
+    steps.push({
+      what: 'the phone number',
+      command: 'aws',
+      args: ['connect', 'release-phone-number', '--phone-number-id', phoneNumberArn, ...options.aws],
+    });
   }
   const bucket = outputs[STACK_OUTPUTS.recordingsBucketName];
-  if (bucket) steps.push({ what: 'the recordings bucket', command: 'aws', args: ['s3', 'rb', `s3://${bucket}`, '--force', ...options.aws] });
+  if (bucket)
+    steps.push({
+      what: 'the recordings bucket',
+      command: 'aws',
+      args: ['s3', 'rb', `s3://${bucket}`, '--force', ...options.aws],
+    });
   const repository = outputs[STACK_OUTPUTS.functionImageRepositoryName];
   if (repository) {
-    steps.push({ what: 'the image repository', command: 'aws', args: ['ecr', 'delete-repository', '--repository-name', repository, '--force', ...options.aws] });
+    steps.push({
+      what: 'the image repository',
+      command: 'aws',
+      args: ['ecr', 'delete-repository', '--repository-name', repository, '--force', ...options.aws],
+    });
   }
   const instanceId = outputs[STACK_OUTPUTS.connectInstanceId];
   if (instanceId && !options.adoptedInstance) {
-    steps.push({ what: 'the Connect instance', command: 'aws', args: ['connect', 'delete-instance', '--instance-id', instanceId, ...options.aws] });
+    steps.push({
+      what: 'the Connect instance',
+      command: 'aws',
+      args: ['connect', 'delete-instance', '--instance-id', instanceId, ...options.aws],
+    });
     steps.push({
       what: 'the flow-log group',
       command: 'aws',
@@ -93,7 +110,11 @@ function askOnTerminal(question: string): Promise<string> {
 }
 
 /** `npm run destroy`; resolves to the exit code. */
-export async function destroyCli(argv: string[], log: (line: string) => void = console.log, deps: DestroyDependencies = {}): Promise<number> {
+export async function destroyCli(
+  argv: string[],
+  log: (line: string) => void = console.log,
+  deps: DestroyDependencies = {},
+): Promise<number> {
   const { values } = parseCommandLine(argv, {
     all: { type: 'boolean', default: false },
     confirm: { type: 'string' },
@@ -108,14 +129,22 @@ export async function destroyCli(argv: string[], log: (line: string) => void = c
   const settings = readAppSettings();
   const prefix = values.prefix ?? settings.prefix;
   const names = stackNames(prefix);
-  const aws = [...(values.profile ? ['--profile', values.profile] : []), ...(values.region ? ['--region', values.region] : [])];
+  const aws = [
+    ...(values.profile ? ['--profile', values.profile] : []),
+    ...(values.region ? ['--region', values.region] : []),
+  ];
   const run = deps.run ?? runInherited;
   const cdkDestroy = (stacks: string[]) => run('npx', ['cdk', 'destroy', ...stacks, '--force', '--no-notices', ...aws]);
 
   if (!values.all) {
-    log(`Deleting ${names.bot} (and ${names.webChat} if deployed). The OpenAI key secret goes with it: put the key in again after the next deploy.`);
+    log(
+      `Deleting ${names.bot} (and ${names.webChat} if deployed). The OpenAI key secret goes with it: put the key in again after the next deploy.`,
+    );
     const code = await cdkDestroy([names.bot]);
-    if (code === 0) log(`Done. ${names.contactCenter} (instance, number, recordings) is still there; npm run destroy -- --all removes it too.`);
+    if (code === 0)
+      log(
+        `Done. ${names.contactCenter} (instance, number, recordings) is still there; npm run destroy -- --all removes it too.`,
+      );
     return code;
   }
 
@@ -131,7 +160,9 @@ export async function destroyCli(argv: string[], log: (line: string) => void = c
   }
 
   // The contact center's outputs name its retained parts; they are gone once the stack is.
-  const cloudFormation = deps.cloudFormation ?? new CloudFormationClient(awsClientConfig({ profile: values.profile, region: values.region }));
+  const cloudFormation =
+    deps.cloudFormation ??
+    new CloudFormationClient(awsClientConfig({ profile: values.profile, region: values.region }));
   const outputs = await describeStackOutputs(cloudFormation, [names.contactCenter]).catch((error: Error) => {
     log(`Note: ${error.message.split('.')[0]}; only the stacks are deleted.`);
     return {} as StackOutputs;
@@ -152,7 +183,14 @@ export async function destroyCli(argv: string[], log: (line: string) => void = c
     log(`Deleting ${names.gitlabCi} (the pipeline's OIDC provider and roles)`);
     const deleted =
       (await run('aws', ['cloudformation', 'delete-stack', '--stack-name', names.gitlabCi, ...aws])) === 0 &&
-      (await run('aws', ['cloudformation', 'wait', 'stack-delete-complete', '--stack-name', names.gitlabCi, ...aws])) === 0;
+      (await run('aws', [
+        'cloudformation',
+        'wait',
+        'stack-delete-complete',
+        '--stack-name',
+        names.gitlabCi,
+        ...aws,
+      ])) === 0;
     if (!deleted) log(`  could not delete ${names.gitlabCi}; going on with the rest.`);
   }
 

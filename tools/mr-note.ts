@@ -34,7 +34,9 @@ export function renderDiffNote(diff: string, context: DiffNoteContext = {}): str
   const counted = /Number of stacks with differences: (\d+)/.exec(diff);
   const changed = counted
     ? Number(counted[1]) > 0
-    : /^(Resources|IAM Statement Changes|Security Group Changes|Parameters|Outputs|Conditions|Other Changes)$/m.test(diff);
+    : /^(Resources|IAM Statement Changes|Security Group Changes|Parameters|Outputs|Conditions|Other Changes)$/m.test(
+        diff,
+      );
   const cut = diff.length > MAX_DIFF_CHARACTERS;
   const shown = cut ? `${diff.slice(0, MAX_DIFF_CHARACTERS)}\n… (cut; the whole diff is in the job's artifact)` : diff;
   const at = context.commit ? ` at ${context.commit}` : '';
@@ -78,7 +80,10 @@ export async function upsertMergeRequestNote(
       body: payload ? JSON.stringify(payload) : undefined,
     });
     if (!response.ok) {
-      const hint = response.status === 401 || response.status === 403 ? ' (MR_NOTE_TOKEN needs the api scope and at least Reporter)' : '';
+      const hint =
+        response.status === 401 || response.status === 403
+          ? ' (MR_NOTE_TOKEN needs the api scope and at least Reporter)'
+          : '';
       throw new Error(`GitLab ${method} ${url} answered ${response.status}${hint}: ${await response.text()}`);
     }
     return response;
@@ -117,9 +122,13 @@ export function mergeRequestFromEnv(env: NodeJS.ProcessEnv = process.env): Merge
     CI_PROJECT_ID: env.CI_PROJECT_ID,
     CI_MERGE_REQUEST_IID: env.CI_MERGE_REQUEST_IID,
   };
-  const missing = Object.entries(required).filter(([, value]) => !value).map(([name]) => name);
+  const missing = Object.entries(required)
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
   if (missing.length > 0) {
-    throw new Error(`Cannot post the diff note: ${missing.join(', ')} not set (merge-request pipelines set the CI_ ones)`);
+    throw new Error(
+      `Cannot post the diff note: ${missing.join(', ')} not set (merge-request pipelines set the CI_ ones)`,
+    );
   }
   return {
     token: required.MR_NOTE_TOKEN!,

@@ -28,7 +28,9 @@ export async function resolveOrdersTable(
   if (options.table) return options.table;
   const { outputs, where } = await deployedOutputs(options, 'bot', cloudFormation);
   if (!outputs[STACK_OUTPUTS.ordersTableName] && outputs[STACK_OUTPUTS.orderLookupUrl]) {
-    throw new Error(`This deployment looks orders up at ${outputs[STACK_OUTPUTS.orderLookupUrl]}, not in a table of its own.`);
+    throw new Error(
+      `This deployment looks orders up at ${outputs[STACK_OUTPUTS.orderLookupUrl]}, not in a table of its own.`,
+    );
   }
   return requireOutput(outputs, STACK_OUTPUTS.ordersTableName, where);
 }
@@ -55,7 +57,8 @@ export async function ordersCli(
     return 0;
   }
   const [command, file, ...rest] = positionals;
-  if (command !== 'put') throw new UsageError(command === undefined ? 'say what to do: put <file.json>' : `unknown command ${command}`);
+  if (command !== 'put')
+    throw new UsageError(command === undefined ? 'say what to do: put <file.json>' : `unknown command ${command}`);
   if (file === undefined) throw new UsageError('put needs the orders file: put <file.json>');
   if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
   const orders = readOrdersFile(file);

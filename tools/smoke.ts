@@ -16,7 +16,10 @@ export const SMOKE_NAME = 'Ada';
 /** Lines that mean the bot is up but its answer failed: the function's own fallbacks and Lex's time-out line. */
 const FAILURE_LINES = new Map<string, string>([
   [botDefinition.messages.modelUnavailable, 'the model failed or timed out'],
-  [botDefinition.messages.dontKnow, 'the model is not configured (no OpenAI key or base URL?) and the documents have no answer'],
+  [
+    botDefinition.messages.dontKnow,
+    'the model is not configured (no OpenAI key or base URL?) and the documents have no answer',
+  ],
   [botDefinition.messages.malformedEvent, 'the function could not read the Lex event'],
   [botDefinition.fulfillmentUpdates.timeoutMessage, 'Lex gave up waiting for the function'],
 ]);
@@ -37,7 +40,9 @@ function answers(turn: BotTurn): string[] {
 }
 
 function keepsListening(turn: BotTurn): string[] {
-  return turn.dialogActionType === 'Close' ? [`the bot closed the call after an ordinary question (intent ${turn.intentName})`] : [];
+  return turn.dialogActionType === 'Close'
+    ? [`the bot closed the call after an ordinary question (intent ${turn.intentName})`]
+    : [];
 }
 
 export const SMOKE_STEPS: readonly SmokeStep[] = [
@@ -52,7 +57,9 @@ export const SMOKE_STEPS: readonly SmokeStep[] = [
     check: (turn) => {
       const problems = [...answers(turn), ...keepsListening(turn)];
       if (problems.length === 0 && !new RegExp(`\\b${SMOKE_NAME}\\b`, 'i').test(turn.messages.join(' '))) {
-        problems.push(`the answer does not mention "${SMOKE_NAME}", so the call's memory was not used: "${turn.messages.join(' ')}"`);
+        problems.push(
+          `the answer does not mention "${SMOKE_NAME}", so the call's memory was not used: "${turn.messages.join(' ')}"`,
+        );
       }
       return problems;
     },
@@ -62,8 +69,10 @@ export const SMOKE_STEPS: readonly SmokeStep[] = [
     purpose: 'goodbye ends the conversation with the bot',
     check: (turn) => {
       const problems: string[] = [];
-      if (turn.intentName !== GOODBYE_INTENT) problems.push(`expected intent ${GOODBYE_INTENT}, got ${turn.intentName ?? 'none'}`);
-      if (turn.dialogActionType !== 'Close') problems.push(`expected the dialog to Close, got ${turn.dialogActionType ?? 'no dialog action'}`);
+      if (turn.intentName !== GOODBYE_INTENT)
+        problems.push(`expected intent ${GOODBYE_INTENT}, got ${turn.intentName ?? 'none'}`);
+      if (turn.dialogActionType !== 'Close')
+        problems.push(`expected the dialog to Close, got ${turn.dialogActionType ?? 'no dialog action'}`);
       return problems;
     },
   },
@@ -91,7 +100,9 @@ export async function runSmokeTest(bot: DeployedBot, log: (line: string) => void
       const failure = `Step ${index + 1} (${step.purpose}): Lex refused the turn: ${(error as Error).name}: ${(error as Error).message}`;
       return { passed: false, failures: [failure] };
     }
-    log(`bot:    ${turn.messages.join(' ') || '(silence)'}   [${turn.intentName ?? '-'} / ${turn.dialogActionType ?? '-'}]`);
+    log(
+      `bot:    ${turn.messages.join(' ') || '(silence)'}   [${turn.intentName ?? '-'} / ${turn.dialogActionType ?? '-'}]`,
+    );
     const problems = step.check(turn);
     if (problems.length > 0) {
       return { passed: false, failures: problems.map((problem) => `Step ${index + 1} (${step.purpose}): ${problem}`) };

@@ -77,7 +77,9 @@ export class ApiKeyProvider {
       case 'secret': {
         const { SecretString } = await this.source
           .client()
-          .send(new GetSecretValueCommand({ SecretId: this.source.secretArn }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+          .send(new GetSecretValueCommand({ SecretId: this.source.secretArn }), {
+            abortSignal: AbortSignal.timeout(timeoutMs),
+          });
         if (SecretString === undefined) throw new Error('the OpenAI key secret has no SecretString');
         return keyFromSecretString(SecretString);
       }

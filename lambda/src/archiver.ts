@@ -68,12 +68,21 @@ export function createArchiver(options: ArchiverOptions = {}): ArchiverHandler {
       return { archived: false, reason: end };
     }
     const { Item } = await dynamoDB.send(
-      new GetItemCommand({ TableName: tableName, Key: { [CALL_MEMORY_TABLE.partitionKey]: { S: end.contactId } }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { [CALL_MEMORY_TABLE.partitionKey]: { S: end.contactId } },
+        ConsistentRead: true,
+      }),
     );
     const transcript = buildTranscript(Item ? readStoredCall(Item) : undefined, end, { redact });
     const key = transcriptKey(end.contactId, end.endedAt);
     await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(transcript, null, 2), ContentType: 'application/json' }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: JSON.stringify(transcript, null, 2),
+        ContentType: 'application/json',
+      }),
     );
     logger.info('Archived the transcript', {
       contactId: end.contactId,

@@ -126,7 +126,10 @@ export function attributeValueBytes(value: AttributeValue): number {
   if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
   if (value.L !== undefined) return value.L.reduce((total, item) => total + 1 + attributeValueBytes(item), 3);
   if (value.M !== undefined) {
-    return Object.entries(value.M).reduce((total, [name, item]) => total + 1 + Buffer.byteLength(name, 'utf8') + attributeValueBytes(item), 3);
+    return Object.entries(value.M).reduce(
+      (total, [name, item]) => total + 1 + Buffer.byteLength(name, 'utf8') + attributeValueBytes(item),
+      3,
+    );
   }
   return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
@@ -222,7 +225,11 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
    * newest messages that fit in place of the list read this turn. With `answered`, the write also records the
    * turn, and is refused if that very turn is already recorded (then it returns false).
    */
-  private async write(messages: BaseMessage[], answered: AnsweredTurn | undefined, record: TurnRecord | undefined): Promise<boolean> {
+  private async write(
+    messages: BaseMessage[],
+    answered: AnsweredTurn | undefined,
+    record: TurnRecord | undefined,
+  ): Promise<boolean> {
     if (messages.length === 0 && record === undefined) return true;
     const added = toItemMessages(messages);
     const { lastRead } = this;
@@ -230,7 +237,9 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
     if (lastRead !== undefined && kept !== undefined) {
       try {
         // The records are capped alike: at most one per kept message, silent turns aside.
-        const keptRecords = [...lastRead.turns, ...(record ? [toItemRecord(record)] : [])].slice(-Math.max(1, kept.length));
+        const keptRecords = [...lastRead.turns, ...(record ? [toItemRecord(record)] : [])].slice(
+          -Math.max(1, kept.length),
+        );
         await this.send(this.replaceRequest(kept, lastRead.writes, keptRecords), answered);
         return true;
       } catch (error) {
@@ -273,12 +282,20 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
     const appendRecord = record === undefined ? '' : ', #turns = list_append(if_not_exists(#turns, :empty), :record)';
     return {
       update: `SET #messages = list_append(if_not_exists(#messages, :empty), :new), #expiresAt = :expiresAt${appendRecord}`,
-      values: { ':empty': { L: [] }, ':new': { L: added }, ...(record ? { ':record': { L: [toItemRecord(record)] } } : {}) },
+      values: {
+        ':empty': { L: [] },
+        ':new': { L: added },
+        ...(record ? { ':record': { L: [toItemRecord(record)] } } : {}),
+      },
     };
   }
 
   /** Sets `kept` as the list (and `records` as the turn records), if no other write came since this turn's read. */
-  private replaceRequest(kept: AttributeValue[], readWrites: string | undefined, records: AttributeValue[]): WriteRequest {
+  private replaceRequest(
+    kept: AttributeValue[],
+    readWrites: string | undefined,
+    records: AttributeValue[],
+  ): WriteRequest {
     return {
       update: 'SET #messages = :kept, #turns = :records, #expiresAt = :expiresAt',
       condition: readWrites === undefined ? 'attribute_not_exists(#writes)' : '#writes = :readWrites',
@@ -293,14 +310,22 @@ export class DynamoDBCallHistory extends BaseListChatMessageHistory implements C
   /** One UpdateItem: the request, plus the expiry, the write count and (with `answered`) the turn record. */
   private async send(request: WriteRequest, answered: AnsweredTurn | undefined): Promise<void> {
     const names: Record<string, string> = { ...this.attributeNames };
-    const values: Record<string, AttributeValue> = { ...request.values, ':expiresAt': this.expiresAt(), ':one': { N: '1' } };
+    const values: Record<string, AttributeValue> = {
+      ...request.values,
+      ':expiresAt': this.expiresAt(),
+      ':one': { N: '1' },
+    };
     let update = request.update;
     // DynamoDB refuses a name the expressions do not use: the records' only when this write sets them.
     if (update.includes('#turns')) names['#turns'] = TURNS_ATTRIBUTE;
     const conditions = request.condition === undefined ? [] : [`(${request.condition})`];
     if (answered !== undefined) {
       Object.assign(names, { '#lastTurn': LAST_TURN_ATTRIBUTE, '#turn': 'turn', '#question': 'question' });
-      Object.assign(values, { ':lastTurn': toItemTurn(answered), ':turn': { N: String(answered.turn) }, ':question': { S: answered.question } });
+      Object.assign(values, {
+        ':lastTurn': toItemTurn(answered),
+        ':turn': { N: String(answered.turn) },
+        ':question': { S: answered.question },
+      });
       update += ', #lastTurn = :lastTurn';
       // A comparison with a missing attribute is false, so a first turn passes.
       conditions.push('NOT (#lastTurn.#turn = :turn AND #lastTurn.#question = :question)');
@@ -349,6 +374,8 @@ export function readStoredCall(item: Record<string, AttributeValue>): StoredCall
   const stored = (item[MESSAGES_ATTRIBUTE]?.L ?? [])
     .map(fromItemMessage)
     .filter((message): message is StoredMessage => message !== undefined);
-  const turns = (item[TURNS_ATTRIBUTE]?.L ?? []).map(fromItemRecord).filter((turn): turn is TurnRecord => turn !== undefined);
+  const turns = (item[TURNS_ATTRIBUTE]?.L ?? [])
+    .map(fromItemRecord)
+    .filter((turn): turn is TurnRecord => turn !== undefined);
   return { messages: mapStoredMessagesToChatMessages(stored), turns };
 }

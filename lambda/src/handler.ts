@@ -69,7 +69,8 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
     try {
       observability = overrides.observability ?? createObservability(env());
       dependencies = prepare(env(), overrides, observability);
-      for (const choice of dependencies.model?.choices ?? []) choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined);
+      for (const choice of dependencies.model?.choices ?? [])
+        choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined);
     } catch {
       dependencies = undefined;
     }
@@ -89,14 +90,17 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
       }
       // The call id on every line of this turn. A child logger rather than appendKeys on the shared one: the
       // local call and the benchmark run many turns at once in one process, and their keys must not mix.
-      turnLogger = logger.createChild({ persistentKeys: { contactId: parsed.turn.callId, requestId: context.awsRequestId } });
+      turnLogger = logger.createChild({
+        persistentKeys: { contactId: parsed.turn.callId, requestId: context.awsRequestId },
+      });
 
       dependencies ??= prepare(env(), overrides, observability);
       const deadline = started + turnBudget(dependencies.settings, context);
       const knows = await knowledge;
       if (!knowledgeReported) {
         knowledgeReported = true;
-        if (knows.problem) turnLogger.error('The business knowledge is incomplete; answering without it', { reason: knows.problem });
+        if (knows.problem)
+          turnLogger.error('The business knowledge is incomplete; answering without it', { reason: knows.problem });
         else turnLogger.info('Business knowledge loaded', knows.size);
       }
       return await takeTurn(parsed.turn, { ...dependencies, knowledge: knows, logger: turnLogger }, deadline);
@@ -104,7 +108,12 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
       turnLogger.error('The turn failed; answering with an apology', { error: error as Error });
       // A bad setting fails every turn the same way: asking the caller to repeat would trap them.
       const retryCanHelp = !(error instanceof SettingsError);
-      return failedTurn(event, parsed.ok ? parsed.turn.sessionAttributes : parsed.sessionAttributes, { retryCanHelp }, turnLogger);
+      return failedTurn(
+        event,
+        parsed.ok ? parsed.turn.sessionAttributes : parsed.sessionAttributes,
+        { retryCanHelp },
+        turnLogger,
+      );
     } finally {
       metrics.addMetric(METRIC.turnLatency, MetricUnit.Milliseconds, Date.now() - started);
       metrics.publishStoredMetrics();
@@ -131,7 +140,10 @@ function prepare(
   const dynamoDB =
     overrides.dynamoDBClient ??
     // Few attempts and short timeouts: a slow table must not eat the caller's turn.
-    new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: settings.memoryTimeoutMs } });
+    new DynamoDBClient({
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: settings.memoryTimeoutMs },
+    });
 
   let secretsManager = overrides.secretsManagerClient;
   const secrets = () => (secretsManager ??= new SecretsManagerClient({}));
@@ -148,7 +160,9 @@ function prepare(
         requestTimeoutMs: settings.memoryTimeoutMs,
         maxStoredMessages: settings.maxStoredMessages,
       }),
-    model: settings.model && createModelSource(settings.model, { secretsManager: secrets, bedrockCredentials: overrides.bedrockCredentials }),
+    model:
+      settings.model &&
+      createModelSource(settings.model, { secretsManager: secrets, bedrockCredentials: overrides.bedrockCredentials }),
   };
 }
 

@@ -41,7 +41,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Keeps only string-valued attributes: Lex attributes are strings, anything else is noise we must not echo. */
 function stringAttributes(value: unknown): Record<string, string> {
   if (!isRecord(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 function nonEmptyString(value: unknown): string | undefined {

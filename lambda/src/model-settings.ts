@@ -101,13 +101,19 @@ export function readModelSettings(env: Env, read: SettingReaders): ModelSettings
 
   if (primary === undefined) {
     if (wantsFallback) {
-      read.problem(`${FUNCTION_ENV.fallbackModelProvider}/${FUNCTION_ENV.fallbackModel} need a primary model (${describeConfigured(provider)})`);
+      read.problem(
+        `${FUNCTION_ENV.fallbackModelProvider}/${FUNCTION_ENV.fallbackModel} need a primary model (${describeConfigured(provider)})`,
+      );
     }
     return undefined;
   }
-  const fallback = wantsFallback ? readProviderModel(fallbackProvider ?? provider, fallbackModel, env, read, true) : undefined;
+  const fallback = wantsFallback
+    ? readProviderModel(fallbackProvider ?? provider, fallbackModel, env, read, true)
+    : undefined;
   if (fallback && modelLabel(fallback) === modelLabel(primary)) {
-    read.problem(`the fallback model is the primary model (${modelLabel(primary)}); set ${FUNCTION_ENV.fallbackModel} to another one`);
+    read.problem(
+      `the fallback model is the primary model (${modelLabel(primary)}); set ${FUNCTION_ENV.fallbackModel} to another one`,
+    );
   }
 
   return {
@@ -149,7 +155,8 @@ function readProviderModel(
 ): ProviderModelSettings | undefined {
   const url = (name: string) => {
     const value = read.text(name);
-    if (value !== undefined && !/^https?:\/\/\S+$/.test(value)) read.problem(`${name} must be an http(s) URL, got "${value}"`);
+    if (value !== undefined && !/^https?:\/\/\S+$/.test(value))
+      read.problem(`${name} must be an http(s) URL, got "${value}"`);
     return value;
   };
   const keys = (keyName: string, secretName: string): ApiKeySettings => {
@@ -176,8 +183,14 @@ function readProviderModel(
       const key = keys(FUNCTION_ENV.azureOpenAiApiKey, FUNCTION_ENV.azureOpenAiApiKeySecretArn);
       const missing = [
         endpoint ? undefined : FUNCTION_ENV.azureOpenAiEndpoint,
-        deployment ? undefined : isFallback ? `${FUNCTION_ENV.fallbackModel} or ${FUNCTION_ENV.azureOpenAiDeployment}` : FUNCTION_ENV.azureOpenAiDeployment,
-        key.apiKey || key.apiKeySecretArn ? undefined : `${FUNCTION_ENV.azureOpenAiApiKey} or ${FUNCTION_ENV.azureOpenAiApiKeySecretArn}`,
+        deployment
+          ? undefined
+          : isFallback
+            ? `${FUNCTION_ENV.fallbackModel} or ${FUNCTION_ENV.azureOpenAiDeployment}`
+            : FUNCTION_ENV.azureOpenAiDeployment,
+        key.apiKey || key.apiKeySecretArn
+          ? undefined
+          : `${FUNCTION_ENV.azureOpenAiApiKey} or ${FUNCTION_ENV.azureOpenAiApiKeySecretArn}`,
       ].filter((name) => name !== undefined);
       if (missing.length > 0) {
         read.problem(`Azure OpenAI needs ${missing.join(', ')}`);

@@ -40,9 +40,14 @@ export interface ModelSourceClients {
 }
 
 export function createModelSource(settings: ModelSettings, clients: ModelSourceClients): ModelSource {
-  const limits: ModelLimits = { requestTimeoutMs: settings.requestTimeoutMs, maxAnswerTokens: settings.maxAnswerTokens };
+  const limits: ModelLimits = {
+    requestTimeoutMs: settings.requestTimeoutMs,
+    maxAnswerTokens: settings.maxAnswerTokens,
+  };
   const choice = (model: ProviderModelSettings) => createChoice(model, limits, clients);
-  return { choices: settings.fallback ? [choice(settings.primary), choice(settings.fallback)] : [choice(settings.primary)] };
+  return {
+    choices: settings.fallback ? [choice(settings.primary), choice(settings.fallback)] : [choice(settings.primary)],
+  };
 }
 
 function createChoice(settings: ProviderModelSettings, limits: ModelLimits, clients: ModelSourceClients): ModelChoice {
@@ -70,7 +75,8 @@ function createChoice(settings: ProviderModelSettings, limits: ModelLimits, clie
 
 function keySource(settings: ApiKeySettings, clients: ModelSourceClients): ApiKeySource {
   if (settings.apiKey) return { kind: 'value', apiKey: settings.apiKey };
-  if (settings.apiKeySecretArn) return { kind: 'secret', secretArn: settings.apiKeySecretArn, client: clients.secretsManager };
+  if (settings.apiKeySecretArn)
+    return { kind: 'secret', secretArn: settings.apiKeySecretArn, client: clients.secretsManager };
   return { kind: 'none' };
 }
 

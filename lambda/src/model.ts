@@ -45,7 +45,10 @@ export function estimateTokens(messages: BaseMessage[]): number {
 /** A message's text, and for an AI message its tool calls' names and arguments, which are sent too. */
 function characters(message: BaseMessage): number {
   const calls = AIMessage.isInstance(message) ? (message.tool_calls ?? []) : [];
-  return calls.reduce((total, call) => total + call.name.length + JSON.stringify(call.args).length, message.text.length);
+  return calls.reduce(
+    (total, call) => total + call.name.length + JSON.stringify(call.args).length,
+    message.text.length,
+  );
 }
 
 /**
@@ -158,7 +161,11 @@ export interface ChatRunnable {
  * request still fits before the deadline: a retry that would be cut off only keeps the caller in silence longer
  * before the apology. Throws a ModelFailure whose message says what went wrong (without the caller's words).
  */
-export async function invokeModel(model: ChatRunnable, prompt: BaseMessage[], options: AskOptions): Promise<BaseMessage> {
+export async function invokeModel(
+  model: ChatRunnable,
+  prompt: BaseMessage[],
+  options: AskOptions,
+): Promise<BaseMessage> {
   const { signal } = options;
   let reply: BaseMessage | undefined;
   for (let attempt = 0; reply === undefined; attempt++) {
@@ -244,7 +251,11 @@ function httpStatus(error: unknown): number | undefined {
 export function describe(error: unknown): string {
   if (error instanceof ModelFailure) return error.message;
   if (!(error instanceof Error)) return `a thrown ${typeof error}`;
-  const { type, code, lc_error_code: langChainCode } = error as { type?: unknown; code?: unknown; lc_error_code?: unknown };
+  const {
+    type,
+    code,
+    lc_error_code: langChainCode,
+  } = error as { type?: unknown; code?: unknown; lc_error_code?: unknown };
   const status = httpStatus(error);
   return [
     identifier(error.name) ?? 'Error',

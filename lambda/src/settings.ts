@@ -69,7 +69,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 function readOrderSettings(text: (name: string) => string | undefined, problems: string[]): OrderSettings | undefined {
   const urlTemplate = text(FUNCTION_ENV.orderLookupUrl);
   if (urlTemplate !== undefined) {
-    const secure = /^https:\/\/[^\s]+$/.test(urlTemplate) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/[^\s]*$/.test(urlTemplate);
+    const secure =
+      /^https:\/\/[^\s]+$/.test(urlTemplate) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/[^\s]*$/.test(urlTemplate);
     if (!secure) problems.push(`${FUNCTION_ENV.orderLookupUrl} must be an https URL, got "${urlTemplate}"`);
     if (!urlTemplate.includes(ORDER_ID_PLACEHOLDER)) {
       problems.push(`${FUNCTION_ENV.orderLookupUrl} must contain ${ORDER_ID_PLACEHOLDER} where the order id goes`);
@@ -103,7 +104,8 @@ export function readSettings(env: Env): Settings {
   };
 
   const callMemoryTable = text(FUNCTION_ENV.callMemoryTable);
-  if (!callMemoryTable) problems.push(`${FUNCTION_ENV.callMemoryTable} is required (the call-memory DynamoDB table name)`);
+  if (!callMemoryTable)
+    problems.push(`${FUNCTION_ENV.callMemoryTable} is required (the call-memory DynamoDB table name)`);
 
   const orders = readOrderSettings(text, problems);
 
@@ -111,7 +113,12 @@ export function readSettings(env: Env): Settings {
 
   const settings: Settings = {
     callMemoryTable: callMemoryTable ?? '',
-    memoryExpirySeconds: integer(FUNCTION_ENV.callMemoryExpirySeconds, CALL_MEMORY_TABLE.defaultExpirySeconds, 60, 366 * 24 * 3600),
+    memoryExpirySeconds: integer(
+      FUNCTION_ENV.callMemoryExpirySeconds,
+      CALL_MEMORY_TABLE.defaultExpirySeconds,
+      60,
+      366 * 24 * 3600,
+    ),
     memoryTimeoutMs: integer(FUNCTION_ENV.memoryTimeoutMs, 1_500, 50, 30_000),
     // Lex sends at most 1024 characters and speaks at most 1024: 300 messages of that size still fit in 400 KB.
     maxStoredMessages: integer(FUNCTION_ENV.maxStoredMessages, 200, 2, 300),

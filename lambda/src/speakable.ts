@@ -74,7 +74,11 @@ const TABLE_DIVIDER = /^[ \t]*(?:\|[ \t]*)?:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ 
  * stays arithmetic. The text between the marks holds no mark, so a failed try stops at the next one.
  */
 const EMPHASIS_MARKS = {
-  double: [String.raw`\*\*(?=\S)([^*\n]*[^*\s])\*\*`, String.raw`__(?=\S)([^_\n]*[^_\s])__`, String.raw`~~(?=\S)([^~\n]*[^~\s])~~`],
+  double: [
+    String.raw`\*\*(?=\S)([^*\n]*[^*\s])\*\*`,
+    String.raw`__(?=\S)([^_\n]*[^_\s])__`,
+    String.raw`~~(?=\S)([^~\n]*[^~\s])~~`,
+  ],
   single: [String.raw`\*(?=\S)([^*\n]*[^*\s])\*`, '`(?=\\S)([^`\\n]*[^`\\s])`'],
 };
 const emphasis = (marks: readonly string[]) =>
@@ -125,9 +129,7 @@ export function toPlainSentences(text: string, language: SpeakableLanguage = ENG
     .replace(BLOCKQUOTE, '')
     .replace(RULE, '')
     .replace(TABLE_DIVIDER, '');
-  const withoutMarkup = unwrapEmphasis(withoutTags)
-    .replace(TIMES, `$1 ${symbols.times} `)
-    .replace(EMOJI, '');
+  const withoutMarkup = unwrapEmphasis(withoutTags).replace(TIMES, `$1 ${symbols.times} `).replace(EMOJI, '');
 
   // Every line (a list item, a heading, a table row, a paragraph) becomes its own sentence.
   const sentences = withoutMarkup
@@ -138,7 +140,11 @@ export function toPlainSentences(text: string, language: SpeakableLanguage = ENG
     .map((line) => (SENTENCE_END.test(line) ? line : `${line}.`));
 
   // Spaces are single after the first replace, so the second never rescans a run.
-  return sentences.join(' ').replace(/\s+/g, ' ').replace(/ ([,.!?;:])/g, '$1').trim();
+  return sentences
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .replace(/ ([,.!?;:])/g, '$1')
+    .trim();
 }
 
 const isSeparator = (char: string | undefined) => char !== undefined && /[\s,;:]/.test(char);
@@ -163,7 +169,9 @@ function spellOutSymbols(line: string, symbols: SpokenSymbols): string {
       .replace(/&/g, ` ${symbols.and} `)
       .replace(/[<>{}[\]\\^`*#~]/g, ' ')
       // Underscores go, except inside a word (snake_case stays one word).
-      .replace(/_+/g, (run: string, at: number) => (isWordEnd(line[at - 1]) && isWordEnd(line[at + run.length]) ? run : ''))
+      .replace(/_+/g, (run: string, at: number) =>
+        isWordEnd(line[at - 1]) && isWordEnd(line[at + run.length]) ? run : '',
+      )
       .replace(/\(\s*\)/g, '')
   );
 }
@@ -208,7 +216,8 @@ export function cutAtGrapheme(text: string, maxChars: number): string {
   if (/[\uDC00-\uDFFF]/.test(text[from] ?? '')) from -= 1;
   let end = lastBoundary(text, from, maxChars);
   // A cluster longer than the window, or flags (paired from the start of their run): segment from the start.
-  if ((end === from && from > 0) || REGIONAL_INDICATOR.test(text.slice(from, from + 2))) end = lastBoundary(text, 0, maxChars);
+  if ((end === from && from > 0) || REGIONAL_INDICATOR.test(text.slice(from, from + 2)))
+    end = lastBoundary(text, 0, maxChars);
   return text.slice(0, end);
 }
 

@@ -6,14 +6,41 @@
  */
 
 const UNITS: Readonly<Record<string, number>> = {
-  zero: 0, oh: 0, o: 0, nought: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
+  zero: 0,
+  oh: 0,
+  o: 0,
+  nought: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
 };
 const TEENS: Readonly<Record<string, number>> = {
-  ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17,
-  eighteen: 18, nineteen: 19,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
 const TENS: Readonly<Record<string, number>> = {
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 const SCALES: Readonly<Record<string, number>> = { hundred: 100, thousand: 1000 };
 /** "double seven" is 77, "triple five" 555. */
@@ -29,7 +56,10 @@ const isNumberWord = (token: string) => token in UNITS || token in TEENS || toke
 
 /** Lower-case words and numerals; hyphens, commas and other marks split ("forty-seven", "#4711"). */
 function tokens(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
 /** The runs of number words and numerals in what was said, each as the tokens said. */
@@ -38,7 +68,8 @@ function numberRuns(said: string[]): string[][] {
   let run: string[] = [];
   const endRun = () => {
     // A run made only of "oh"s and "double"s is not a number.
-    if (run.some((token) => isNumeral(token) || (isNumberWord(token) && !ZERO_ONLY_BESIDE_NUMBERS.has(token)))) runs.push(run);
+    if (run.some((token) => isNumeral(token) || (isNumberWord(token) && !ZERO_ONLY_BESIDE_NUMBERS.has(token))))
+      runs.push(run);
     run = [];
   };
   said.forEach((token, index) => {
@@ -98,7 +129,9 @@ function digitSequence(run: string[]): string {
 
 /** Every number in what was said, as digits, in the order said. */
 export function spokenNumbers(text: string): string[] {
-  return numberRuns(tokens(text)).map((run) => (run.some((token) => token in SCALES) ? quantity(run) : digitSequence(run)));
+  return numberRuns(tokens(text)).map((run) =>
+    run.some((token) => token in SCALES) ? quantity(run) : digitSequence(run),
+  );
 }
 
 /** The number a caller most likely means as an order number: the longest one said (the last, on a tie). */

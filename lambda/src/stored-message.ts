@@ -22,7 +22,10 @@ interface ToolFields {
 export function toItemMessages(messages: readonly BaseMessage[]): AttributeValue[] {
   return mapChatMessagesToStoredMessages([...messages]).map((stored, index) => {
     const data = stored.data as StoredMessageData & ToolFields;
-    const fields: Record<string, AttributeValue> = { type: { S: stored.type }, content: { S: textOf(messages[index]) } };
+    const fields: Record<string, AttributeValue> = {
+      type: { S: stored.type },
+      content: { S: textOf(messages[index]) },
+    };
     const calls = (data.tool_calls ?? []).map(({ id, name, args }) => ({ id, name, args }));
     if (calls.length > 0) fields.toolCalls = { S: JSON.stringify(calls) };
     if (stored.type === 'tool' && data.tool_call_id) {

@@ -71,7 +71,12 @@ export async function answerWithTools(
   const exchange: BaseMessage[] = [];
   const outcomes: ToolOutcome[] = [];
   const toolRuns: { name: string; failed: boolean; ms: number }[] = [];
-  const fromTools = (): ToolLoopAnswer => ({ answer: whatToolsFound(outcomes, options.locale), exchange, fromTools: true, toolRuns });
+  const fromTools = (): ToolLoopAnswer => ({
+    answer: whatToolsFound(outcomes, options.locale),
+    exchange,
+    fromTools: true,
+    toolRuns,
+  });
 
   for (let round = 0; ; round++) {
     if (round > 0 && options.deadline - Date.now() < ANSWER_RESERVE_MS) return fromTools();
@@ -90,7 +95,8 @@ export async function answerWithTools(
       return fromTools();
     }
     // The model still wants tools after its last round: what the tools found so far is the answer.
-    if (!toolbox || round >= MAX_TOOL_ROUNDS_PER_TURN) return exchange.length === 0 && text !== '' ? { ...fromTools(), answer: text } : fromTools();
+    if (!toolbox || round >= MAX_TOOL_ROUNDS_PER_TURN)
+      return exchange.length === 0 && text !== '' ? { ...fromTools(), answer: text } : fromTools();
 
     const runs = await Promise.all(
       calls.map(async (call) => {
@@ -107,7 +113,14 @@ export async function answerWithTools(
     exchange.push(new AIMessage({ content: text, tool_calls: asked }), ...runs.map((run) => run.message));
     outcomes.push(...runs.map((run) => run.outcome));
     const leaving = runs.find((run) => run.outcome.leave !== undefined);
-    if (leaving) return { answer: leaving.outcome.spoken ?? '', exchange, fromTools: true, leave: leaving.outcome.leave, toolRuns };
+    if (leaving)
+      return {
+        answer: leaving.outcome.spoken ?? '',
+        exchange,
+        fromTools: true,
+        leave: leaving.outcome.leave,
+        toolRuns,
+      };
   }
 }
 

@@ -76,7 +76,11 @@ export function maskDigits(text: string): string {
   return text.replace(DIGIT_RUN, (run) => run.replace(/\d/g, '*'));
 }
 
-export function buildTranscript(call: StoredCall | undefined, end: CallEndFacts, options: { redact: boolean }): Transcript {
+export function buildTranscript(
+  call: StoredCall | undefined,
+  end: CallEndFacts,
+  options: { redact: boolean },
+): Transcript {
   const turns = call ? alignTurns(call) : [];
   const shown = options.redact ? turns.map(redactTurn) : turns;
   const firstTime = turns.find((turn) => turn.at !== undefined)?.at;
@@ -140,7 +144,10 @@ function alignTurns(call: StoredCall): TranscriptTurn[] {
 function turnFrom(record: TurnRecord | undefined, messages: BaseMessage[]): TranscriptTurn {
   const said = (type: string) =>
     messages
-      .filter((message) => message.getType() === type && !(message instanceof AIMessage && (message.tool_calls?.length ?? 0) > 0))
+      .filter(
+        (message) =>
+          message.getType() === type && !(message instanceof AIMessage && (message.tool_calls?.length ?? 0) > 0),
+      )
       .map((message) => message.text.trim())
       .filter((text) => text !== '')
       .join(' ');

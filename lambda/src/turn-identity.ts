@@ -37,7 +37,10 @@ export function turnNumberOf(sessionAttributes: Readonly<Record<string, string>>
 }
 
 /** The attributes to return after answering turn `turnNumber`: the next event will carry the next number. */
-export function afterAnswering(sessionAttributes: Readonly<Record<string, string>>, turnNumber: number): Record<string, string> {
+export function afterAnswering(
+  sessionAttributes: Readonly<Record<string, string>>,
+  turnNumber: number,
+): Record<string, string> {
   return { ...sessionAttributes, [SESSION_ATTRIBUTES.answeredTurns]: String(turnNumber + 1) };
 }
 

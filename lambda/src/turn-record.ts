@@ -67,7 +67,8 @@ export function fromItemRecord(value: AttributeValue): TurnRecord | undefined {
   const intent = map?.intent?.S;
   const route = map?.route?.S as TurnRoute | undefined;
   const next = map?.next?.S as TurnNext | undefined;
-  if (!Number.isFinite(at) || !Number.isFinite(latencyMs) || !Number.isInteger(messages) || messages < 0) return undefined;
+  if (!Number.isFinite(at) || !Number.isFinite(latencyMs) || !Number.isInteger(messages) || messages < 0)
+    return undefined;
   if (intent === undefined || route === undefined || next === undefined) return undefined;
   const said = map?.said?.S;
   return { at, latencyMs, intent, route, next, messages, ...(said ? { said } : {}) };

@@ -92,13 +92,22 @@ async function leaveTheBot(
  * Silence: ask again, and after too many silent turns in a row, hang up politely. No messages are stored, only
  * the turn's record, so the transcript shows the silence and why the call ended.
  */
-async function answerSilence(turn: CallerTurn, locale: BotDefinition, deps: TurnDependencies, started: number): Promise<LexV2Result> {
+async function answerSilence(
+  turn: CallerTurn,
+  locale: BotDefinition,
+  deps: TurnDependencies,
+  started: number,
+): Promise<LexV2Result> {
   const silentTurns = turn.silentTurnsBefore + 1;
   deps.metrics.addMetric(METRIC.silentTurn, MetricUnit.Count, 1);
   deps.logger.info('Silent turn', { silentTurns });
   const attributes = withSilentTurns(turn, silentTurns);
   const hangUp = silentTurns >= locale.maxSilentTurns;
-  await keepRecord(deps.memoryFor(turn.callId), record(turn, 'silence', hangUp ? 'hangup' : 'listen', started, 0), deps);
+  await keepRecord(
+    deps.memoryFor(turn.callId),
+    record(turn, 'silence', hangUp ? 'hangup' : 'listen', started, 0),
+    deps,
+  );
   if (hangUp) return close(locale.messages.silentGoodbye, turn.intentName, 'hangup', attributes);
   return elicitIntent(locale.messages.reprompt, turn.intentName, attributes);
 }
@@ -123,7 +132,14 @@ async function answerQuestion(
     return reply(turn, locale, again);
   }
 
-  const { spoken, exchange, leave, failed, route } = await think(question, history, turn.channel, locale, deps, deadline);
+  const { spoken, exchange, leave, failed, route } = await think(
+    question,
+    history,
+    turn.channel,
+    locale,
+    deps,
+    deadline,
+  );
   // A failure that hands the call over is heard (and kept) as the hand-over line.
   const handOver = failed && countFailedTurn(turn.sessionAttributes, { retryCanHelp: true, locale }).handOver;
   const answered: AnsweredTurn = {
@@ -147,7 +163,10 @@ async function answerQuestion(
  * event and what was stored. A failed turn is counted, and hands the call to a person after too many in a row.
  */
 function reply(turn: CallerTurn, locale: BotDefinition, answered: AnsweredTurn): LexV2Result {
-  const attributes = afterAnswering({ ...turn.sessionAttributes, [SESSION_ATTRIBUTES.silentTurns]: '0' }, answered.turn);
+  const attributes = afterAnswering(
+    { ...turn.sessionAttributes, [SESSION_ATTRIBUTES.silentTurns]: '0' },
+    answered.turn,
+  );
   const message = answered.answer === '' ? undefined : answered.answer;
   if (answered.leave) return close(message, turn.intentName, answered.leave, withoutFailedTurns(attributes));
   if (!answered.failed) return elicitIntent(answered.answer, turn.intentName, withoutFailedTurns(attributes));
@@ -207,11 +226,14 @@ async function think(
     if (timeForModel <= 0) throw new ModelFailure('no time left for the model before the turn deadline');
     const budget = deps.settings.model.historyTokenBudget;
     // A business with no documents at all gets no context: the model then answers as a general assistant.
-    const context = deps.knowledge.size.passages > 0 ? passagesContext(passagesForPrompt(found.hits, budget)) : undefined;
+    const context =
+      deps.knowledge.size.passages > 0 ? passagesContext(passagesForPrompt(found.hits, budget)) : undefined;
     const prompt = await buildPrompt(history, question, budget, phoneSystemPrompt(locale), context);
     const { requestTimeoutMs, maxRetries } = deps.settings.model;
     const limits = { deadline: modelDeadline, requestTimeoutMs, maxRetries };
-    const asked = await askModels(deps.model, limits, (model, options) => answerWithTools(model, deps.tools, prompt, { ...options, locale }));
+    const asked = await askModels(deps.model, limits, (model, options) =>
+      answerWithTools(model, deps.tools, prompt, { ...options, locale }),
+    );
     const { answer, exchange, fromTools, leave, toolRuns } = asked.answer;
     const failedTools = toolRuns.filter((run) => run.failed).length;
     if (failedTools > 0) deps.metrics.addMetric(METRIC.toolFailure, MetricUnit.Count, failedTools);
@@ -239,7 +261,12 @@ async function think(
     deps.logger.debug('The model error in full', { error: error as Error });
     // Nothing found without the model either: a failed turn, counted toward handing the call to a person.
     const answer = await answerWithoutModel(question, locale, found, deps, deadline);
-    return { spoken: speakable(answer ?? locale.messages.modelUnavailable), exchange: [], failed: answer === undefined, route: 'fallback' };
+    return {
+      spoken: speakable(answer ?? locale.messages.modelUnavailable),
+      exchange: [],
+      failed: answer === undefined,
+      route: 'fallback',
+    };
   } finally {
     deps.metrics.addMetric(METRIC.modelLatency, MetricUnit.Milliseconds, Date.now() - started);
   }
@@ -264,7 +291,10 @@ async function answerWithoutModel(
     deps.logger.info('Looked up an order without the model', { failed: outcome?.failed === true });
     if (outcome?.spoken) return outcome.spoken;
   }
-  deps.logger.info('Answered without a model', { passages: found.hits.map((hit) => hit.passage.id), extractive: found.extractive !== undefined });
+  deps.logger.info('Answered without a model', {
+    passages: found.hits.map((hit) => hit.passage.id),
+    extractive: found.extractive !== undefined,
+  });
   return found.extractive;
 }
 
@@ -304,7 +334,13 @@ async function keepRecord(memory: CallMemory, turnRecord: TurnRecord, deps: Turn
 }
 
 /** The turn's record for its transcript: when it came, how long it took, how it was answered, what came next. */
-function record(turn: CallerTurn, route: TurnRoute, next: TurnRecord['next'], started: number, messages: number): TurnRecord {
+function record(
+  turn: CallerTurn,
+  route: TurnRoute,
+  next: TurnRecord['next'],
+  started: number,
+  messages: number,
+): TurnRecord {
   return { at: started, latencyMs: Date.now() - started, intent: turn.intentName, route, next, messages };
 }
 

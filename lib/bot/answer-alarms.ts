@@ -49,8 +49,18 @@ export class AnswerAlarms extends Construct {
       this.addAlarm(metricName, metric, threshold, `Chalkbot: ${description}.`);
     }
     const lambdaMetrics = { statistic: cloudwatch.Stats.SUM, period: PERIOD };
-    this.addAlarm('Errors', props.function.metricErrors(lambdaMetrics), 1, 'Chalkbot: the answer function failed; Lex spoke its own error.');
-    this.addAlarm('Throttles', props.function.metricThrottles(lambdaMetrics), 1, 'Chalkbot: the answer function was throttled.');
+    this.addAlarm(
+      'Errors',
+      props.function.metricErrors(lambdaMetrics),
+      1,
+      'Chalkbot: the answer function failed; Lex spoke its own error.',
+    );
+    this.addAlarm(
+      'Throttles',
+      props.function.metricThrottles(lambdaMetrics),
+      1,
+      'Chalkbot: the answer function was throttled.',
+    );
 
     if (props.alarmEmail !== undefined) {
       // A key of our own: CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.

@@ -81,7 +81,8 @@ export class AnswerFunction extends Construct {
     // An own role rather than the AWSLambdaBasicExecutionRole managed policy: logs go to this one group only.
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Chalkbot answer function: its log group, the call-memory table and its model (key secret or Bedrock).',
+      description:
+        'Chalkbot answer function: its log group, the call-memory table and its model (key secret or Bedrock).',
     });
 
     const environment: Record<string, string> = {
@@ -92,7 +93,8 @@ export class AnswerFunction extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: FUNCTION_METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
-    if (props.openAiBaseUrl !== undefined && this.openAiKeySecret) environment[FUNCTION_ENVIRONMENT.openAiBaseUrl] = props.openAiBaseUrl;
+    if (props.openAiBaseUrl !== undefined && this.openAiKeySecret)
+      environment[FUNCTION_ENVIRONMENT.openAiBaseUrl] = props.openAiBaseUrl;
     if ('table' in props.orders) environment[FUNCTION_ENVIRONMENT.ordersTable] = props.orders.table.tableName;
     else {
       environment[FUNCTION_ENVIRONMENT.orderLookupUrl] = props.orders.lookupUrl;
@@ -156,5 +158,7 @@ function modelEnvironment(
     [FUNCTION_ENVIRONMENT.azureOpenAiKeySecretArn]: azureKey?.secretArn,
     [FUNCTION_ENVIRONMENT.bedrockModelId]: modelOf('bedrock'),
   };
-  return Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }

@@ -21,7 +21,9 @@ const INFERENCE_PROFILE_PREFIXES = ['us', 'us-gov', 'eu', 'apac', 'jp', 'au', 'c
 /** The model an inference profile routes to (`us.amazon.nova-lite-v1:0` → `amazon.nova-lite-v1:0`), if it is one. */
 export function inferenceProfileModel(modelId: string): string | undefined {
   const [prefix, ...rest] = modelId.split('.');
-  return prefix !== undefined && INFERENCE_PROFILE_PREFIXES.includes(prefix) && rest.length >= 2 ? rest.join('.') : undefined;
+  return prefix !== undefined && INFERENCE_PROFILE_PREFIXES.includes(prefix) && rest.length >= 2
+    ? rest.join('.')
+    : undefined;
 }
 
 /** Lets `role` (in `stack`) call `modelId` with Converse. */

@@ -86,7 +86,8 @@ export class BotStack extends Stack {
     };
     // A key secret's ARN only for a provider in use: with Bedrock alone there is none to set.
     if (this.answer.openAiKeySecret) outputs[STACK_OUTPUTS.openAiKeySecretArn] = this.answer.openAiKeySecret.secretArn;
-    if (this.answer.azureOpenAiKeySecret) outputs[STACK_OUTPUTS.azureOpenAiKeySecretArn] = this.answer.azureOpenAiKeySecret.secretArn;
+    if (this.answer.azureOpenAiKeySecret)
+      outputs[STACK_OUTPUTS.azureOpenAiKeySecretArn] = this.answer.azureOpenAiKeySecret.secretArn;
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
   }
 }

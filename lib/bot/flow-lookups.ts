@@ -19,22 +19,39 @@ import { PLACEHOLDERS } from '../definition/placeholders';
 import { LOG_RETENTION_DAYS } from '../log-retention';
 
 /** Per placeholder kind: the Search API, the IAM action, the list in its answer and the ARN field of an item. */
-export const NAME_LOOKUPS: Readonly<Record<string, { action: string; iamAction: string; list: string; arnField: string }>> = {
-  [PLACEHOLDERS.promptArn]: { action: 'searchPrompts', iamAction: 'connect:SearchPrompts', list: 'Prompts', arnField: 'PromptARN' },
+export const NAME_LOOKUPS: Readonly<
+  Record<string, { action: string; iamAction: string; list: string; arnField: string }>
+> = {
+  [PLACEHOLDERS.promptArn]: {
+    action: 'searchPrompts',
+    iamAction: 'connect:SearchPrompts',
+    list: 'Prompts',
+    arnField: 'PromptARN',
+  },
   [PLACEHOLDERS.hoursArn]: {
     action: 'searchHoursOfOperations',
     iamAction: 'connect:SearchHoursOfOperations',
     list: 'HoursOfOperations',
     arnField: 'HoursOfOperationArn',
   },
-  [PLACEHOLDERS.flowArn]: { action: 'searchContactFlows', iamAction: 'connect:SearchContactFlows', list: 'ContactFlows', arnField: 'Arn' },
+  [PLACEHOLDERS.flowArn]: {
+    action: 'searchContactFlows',
+    iamAction: 'connect:SearchContactFlows',
+    list: 'ContactFlows',
+    arnField: 'Arn',
+  },
   [PLACEHOLDERS.flowModuleArn]: {
     action: 'searchContactFlowModules',
     iamAction: 'connect:SearchContactFlowModules',
     list: 'ContactFlowModules',
     arnField: 'Arn',
   },
-  [PLACEHOLDERS.queueArn]: { action: 'searchQueues', iamAction: 'connect:SearchQueues', list: 'Queues', arnField: 'QueueArn' },
+  [PLACEHOLDERS.queueArn]: {
+    action: 'searchQueues',
+    iamAction: 'connect:SearchQueues',
+    list: 'Queues',
+    arnField: 'QueueArn',
+  },
 };
 
 /**
@@ -42,7 +59,8 @@ export const NAME_LOOKUPS: Readonly<Record<string, { action: string; iamAction: 
  * instance's own id so that the grant (and its cdk-nag acknowledgement) reads the same for a created and an
  * adopted instance.
  */
-const INSTANCES_ARN = (stack: Stack) => stack.formatArn({ service: 'connect', resource: 'instance', resourceName: '*' });
+const INSTANCES_ARN = (stack: Stack) =>
+  stack.formatArn({ service: 'connect', resource: 'instance', resourceName: '*' });
 
 export interface FlowLookupsProps {
   readonly instanceArn: string;
@@ -61,7 +79,12 @@ export class FlowLookups extends Construct {
   /** The ARN (a deploy-time token) of the named resource, or undefined for a kind that is not looked up. */
   arnOf(kind: string, name: string): string | undefined {
     if (kind === PLACEHOLDERS.lambdaArn) {
-      return Stack.of(this).formatArn({ service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      return Stack.of(this).formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
     }
     const lookup = NAME_LOOKUPS[kind];
     if (!lookup) return undefined;
@@ -102,7 +125,10 @@ export class FlowLookups extends Construct {
   }
 
   private sharedLogGroup(): logs.LogGroup {
-    this.logGroup ??= new logs.LogGroup(this, 'Logs', { retention: LOG_RETENTION_DAYS, removalPolicy: RemovalPolicy.DESTROY });
+    this.logGroup ??= new logs.LogGroup(this, 'Logs', {
+      retention: LOG_RETENTION_DAYS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     return this.logGroup;
   }
 }

@@ -56,7 +56,9 @@ export class ChalkbotLexBot extends Construct {
       reason: 'polly:SynthesizeSpeech is scoped by lexicon only and the bot uses none; every voice needs "*".',
     });
 
-    const locales = props.locales.map((locale, index) => botLocale(locale, index === 0 ? props.voiceId : locale.voice.id));
+    const locales = props.locales.map((locale, index) =>
+      botLocale(locale, index === 0 ? props.voiceId : locale.voice.id),
+    );
     this.bot = new lex.CfnBot(this, 'Bot', {
       name: props.botName,
       description: 'Chalkbot: a phone line you can talk to.',

@@ -127,7 +127,7 @@ export class GitLabCiAccessStack extends Stack {
       id: `AwsSolutions-IAM5[Resource::${appStacksArn(props.stackNamePrefix, '<AWS::Partition>', '<AWS::Region>', '<AWS::AccountId>')}]`,
       reason:
         'Stack ARNs end in an id CloudFormation picks at creation, and a diff must also read stacks not yet ' +
-        'created (and nested stacks, named after their parent): the wildcard covers only this app\'s stacks, ' +
+        "created (and nested stacks, named after their parent): the wildcard covers only this app's stacks, " +
         'and only for template and stack-description reads.',
     });
 

@@ -68,7 +68,10 @@ export class ContactCenterStack extends Stack {
       });
       phoneNumber.applyRemovalPolicy(RemovalPolicy.RETAIN);
       this.phoneNumberArn = phoneNumber.attrPhoneNumberArn;
-      new CfnOutput(this, STACK_OUTPUTS.phoneNumber, { value: phoneNumber.attrAddress, description: 'The number to call' });
+      new CfnOutput(this, STACK_OUTPUTS.phoneNumber, {
+        value: phoneNumber.attrAddress,
+        description: 'The number to call',
+      });
     }
 
     // An adopted instance already has its storage and its administrators; we only add to it what the flow needs.

@@ -47,8 +47,14 @@ export class FunctionImageRepository extends Construct {
       (this.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) as string | undefined) ??
       DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const publishingRoleArn = Fn.join('', [
-      'arn:', Aws.PARTITION, ':iam::', Aws.ACCOUNT_ID,
-      `:role/cdk-${qualifier}-image-publishing-role-`, Aws.ACCOUNT_ID, '-', Aws.REGION,
+      'arn:',
+      Aws.PARTITION,
+      ':iam::',
+      Aws.ACCOUNT_ID,
+      `:role/cdk-${qualifier}-image-publishing-role-`,
+      Aws.ACCOUNT_ID,
+      '-',
+      Aws.REGION,
     ]);
     this.repository.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -221,7 +221,9 @@ function switchUtterances(lines: LocaleLines, all: readonly LocaleLines[]): stri
     .filter((other) => other.localeId !== lines.localeId)
     .flatMap((other) => other.names)
     .filter(writable);
-  const utterances = lines.switchPhrases.flatMap((phrase) => otherNames.map((name) => phrase.replace('{language}', name)));
+  const utterances = lines.switchPhrases.flatMap((phrase) =>
+    otherNames.map((name) => phrase.replace('{language}', name)),
+  );
   return [...new Set(utterances)];
 }
 
@@ -296,10 +298,15 @@ export function localeDefinition(localeId: string | undefined): BotDefinition {
 /** The locale a caller asked for by name ("español", "German"), other than `current`; undefined if none. */
 export function requestedLocale(transcript: string, current: string): BotDefinition | undefined {
   const words = ` ${transcript.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-  return botLocales.find((locale) => locale.localeId !== current && locale.names.some((name) => words.includes(` ${name} `)));
+  return botLocales.find(
+    (locale) => locale.localeId !== current && locale.names.some((name) => words.includes(` ${name} `)),
+  );
 }
 
 /** The intent whose name this is, if any. */
-export function findIntent(name: string | undefined, definition: BotDefinition = botDefinition): IntentDefinition | undefined {
+export function findIntent(
+  name: string | undefined,
+  definition: BotDefinition = botDefinition,
+): IntentDefinition | undefined {
   return definition.intents.find((intent) => intent.name === name);
 }

@@ -7,7 +7,21 @@
  * Pure data. Add a language's row from that table when adding the language.
  */
 export const POLLY_NEURAL_VOICES: Readonly<Record<string, readonly string[]>> = {
-  'en-US': ['Danielle', 'Gregory', 'Ivy', 'Joanna', 'Kendra', 'Kimberly', 'Salli', 'Joey', 'Justin', 'Kevin', 'Matthew', 'Ruth', 'Stephen'],
+  'en-US': [
+    'Danielle',
+    'Gregory',
+    'Ivy',
+    'Joanna',
+    'Kendra',
+    'Kimberly',
+    'Salli',
+    'Joey',
+    'Justin',
+    'Kevin',
+    'Matthew',
+    'Ruth',
+    'Stephen',
+  ],
   'en-GB': ['Amy', 'Emma', 'Brian', 'Arthur'],
   'es-US': ['Lupe', 'Pedro'],
   'es-MX': ['Mia', 'Andres'],

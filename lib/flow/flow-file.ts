@@ -61,7 +61,12 @@ export function readFlowFile(path: string): FlowFile {
     if (typeof file[key] !== 'string' || file[key] === '') throw new Error(`Flow file ${path} has no ${key}`);
   }
   const content = file.Content as Partial<FlowContent> | undefined;
-  if (!content || typeof content !== 'object' || !Array.isArray(content.Actions) || typeof content.StartAction !== 'string') {
+  if (
+    !content ||
+    typeof content !== 'object' ||
+    !Array.isArray(content.Actions) ||
+    typeof content.StartAction !== 'string'
+  ) {
     throw new Error(`Flow file ${path} has no Content with StartAction and Actions`);
   }
   return file as FlowFile;

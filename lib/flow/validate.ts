@@ -39,7 +39,9 @@ const QUEUE_METRICS = ['OldestContactInQueueAgeSeconds', 'NumberOfContactsInQueu
 function checkMetricData(action: FlowAction): string[] {
   const metricType = action.Parameters.MetricType;
   if (typeof metricType !== 'string' || ![...AGENT_METRICS, ...QUEUE_METRICS].includes(metricType)) {
-    return [`MetricType ${JSON.stringify(metricType)} is not one of ${[...AGENT_METRICS, ...QUEUE_METRICS].join(', ')}`];
+    return [
+      `MetricType ${JSON.stringify(metricType)} is not one of ${[...AGENT_METRICS, ...QUEUE_METRICS].join(', ')}`,
+    ];
   }
   const problems: string[] = [];
   if (AGENT_METRICS.includes(metricType)) {
@@ -60,7 +62,8 @@ const isDynamic = (value: unknown) => typeof value === 'string' && value.trim().
 /** An integer parameter given as a number or a numeric string (the designer writes strings). */
 function integerIn(name: string, value: unknown, min: number, max = Infinity): string[] {
   if (value === undefined || isDynamic(value)) return [];
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(number) || number < min || number > max) {
     const range = max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`;
     return [`${name} ${JSON.stringify(value)} must be a whole number ${range}`];
@@ -84,8 +87,16 @@ function lexBot(action: FlowAction): string[] {
 
 /** contact-actions-updatecontacteventhooks: one hook per action, from a fixed list. */
 const EVENT_HOOKS = [
-  'AgentHold', 'AgentWhisper', 'CustomerHold', 'CustomerQueue', 'CustomerRemaining', 'CustomerWhisper',
-  'DefaultAgentUI', 'DisconnectAgentUI', 'PauseContact', 'ResumeContact',
+  'AgentHold',
+  'AgentWhisper',
+  'CustomerHold',
+  'CustomerQueue',
+  'CustomerRemaining',
+  'CustomerWhisper',
+  'DefaultAgentUI',
+  'DisconnectAgentUI',
+  'PauseContact',
+  'ResumeContact',
 ];
 
 function eventHooks(action: FlowAction): string[] {
@@ -93,7 +104,8 @@ function eventHooks(action: FlowAction): string[] {
   if (!hooks || typeof hooks !== 'object' || Array.isArray(hooks)) return ['EventHooks must be an object'];
   const keys = Object.keys(hooks);
   const problems = keys.length === 1 ? [] : [`EventHooks must hold exactly one hook, found ${keys.length}`];
-  for (const key of keys) if (!EVENT_HOOKS.includes(key)) problems.push(`EventHooks key ${key} is not one of ${EVENT_HOOKS.join(', ')}`);
+  for (const key of keys)
+    if (!EVENT_HOOKS.includes(key)) problems.push(`EventHooks key ${key} is not one of ${EVENT_HOOKS.join(', ')}`);
   return problems;
 }
 
@@ -157,7 +169,12 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     errors: [],
     conditions: 'none',
   },
-  UpdateContactEventHooks: { required: ['EventHooks'], errors: ['NoMatchingError'], conditions: 'none', check: eventHooks },
+  UpdateContactEventHooks: {
+    required: ['EventHooks'],
+    errors: ['NoMatchingError'],
+    conditions: 'none',
+    check: eventHooks,
+  },
   UpdateContactMediaStreamingBehavior: {
     required: ['MediaStreamingState'],
     optional: ['Participants', 'MediaStreamType'],
@@ -196,9 +213,19 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
   },
   GetParticipantInput: {
     optional: [
-      ...PROMPT, 'Media', 'InputTimeLimitSeconds', 'StoreInput', 'InputValidation', 'InputEncryption',
-      'DTMFConfiguration', 'LexV2Bot', 'LexBot', 'LexSessionAttributes', 'LexInitializationData',
-      'LexTimeoutSeconds', 'EnableDTMFBuffer',
+      ...PROMPT,
+      'Media',
+      'InputTimeLimitSeconds',
+      'StoreInput',
+      'InputValidation',
+      'InputEncryption',
+      'DTMFConfiguration',
+      'LexV2Bot',
+      'LexBot',
+      'LexSessionAttributes',
+      'LexInitializationData',
+      'LexTimeoutSeconds',
+      'EnableDTMFBuffer',
     ],
     exclusive: [...PROMPT],
     errors: ['InputTimeLimitExceeded', 'NoMatchingCondition', 'NoMatchingError', 'InvalidPhoneNumber'],
@@ -210,17 +237,32 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     ],
   },
   ConnectParticipantWithLexBot: {
-    optional: [...PROMPT, 'Media', 'LexV2Bot', 'LexBot', 'LexSessionAttributes', 'LexInitializationData', 'LexTimeoutSeconds'],
+    optional: [
+      ...PROMPT,
+      'Media',
+      'LexV2Bot',
+      'LexBot',
+      'LexSessionAttributes',
+      'LexInitializationData',
+      'LexTimeoutSeconds',
+    ],
     exclusive: [...PROMPT],
     errors: ['InputTimeLimitExceeded', 'NoMatchingError', 'NoMatchingCondition'],
     conditions: 'any',
     check: (a) =>
-      a.Parameters.LexV2Bot === undefined && a.Parameters.LexBot === undefined ? ['missing parameter LexV2Bot (or LexBot)'] : lexBot(a),
+      a.Parameters.LexV2Bot === undefined && a.Parameters.LexBot === undefined
+        ? ['missing parameter LexV2Bot (or LexBot)']
+        : lexBot(a),
   },
   TransferParticipantToThirdParty: {
     optional: [
-      'ThirdPartyPhoneNumber', 'ThirdPartyConnectionTimeLimitSeconds', 'ThirdPartyConnectionTimeoutSeconds',
-      'ContinueFlowExecution', 'ThirdPartyDTMFDigits', 'CallerId', 'VoiceConnector',
+      'ThirdPartyPhoneNumber',
+      'ThirdPartyConnectionTimeLimitSeconds',
+      'ThirdPartyConnectionTimeoutSeconds',
+      'ContinueFlowExecution',
+      'ThirdPartyDTMFDigits',
+      'CallerId',
+      'VoiceConnector',
     ],
     errors: ['CallFailed', 'ConnectionTimeLimitExceeded', 'NoMatchingError'],
     conditions: 'none',
@@ -245,8 +287,16 @@ export const FLOW_LIMITS = { maxActions: 250, maxContentCharacters: 256_000, max
 /** Characters and names Connect refuses in an Identifier. */
 const FORBIDDEN_IDENTIFIER_CHARACTERS = /[%:()\\/=$,;[\]{}]/;
 const FORBIDDEN_IDENTIFIERS = new Set([
-  '__proto__', 'constructor', '__defineGetter__', '__defineSetter__', 'toString', 'hasOwnProperty',
-  'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'valueOf',
+  '__proto__',
+  'constructor',
+  '__defineGetter__',
+  '__defineSetter__',
+  'toString',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'valueOf',
 ]);
 
 /** An instance- or account-specific ARN that must be a placeholder in a flow file. */
@@ -283,13 +333,16 @@ export function checkFlow(content: FlowContent, options: FlowValidationOptions =
   const actions: readonly FlowAction[] = Array.isArray(content.Actions) ? content.Actions : [];
   const text = JSON.stringify(content);
 
-  if (content.Version !== '2019-10-30') problems.push(`Version must be "2019-10-30", found ${JSON.stringify(content.Version)}`);
+  if (content.Version !== '2019-10-30')
+    problems.push(`Version must be "2019-10-30", found ${JSON.stringify(content.Version)}`);
   if (actions.length === 0) problems.push('the flow has no actions');
   if (actions.length > FLOW_LIMITS.maxActions) {
     problems.push(`the flow has ${actions.length} actions; Connect allows at most ${FLOW_LIMITS.maxActions}`);
   }
   if (text.length > FLOW_LIMITS.maxContentCharacters) {
-    problems.push(`the content is ${text.length} characters; Connect allows at most ${FLOW_LIMITS.maxContentCharacters}`);
+    problems.push(
+      `the content is ${text.length} characters; Connect allows at most ${FLOW_LIMITS.maxContentCharacters}`,
+    );
   }
 
   const identifiers = new Set<string>();
@@ -301,11 +354,14 @@ export function checkFlow(content: FlowContent, options: FlowValidationOptions =
     }
     if (identifiers.has(id)) problems.push(`Identifier "${id}" is used by more than one action`);
     identifiers.add(id);
-    if (id.length > FLOW_LIMITS.maxIdentifierLength) problems.push(`Identifier "${id}" is longer than ${FLOW_LIMITS.maxIdentifierLength} characters`);
-    if (FORBIDDEN_IDENTIFIER_CHARACTERS.test(id) || FORBIDDEN_IDENTIFIERS.has(id)) problems.push(`Identifier "${id}" is not allowed by Connect`);
+    if (id.length > FLOW_LIMITS.maxIdentifierLength)
+      problems.push(`Identifier "${id}" is longer than ${FLOW_LIMITS.maxIdentifierLength} characters`);
+    if (FORBIDDEN_IDENTIFIER_CHARACTERS.test(id) || FORBIDDEN_IDENTIFIERS.has(id))
+      problems.push(`Identifier "${id}" is not allowed by Connect`);
   }
 
-  if (!identifiers.has(content.StartAction)) problems.push(`StartAction "${content.StartAction}" is not an action of this flow`);
+  if (!identifiers.has(content.StartAction))
+    problems.push(`StartAction "${content.StartAction}" is not an action of this flow`);
 
   for (const action of actions) {
     const result = validateAction(action, identifiers);
@@ -320,7 +376,13 @@ export function checkFlow(content: FlowContent, options: FlowValidationOptions =
   }
 
   const allowed = new Set(options.allowedPlaceholders ?? []);
-  const unknown = [...new Set(findPlaceholders(text).filter((p) => !allowed.has(p.name)).map((p) => p.text))];
+  const unknown = [
+    ...new Set(
+      findPlaceholders(text)
+        .filter((p) => !allowed.has(p.name))
+        .map((p) => p.text),
+    ),
+  ];
   if (unknown.length > 0) {
     problems.push(
       allowed.size === 0
@@ -344,14 +406,23 @@ function validateAction(action: FlowAction, identifiers: ReadonlySet<string>): F
       ...(transitions.Conditions ?? []).map((c) => c.NextAction),
     ].filter((target): target is string => target !== undefined);
     return {
-      errors: targets.filter((t) => !identifiers.has(t)).map((t) => `${where}: NextAction "${t}" is not an action of this flow`),
-      warnings: [`${where}: action type not checked (not in ACTION_SPECS of lib/flow/validate.ts); Connect checks it on publish`],
+      errors: targets
+        .filter((t) => !identifiers.has(t))
+        .map((t) => `${where}: NextAction "${t}" is not an action of this flow`),
+      warnings: [
+        `${where}: action type not checked (not in ACTION_SPECS of lib/flow/validate.ts); Connect checks it on publish`,
+      ],
     };
   }
   return { errors: validateKnownAction(action, spec, where, identifiers), warnings: [] };
 }
 
-function validateKnownAction(action: FlowAction, spec: ActionSpec, where: string, identifiers: ReadonlySet<string>): string[] {
+function validateKnownAction(
+  action: FlowAction,
+  spec: ActionSpec,
+  where: string,
+  identifiers: ReadonlySet<string>,
+): string[] {
   const problems: string[] = [];
   const parameters: Readonly<Record<string, unknown>> = action.Parameters ?? {};
   if (typeof parameters !== 'object' || Array.isArray(parameters)) return [`${where}: Parameters must be an object`];
@@ -383,7 +454,9 @@ function validateKnownAction(action: FlowAction, spec: ActionSpec, where: string
     const operands = conditions.map((c) => c.Condition?.Operands?.[0]).sort();
     const expected = [...spec.conditions.exactly].sort();
     if (JSON.stringify(operands) !== JSON.stringify(expected)) {
-      problems.push(`${where}: needs exactly the conditions ${expected.join(' and ')}, found ${operands.join(', ') || 'none'}`);
+      problems.push(
+        `${where}: needs exactly the conditions ${expected.join(' and ')}, found ${operands.join(', ') || 'none'}`,
+      );
     }
   }
 

@@ -58,7 +58,10 @@ describe('fault drills notice a broken function', () => {
 
   test('a function that answers with nothing and stores nothing: no speech, every turn lost', async () => {
     const silent: TurnHandler = async (event): Promise<LexV2Result> => ({
-      sessionState: { dialogAction: { type: 'ElicitIntent' }, intent: { name: event.sessionState.intent.name, state: 'Fulfilled' } },
+      sessionState: {
+        dialogAction: { type: 'ElicitIntent' },
+        intent: { name: event.sessionState.intent.name, state: 'Fulfilled' },
+      },
       messages: [],
     });
 

@@ -33,9 +33,12 @@ test('the bot speaks US English (the default), US Spanish and German', () => {
   expect(botDefinition).toBe(defaultLocale);
 });
 
-test.each(LOCALES.map((locale) => [locale.localeId, locale] as const))('%s has every line, none empty', (_id, locale) => {
-  expect(emptyLines(locale, locale.localeId)).toEqual([]);
-});
+test.each(LOCALES.map((locale) => [locale.localeId, locale] as const))(
+  '%s has every line, none empty',
+  (_id, locale) => {
+    expect(emptyLines(locale, locale.localeId)).toEqual([]);
+  },
+);
 
 test('the check finds a line left empty or a list left without lines', () => {
   const broken: LocaleLines = {
@@ -93,7 +96,9 @@ test('localeDefinition answers in the asked locale and falls back to English', (
 
 test('each locale asks for every other language by name, never for itself', () => {
   const english = localeDefinition('en_US').intents.find((intent) => intent.name === SWITCH_LANGUAGE_INTENT);
-  expect(english?.sampleUtterances).toEqual(expect.arrayContaining(['can we speak spanish', 'german please', 'espanol']));
+  expect(english?.sampleUtterances).toEqual(
+    expect.arrayContaining(['can we speak spanish', 'german please', 'espanol']),
+  );
   expect(english?.sampleUtterances.some((u) => u.includes('english'))).toBe(false);
   // Only letters the language writes: no ñ or á in English utterances, no ñ in German ones; é and á in Spanish.
   expect(english?.sampleUtterances.filter((u) => /[^\x20-\x7e]/.test(u))).toEqual([]);

@@ -50,7 +50,10 @@ test('a secret that cannot be read gives a spoken fallback, and the next turn tr
   const handler = createHandler({ env: deployedEnv() });
 
   const first = await handler(lexEvent({ contactId: 'call-secret-fails', transcript: 'Hello?' }), lambdaContext());
-  const second = await handler(lexEvent({ contactId: 'call-secret-fails', transcript: 'Hello again?' }), lambdaContext());
+  const second = await handler(
+    lexEvent({ contactId: 'call-secret-fails', transcript: 'Hello again?' }),
+    lambdaContext(),
+  );
 
   expect(spokenText(first)).toBe(botDefinition.messages.modelUnavailable);
   expect(spokenText(second)).toBe('You said: Hello again?');

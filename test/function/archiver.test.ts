@@ -21,7 +21,11 @@ let dynamoDB: DynamoDBClient;
 
 beforeAll(async () => {
   world = await startWorld();
-  dynamoDB = new DynamoDBClient({ endpoint: world.dynamoDB.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  dynamoDB = new DynamoDBClient({
+    endpoint: world.dynamoDB.endpoint,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
 });
 afterAll(async () => {
   dynamoDB.destroy();
@@ -73,7 +77,9 @@ async function say(contactId: string, ...lines: string[]) {
   const handler = createHandler({ env: world.env });
   let attributes: Record<string, string> = { contactId };
   for (const transcript of lines) {
-    attributes = (await handler(lexEvent({ transcript, sessionAttributes: attributes }), lambdaContext())).sessionState.sessionAttributes ?? {};
+    attributes =
+      (await handler(lexEvent({ transcript, sessionAttributes: attributes }), lambdaContext())).sessionState
+        .sessionAttributes ?? {};
   }
 }
 
@@ -97,9 +103,23 @@ test('a normal call: one JSON object under transcripts/YYYY/MM/DD/<contactId>.js
     redacted: false,
     memoryFound: true,
   });
-  expect(transcript.turns.map(({ caller, bot, route, intent, next }) => ({ caller, bot, route, intent, next }))).toEqual([
-    { caller: 'When do you open?', bot: 'We open at nine, Monday to Friday.', route: 'model', intent: 'FallbackIntent', next: 'listen' },
-    { caller: 'And on Saturday?', bot: 'We open at nine, Monday to Friday.', route: 'model', intent: 'FallbackIntent', next: 'listen' },
+  expect(
+    transcript.turns.map(({ caller, bot, route, intent, next }) => ({ caller, bot, route, intent, next })),
+  ).toEqual([
+    {
+      caller: 'When do you open?',
+      bot: 'We open at nine, Monday to Friday.',
+      route: 'model',
+      intent: 'FallbackIntent',
+      next: 'listen',
+    },
+    {
+      caller: 'And on Saturday?',
+      bot: 'We open at nine, Monday to Friday.',
+      route: 'model',
+      intent: 'FallbackIntent',
+      next: 'listen',
+    },
   ]);
   for (const turn of transcript.turns) {
     expect(Date.parse(turn.answeredAt!)).toBeGreaterThanOrEqual(Date.parse(turn.at!));
@@ -110,7 +130,12 @@ test('a normal call: one JSON object under transcripts/YYYY/MM/DD/<contactId>.js
 test('a call with no item (it never reached the bot, or the item is gone): the transcript says so, no turns', async () => {
   await archiver()(disconnected('call-never-stored'));
   const { transcript } = putObject();
-  expect(transcript).toMatchObject({ contactId: 'call-never-stored', memoryFound: false, turns: [], ending: 'hang-up' });
+  expect(transcript).toMatchObject({
+    contactId: 'call-never-stored',
+    memoryFound: false,
+    turns: [],
+    ending: 'hang-up',
+  });
 });
 
 test('a transfer: the bot handed over and Connect queued the contact', async () => {
@@ -119,10 +144,19 @@ test('a transfer: the bot handed over and Connect queued the contact', async () 
     lexEvent({ contactId: 'call-transfer', intent: AGENT_INTENT, transcript: 'let me talk to a person' }),
     lambdaContext(),
   );
-  await archiver()(disconnected('call-transfer', { queueInfo: { queueArn: `${INSTANCE_ARN}/queue/q1`, enqueueTimestamp: '2026-12-02T10:15:00Z' } }));
+  await archiver()(
+    disconnected('call-transfer', {
+      queueInfo: { queueArn: `${INSTANCE_ARN}/queue/q1`, enqueueTimestamp: '2026-12-02T10:15:00Z' },
+    }),
+  );
   const { transcript } = putObject();
   expect(transcript.ending).toBe('transfer');
-  expect(transcript.turns.at(-1)).toMatchObject({ caller: 'let me talk to a person', intent: AGENT_INTENT, route: 'leave', next: 'agent' });
+  expect(transcript.turns.at(-1)).toMatchObject({
+    caller: 'let me talk to a person',
+    intent: AGENT_INTENT,
+    route: 'leave',
+    next: 'agent',
+  });
 });
 
 test('three silent turns end the call: the ending is silence, and each silence is a turn without words', async () => {
@@ -154,7 +188,9 @@ test('events that are not disconnects are dropped without a write; a failed writ
     archived: false,
     reason: 'eventType is CONNECTED_TO_AGENT, not DISCONNECTED',
   });
-  expect(await archive({ detail: { eventType: 'DISCONNECTED', contactId: '../../etc/passwd' } })).toMatchObject({ archived: false });
+  expect(await archive({ detail: { eventType: 'DISCONNECTED', contactId: '../../etc/passwd' } })).toMatchObject({
+    archived: false,
+  });
   expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
 
   s3.on(PutObjectCommand).rejects(new Error('AccessDenied'));

@@ -86,7 +86,11 @@ test('the bundle is one self-contained file, small enough to start fast', async 
 });
 
 test('the bundle keeps function and class names, so production stack traces can be read', async () => {
-  const { stdout } = await run(process.execPath, ['-e', `console.log(require(${JSON.stringify(bundle)}).handler.name)`], { cwd: folder });
+  const { stdout } = await run(
+    process.execPath,
+    ['-e', `console.log(require(${JSON.stringify(bundle)}).handler.name)`],
+    { cwd: folder },
+  );
   expect(stdout.trim()).toBe('handleTurn');
   expect(await readFile(bundle, 'utf8')).toMatch(/"ModelFailure"\)/); // esbuild's name marker on the class
 });
@@ -112,11 +116,14 @@ test('through the bundle: a call remembers its turns, one read and one write eac
 test('through the bundle: a hanging model is cut at the deadline, the apology spoken and the turn stored', async () => {
   world.openai.setBehaviour({ hang: true });
 
-  const [{ result, elapsedMs }] = await runBundle([lexEvent({ contactId: 'bundle-hang', transcript: 'Are you there?' })], {
-    ...world.env,
-    TURN_DEADLINE_MS: '1500',
-    MEMORY_TIMEOUT_MS: '300',
-  });
+  const [{ result, elapsedMs }] = await runBundle(
+    [lexEvent({ contactId: 'bundle-hang', transcript: 'Are you there?' })],
+    {
+      ...world.env,
+      TURN_DEADLINE_MS: '1500',
+      MEMORY_TIMEOUT_MS: '300',
+    },
+  );
 
   expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
   expect(elapsedMs).toBeLessThan(1500 + 700);
@@ -157,6 +164,8 @@ test('the image holds exactly the bundle, the knowledge index and the embedding 
     'COPY dist/index.js ${LAMBDA_TASK_ROOT}/',
     'CMD ["index.handler"]',
   ]);
-  const ignore = (await readFile(join(root, 'lambda', '.dockerignore'), 'utf8')).split('\n').filter((line) => line && !line.startsWith('#'));
+  const ignore = (await readFile(join(root, 'lambda', '.dockerignore'), 'utf8'))
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'));
   expect(ignore).toEqual(['*', '!Dockerfile', '!dist/index.js', '!dist/knowledge-index', '!dist/node_modules']);
 });

@@ -5,7 +5,14 @@
 import { createHandler } from '../../lambda/src/handler';
 import { channelOf, presentAnswer, toChatText } from '../../lambda/src/channel';
 import { LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
+import {
+  lambdaContext,
+  lexEvent,
+  spokenText,
+  startWorld,
+  storedMessages,
+  type World,
+} from '../../local/function-world';
 
 describe('which channel a turn came in on', () => {
   test.each([
@@ -45,10 +52,12 @@ describe('chat text', () => {
   test('the same answer is spoken without the links on the phone', () => {
     const answer = 'Read [the guide](https://example.com/guide) or https://example.com/faq.';
     expect(presentAnswer(answer, 'voice', 600)).toBe('Read the guide or.');
-    expect(presentAnswer(answer, 'chat', 600)).toBe('Read the guide (https://example.com/guide) or https://example.com/faq.');
+    expect(presentAnswer(answer, 'chat', 600)).toBe(
+      'Read the guide (https://example.com/guide) or https://example.com/faq.',
+    );
   });
 
-  test('chat text is cut at a sentence within Lex\'s message limit, not the spoken limit', () => {
+  test("chat text is cut at a sentence within Lex's message limit, not the spoken limit", () => {
     const long = Array.from({ length: 40 }, (_, i) => `Sentence ${i + 1} is here.`).join(' ');
     const chat = presentAnswer(long, 'chat', 100);
     expect(chat.length).toBeGreaterThan(100);
@@ -71,7 +80,10 @@ describe('through the handler', () => {
   test('a chat turn keeps the link, and memory keeps what the chat showed', async () => {
     world.openai.setBehaviour({ reply });
     const handler = createHandler({ env: world.env });
-    const event = { ...lexEvent({ contactId: 'chat-1', transcript: 'Where is help?', sessionAttributes: { channel: 'CHAT' } }), inputMode: 'Text' as const };
+    const event = {
+      ...lexEvent({ contactId: 'chat-1', transcript: 'Where is help?', sessionAttributes: { channel: 'CHAT' } }),
+      inputMode: 'Text' as const,
+    };
 
     const result = await handler(event, lambdaContext());
 
@@ -84,7 +96,10 @@ describe('through the handler', () => {
     world.openai.setBehaviour({ reply });
     const handler = createHandler({ env: world.env });
 
-    const result = await handler(lexEvent({ contactId: 'voice-1', transcript: 'Where is help?', sessionAttributes: { channel: 'VOICE' } }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: 'voice-1', transcript: 'Where is help?', sessionAttributes: { channel: 'VOICE' } }),
+      lambdaContext(),
+    );
 
     expect(spokenText(result)).toBe('Our help page is here.');
   });

@@ -7,7 +7,14 @@ import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { keywordKnowledge } from '../knowledge/bakery';
 import { lastUserMessage, type Behaviour } from '../../local/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
+import {
+  lambdaContext,
+  lexEvent,
+  spokenText,
+  startWorld,
+  storedMessages,
+  type World,
+} from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {
@@ -42,24 +49,29 @@ const failingModels: [string, Behaviour][] = [
   ['answers an empty message', { reply: '   ' }],
 ];
 
-test.each(failingModels)('a model that %s gets a spoken apology, and the question is stored', async (_name, behaviour) => {
-  world.openai.setBehaviour(behaviour);
-  const callId = `call-fail-${world.openai.requests.length}-${Math.random()}`;
+test.each(failingModels)(
+  'a model that %s gets a spoken apology, and the question is stored',
+  async (_name, behaviour) => {
+    world.openai.setBehaviour(behaviour);
+    const callId = `call-fail-${world.openai.requests.length}-${Math.random()}`;
 
-  const { result, elapsedMs } = await timedTurn({ TURN_DEADLINE_MS: '6000' }, callId, 'What is the meaning of life?');
+    const { result, elapsedMs } = await timedTurn({ TURN_DEADLINE_MS: '6000' }, callId, 'What is the meaning of life?');
 
-  expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
-  expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
-  expect(elapsedMs).toBeLessThan(6000 + SLACK_MS);
-  expect(world.openai.requests.length).toBeGreaterThanOrEqual(1);
-  expect(storedMessages(await world.readItem(callId))).toEqual([
-    ['human', 'What is the meaning of life?'],
-    ['ai', botDefinition.messages.modelUnavailable],
-  ]);
-});
+    expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
+    expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+    expect(elapsedMs).toBeLessThan(6000 + SLACK_MS);
+    expect(world.openai.requests.length).toBeGreaterThanOrEqual(1);
+    expect(storedMessages(await world.readItem(callId))).toEqual([
+      ['human', 'What is the meaning of life?'],
+      ['ai', botDefinition.messages.modelUnavailable],
+    ]);
+  },
+);
 
 test('with the default settings a quick failure is retried once, and a good second answer is spoken', async () => {
-  world.openai.setBehaviour((request) => (request.index === 0 ? { status: 500 } : { reply: `Second try: ${lastUserMessage(request)}` }));
+  world.openai.setBehaviour((request) =>
+    request.index === 0 ? { status: 500 } : { reply: `Second try: ${lastUserMessage(request)}` },
+  );
 
   const { result } = await timedTurn({}, 'call-retry', 'Is anyone there?');
 
@@ -116,7 +128,9 @@ test('a model that keeps failing (a refused key) hands the call to a person afte
   }
 
   expect(results).toHaveLength(botDefinition.maxFailedTurns);
-  expect(results.slice(0, -1).map(spokenText)).toEqual(Array(botDefinition.maxFailedTurns - 1).fill(botDefinition.messages.modelUnavailable));
+  expect(results.slice(0, -1).map(spokenText)).toEqual(
+    Array(botDefinition.maxFailedTurns - 1).fill(botDefinition.messages.modelUnavailable),
+  );
   const handOver = results.at(-1)!;
   expect(handOver.sessionState.dialogAction.type).toBe('Close');
   expect(handOver.sessionState.sessionAttributes).toMatchObject({
@@ -125,7 +139,10 @@ test('a model that keeps failing (a refused key) hands the call to a person afte
   });
   expect(spokenText(handOver)).toBe(botDefinition.messages.troubleTransfer);
   // What the caller heard is what is kept.
-  expect(storedMessages(await world.readItem('call-bad-key')).at(-1)).toEqual(['ai', botDefinition.messages.troubleTransfer]);
+  expect(storedMessages(await world.readItem('call-bad-key')).at(-1)).toEqual([
+    'ai',
+    botDefinition.messages.troubleTransfer,
+  ]);
 });
 
 test('a turn the documents answer when the model fails is not a failed turn: the caller got an answer', async () => {
@@ -133,7 +150,10 @@ test('a turn the documents answer when the model fails is not a failed turn: the
   const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' }, knowledge: keywordKnowledge() });
   const failed = await handler(lexEvent({ contactId: 'call-mixed', transcript: 'Hmm, what now?' }), lambdaContext());
   const known = await handler(
-    lexEvent({ transcript: 'How far ahead do I order a celebration cake?', sessionAttributes: failed.sessionState.sessionAttributes }),
+    lexEvent({
+      transcript: 'How far ahead do I order a celebration cake?',
+      sessionAttributes: failed.sessionState.sessionAttributes,
+    }),
     lambdaContext(),
   );
 
@@ -168,7 +188,11 @@ test('a slow model past the deadline gets the apology in time', async () => {
 test('a slow model within the deadline is waited for', async () => {
   world.openai.setBehaviour({ reply: 'Worth the wait.', delayMs: 400 });
 
-  const { result } = await timedTurn({ TURN_DEADLINE_MS: '3000', MEMORY_TIMEOUT_MS: '300' }, 'call-patient', 'Take your time.');
+  const { result } = await timedTurn(
+    { TURN_DEADLINE_MS: '3000', MEMORY_TIMEOUT_MS: '300' },
+    'call-patient',
+    'Take your time.',
+  );
 
   expect(spokenText(result)).toBe('Worth the wait.');
 });
@@ -204,24 +228,38 @@ test('when the model fails on a question the documents answer, the best passage 
   world.openai.setBehaviour({ status: 500 });
   const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' }, knowledge: keywordKnowledge() });
 
-  const result = await handler(lexEvent({ contactId: 'call-fallback-knowledge', transcript: 'How far ahead do I order a celebration cake?' }), lambdaContext());
+  const result = await handler(
+    lexEvent({ contactId: 'call-fallback-knowledge', transcript: 'How far ahead do I order a celebration cake?' }),
+    lambdaContext(),
+  );
 
   expect(world.openai.requests).toHaveLength(1);
-  expect(spokenText(result)).toBe('Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.');
+  expect(spokenText(result)).toBe(
+    'Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.',
+  );
 });
 
 test('a call-memory table that hangs: the caller is answered without memory, and nothing stored is lost', async () => {
   const env = { MEMORY_TIMEOUT_MS: '300', TURN_DEADLINE_MS: '5000' };
   const handler = createHandler({ env: { ...world.env, ...env } });
   world.openai.setBehaviour((request) => ({ reply: `I heard ${request.body.messages.length - 1} messages.` }));
-  await handler(lexEvent({ contactId: 'call-table-hangs', transcript: 'First, while the table works.' }), lambdaContext());
+  await handler(
+    lexEvent({ contactId: 'call-table-hangs', transcript: 'First, while the table works.' }),
+    lambdaContext(),
+  );
 
   world.proxy.hang = true;
   const started = Date.now();
-  const during = await handler(lexEvent({ contactId: 'call-table-hangs', transcript: 'Second, while it hangs.' }), lambdaContext());
+  const during = await handler(
+    lexEvent({ contactId: 'call-table-hangs', transcript: 'Second, while it hangs.' }),
+    lambdaContext(),
+  );
   const elapsedMs = Date.now() - started;
   world.proxy.hang = false;
-  const after = await handler(lexEvent({ contactId: 'call-table-hangs', transcript: 'Third, when it is back.' }), lambdaContext());
+  const after = await handler(
+    lexEvent({ contactId: 'call-table-hangs', transcript: 'Third, when it is back.' }),
+    lambdaContext(),
+  );
 
   expect(spokenText(during)).toBe('I heard 1 messages.'); // answered, without the first turn
   expect(elapsedMs).toBeLessThan(5000);

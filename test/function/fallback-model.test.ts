@@ -27,8 +27,16 @@ beforeEach(() => {
 /** Bedrock first, OpenAI (the world's fake) second. */
 const BEDROCK_THEN_OPENAI = { MODEL_PROVIDER: 'bedrock', FALLBACK_MODEL_PROVIDER: 'openai' };
 
-async function turn(callId: string, transcript: string, env: Record<string, string>, knowledge?: HandlerOverrides['knowledge']) {
-  const handler = createHandler({ env: { ...world.env, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint, ...env }, knowledge });
+async function turn(
+  callId: string,
+  transcript: string,
+  env: Record<string, string>,
+  knowledge?: HandlerOverrides['knowledge'],
+) {
+  const handler = createHandler({
+    env: { ...world.env, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint, ...env },
+    knowledge,
+  });
   const started = Date.now();
   const result = await handler(lexEvent({ contactId: callId, transcript }), lambdaContext());
   return { result, spoken: spokenText(result), elapsedMs: Date.now() - started };
@@ -38,13 +46,19 @@ test('primary 500: the fallback answers within the deadline, and the primary is 
   bedrock.setBehaviour({ status: 500 });
   world.openai.setBehaviour({ reply: 'The fallback model answers.' });
 
-  const { spoken, elapsedMs } = await turn('fallback-500', 'What are your hours?', { ...BEDROCK_THEN_OPENAI, TURN_DEADLINE_MS: '4000' });
+  const { spoken, elapsedMs } = await turn('fallback-500', 'What are your hours?', {
+    ...BEDROCK_THEN_OPENAI,
+    TURN_DEADLINE_MS: '4000',
+  });
 
   expect(spoken).toBe('The fallback model answers.');
   // The one retry goes to the last model: a second model is a better use of the caller's silence.
   expect(bedrock.requests).toHaveLength(1);
   expect(world.openai.requests).toHaveLength(1);
-  expect(world.openai.requests[0]!.body.messages.at(-1)).toMatchObject({ role: 'user', content: 'What are your hours?' });
+  expect(world.openai.requests[0]!.body.messages.at(-1)).toMatchObject({
+    role: 'user',
+    content: 'What are your hours?',
+  });
   expect(elapsedMs).toBeLessThan(4_000);
 });
 
@@ -79,7 +93,10 @@ test('OpenAI first, Bedrock second: a refused OpenAI key goes straight to Bedroc
   world.openai.setBehaviour({ status: 401 });
   bedrock.setBehaviour((request) => ({ reply: `Bedrock heard: ${lastUserText(request)}` }));
 
-  const { spoken } = await turn('fallback-401', 'Can you hear me?', { MODEL_PROVIDER: 'openai', FALLBACK_MODEL_PROVIDER: 'bedrock' });
+  const { spoken } = await turn('fallback-401', 'Can you hear me?', {
+    MODEL_PROVIDER: 'openai',
+    FALLBACK_MODEL_PROVIDER: 'bedrock',
+  });
 
   expect(spoken).toBe('Bedrock heard: Can you hear me?');
   expect(world.openai.requests).toHaveLength(1);
@@ -87,12 +104,20 @@ test('OpenAI first, Bedrock second: a refused OpenAI key goes straight to Bedroc
 });
 
 test('a fallback of the same provider asks the other model', async () => {
-  bedrock.setBehaviour((request) => (request.modelId === 'us.amazon.nova-lite-v1:0' ? { status: 503 } : { reply: `From ${request.modelId}.` }));
+  bedrock.setBehaviour((request) =>
+    request.modelId === 'us.amazon.nova-lite-v1:0' ? { status: 503 } : { reply: `From ${request.modelId}.` },
+  );
 
-  const { spoken } = await turn('fallback-same', 'Hello?', { MODEL_PROVIDER: 'bedrock', FALLBACK_MODEL: 'us.amazon.nova-micro-v1:0' });
+  const { spoken } = await turn('fallback-same', 'Hello?', {
+    MODEL_PROVIDER: 'bedrock',
+    FALLBACK_MODEL: 'us.amazon.nova-micro-v1:0',
+  });
 
   expect(spoken).toBe('From us.amazon.nova-micro-v1:0.');
-  expect(bedrock.requests.map((request) => request.modelId)).toEqual(['us.amazon.nova-lite-v1:0', 'us.amazon.nova-micro-v1:0']);
+  expect(bedrock.requests.map((request) => request.modelId)).toEqual([
+    'us.amazon.nova-lite-v1:0',
+    'us.amazon.nova-micro-v1:0',
+  ]);
 });
 
 describe('both fail', () => {
@@ -105,13 +130,18 @@ describe('both fail', () => {
     const question = 'How far ahead do I order a celebration cake?';
     const { spoken } = await turn('both-fail-known', question, BEDROCK_THEN_OPENAI, keywordKnowledge());
 
-    expect(spoken).toBe('Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.');
+    expect(spoken).toBe(
+      'Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.',
+    );
     expect(bedrock.requests).toHaveLength(1);
     expect(world.openai.requests).toHaveLength(2);
   });
 
   test('any other question gets the apology, in time', async () => {
-    const { spoken, elapsedMs } = await turn('both-fail-unknown', 'Is the shop open on Sunday?', { ...BEDROCK_THEN_OPENAI, TURN_DEADLINE_MS: '3000' });
+    const { spoken, elapsedMs } = await turn('both-fail-unknown', 'Is the shop open on Sunday?', {
+      ...BEDROCK_THEN_OPENAI,
+      TURN_DEADLINE_MS: '3000',
+    });
 
     expect(spoken).toBe(botDefinition.messages.modelUnavailable);
     expect(elapsedMs).toBeLessThan(3_000);

@@ -4,10 +4,18 @@
  * (< 50 ms) is measured in the bench (npm run bench, "speech cleanup"); here linearity is checked by sizes.
  */
 import { toChatText } from '../../lambda/src/channel';
-import { boundAnswer, cutAtGrapheme, cutAtSentence, MAX_ANSWER_CHARS, makeSpeakable, toPlainSentences } from '../../lambda/src/speakable';
+import {
+  boundAnswer,
+  cutAtGrapheme,
+  cutAtSentence,
+  MAX_ANSWER_CHARS,
+  makeSpeakable,
+  toPlainSentences,
+} from '../../lambda/src/speakable';
 
 /** Control characters (C0 but tab/newline/CR, DEL, C1) and lone surrogates: nothing Lex should speak or show. */
-const UNSPEAKABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSPEAKABLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function millisecondsFor(work: () => unknown): number {
   let best = Number.POSITIVE_INFINITY;
@@ -47,7 +55,10 @@ describe('cleanup is linear in the answer', () => {
 
 describe('output hygiene', () => {
   test('control characters and terminal escapes are never spoken', () => {
-    const spoken = makeSpeakable('Ring\u0007 the bell.\u0000 It is \u001b[31mred\u001b[0m today.\u009b Done\u007f.', 600);
+    const spoken = makeSpeakable(
+      'Ring\u0007 the bell.\u0000 It is \u001b[31mred\u001b[0m today.\u009b Done\u007f.',
+      600,
+    );
     expect(spoken).toBe('Ring the bell. It is red today. Done.');
     expect(spoken).not.toMatch(UNSPEAKABLE);
     expect(toChatText('Chat\u0000 text\u001b[1m here')).toBe('Chat text here');
@@ -74,11 +85,18 @@ describe('output hygiene', () => {
 
   test('SSML and XML the model writes are removed, not read out; a lone <word> stays a word', () => {
     expect(makeSpeakable('<speak>Hello <break time="10s"/>there.</speak>', 600)).toBe('Hello there.');
-    expect(makeSpeakable('<amazon:effect name="whispered">Quiet</amazon:effect> <prosody rate="x-slow">please</prosody>', 600)).toBe(
-      'Quiet please.',
+    expect(
+      makeSpeakable(
+        '<amazon:effect name="whispered">Quiet</amazon:effect> <prosody rate="x-slow">please</prosody>',
+        600,
+      ),
+    ).toBe('Quiet please.');
+    expect(makeSpeakable('Call <say-as interpret-as="telephone">555 0100</say-as> now.', 600)).toBe(
+      'Call 555 0100 now.',
     );
-    expect(makeSpeakable('Call <say-as interpret-as="telephone">555 0100</say-as> now.', 600)).toBe('Call 555 0100 now.');
-    expect(makeSpeakable('A <custom attr="1">tagged</custom> word and <foo/> too.', 600)).toBe('A tagged word and too.');
+    expect(makeSpeakable('A <custom attr="1">tagged</custom> word and <foo/> too.', 600)).toBe(
+      'A tagged word and too.',
+    );
     expect(makeSpeakable('Q&A <works> best', 600)).toBe('Q and A works best.');
     expect(toChatText('<speak>Hi <break time="2s"/>there</speak>')).toBe('Hi there');
   });

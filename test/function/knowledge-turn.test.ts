@@ -9,7 +9,14 @@ import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
 import { KNOWLEDGE_INSTRUCTIONS } from '../../lambda/src/knowledge/grounding';
 import type { Knowledge } from '../../lambda/src/knowledge/knowledge';
 import { keywordKnowledge } from '../knowledge/bakery';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
+import {
+  lambdaContext,
+  lexEvent,
+  spokenText,
+  startWorld,
+  storedMessages,
+  type World,
+} from '../../local/function-world';
 
 let world: World;
 let knowledge: Knowledge;
@@ -29,7 +36,10 @@ const withModel = () => createHandler({ env: world.env, knowledge });
 const withoutModel = () => createHandler({ env: { ...world.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' }, knowledge });
 
 test('an FAQ question is answered from the FAQ, with no model call, and the turn is kept', async () => {
-  const result = await withModel()(lexEvent({ contactId: 'kt-canned', transcript: 'Um, when are you open?' }), lambdaContext());
+  const result = await withModel()(
+    lexEvent({ contactId: 'kt-canned', transcript: 'Um, when are you open?' }),
+    lambdaContext(),
+  );
   const answer = 'We open at 7 every morning except Wednesday, and close at 3 in the afternoon.';
   expect(spokenText(result)).toBe(answer);
   expect(world.openai.requests).toHaveLength(0);
@@ -41,8 +51,14 @@ test('an FAQ question is answered from the FAQ, with no model call, and the turn
 
 test('the model gets the matching passages with their headings, beside the question, after a fixed system prompt', async () => {
   const handler = withModel();
-  await handler(lexEvent({ contactId: 'kt-grounded', transcript: 'How far ahead should I order a celebration cake?' }), lambdaContext());
-  await handler(lexEvent({ contactId: 'kt-grounded', transcript: 'Is your gluten-free bread baked every day?' }), lambdaContext());
+  await handler(
+    lexEvent({ contactId: 'kt-grounded', transcript: 'How far ahead should I order a celebration cake?' }),
+    lambdaContext(),
+  );
+  await handler(
+    lexEvent({ contactId: 'kt-grounded', transcript: 'Is your gluten-free bread baked every day?' }),
+    lambdaContext(),
+  );
 
   const [first, second] = world.openai.requests.map((request) => request.body.messages);
   // The system prompt, knowledge instructions included, is byte-identical at every turn: providers can cache it.
@@ -50,12 +66,19 @@ test('the model gets the matching passages with their headings, beside the quest
   expect(second[0]).toEqual(first[0]);
   expect(PHONE_SYSTEM_PROMPT).toContain(KNOWLEDGE_INSTRUCTIONS);
   expect(KNOWLEDGE_INSTRUCTIONS).toMatch(/only from those passages/);
-  expect(KNOWLEDGE_INSTRUCTIONS).toMatch(/say in one sentence that you do not know, and offer to get the caller a person/);
+  expect(KNOWLEDGE_INSTRUCTIONS).toMatch(
+    /say in one sentence that you do not know, and offer to get the caller a person/,
+  );
   expect(KNOWLEDGE_INSTRUCTIONS).toMatch(/Never invent prices, times, dates or policies/);
 
   // The passages sit just before the question; the question stays the caller's own words.
   expect(first.slice(-2)).toEqual([
-    { role: 'system', content: expect.stringMatching(/^Passages from the business documents:\n\[1\] Celebration cakes > Ordering: Order a celebration cake at least four days ahead/) },
+    {
+      role: 'system',
+      content: expect.stringMatching(
+        /^Passages from the business documents:\n\[1\] Celebration cakes > Ordering: Order a celebration cake at least four days ahead/,
+      ),
+    },
     { role: 'user', content: 'How far ahead should I order a celebration cake?' },
   ]);
   expect(second.at(-2)?.content).toMatch(/\[1\] Allergens: .*gluten-free bread is baked on Fridays only/);
@@ -66,17 +89,26 @@ test('the model gets the matching passages with their headings, beside the quest
 test('with nothing in the documents, the model is told so, and follows the instructions', async () => {
   await withModel()(lexEvent({ contactId: 'kt-none', transcript: 'What is the capital of Peru?' }), lambdaContext());
   const messages = world.openai.requests[0].body.messages;
-  expect(messages.at(-2)).toEqual({ role: 'system', content: 'Passages from the business documents: none match this question.' });
+  expect(messages.at(-2)).toEqual({
+    role: 'system',
+    content: 'Passages from the business documents: none match this question.',
+  });
 });
 
 test('passages and history share the budget, and passages win over old turns', async () => {
   const handler = createHandler({ env: { ...world.env, HISTORY_TOKEN_BUDGET: '400' }, knowledge });
   world.openai.setBehaviour({ reply: 'A long answer that fills the history. '.repeat(8) });
   for (let turn = 0; turn < 4; turn++) {
-    await handler(lexEvent({ contactId: 'kt-budget', transcript: `Tell me a long story, part ${turn}.` }), lambdaContext());
+    await handler(
+      lexEvent({ contactId: 'kt-budget', transcript: `Tell me a long story, part ${turn}.` }),
+      lambdaContext(),
+    );
   }
   world.openai.clearRequests();
-  await handler(lexEvent({ contactId: 'kt-budget', transcript: 'How far ahead should I order a celebration cake?' }), lambdaContext());
+  await handler(
+    lexEvent({ contactId: 'kt-budget', transcript: 'How far ahead should I order a celebration cake?' }),
+    lambdaContext(),
+  );
 
   const messages = world.openai.requests[0].body.messages;
   expect(messages.at(-2)?.content).toMatch(/Celebration cakes > Ordering/);
@@ -88,16 +120,27 @@ test('passages and history share the budget, and passages win over old turns', a
 
 test('without a model: the best passage when it fits, else "I don\'t know" and the offer of a person', async () => {
   const handler = withoutModel();
-  const fits = await handler(lexEvent({ contactId: 'kt-offline', transcript: 'How far ahead do I order a celebration cake?' }), lambdaContext());
-  const uncovered = await handler(lexEvent({ contactId: 'kt-offline', transcript: 'Do you sell cars?' }), lambdaContext());
+  const fits = await handler(
+    lexEvent({ contactId: 'kt-offline', transcript: 'How far ahead do I order a celebration cake?' }),
+    lambdaContext(),
+  );
+  const uncovered = await handler(
+    lexEvent({ contactId: 'kt-offline', transcript: 'Do you sell cars?' }),
+    lambdaContext(),
+  );
 
-  expect(spokenText(fits)).toBe('Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.');
+  expect(spokenText(fits)).toBe(
+    'Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.',
+  );
   expect(spokenText(uncovered)).toBe("I don't know that; shall I get you a person?");
   expect(botDefinition.messages.dontKnow).toBe("I don't know that; shall I get you a person?");
   expect(world.openai.requests).toHaveLength(0);
 });
 
 test('a list in the documents is spoken as sentences', async () => {
-  const result = await withoutModel()(lexEvent({ contactId: 'kt-list', transcript: 'What cake decorations are there?' }), lambdaContext());
+  const result = await withoutModel()(
+    lexEvent({ contactId: 'kt-list', transcript: 'What cake decorations are there?' }),
+    lambdaContext(),
+  );
   expect(spokenText(result)).toBe('Sugar flowers. A written message. Edible photo prints.');
 });

@@ -10,7 +10,14 @@ import { isSilence, requestedExit, saidGoodbye } from '../../lambda/src/language
 import { phoneSystemPrompt } from '../../lambda/src/model';
 import { makeSpeakable } from '../../lambda/src/speakable';
 import { lastUserMessage } from '../../local/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
+import {
+  lambdaContext,
+  lexEvent,
+  spokenText,
+  startWorld,
+  storedMessages,
+  type World,
+} from '../../local/function-world';
 
 const spanish = localeDefinition('es_US');
 const german = localeDefinition('de_DE');
@@ -30,7 +37,7 @@ beforeEach(() => {
   world.openai.setBehaviour({});
 });
 
-test('the system prompt tells the model the caller\'s language and the words to leave the bot in it', async () => {
+test("the system prompt tells the model the caller's language and the words to leave the bot in it", async () => {
   world.openai.setBehaviour({ reply: 'Abrimos a las nueve.' });
   const result = await handler(
     lexEvent({ contactId: 'call-es-prompt', localeId: 'es_US', transcript: '¿A qué hora abren?' }),
@@ -50,12 +57,15 @@ test('the system prompt tells the model the caller\'s language and the words to 
 test.each([
   ['es_US', spanish],
   ['de_DE', german],
-])('%s: silence, reprompt and the silent goodbye are the locale\'s lines', async (localeId, locale) => {
+])("%s: silence, reprompt and the silent goodbye are the locale's lines", async (localeId, locale) => {
   let attributes: Record<string, string> = { contactId: `call-silent-${localeId}` };
   const spoken: string[] = [];
   let last;
   for (let turn = 0; turn < locale.maxSilentTurns; turn += 1) {
-    last = await handler(lexEvent({ localeId, transcript: locale.silenceWords[0], sessionAttributes: attributes }), lambdaContext());
+    last = await handler(
+      lexEvent({ localeId, transcript: locale.silenceWords[0], sessionAttributes: attributes }),
+      lambdaContext(),
+    );
     attributes = last.sessionState.sessionAttributes ?? {};
     spoken.push(spokenText(last));
   }
@@ -64,17 +74,26 @@ test.each([
   expect(world.openai.requests).toHaveLength(0);
 });
 
-test('without a model the apology is in the caller\'s language; an unknown locale hears English', async () => {
+test("without a model the apology is in the caller's language; an unknown locale hears English", async () => {
   const noModel = createHandler({ env: { CALL_MEMORY_TABLE: world.env.CALL_MEMORY_TABLE } });
-  const german = await noModel(lexEvent({ contactId: 'call-de-nomodel', localeId: 'de_DE', transcript: 'Wie spät ist es?' }), lambdaContext());
+  const german = await noModel(
+    lexEvent({ contactId: 'call-de-nomodel', localeId: 'de_DE', transcript: 'Wie spät ist es?' }),
+    lambdaContext(),
+  );
   expect(spokenText(german)).toBe(localeDefinition('de_DE').messages.dontKnow);
-  const unknown = await noModel(lexEvent({ contactId: 'call-fr', localeId: 'fr_FR', transcript: 'Quelle heure est-il?' }), lambdaContext());
+  const unknown = await noModel(
+    lexEvent({ contactId: 'call-fr', localeId: 'fr_FR', transcript: 'Quelle heure est-il?' }),
+    lambdaContext(),
+  );
   expect(spokenText(unknown)).toBe(english.messages.dontKnow);
 });
 
-test('a failing model and a malformed event apologize in the caller\'s language', async () => {
+test("a failing model and a malformed event apologize in the caller's language", async () => {
   world.openai.setBehaviour({ status: 500 });
-  const failed = await handler(lexEvent({ contactId: 'call-es-fail', localeId: 'es_US', transcript: 'Hola' }), lambdaContext());
+  const failed = await handler(
+    lexEvent({ contactId: 'call-es-fail', localeId: 'es_US', transcript: 'Hola' }),
+    lambdaContext(),
+  );
   expect(spokenText(failed)).toBe(spanish.messages.modelUnavailable);
 
   const malformed = { ...lexEvent({ localeId: 'de_DE' }), sessionState: { sessionAttributes: {} } };
@@ -82,8 +101,11 @@ test('a failing model and a malformed event apologize in the caller\'s language'
   expect(spokenText(apology)).toBe(german.messages.malformedEvent);
 });
 
-test('the locale\'s goodbye words end the call even when Lex sent them to the fallback intent', async () => {
-  const result = await handler(lexEvent({ contactId: 'call-de-bye', localeId: 'de_DE', transcript: 'Tschüss!' }), lambdaContext());
+test("the locale's goodbye words end the call even when Lex sent them to the fallback intent", async () => {
+  const result = await handler(
+    lexEvent({ contactId: 'call-de-bye', localeId: 'de_DE', transcript: 'Tschüss!' }),
+    lambdaContext(),
+  );
   expect(result.sessionState.dialogAction.type).toBe('Close');
   expect(result.sessionState.sessionAttributes?.nextAction).toBe('hangup');
   expect(spokenText(result)).toBe(german.messages.goodbye);
@@ -99,7 +121,10 @@ test('the locale\'s goodbye words end the call even when Lex sent them to the fa
 
 test('asking for another language hands the call back with nextAction=language:<locale>; memory carries over', async () => {
   world.openai.setBehaviour((request) => ({ reply: `Reply to: ${lastUserMessage(request)}` }));
-  const first = await handler(lexEvent({ contactId: 'call-switch', transcript: 'My order number is 42.' }), lambdaContext());
+  const first = await handler(
+    lexEvent({ contactId: 'call-switch', transcript: 'My order number is 42.' }),
+    lambdaContext(),
+  );
   const switched = await handler(
     lexEvent({
       contactId: 'call-switch',
@@ -133,12 +158,15 @@ test('the switch intent without a language other than the current one is answere
   expect(requestedExit(SWITCH_LANGUAGE_INTENT, 'another language', english)).toBeUndefined();
 });
 
-test('speakable cleanup says symbols in the answer\'s language and keeps its punctuation', () => {
+test("speakable cleanup says symbols in the answer's language and keeps its punctuation", () => {
   expect(makeSpeakable('Q&A: 5*3', 600, spanish)).toBe('Q y A: 5 por 3.');
-  expect(makeSpeakable('Öffnungszeiten & Preise: 2*4 Euro', 600, german)).toBe('Öffnungszeiten und Preise: 2 mal 4 Euro.');
+  expect(makeSpeakable('Öffnungszeiten & Preise: 2*4 Euro', 600, german)).toBe(
+    'Öffnungszeiten und Preise: 2 mal 4 Euro.',
+  );
   expect(makeSpeakable('**¡Hola!** ¿Cómo está?', 600, spanish)).toBe('¡Hola! ¿Cómo está?');
   expect(makeSpeakable('Er sagte „Danke.“', 600, german)).toBe('Er sagte „Danke.“');
   // German ordinals ("3. Oktober") and decimal commas are not sentence ends.
-  const long = 'Wir öffnen am 3. Oktober wieder. Der Eintritt kostet 3,50 Euro. ' + 'Mehr Informationen folgen bald. '.repeat(3);
+  const long =
+    'Wir öffnen am 3. Oktober wieder. Der Eintritt kostet 3,50 Euro. ' + 'Mehr Informationen folgen bald. '.repeat(3);
   expect(makeSpeakable(long, 70, german)).toBe('Wir öffnen am 3. Oktober wieder. Der Eintritt kostet 3,50 Euro.');
 });

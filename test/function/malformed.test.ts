@@ -8,7 +8,14 @@ import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import type { LexV2Event } from '../../lambda/src/lex';
 import { readSettings, SettingsError } from '../../lambda/src/settings';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
+import {
+  lambdaContext,
+  lexEvent,
+  spokenText,
+  startWorld,
+  storedMessages,
+  type World,
+} from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {
@@ -23,8 +30,16 @@ const malformed: [string, unknown, string][] = [
   ['null', null, 'event is not an object'],
   ['a string', 'hello', 'event is not an object'],
   ['no sessionState', { ...good, sessionState: undefined }, 'event has no sessionState object'],
-  ['no intent', { ...good, sessionState: { ...good.sessionState, intent: undefined } }, 'sessionState.intent.name is missing'],
-  ['attributes that are not an object', { ...good, sessionState: { ...good.sessionState, sessionAttributes: 'x' } }, 'sessionState.sessionAttributes is not an object'],
+  [
+    'no intent',
+    { ...good, sessionState: { ...good.sessionState, intent: undefined } },
+    'sessionState.intent.name is missing',
+  ],
+  [
+    'attributes that are not an object',
+    { ...good, sessionState: { ...good.sessionState, sessionAttributes: 'x' } },
+    'sessionState.sessionAttributes is not an object',
+  ],
   ['a transcript that is not text', { ...good, inputTranscript: 42 }, 'inputTranscript is not a string'],
   [
     'no contact id and no session id',
@@ -33,27 +48,33 @@ const malformed: [string, unknown, string][] = [
   ],
 ];
 
-test.each(malformed)('an event with %s gets a spoken apology and a logged reason, not a throw', async (_name, event, reason) => {
-  const handler = createHandler({ env: world.env });
-  // The function's real Powertools logger; the test watches what it is asked to log.
-  const logged = jest.spyOn(Logger.prototype, 'error');
-  try {
-    const result = await handler(event as LexV2Event, lambdaContext());
-    expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
-    expect(spokenText(result)).toBe(botDefinition.messages.malformedEvent);
-    expect(result.sessionState.sessionAttributes?.failedTurns).toBe('1');
-    expect(logged).toHaveBeenCalledWith('Malformed Lex event; answering with an apology', { reason });
-  } finally {
-    logged.mockRestore();
-  }
-});
+test.each(malformed)(
+  'an event with %s gets a spoken apology and a logged reason, not a throw',
+  async (_name, event, reason) => {
+    const handler = createHandler({ env: world.env });
+    // The function's real Powertools logger; the test watches what it is asked to log.
+    const logged = jest.spyOn(Logger.prototype, 'error');
+    try {
+      const result = await handler(event as LexV2Event, lambdaContext());
+      expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
+      expect(spokenText(result)).toBe(botDefinition.messages.malformedEvent);
+      expect(result.sessionState.sessionAttributes?.failedTurns).toBe('1');
+      expect(logged).toHaveBeenCalledWith('Malformed Lex event; answering with an apology', { reason });
+    } finally {
+      logged.mockRestore();
+    }
+  },
+);
 
 test('a malformed turn in the middle of a call loses nothing stored, and the call goes on', async () => {
   const handler = createHandler({ env: world.env });
   await handler(lexEvent({ contactId: 'call-interrupted', transcript: 'First question.' }), lambdaContext());
 
   const broken = lexEvent({ contactId: 'call-interrupted', transcript: 'Lost?' }) as unknown as Record<string, unknown>;
-  const apology = await handler({ ...broken, inputTranscript: { not: 'text' } } as unknown as LexV2Event, lambdaContext());
+  const apology = await handler(
+    { ...broken, inputTranscript: { not: 'text' } } as unknown as LexV2Event,
+    lambdaContext(),
+  );
   // As Lex does: the apology's attributes come back with the next event.
   const next = await handler(
     lexEvent({ transcript: 'Second question.', sessionAttributes: apology.sessionState.sessionAttributes }),
@@ -78,12 +99,19 @@ test('a turn that works clears the failed-turn count', async () => {
     lambdaContext(),
   );
   expect(spokenText(result)).toBe('You said: Better now?');
-  expect(result.sessionState.sessionAttributes).toEqual({ contactId: 'call-recovered', silentTurns: '0', answeredTurns: '1' });
+  expect(result.sessionState.sessionAttributes).toEqual({
+    contactId: 'call-recovered',
+    silentTurns: '0',
+    answeredTurns: '1',
+  });
 });
 
 test('a second failed turn in a row hands the call to a person instead of apologizing again', async () => {
   const handler = createHandler({ env: world.env });
-  const broken = { ...lexEvent({ contactId: 'call-failing', transcript: 'Hello?' }), inputTranscript: 42 } as unknown as LexV2Event;
+  const broken = {
+    ...lexEvent({ contactId: 'call-failing', transcript: 'Hello?' }),
+    inputTranscript: 42,
+  } as unknown as LexV2Event;
 
   const first = await handler(broken, lambdaContext());
   const second = await handler(
@@ -93,7 +121,11 @@ test('a second failed turn in a row hands the call to a person instead of apolog
 
   expect(first.sessionState.dialogAction.type).toBe('ElicitIntent');
   expect(second.sessionState.dialogAction.type).toBe('Close');
-  expect(second.sessionState.sessionAttributes).toEqual({ contactId: 'call-failing', failedTurns: '2', nextAction: 'agent' });
+  expect(second.sessionState.sessionAttributes).toEqual({
+    contactId: 'call-failing',
+    failedTurns: '2',
+    nextAction: 'agent',
+  });
   expect(spokenText(second)).toBe(botDefinition.messages.troubleTransfer);
   expect(botDefinition.maxFailedTurns).toBe(2);
 });

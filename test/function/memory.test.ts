@@ -11,7 +11,15 @@ import { attributeValueBytes, DynamoDBCallHistory } from '../../lambda/src/call-
 import { createHandler } from '../../lambda/src/handler';
 import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
 import { lastUserMessage } from '../../local/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, TABLE, type World } from '../../local/function-world';
+import {
+  lambdaContext,
+  lexEvent,
+  spokenText,
+  startWorld,
+  storedMessages,
+  TABLE,
+  type World,
+} from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {
@@ -32,7 +40,11 @@ test('a turn answers ElicitIntent with the model answer and echoes the session a
   const handler = createHandler({ env: world.env });
 
   const result = await handler(
-    lexEvent({ contactId: 'call-shape', transcript: 'What is the capital of France?', sessionAttributes: { flowVersion: '3' } }),
+    lexEvent({
+      contactId: 'call-shape',
+      transcript: 'What is the capital of France?',
+      sessionAttributes: { flowVersion: '3' },
+    }),
     lambdaContext(),
   );
 
@@ -95,7 +107,10 @@ test('two calls at once never see each other', async () => {
 test('the memory is keyed by the contactId attribute, else by the Lex session id', async () => {
   const handler = createHandler({ env: world.env });
 
-  await handler(lexEvent({ contactId: 'contact-123', sessionId: 'session-abc', transcript: 'Hello there.' }), lambdaContext());
+  await handler(
+    lexEvent({ contactId: 'contact-123', sessionId: 'session-abc', transcript: 'Hello there.' }),
+    lambdaContext(),
+  );
   await handler(lexEvent({ sessionId: 'session-only', transcript: 'Hello from the console.' }), lambdaContext());
 
   expect(storedMessages(await world.readItem('contact-123'))[0]).toEqual(['human', 'Hello there.']);
@@ -133,7 +148,10 @@ test('a spoken turn makes exactly one DynamoDB read and one write, a consistent 
     world.proxy.operations.length = 0;
     world.proxy.requests.length = 0;
     await handler(lexEvent({ contactId: 'call-count', transcript }), lambdaContext());
-    expect({ turn: index + 1, operations: world.proxy.operations }).toEqual({ turn: index + 1, operations: ['GetItem', 'UpdateItem'] });
+    expect({ turn: index + 1, operations: world.proxy.operations }).toEqual({
+      turn: index + 1,
+      operations: ['GetItem', 'UpdateItem'],
+    });
     expect(world.proxy.requests[0].body.ConsistentRead).toBe(true);
     expect(world.proxy.requests[1].body.UpdateExpression).toContain('list_append');
   }
@@ -146,7 +164,10 @@ test('a long call: history is trimmed to the budget, so the prompt stops growing
 
   for (let turn = 1; turn <= 25; turn++) {
     await handler(
-      lexEvent({ contactId: 'call-long', transcript: `Question number ${turn}, with a few extra words to make it longer.` }),
+      lexEvent({
+        contactId: 'call-long',
+        transcript: `Question number ${turn}, with a few extra words to make it longer.`,
+      }),
       lambdaContext(),
     );
   }
@@ -161,7 +182,10 @@ test('a long call: history is trimmed to the budget, so the prompt stops growing
   expect(latest.length).toBeLessThan(25);
   expect(latest[0]).toEqual({ role: 'system', content: PHONE_SYSTEM_PROMPT });
   expect(latest[1].role).toBe('user');
-  expect(latest.at(-1)).toEqual({ role: 'user', content: 'Question number 25, with a few extra words to make it longer.' });
+  expect(latest.at(-1)).toEqual({
+    role: 'user',
+    content: 'Question number 25, with a few extra words to make it longer.',
+  });
   // Nothing is dropped from memory: trimming only shapes the prompt.
   expect(storedMessages(await world.readItem('call-long'))).toHaveLength(50);
 });
@@ -173,10 +197,16 @@ test('MAX_STORED_MESSAGES caps the item: past it, the same single write keeps th
     world.proxy.operations.length = 0;
     world.proxy.requests.length = 0;
     await handler(lexEvent({ contactId: 'call-capped', transcript }), lambdaContext());
-    expect({ turn: index + 1, operations: world.proxy.operations }).toEqual({ turn: index + 1, operations: ['GetItem', 'UpdateItem'] });
+    expect({ turn: index + 1, operations: world.proxy.operations }).toEqual({
+      turn: index + 1,
+      operations: ['GetItem', 'UpdateItem'],
+    });
     // Appends while there is room, then sets the kept tail.
     const write = String(world.proxy.requests[1].body.UpdateExpression);
-    expect({ turn: index + 1, appends: write.includes('list_append') }).toEqual({ turn: index + 1, appends: index < 2 });
+    expect({ turn: index + 1, appends: write.includes('list_append') }).toEqual({
+      turn: index + 1,
+      appends: index < 2,
+    });
   }
 
   expect(storedMessages(await world.readItem('call-capped'))).toEqual([
@@ -192,7 +222,14 @@ test('MAX_STORED_MESSAGES caps the item: past it, the same single write keeps th
 test('a capped write never overwrites a turn stored since its read: it appends instead', async () => {
   const client = new DynamoDBClient({});
   const history = () =>
-    new DynamoDBCallHistory({ client, tableName: TABLE, callId: 'call-race', expirySeconds: 3600, requestTimeoutMs: 2000, maxStoredMessages: 4 });
+    new DynamoDBCallHistory({
+      client,
+      tableName: TABLE,
+      callId: 'call-race',
+      expirySeconds: 3600,
+      requestTimeoutMs: 2000,
+      maxStoredMessages: 4,
+    });
   try {
     const setUp = history();
     await setUp.getMessages();
@@ -205,7 +242,14 @@ test('a capped write never overwrites a turn stored since its read: it appends i
     await first.addMessages([new HumanMessage('Q3'), new AIMessage('A3')]);
     await second.addMessages([new HumanMessage('Q3b'), new AIMessage('A3b')]);
 
-    expect(storedMessages(await world.readItem('call-race')).map(([, content]) => content)).toEqual(['Q2', 'A2', 'Q3', 'A3', 'Q3b', 'A3b']);
+    expect(storedMessages(await world.readItem('call-race')).map(([, content]) => content)).toEqual([
+      'Q2',
+      'A2',
+      'Q3',
+      'A3',
+      'Q3b',
+      'A3b',
+    ]);
   } finally {
     client.destroy();
   }
@@ -219,14 +263,19 @@ describe('the 400 KB item limit', () => {
       const messages = Array.from({ length: count }, (_, index) => ({
         M: { type: { S: index % 2 === 0 ? 'human' : 'ai' }, content: { S: `${index} ${'x'.repeat(chars)}` } },
       }));
-      await client.send(new PutItemCommand({ TableName: TABLE, Item: { contactId: { S: callId }, messages: { L: messages } } }));
+      await client.send(
+        new PutItemCommand({ TableName: TABLE, Item: { contactId: { S: callId }, messages: { L: messages } } }),
+      );
     } finally {
       client.destroy();
     }
   }
 
   const itemBytes = (item: Record<string, AttributeValue> | undefined) =>
-    Object.entries(item ?? {}).reduce((total, [name, value]) => total + Buffer.byteLength(name) + attributeValueBytes(value), 0);
+    Object.entries(item ?? {}).reduce(
+      (total, [name, value]) => total + Buffer.byteLength(name) + attributeValueBytes(value),
+      0,
+    );
 
   test('a call whose item is near 400 KB trims to fit in the same write and loses no turn after', async () => {
     // 100 messages, the item just under DynamoDB's limit: appending even a short turn would be refused.

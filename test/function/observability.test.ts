@@ -46,7 +46,8 @@ async function capture(logLevel: string, work: () => Promise<unknown>): Promise<
 
 function metricNames(lines: Line[]): string[] {
   return lines.flatMap((line) => {
-    const emf = (line._aws as { CloudWatchMetrics?: { Namespace: string; Metrics: { Name: string }[] }[] } | undefined)?.CloudWatchMetrics;
+    const emf = (line._aws as { CloudWatchMetrics?: { Namespace: string; Metrics: { Name: string }[] }[] } | undefined)
+      ?.CloudWatchMetrics;
     return emf ? emf.flatMap((entry) => entry.Metrics.map((metric) => `${entry.Namespace}/${metric.Name}`)) : [];
   });
 }
@@ -56,7 +57,10 @@ const SECRET_WORDS = 'my pink elephant passphrase';
 test('INFO logs are JSON with the contact id and never the caller words; metrics are EMF', async () => {
   const lines = await capture('INFO', async () => {
     const handler = createHandler({ env: world.env });
-    await handler(lexEvent({ contactId: 'call-observed', transcript: `Please remember ${SECRET_WORDS}.` }), lambdaContext());
+    await handler(
+      lexEvent({ contactId: 'call-observed', transcript: `Please remember ${SECRET_WORDS}.` }),
+      lambdaContext(),
+    );
   });
 
   const logs = lines.filter((line) => typeof line.message === 'string');
@@ -70,7 +74,10 @@ test('INFO logs are JSON with the contact id and never the caller words; metrics
 test('at DEBUG the caller words are logged (so the INFO check above is a real check)', async () => {
   const lines = await capture('DEBUG', async () => {
     const handler = createHandler({ env: world.env });
-    await handler(lexEvent({ contactId: 'call-debug', transcript: `Please remember ${SECRET_WORDS}.` }), lambdaContext());
+    await handler(
+      lexEvent({ contactId: 'call-debug', transcript: `Please remember ${SECRET_WORDS}.` }),
+      lambdaContext(),
+    );
   });
   expect(JSON.stringify(lines)).toContain('pink elephant');
 });
@@ -99,7 +106,9 @@ test('turns running at once in one process (the local call, the benchmark) keep 
   const lines = await capture('INFO', async () => {
     const handler = createHandler({ env: world.env });
     await Promise.all(
-      ['call-a', 'call-b', 'call-c', 'call-d'].map((contactId) => handler(lexEvent({ contactId, transcript: `I am ${contactId}` }), lambdaContext())),
+      ['call-a', 'call-b', 'call-c', 'call-d'].map((contactId) =>
+        handler(lexEvent({ contactId, transcript: `I am ${contactId}` }), lambdaContext()),
+      ),
     );
   });
   world.openai.setBehaviour({});
@@ -116,22 +125,28 @@ describe('a model server whose error body echoes the prompt and a key', () => {
     try {
       return await capture(logLevel, async () => {
         const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' } });
-        await handler(lexEvent({ contactId: `call-echo-${logLevel}-${status}`, transcript: `Please remember ${SECRET_WORDS}.` }), lambdaContext());
+        await handler(
+          lexEvent({ contactId: `call-echo-${logLevel}-${status}`, transcript: `Please remember ${SECRET_WORDS}.` }),
+          lambdaContext(),
+        );
       });
     } finally {
       world.openai.setBehaviour({});
     }
   }
 
-  test.each([401, 400, 500])('HTTP %i: above DEBUG the logs carry the status and error type, never the body', async (status) => {
-    const lines = await failingTurn('INFO', status);
-    const logged = JSON.stringify(lines);
-    expect(logged).not.toContain('pink elephant');
-    expect(logged).not.toContain('sk-proj');
-    const fallback = lines.find((line) => line.message === 'The model gave no answer; speaking the fallback');
-    expect(String(fallback?.reason)).toContain(`HTTP ${status}`);
-    expect(String(fallback?.reason)).toContain('type fake_error');
-  });
+  test.each([401, 400, 500])(
+    'HTTP %i: above DEBUG the logs carry the status and error type, never the body',
+    async (status) => {
+      const lines = await failingTurn('INFO', status);
+      const logged = JSON.stringify(lines);
+      expect(logged).not.toContain('pink elephant');
+      expect(logged).not.toContain('sk-proj');
+      const fallback = lines.find((line) => line.message === 'The model gave no answer; speaking the fallback');
+      expect(String(fallback?.reason)).toContain(`HTTP ${status}`);
+      expect(String(fallback?.reason)).toContain('type fake_error');
+    },
+  );
 
   test('at DEBUG the whole error is logged (so the check above is a real check)', async () => {
     const lines = await failingTurn('DEBUG', 401);

@@ -3,7 +3,7 @@ import { readSettings, SettingsError } from '../../lambda/src/settings';
 
 const base = { CALL_MEMORY_TABLE: 'calls' };
 
-test('ORDERS_TABLE: the stack\'s table; nothing set: no order tool', () => {
+test("ORDERS_TABLE: the stack's table; nothing set: no order tool", () => {
   expect(readSettings({ ...base, ORDERS_TABLE: 'orders' }).orders).toEqual({ kind: 'table', tableName: 'orders' });
   expect(readSettings(base).orders).toBeUndefined();
 });
@@ -32,7 +32,11 @@ test.each([
 });
 
 test('a loopback http API is allowed (a local stand-in), and TOOL_TIMEOUT_MS is read', () => {
-  const settings = readSettings({ ...base, ORDER_LOOKUP_URL: 'http://127.0.0.1:8080/orders/{orderId}', TOOL_TIMEOUT_MS: '750' });
+  const settings = readSettings({
+    ...base,
+    ORDER_LOOKUP_URL: 'http://127.0.0.1:8080/orders/{orderId}',
+    TOOL_TIMEOUT_MS: '750',
+  });
   expect(settings.orders?.kind).toBe('api');
   expect(settings.toolTimeoutMs).toBe(750);
 });

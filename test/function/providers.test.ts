@@ -7,9 +7,28 @@
  */
 import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
-import { type BedrockBehaviour, type FakeBedrock, lastUserText, type RecordedConverse, startFakeBedrock } from '../../local/bedrock-server';
-import { type Behaviour, type FakeOpenAI, lastUserMessage, type RecordedRequest, startFakeOpenAI } from '../../local/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
+import {
+  type BedrockBehaviour,
+  type FakeBedrock,
+  lastUserText,
+  type RecordedConverse,
+  startFakeBedrock,
+} from '../../local/bedrock-server';
+import {
+  type Behaviour,
+  type FakeOpenAI,
+  lastUserMessage,
+  type RecordedRequest,
+  startFakeOpenAI,
+} from '../../local/openai-server';
+import {
+  lambdaContext,
+  lexEvent,
+  spokenText,
+  startWorld,
+  storedMessages,
+  type World,
+} from '../../local/function-world';
 
 const AZURE_DEPLOYMENT = 'phone-gpt-4o-mini';
 const AZURE_KEY = 'azure-test-key';
@@ -61,7 +80,8 @@ function openAiBehaviour(play: Play, request: RecordedRequest): Behaviour {
 
 function bedrockBehaviour(play: Play, request: RecordedConverse): BedrockBehaviour {
   const result = toolResultText(request);
-  if (play.lookUpOrder && result === undefined) return { toolCalls: [{ name: 'look_up_order', input: { orderId: play.lookUpOrder } }] };
+  if (play.lookUpOrder && result === undefined)
+    return { toolCalls: [{ name: 'look_up_order', input: { orderId: play.lookUpOrder } }] };
   if (play.lookUpOrder) return { reply: `Found it: ${result}` };
   return { reply: play.reply ?? `You said: ${lastUserText(request)}`, status: play.status, hang: play.hang };
 }
@@ -80,7 +100,8 @@ const providers: Provider[] = [
     env: () => ({ MODEL_PROVIDER: 'openai' }),
     play: (...plays) => world.openai.setBehaviour((request) => openAiBehaviour(nth(plays, request.index), request)),
     requests: () => world.openai.requests.length,
-    lastToolResult: () => world.openai.requests.at(-1)?.body.messages.find((message) => message.role === 'tool')?.content,
+    lastToolResult: () =>
+      world.openai.requests.at(-1)?.body.messages.find((message) => message.role === 'tool')?.content,
     checkRequest(question) {
       const [request] = world.openai.requests;
       expect(request!.headers.authorization).toBe('Bearer test-key');
@@ -122,7 +143,9 @@ const providers: Provider[] = [
       const [request] = bedrock.requests;
       expect(request!.modelId).toBe(BEDROCK_MODEL);
       // Signed for Bedrock in the function's region with the function's credentials (the role, deployed).
-      expect(request!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/us-east-1\/bedrock\/aws4_request/);
+      expect(request!.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/us-east-1\/bedrock\/aws4_request/,
+      );
       expect(request!.body.system?.[0]?.text).toMatch(/telephone call/);
       expect(request!.body.inferenceConfig?.maxTokens).toBe(200);
       expect(request!.body.messages.at(-1)).toEqual({ role: 'user', content: [{ text: question }] });
@@ -160,7 +183,10 @@ describe.each(providers)('$name', (provider) => {
 
   test('a model that hangs is cut at its request timeout; the caller hears the apology', async () => {
     provider.play({ hang: true });
-    const { spoken, elapsedMs } = await turn(provider, 'timeout', 'Hello?', { MODEL_TIMEOUT_MS: '400', MODEL_MAX_RETRIES: '0' });
+    const { spoken, elapsedMs } = await turn(provider, 'timeout', 'Hello?', {
+      MODEL_TIMEOUT_MS: '400',
+      MODEL_MAX_RETRIES: '0',
+    });
 
     expect(spoken).toBe(botDefinition.messages.modelUnavailable);
     expect(provider.requests()).toBe(1);

@@ -7,7 +7,14 @@ import type { LexV2Event } from 'aws-lambda';
 import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { lastUserMessage } from '../../local/openai-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
+import {
+  lambdaContext,
+  lexEvent,
+  spokenText,
+  startWorld,
+  storedMessages,
+  type World,
+} from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {
@@ -25,7 +32,10 @@ beforeEach(() => {
 });
 
 /** The next event of the call, as Lex sends it: the attributes the function returned last time. */
-function nextEvent(previous: { sessionState: { sessionAttributes?: Record<string, string> } }, transcript: string): LexV2Event {
+function nextEvent(
+  previous: { sessionState: { sessionAttributes?: Record<string, string> } },
+  transcript: string,
+): LexV2Event {
   return lexEvent({ transcript, sessionAttributes: previous.sessionState.sessionAttributes });
 }
 
@@ -96,7 +106,10 @@ test('two deliveries of a turn at the same moment store it once', async () => {
   const handler = createHandler({ env: world.env });
   const event = lexEvent({ contactId: 'call-racing', transcript: 'Is anyone there?' });
 
-  const [one, two] = await Promise.all([handler(event, lambdaContext()), handler(structuredClone(event), lambdaContext())]);
+  const [one, two] = await Promise.all([
+    handler(event, lambdaContext()),
+    handler(structuredClone(event), lambdaContext()),
+  ]);
 
   expect(spokenText(one)).toBe(spokenText(two));
   expect(storedMessages(await world.readItem('call-racing'))).toEqual([

@@ -6,7 +6,14 @@ import { createHandler } from '../../lambda/src/handler';
 import { cutAtSentence, makeSpeakable } from '../../lambda/src/speakable';
 import { LEX_MAX_MESSAGE_CHARS as LEX_MESSAGE_LIMIT } from '../../lib/definition/function-settings';
 import { keywordKnowledge } from '../knowledge/bakery';
-import { lambdaContext, lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
+import {
+  lambdaContext,
+  lexEvent,
+  spokenText,
+  startWorld,
+  storedMessages,
+  type World,
+} from '../../local/function-world';
 
 describe('speakable text', () => {
   test('markdown, lists, links, URLs and emoji become plain spoken sentences', () => {
@@ -46,22 +53,27 @@ describe('speakable text', () => {
   });
 
   test('a link keeps its visible text, even when its address holds parentheses', () => {
-    expect(makeSpeakable('See [the article](https://en.wikipedia.org/wiki/Chalk_(disambiguation)) for more.', 600)).toBe(
-      'See the article for more.',
-    );
+    expect(
+      makeSpeakable('See [the article](https://en.wikipedia.org/wiki/Chalk_(disambiguation)) for more.', 600),
+    ).toBe('See the article for more.');
   });
 
   test('HTML tags go and their text stays; a line break ends a sentence', () => {
-    expect(makeSpeakable('This is <b>bold</b>, <em>stressed</em> and <a href="https://example.com">linked</a>.<br>Next line', 600)).toBe(
-      'This is bold, stressed and linked. Next line.',
-    );
+    expect(
+      makeSpeakable(
+        'This is <b>bold</b>, <em>stressed</em> and <a href="https://example.com">linked</a>.<br>Next line',
+        600,
+      ),
+    ).toBe('This is bold, stressed and linked. Next line.');
     // Not every pair of angle brackets is a tag.
     expect(makeSpeakable('Q&A <works> best', 600)).toBe('Q and A works best.');
   });
 
   test('an asterisk is emphasis only when it wraps words; between numbers it is "times"', () => {
     expect(makeSpeakable('5*3 and 2*4', 600)).toBe('5 times 3 and 2 times 4.');
-    expect(makeSpeakable('That is *really* **important**, 6 * 7 = 42', 600)).toBe('That is really important, 6 times 7 = 42.');
+    expect(makeSpeakable('That is *really* **important**, 6 * 7 = 42', 600)).toBe(
+      'That is really important, 6 times 7 = 42.',
+    );
   });
 
   test('an answer that is only a link or emoji leaves nothing to say', () => {
@@ -89,7 +101,10 @@ describe('through the handler', () => {
     world.openai.setBehaviour({ reply: markdown });
     const handler = createHandler({ env: { ...world.env, MAX_SPOKEN_CHARS: '200' } });
 
-    const result = await handler(lexEvent({ contactId: 'call-markdown', transcript: 'Give me everything.' }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: 'call-markdown', transcript: 'Give me everything.' }),
+      lambdaContext(),
+    );
     const spoken = spokenText(result);
 
     expect(spoken.length).toBeLessThanOrEqual(200);
@@ -103,32 +118,49 @@ describe('through the handler', () => {
     ['only a link', 'https://example.com/help'],
     ['only emoji', '👍 🎉'],
     ['only markup', '**  **\n---'],
-  ])('a model answer that is %s is a model failure: the fallback is spoken and stored, never an empty message', async (_name, reply) => {
-    world.openai.setBehaviour({ reply });
-    const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' } });
-    const callId = `call-unspeakable-${reply.length}`;
+  ])(
+    'a model answer that is %s is a model failure: the fallback is spoken and stored, never an empty message',
+    async (_name, reply) => {
+      world.openai.setBehaviour({ reply });
+      const handler = createHandler({ env: { ...world.env, MODEL_MAX_RETRIES: '0' } });
+      const callId = `call-unspeakable-${reply.length}`;
 
-    const result = await handler(lexEvent({ contactId: callId, transcript: 'Where is the help page?' }), lambdaContext());
+      const result = await handler(
+        lexEvent({ contactId: callId, transcript: 'Where is the help page?' }),
+        lambdaContext(),
+      );
 
-    expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
-    expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
-    expect(storedMessages(await world.readItem(callId))).toEqual([
-      ['human', 'Where is the help page?'],
-      ['ai', botDefinition.messages.modelUnavailable],
-    ]);
-  });
+      expect(result.sessionState.dialogAction.type).toBe('ElicitIntent');
+      expect(spokenText(result)).toBe(botDefinition.messages.modelUnavailable);
+      expect(storedMessages(await world.readItem(callId))).toEqual([
+        ['human', 'Where is the help page?'],
+        ['ai', botDefinition.messages.modelUnavailable],
+      ]);
+    },
+  );
 
   test('with no key and no base URL the FAQ answers, and the turn is remembered', async () => {
     const knowledge = await keywordKnowledge();
     const handler = createHandler({ env: { ...world.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' }, knowledge });
     world.openai.clearRequests();
 
-    const known = await handler(lexEvent({ contactId: 'call-offline', transcript: 'Um, who are you?' }), lambdaContext());
-    const unknown = await handler(lexEvent({ contactId: 'call-offline', transcript: 'What is the capital of Peru?' }), lambdaContext());
+    const known = await handler(
+      lexEvent({ contactId: 'call-offline', transcript: 'Um, who are you?' }),
+      lambdaContext(),
+    );
+    const unknown = await handler(
+      lexEvent({ contactId: 'call-offline', transcript: 'What is the capital of Peru?' }),
+      lambdaContext(),
+    );
 
     expect(spokenText(known)).toBe('I am the Bluebell Bakery phone assistant.');
     expect(spokenText(unknown)).toBe(botDefinition.messages.dontKnow);
     expect(world.openai.requests).toHaveLength(0);
-    expect(storedMessages(await world.readItem('call-offline')).map(([type]) => type)).toEqual(['human', 'ai', 'human', 'ai']);
+    expect(storedMessages(await world.readItem('call-offline')).map(([type]) => type)).toEqual([
+      'human',
+      'ai',
+      'human',
+      'ai',
+    ]);
   });
 });

@@ -13,13 +13,22 @@ import { mapStoredMessagesToChatMessages } from '@langchain/core/messages';
 
 const call = { id: 'call_1', name: 'look_up_order', args: { orderId: '4711' }, type: 'tool_call' as const };
 const toolCall = new AIMessage({ content: '', tool_calls: [call] });
-const toolResult = new ToolMessage({ content: '{"found":true,"status":"shipped"}', tool_call_id: 'call_1', name: 'look_up_order' });
+const toolResult = new ToolMessage({
+  content: '{"found":true,"status":"shipped"}',
+  tool_call_id: 'call_1',
+  name: 'look_up_order',
+});
 
 const roundTrip = (messages: Parameters<typeof toItemMessages>[0]) =>
   mapStoredMessagesToChatMessages(toItemMessages(messages).map((value) => fromItemMessage(value)!));
 
 test('a tool turn is stored whole and read back as the same messages', () => {
-  const failedResult = new ToolMessage({ content: '{"error":"down"}', tool_call_id: 'call_1', name: 'look_up_order', status: 'error' });
+  const failedResult = new ToolMessage({
+    content: '{"error":"down"}',
+    tool_call_id: 'call_1',
+    name: 'look_up_order',
+    status: 'error',
+  });
   const [human, ai, tool, failed] = roundTrip([new HumanMessage('Where is 4711?'), toolCall, toolResult, failedResult]);
 
   expect(human.text).toBe('Where is 4711?');
@@ -38,7 +47,9 @@ test('provider metadata is not stored: only the words and what pairs a call with
     content: 'Looking it up.',
     tool_calls: [call],
     response_metadata: { tokenUsage: { totalTokens: 999 }, model_name: 'gpt-4o-mini' },
-    additional_kwargs: { tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'look_up_order', arguments: '{}' } }] },
+    additional_kwargs: {
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'look_up_order', arguments: '{}' } }],
+    },
   });
   const [item] = toItemMessages([fromProvider]);
   expect(Object.keys(item.M ?? {}).sort()).toEqual(['content', 'toolCalls', 'type']);
@@ -79,7 +90,12 @@ test('the prompt guard drops broken tool exchanges whole and keeps whole ones', 
 });
 
 test('a history cut in the middle of a tool exchange still makes a prompt that starts on the caller', async () => {
-  const history = [toolResult, new AIMessage('Shipped.'), new HumanMessage('Thanks.'), new AIMessage('You are welcome.')];
+  const history = [
+    toolResult,
+    new AIMessage('Shipped.'),
+    new HumanMessage('Thanks.'),
+    new AIMessage('You are welcome.'),
+  ];
   const prompt = await buildPrompt(history, 'Anything else?', 2_000);
   expect(prompt.map((message) => message.type)).toEqual(['system', 'human', 'ai', 'human']);
 });
@@ -90,7 +106,10 @@ test('a tool result over the size cap is replaced by a short error (the call ite
     run: async () => ({ forModel: { text: 'x'.repeat(MAX_TOOL_RESULT_CHARS * 2) } }),
   };
   const toolbox = new Toolbox([huge], 1_000);
-  const { message } = await toolbox.run({ id: 'call_big', name: 'dump', args: {}, type: 'tool_call' }, new AbortController().signal);
+  const { message } = await toolbox.run(
+    { id: 'call_big', name: 'dump', args: {}, type: 'tool_call' },
+    new AbortController().signal,
+  );
   expect(message.text.length).toBeLessThanOrEqual(MAX_TOOL_RESULT_CHARS);
   expect(JSON.parse(message.text)).toEqual({ error: 'The tool result was too long to use.' });
   expect(message.tool_call_id).toBe('call_big');

@@ -14,7 +14,16 @@ import { createHandler } from '../../lambda/src/handler';
 import { keepToolExchangesWhole } from '../../lambda/src/tool-pairing';
 import { LOCAL_CREDENTIALS } from '../../local/dynamodb';
 import { type ChatMessageBody, type RecordedRequest, toolPairingProblem } from '../../local/openai-server';
-import { lambdaContext, lexEvent, ORDERS_TABLE_NAME, spokenText, startWorld, storedMessages, TABLE, type World } from '../../local/function-world';
+import {
+  lambdaContext,
+  lexEvent,
+  ORDERS_TABLE_NAME,
+  spokenText,
+  startWorld,
+  storedMessages,
+  TABLE,
+  type World,
+} from '../../local/function-world';
 
 let world: World;
 beforeAll(async () => {
@@ -32,7 +41,8 @@ beforeEach(() => {
 });
 
 const lines = botDefinition.messages.orders;
-const SAMPLE_STATUS = /^Order 4 7 1 1 is shipped\. The carrier is UPS\. (It should arrive|It was expected) on Friday, December 4\.$/;
+const SAMPLE_STATUS =
+  /^Order 4 7 1 1 is shipped\. The carrier is UPS\. (It should arrive|It was expected) on Friday, December 4\.$/;
 
 /** The last tool message of a request, parsed. */
 function lastToolResult(request: RecordedRequest): Record<string, unknown> {
@@ -41,32 +51,53 @@ function lastToolResult(request: RecordedRequest): Record<string, unknown> {
 }
 
 /** The model calls `name` with `args` first, then says what the tool returned. */
-function callsThenSays(name: string, args: unknown, say: (result: Record<string, unknown>) => string = (result) => JSON.stringify(result)) {
+function callsThenSays(
+  name: string,
+  args: unknown,
+  say: (result: Record<string, unknown>) => string = (result) => JSON.stringify(result),
+) {
   world.openai.setBehaviour((request) =>
-    request.body.messages.at(-1)?.role === 'tool' ? { reply: say(lastToolResult(request)) } : { toolCalls: [{ name, arguments: args }] },
+    request.body.messages.at(-1)?.role === 'tool'
+      ? { reply: say(lastToolResult(request)) }
+      : { toolCalls: [{ name, arguments: args }] },
   );
 }
 
 const ordersGets = () => world.proxy.requests.filter((request) => request.body.TableName === ORDERS_TABLE_NAME);
 
 test('the model looks an order up: schemas sent, call and result sent back paired, status spoken, all stored', async () => {
-  callsThenSays('look_up_order', { orderId: 'four seven one one' }, (result) => `Your order is ${result.status} with ${result.carrier}.`);
+  callsThenSays(
+    'look_up_order',
+    { orderId: 'four seven one one' },
+    (result) => `Your order is ${result.status} with ${result.carrier}.`,
+  );
   const handler = createHandler({ env: world.env });
 
-  const result = await handler(lexEvent({ contactId: 'call-tool', transcript: 'Where is my order four seven one one?' }), lambdaContext());
+  const result = await handler(
+    lexEvent({ contactId: 'call-tool', transcript: 'Where is my order four seven one one?' }),
+    lambdaContext(),
+  );
 
   expect(spokenText(result)).toBe('Your order is shipped with UPS.');
   expect(result.sessionState.dialogAction).toEqual({ type: 'ElicitIntent' });
   const [first, second] = world.openai.requests;
   expect(world.openai.requests).toHaveLength(2);
-  const tools = first.body.tools as { type: string; function: { name: string; description: string; parameters: { properties: object } } }[];
+  const tools = first.body.tools as {
+    type: string;
+    function: { name: string; description: string; parameters: { properties: object } };
+  }[];
   expect(tools.map((tool) => tool.function.name)).toEqual(['look_up_order', 'transfer_to_person', 'end_call']);
   expect(tools[0].function.parameters.properties).toHaveProperty('orderId');
   expect(tools[0].function.description).toMatch(/order number/);
 
-  const [, , assistant, toolMessage] = second.body.messages as (ChatMessageBody & { tool_calls: { id: string; function: { name: string; arguments: string } }[] })[];
+  const [, , assistant, toolMessage] = second.body.messages as (ChatMessageBody & {
+    tool_calls: { id: string; function: { name: string; arguments: string } }[];
+  })[];
   expect(second.body.messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool']);
-  expect(assistant.tool_calls[0].function).toEqual({ name: 'look_up_order', arguments: '{"orderId":"four seven one one"}' });
+  expect(assistant.tool_calls[0].function).toEqual({
+    name: 'look_up_order',
+    arguments: '{"orderId":"four seven one one"}',
+  });
   expect(toolMessage.tool_call_id).toBe(assistant.tool_calls[0].id);
   // Only what a voice may say: no tracking number, items or update time.
   expect(JSON.parse(toolMessage.content)).toEqual({
@@ -91,7 +122,10 @@ test('the next turn sends the stored tool exchange back, paired, and the model c
   world.openai.clearRequests();
   world.openai.setBehaviour({ reply: 'It was delivered, as I said.' });
 
-  const next = await handler(lexEvent({ contactId: 'call-tool-memory', transcript: 'Sorry, what did you say?' }), lambdaContext());
+  const next = await handler(
+    lexEvent({ contactId: 'call-tool-memory', transcript: 'Sorry, what did you say?' }),
+    lambdaContext(),
+  );
 
   expect(spokenText(next)).toBe('It was delivered, as I said.');
   const roles = world.openai.requests[0].body.messages.map((message) => message.role);
@@ -99,10 +133,17 @@ test('the next turn sends the stored tool exchange back, paired, and the model c
 });
 
 test('an order that is not there: the model hears the digits that were heard', async () => {
-  callsThenSays('look_up_order', { orderId: '9 9 9 9' }, (result) => `I heard ${result.heardDigits}. Could you repeat it?`);
+  callsThenSays(
+    'look_up_order',
+    { orderId: '9 9 9 9' },
+    (result) => `I heard ${result.heardDigits}. Could you repeat it?`,
+  );
   const handler = createHandler({ env: world.env });
 
-  const result = await handler(lexEvent({ contactId: 'call-missing', transcript: 'Where is my order nine nine nine nine?' }), lambdaContext());
+  const result = await handler(
+    lexEvent({ contactId: 'call-missing', transcript: 'Where is my order nine nine nine nine?' }),
+    lambdaContext(),
+  );
 
   expect(lastToolResult(world.openai.requests[1])).toEqual({ found: false, heardDigits: '9 9 9 9' });
   expect(spokenText(result)).toBe('I heard 9 9 9 9. Could you repeat it?');
@@ -125,39 +166,59 @@ describe('failures are spoken within the deadline, and nothing stored is lost', 
     callsThenSays('look_up_order', { orderId: '4711' }, () => lines.unavailable);
 
     const started = Date.now();
-    const result = await handler(lexEvent({ contactId: 'call-table-down', transcript: 'Where is order 4711?' }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: 'call-table-down', transcript: 'Where is order 4711?' }),
+      lambdaContext(),
+    );
 
     expect(Date.now() - started).toBeLessThan(3000);
     expect(spokenText(result)).toBe(lines.unavailable);
-    expect(lastToolResult(world.openai.requests[1])).toMatchObject({ error: expect.stringMatching(/could not be reached/) });
+    expect(lastToolResult(world.openai.requests[1])).toMatchObject({
+      error: expect.stringMatching(/could not be reached/),
+    });
     const stored = storedMessages(await world.readItem('call-table-down'));
     expect(stored.map(([type]) => type)).toEqual(['human', 'ai', 'human', 'ai', 'tool', 'ai']);
     expect(stored[0]).toEqual(['human', 'Hello.']);
   });
 
-  test('the table is down and the model then hangs: the caller hears the tool\'s own line before the deadline', async () => {
+  test("the table is down and the model then hangs: the caller hears the tool's own line before the deadline", async () => {
     const handler = createHandler({ env: tight() });
     world.proxy.hangTable = ORDERS_TABLE_NAME;
     world.openai.setBehaviour((request) =>
-      request.body.messages.at(-1)?.role === 'tool' ? { hang: true } : { toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] },
+      request.body.messages.at(-1)?.role === 'tool'
+        ? { hang: true }
+        : { toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] },
     );
 
     const started = Date.now();
-    const result = await handler(lexEvent({ contactId: 'call-all-down', transcript: 'Where is order 4711?' }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: 'call-all-down', transcript: 'Where is order 4711?' }),
+      lambdaContext(),
+    );
 
     expect(Date.now() - started).toBeLessThan(3000);
     expect(spokenText(result)).toBe(lines.unavailable);
-    expect(storedMessages(await world.readItem('call-all-down')).map(([type]) => type)).toEqual(['human', 'ai', 'tool', 'ai']);
+    expect(storedMessages(await world.readItem('call-all-down')).map(([type]) => type)).toEqual([
+      'human',
+      'ai',
+      'tool',
+      'ai',
+    ]);
   });
 
   test("a Spanish caller hears the tool's own line in Spanish", async () => {
     const handler = createHandler({ env: tight() });
     world.proxy.hangTable = ORDERS_TABLE_NAME;
     world.openai.setBehaviour((request) =>
-      request.body.messages.at(-1)?.role === 'tool' ? { hang: true } : { toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] },
+      request.body.messages.at(-1)?.role === 'tool'
+        ? { hang: true }
+        : { toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] },
     );
 
-    const result = await handler(lexEvent({ contactId: 'call-es', transcript: '¿Dónde está mi pedido 4711?', localeId: 'es_US' }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: 'call-es', transcript: '¿Dónde está mi pedido 4711?', localeId: 'es_US' }),
+      lambdaContext(),
+    );
 
     expect(spokenText(result)).toBe(localeDefinition('es_US').messages.orders.unavailable);
   });
@@ -171,7 +232,10 @@ describe('failures are spoken within the deadline, and nothing stored is lost', 
         : { toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }], delayMs: 1700 },
     );
 
-    const result = await handler(lexEvent({ contactId: 'call-late', transcript: 'Where is my package 4711?' }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: 'call-late', transcript: 'Where is my package 4711?' }),
+      lambdaContext(),
+    );
 
     expect(spokenText(result)).toMatch(SAMPLE_STATUS);
     expect(world.openai.requests).toHaveLength(1);
@@ -183,10 +247,15 @@ describe('failures are spoken within the deadline, and nothing stored is lost', 
     const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}/orders/{orderId}`;
     try {
       const handler = createHandler({ env: { ...tight(), ORDER_LOOKUP_URL: url } });
-      callsThenSays('look_up_order', { orderId: '4711' }, (result) => (result.timedOut ? lines.unavailable : 'not timed out'));
+      callsThenSays('look_up_order', { orderId: '4711' }, (result) =>
+        result.timedOut ? lines.unavailable : 'not timed out',
+      );
 
       const started = Date.now();
-      const result = await handler(lexEvent({ contactId: 'call-api-slow', transcript: 'Where is order 4711?' }), lambdaContext());
+      const result = await handler(
+        lexEvent({ contactId: 'call-api-slow', transcript: 'Where is order 4711?' }),
+        lambdaContext(),
+      );
 
       expect(Date.now() - started).toBeLessThan(3000);
       expect(world.openai.requests[1].receivedAt - world.openai.requests[0].receivedAt).toBeLessThan(1500);
@@ -201,10 +270,18 @@ describe('failures are spoken within the deadline, and nothing stored is lost', 
     callsThenSays('launch_rocket', {}, (result) => `Sorry: ${result.error}`);
     const handler = createHandler({ env: world.env });
 
-    const result = await handler(lexEvent({ contactId: 'call-unknown-tool', transcript: 'Launch the rocket.' }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: 'call-unknown-tool', transcript: 'Launch the rocket.' }),
+      lambdaContext(),
+    );
 
     expect(spokenText(result)).toBe('Sorry: There is no tool named "launch_rocket".');
-    expect(storedMessages(await world.readItem('call-unknown-tool')).map(([type]) => type)).toEqual(['human', 'ai', 'tool', 'ai']);
+    expect(storedMessages(await world.readItem('call-unknown-tool')).map(([type]) => type)).toEqual([
+      'human',
+      'ai',
+      'tool',
+      'ai',
+    ]);
   });
 
   test.each([
@@ -214,7 +291,10 @@ describe('failures are spoken within the deadline, and nothing stored is lost', 
     callsThenSays('look_up_order', args, (result) => `Sorry: ${result.error}`);
     const handler = createHandler({ env: world.env });
 
-    const result = await handler(lexEvent({ contactId: `call-bad-args-${typeof args}`, transcript: 'Where is my order?' }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: `call-bad-args-${typeof args}`, transcript: 'Where is my order?' }),
+      lambdaContext(),
+    );
 
     expect(spokenText(result)).toMatch(error);
     expect(ordersGets()).toHaveLength(0);
@@ -225,7 +305,10 @@ test('at most two tool rounds a turn: a model that keeps calling tools gets what
   world.openai.setBehaviour({ toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] });
   const handler = createHandler({ env: world.env });
 
-  const result = await handler(lexEvent({ contactId: 'call-loop', transcript: 'Where is order 4711?' }), lambdaContext());
+  const result = await handler(
+    lexEvent({ contactId: 'call-loop', transcript: 'Where is order 4711?' }),
+    lambdaContext(),
+  );
 
   expect(world.openai.requests).toHaveLength(3);
   expect(ordersGets()).toHaveLength(2);
@@ -236,7 +319,10 @@ test('transfer_to_person leaves the bot as the agent intent does: Close, nextAct
   world.openai.setBehaviour({ toolCalls: [{ name: 'transfer_to_person', arguments: { reason: 'billing dispute' } }] });
   const handler = createHandler({ env: world.env });
 
-  const result = await handler(lexEvent({ contactId: 'call-transfer', transcript: 'I want to dispute a charge.' }), lambdaContext());
+  const result = await handler(
+    lexEvent({ contactId: 'call-transfer', transcript: 'I want to dispute a charge.' }),
+    lambdaContext(),
+  );
 
   expect(result.sessionState.dialogAction).toEqual({ type: 'Close' });
   expect(result.sessionState.sessionAttributes?.nextAction).toBe('agent');
@@ -249,7 +335,10 @@ test('end_call says goodbye and hangs up, as the goodbye intent does', async () 
   world.openai.setBehaviour({ toolCalls: [{ name: 'end_call', arguments: {} }] });
   const handler = createHandler({ env: world.env });
 
-  const result = await handler(lexEvent({ contactId: 'call-end', transcript: "That's everything, thanks." }), lambdaContext());
+  const result = await handler(
+    lexEvent({ contactId: 'call-end', transcript: "That's everything, thanks." }),
+    lambdaContext(),
+  );
 
   expect(result.sessionState.dialogAction).toEqual({ type: 'Close' });
   expect(result.sessionState.sessionAttributes?.nextAction).toBe('hangup');
@@ -261,21 +350,30 @@ describe('without a model', () => {
 
   test('an order question with a number is looked up directly and its status spoken', async () => {
     const handler = createHandler({ env: noModel() });
-    const result = await handler(lexEvent({ contactId: 'call-offline-order', transcript: 'Where is my order four seven one one?' }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: 'call-offline-order', transcript: 'Where is my order four seven one one?' }),
+      lambdaContext(),
+    );
     expect(spokenText(result)).toMatch(SAMPLE_STATUS);
     expect(ordersGets()).toHaveLength(1);
   });
 
   test('a number that is not an order is read back digit by digit', async () => {
     const handler = createHandler({ env: noModel() });
-    const result = await handler(lexEvent({ contactId: 'call-offline-missing', transcript: 'where is my package forty-seven twelve' }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: 'call-offline-missing', transcript: 'where is my package forty-seven twelve' }),
+      lambdaContext(),
+    );
     expect(spokenText(result)).toBe(lines.notFound.replace('{digits}', '4 7 1 2'));
   });
 
   test('the model fails: the order question is still answered from the table', async () => {
     world.openai.setBehaviour({ status: 400 });
     const handler = createHandler({ env: world.env });
-    const result = await handler(lexEvent({ contactId: 'call-model-down', transcript: 'When does delivery 1905 arrive?' }), lambdaContext());
+    const result = await handler(
+      lexEvent({ contactId: 'call-model-down', transcript: 'When does delivery 1905 arrive?' }),
+      lambdaContext(),
+    );
     expect(spokenText(result)).toMatch(/^Order 1 9 0 5 is being packed\./);
   });
 
@@ -293,7 +391,12 @@ test('a long call with tool turns early keeps every request valid after trimming
     const last = request.body.messages.at(-1);
     if (last?.role === 'tool') return { reply: 'That order has shipped.' };
     if (/order/.test(last?.content ?? '')) {
-      return { toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }, { name: 'look_up_order', arguments: { orderId: '012' } }] };
+      return {
+        toolCalls: [
+          { name: 'look_up_order', arguments: { orderId: '4711' } },
+          { name: 'look_up_order', arguments: { orderId: '012' } },
+        ],
+      };
     }
     return { reply: 'Happy to help with that, and with anything else you need today.' };
   });
@@ -301,7 +404,8 @@ test('a long call with tool turns early keeps every request valid after trimming
 
   const spoken: string[] = [];
   for (let turn = 0; turn < 12; turn++) {
-    const transcript = turn < 4 ? `Where are orders 4711 and 012, question ${turn}?` : `Tell me more, question ${turn}.`;
+    const transcript =
+      turn < 4 ? `Where are orders 4711 and 012, question ${turn}?` : `Tell me more, question ${turn}.`;
     spoken.push(spokenText(await handler(lexEvent({ contactId: 'call-long-tools', transcript }), lambdaContext())));
   }
 
@@ -311,7 +415,11 @@ test('a long call with tool turns early keeps every request valid after trimming
 });
 
 test('the byte cap trims a call of tool turns at a turn boundary: what is kept reads back as whole exchanges', async () => {
-  const client = new DynamoDBClient({ endpoint: world.dynamoDB.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({
+    endpoint: world.dynamoDB.endpoint,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
   const memory = () =>
     new DynamoDBCallHistory({
       client,
@@ -331,10 +439,19 @@ test('the byte cap trims a call of tool turns at a turn boundary: what is kept r
         [
           new HumanMessage(`Where is order 4711, turn ${turn}?`),
           new AIMessage({ content: '', tool_calls: [call] }),
-          new ToolMessage({ content: JSON.stringify({ found: true, note: 'x'.repeat(400) }), tool_call_id: call.id, name: call.name }),
+          new ToolMessage({
+            content: JSON.stringify({ found: true, note: 'x'.repeat(400) }),
+            tool_call_id: call.id,
+            name: call.name,
+          }),
           new AIMessage(`It has shipped (turn ${turn}).`),
         ],
-        { turn, question: `Where is order 4711, turn ${turn}?`, answer: `It has shipped (turn ${turn}).`, failed: false },
+        {
+          turn,
+          question: `Where is order 4711, turn ${turn}?`,
+          answer: `It has shipped (turn ${turn}).`,
+          failed: false,
+        },
       );
     }
     const kept = await memory().getMessages();

@@ -21,11 +21,16 @@ const record = (over: Partial<TurnRecord>): TurnRecord => ({
 test('a tool turn: the caller, the tool with its arguments and result, then the spoken answer', () => {
   const messages = [
     new HumanMessage('Where is order 12345?'),
-    new AIMessage({ content: '', tool_calls: [{ id: 'call-1', name: 'look_up_order', args: { orderNumber: '12345' } }] }),
+    new AIMessage({
+      content: '',
+      tool_calls: [{ id: 'call-1', name: 'look_up_order', args: { orderNumber: '12345' } }],
+    }),
     new ToolMessage({ content: '{"status":"shipped"}', tool_call_id: 'call-1' }),
     new AIMessage('Order one two three four five has shipped.'),
   ];
-  const transcript = buildTranscript({ messages, turns: [record({ messages: 4, latencyMs: 1500 })] }, end, { redact: false });
+  const transcript = buildTranscript({ messages, turns: [record({ messages: 4, latencyMs: 1500 })] }, end, {
+    redact: false,
+  });
   expect(transcript.turns).toEqual([
     {
       at: '2026-12-02T10:00:00.000Z',
@@ -45,7 +50,12 @@ test('a tool turn: the caller, the tool with its arguments and result, then the 
 });
 
 test('records line up from the newest message: trimmed turns keep their time, older messages pair up untimed', () => {
-  const messages = [new HumanMessage('old question'), new AIMessage('old answer'), new HumanMessage('new'), new AIMessage('answer')];
+  const messages = [
+    new HumanMessage('old question'),
+    new AIMessage('old answer'),
+    new HumanMessage('new'),
+    new AIMessage('answer'),
+  ];
   const turns = [record({ at: at - 5000 }), record({ messages: 0, route: 'silence' }), record({ at: at + 1000 })];
   // Three records, but only the last one's messages and two older ones no record accounts for.
   const transcript = buildTranscript({ messages: messages.slice(0), turns: turns.slice(1) }, end, { redact: false });

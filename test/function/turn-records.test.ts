@@ -36,7 +36,14 @@ test('a spoken turn: one read, one write that appends the messages and the turn 
   const { messages, turns } = await storedCall('rec-spoken');
   expect(messages.map((message) => message.text)).toEqual(['When do you open?', 'We open at nine.']);
   expect(turns).toEqual([
-    { at: expect.any(Number), latencyMs: expect.any(Number), intent: FALLBACK_INTENT, route: 'model', next: 'listen', messages: 2 },
+    {
+      at: expect.any(Number),
+      latencyMs: expect.any(Number),
+      intent: FALLBACK_INTENT,
+      route: 'model',
+      next: 'listen',
+      messages: 2,
+    },
   ]);
   expect(turns[0].at).toBeGreaterThanOrEqual(before);
   expect(turns[0].at + turns[0].latencyMs).toBeLessThanOrEqual(after);
@@ -53,7 +60,10 @@ test('a failing model: a fallback when the knowledge file answers, a failed turn
   for (const route of routes) expect(['faq', 'fallback', 'failed']).toContain(route);
 
   const offlineEnv = { CALL_MEMORY_TABLE: world.env.CALL_MEMORY_TABLE };
-  await createHandler({ env: offlineEnv })(lexEvent({ contactId: 'rec-offline', transcript: 'What can you do?' }), lambdaContext());
+  await createHandler({ env: offlineEnv })(
+    lexEvent({ contactId: 'rec-offline', transcript: 'What can you do?' }),
+    lambdaContext(),
+  );
   expect((await storedCall('rec-offline')).turns.map((turn) => turn.route)).toEqual(['offline']);
 });
 
@@ -82,7 +92,13 @@ test('an agent intent that reaches the function records the words and the hand-o
   const { messages, turns } = await storedCall('rec-agent');
   expect(messages).toEqual([]);
   expect(turns).toEqual([
-    expect.objectContaining({ intent: AGENT_INTENT, route: 'leave', next: 'agent', messages: 0, said: 'a person please' }),
+    expect.objectContaining({
+      intent: AGENT_INTENT,
+      route: 'leave',
+      next: 'agent',
+      messages: 0,
+      said: 'a person please',
+    }),
   ]);
 });
 

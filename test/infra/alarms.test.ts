@@ -9,7 +9,7 @@ const functionRef = {
 };
 
 describe('bot stack alarms', () => {
-  test('the function\'s own failure metrics alarm, under the namespace and service dimension it writes (EMF)', () => {
+  test("the function's own failure metrics alarm, under the namespace and service dimension it writes (EMF)", () => {
     // The names come from the function's METRIC list, so a renamed metric fails here rather than going silent.
     for (const metricName of [METRIC.modelFallback, METRIC.memoryFailure, METRIC.malformedEvent]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {

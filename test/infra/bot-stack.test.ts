@@ -25,7 +25,9 @@ const logicalIdOf = (type: string): string => {
   expect(ids).toHaveLength(1);
   return ids[0];
 };
-const functionId = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { PackageType: 'Image' } }))[0];
+const functionId = Object.keys(
+  template.findResources('AWS::Lambda::Function', { Properties: { PackageType: 'Image' } }),
+)[0];
 const aliasId = logicalIdOf('AWS::Lex::BotAlias');
 
 describe('bot stack', () => {
@@ -54,7 +56,8 @@ describe('bot stack', () => {
     // Every function logs to a group of this stack, so none falls back to a never-expiring /aws/lambda/<name>.
     const functions = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions)).toHaveLength(2);
-    for (const fn of Object.values(functions)) expect(Object.keys(groups)).toContain(fn.Properties.LoggingConfig?.LogGroup?.Ref);
+    for (const fn of Object.values(functions))
+      expect(Object.keys(groups)).toContain(fn.Properties.LoggingConfig?.LogGroup?.Ref);
   });
 
   test('the function: an arm64 image from the contact-center repository, ending before Lex gives up', () => {
@@ -68,7 +71,13 @@ describe('bot stack', () => {
       Architectures: ['arm64'],
       MemorySize: 1024,
       Timeout: FUNCTION_TIMEOUT_SECONDS,
-      Code: { ImageUri: { 'Fn::Sub': Match.stringLikeRegexp('^\\$\\{AWS::AccountId\\}\\.dkr\\.ecr\\.\\$\\{AWS::Region\\}\\.\\$\\{AWS::URLSuffix\\}/chalkbot-answer-function:[0-9a-f]{64}$') } },
+      Code: {
+        ImageUri: {
+          'Fn::Sub': Match.stringLikeRegexp(
+            '^\\$\\{AWS::AccountId\\}\\.dkr\\.ecr\\.\\$\\{AWS::Region\\}\\.\\$\\{AWS::URLSuffix\\}/chalkbot-answer-function:[0-9a-f]{64}$',
+          ),
+        },
+      },
     });
   });
 
@@ -88,7 +97,9 @@ describe('bot stack', () => {
     });
     const withBaseUrl = templatesFor({ openAiBaseUrl: 'https://llm.example.com/v1' }).bot;
     withBaseUrl.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ [FUNCTION_ENVIRONMENT.openAiBaseUrl]: 'https://llm.example.com/v1' }) },
+      Environment: {
+        Variables: Match.objectLike({ [FUNCTION_ENVIRONMENT.openAiBaseUrl]: 'https://llm.example.com/v1' }),
+      },
     });
   });
 
@@ -96,14 +107,32 @@ describe('bot stack', () => {
     const policies = template.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^AnswerRole') }] },
     });
-    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[]);
+    const statements = Object.values(policies).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[],
+    );
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AnswerLogs/), 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AnswerLogs/), 'Arn'] },
+      },
       // Exactly the turn's one read and one write (lambda/src/call-memory.ts): no Scan, Query, Put, Delete or batch.
-      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CallMemoryTable/), 'Arn'] } },
-      { Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: { Ref: expect.stringMatching(/^AnswerOpenAiKey/) } },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CallMemoryTable/), 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: { Ref: expect.stringMatching(/^AnswerOpenAiKey/) },
+      },
       // look_up_order's one read; the function never writes, scans or queries orders.
-      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersTable/), 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersTable/), 'Arn'] },
+      },
     ]);
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
@@ -132,7 +161,9 @@ describe('bot stack', () => {
                   TimeoutInSeconds: updates.timeoutSeconds,
                   StartResponse: Match.objectLike({
                     DelayInSeconds: updates.startDelaySeconds,
-                    MessageGroups: [Match.objectLike({ Message: { PlainTextMessage: { Value: updates.startMessages[0] } } })],
+                    MessageGroups: [
+                      Match.objectLike({ Message: { PlainTextMessage: { Value: updates.startMessages[0] } } }),
+                    ],
                   }),
                   UpdateResponse: Match.objectLike({ FrequencyInSeconds: updates.updateFrequencySeconds }),
                 },
@@ -192,10 +223,17 @@ describe('bot stack', () => {
       // The default locale's voice is the deployment's `voice` setting (cdk.json: Joanna).
       expect(locale.VoiceSettings).toEqual({ VoiceId: definition.voice.id, Engine: 'neural' });
       const intents = locale.Intents as Array<Record<string, any>>;
-      expect(intents.map((intent) => intent.Name)).toEqual([FALLBACK_INTENT, GOODBYE_INTENT, AGENT_INTENT, SWITCH_LANGUAGE_INTENT]);
+      expect(intents.map((intent) => intent.Name)).toEqual([
+        FALLBACK_INTENT,
+        GOODBYE_INTENT,
+        AGENT_INTENT,
+        SWITCH_LANGUAGE_INTENT,
+      ]);
       for (const intent of definition.intents) {
         const synthesized = intents.find((i) => i.Name === intent.name)!;
-        expect((synthesized.SampleUtterances ?? []).map((u: { Utterance: string }) => u.Utterance)).toEqual(intent.sampleUtterances);
+        expect((synthesized.SampleUtterances ?? []).map((u: { Utterance: string }) => u.Utterance)).toEqual(
+          intent.sampleUtterances,
+        );
         expect(synthesized.FulfillmentCodeHook?.Enabled ?? false).toBe(intent.fulfillmentCodeHook);
       }
       const hook = intents[0].FulfillmentCodeHook;
@@ -259,8 +297,13 @@ describe('bot stack', () => {
 
   test('outputs the keys the tools read', () => {
     for (const key of [
-      STACK_OUTPUTS.botId, STACK_OUTPUTS.botAliasId, STACK_OUTPUTS.botAliasArn, STACK_OUTPUTS.botLocaleId,
-      STACK_OUTPUTS.functionName, STACK_OUTPUTS.callMemoryTableName, STACK_OUTPUTS.openAiKeySecretArn,
+      STACK_OUTPUTS.botId,
+      STACK_OUTPUTS.botAliasId,
+      STACK_OUTPUTS.botAliasArn,
+      STACK_OUTPUTS.botLocaleId,
+      STACK_OUTPUTS.functionName,
+      STACK_OUTPUTS.callMemoryTableName,
+      STACK_OUTPUTS.openAiKeySecretArn,
       STACK_OUTPUTS.contactFlowArn,
     ]) {
       template.hasOutput(key, {});
@@ -296,7 +339,10 @@ describe('bot version', () => {
     const original = versionLogicalId();
     const newUtterance = (locale: BotDefinition): BotDefinition => {
       const [fallback, goodbye, ...rest] = locale.intents;
-      return { ...locale, intents: [fallback, { ...goodbye, sampleUtterances: [...goodbye.sampleUtterances, 'see ya'] }, ...rest] };
+      return {
+        ...locale,
+        intents: [fallback, { ...goodbye, sampleUtterances: [...goodbye.sampleUtterances, 'see ya'] }, ...rest],
+      };
     };
     const newFiller = (locale: BotDefinition): BotDefinition => ({
       ...locale,

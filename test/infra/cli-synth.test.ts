@@ -13,8 +13,15 @@ import { REPO_ROOT } from './synth';
 /** The environment without anything that could reach AWS: no credentials, no profile, no metadata probe. */
 function offlineEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && !key.startsWith('CDK_')) env[key] = value;
-  return { ...env, CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_CONFIG_FILE: '/dev/null' };
+  for (const [key, value] of Object.entries(process.env))
+    if (!key.startsWith('AWS_') && !key.startsWith('CDK_')) env[key] = value;
+  return {
+    ...env,
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_CONFIG_FILE: '/dev/null',
+  };
 }
 
 function synth(extraArgs: string[]): { status: number | null; output: string; outDir: string } {
@@ -37,7 +44,9 @@ function synth(extraArgs: string[]): { status: number | null; output: string; ou
 function lintTemplates(templates: string[]): { status: number | null; findings: string } | undefined {
   const version = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
   if (version.error) {
-    console.warn('cfn-lint is not installed, so the templates were not linted: pip install cfn-lint (.ci/run requires it)');
+    console.warn(
+      'cfn-lint is not installed, so the templates were not linted: pip install cfn-lint (.ci/run requires it)',
+    );
     return undefined;
   }
   const result = spawnSync('cfn-lint', ['--format', 'parseable', '--ignore-checks', 'W3005', '--', ...templates], {
@@ -48,7 +57,9 @@ function lintTemplates(templates: string[]): { status: number | null; findings: 
 }
 
 const templateIn = (outDir: string, stack: string) =>
-  JSON.parse(readFileSync(join(outDir, `${stack}.template.json`), 'utf8')) as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+  JSON.parse(readFileSync(join(outDir, `${stack}.template.json`), 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  };
 
 describe('npx cdk synth (offline, no credentials)', () => {
   const outDirs: string[] = [];
@@ -58,9 +69,13 @@ describe('npx cdk synth (offline, no credentials)', () => {
     const { status, output, outDir } = synth([]);
     outDirs.push(outDir);
     expect({ status, output }).toEqual({ status: 0, output: expect.any(String) });
-    for (const stack of ['chalkbot-contact-center', 'chalkbot-bot']) expect(existsSync(join(outDir, `${stack}.template.json`))).toBe(true);
+    for (const stack of ['chalkbot-contact-center', 'chalkbot-bot'])
+      expect(existsSync(join(outDir, `${stack}.template.json`))).toBe(true);
     const assets = JSON.parse(readFileSync(join(outDir, 'chalkbot-bot.assets.json'), 'utf8'));
-    const images = Object.values(assets.dockerImages) as { source: { platform: string }; destinations: Record<string, { repositoryName: string }> }[];
+    const images = Object.values(assets.dockerImages) as {
+      source: { platform: string };
+      destinations: Record<string, { repositoryName: string }>;
+    }[];
     expect(images).toHaveLength(1);
     expect(images[0].source.platform).toBe('linux/arm64');
     expect(Object.values(images[0].destinations).map((d) => d.repositoryName)).toEqual(['chalkbot-answer-function']);
@@ -72,14 +87,20 @@ describe('npx cdk synth (offline, no credentials)', () => {
     const { status, output, outDir } = synth(['-c', 'prefix=demo', '-c', 'gitlabProjectPath=acme/chalkbot']);
     outDirs.push(outDir);
     expect({ status, output }).toEqual({ status: 0, output: expect.any(String) });
-    const instance = Object.values(templateIn(outDir, 'demo-contact-center').Resources).find((r) => r.Type === 'AWS::Connect::Instance');
+    const instance = Object.values(templateIn(outDir, 'demo-contact-center').Resources).find(
+      (r) => r.Type === 'AWS::Connect::Instance',
+    );
     expect(instance?.Properties?.InstanceAlias).toBe('demo');
     expect(existsSync(join(outDir, 'demo-bot.template.json'))).toBe(true);
     expect(existsSync(join(outDir, 'demo-gitlab-ci.template.json'))).toBe(true);
   }, 180_000);
 
   test('cfn-lint finds nothing in any template synthesized above', () => {
-    const templates = outDirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.template.json')).map((f) => join(dir, f)));
+    const templates = outDirs.flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.template.json'))
+        .map((f) => join(dir, f)),
+    );
     expect(templates).toHaveLength(5);
     const result = lintTemplates(templates);
     if (result === undefined) return;

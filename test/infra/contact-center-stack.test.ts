@@ -25,7 +25,9 @@ describe('contact-center stack (new instance)', () => {
   });
 
   test('flow logs go to our /aws/connect/<alias> group, made before the instance, expiring, retained like it', () => {
-    const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/connect/chalkbot' } });
+    const groups = template.findResources('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/aws/connect/chalkbot' },
+    });
     const [[groupId, group]] = Object.entries(groups);
     expect(group).toMatchObject({
       Properties: { RetentionInDays: LOG_RETENTION_DAYS },
@@ -36,7 +38,10 @@ describe('contact-center stack (new instance)', () => {
     expect(instance.DependsOn).toContain(groupId);
     // The name follows the alias setting.
     const renamed = templatesFor({ instanceAlias: 'chalkbot-demo-7' }).contactCenter;
-    renamed.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/connect/chalkbot-demo-7', RetentionInDays: LOG_RETENTION_DAYS });
+    renamed.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/connect/chalkbot-demo-7',
+      RetentionInDays: LOG_RETENTION_DAYS,
+    });
   });
 
   test('the phone number is claimed on that instance with the configured country and type, and retained', () => {
@@ -50,9 +55,14 @@ describe('contact-center stack (new instance)', () => {
   test('the recordings bucket: encrypted, private, TLS only, expiring; wired through the storage config', () => {
     template.hasResource('AWS::S3::Bucket', {
       Properties: {
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
         PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
         },
         LifecycleConfiguration: { Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 90 })] },
       },
@@ -88,13 +98,23 @@ describe('contact-center stack (new instance)', () => {
 
   test('the admin user gets its password from Secrets Manager by dynamic reference and its own profiles', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', SecretStringTemplate: '{"username":"admin"}' }),
+      GenerateSecretString: Match.objectLike({
+        GenerateStringKey: 'password',
+        SecretStringTemplate: '{"username":"admin"}',
+      }),
     });
     template.hasResourceProperties('AWS::Connect::User', {
       InstanceArn: instanceArn,
       Username: 'admin',
       Password: {
-        'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^AdminPassword') }, ':SecretString:password::}}']],
+        'Fn::Join': [
+          '',
+          [
+            '{{resolve:secretsmanager:',
+            { Ref: Match.stringLikeRegexp('^AdminPassword') },
+            ':SecretString:password::}}',
+          ],
+        ],
       },
       SecurityProfileArns: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^AdminSecurityProfile'), 'SecurityProfileArn'] }],
       RoutingProfileArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AdminRoutingProfile'), 'RoutingProfileArn'] },
@@ -131,8 +151,12 @@ describe('contact-center stack (new instance)', () => {
 
   test('outputs the keys the tools read', () => {
     for (const key of [
-      STACK_OUTPUTS.connectInstanceArn, STACK_OUTPUTS.connectInstanceId, STACK_OUTPUTS.phoneNumberArn,
-      STACK_OUTPUTS.supportQueueArn, STACK_OUTPUTS.adminUserSecretArn, STACK_OUTPUTS.functionImageRepositoryName,
+      STACK_OUTPUTS.connectInstanceArn,
+      STACK_OUTPUTS.connectInstanceId,
+      STACK_OUTPUTS.phoneNumberArn,
+      STACK_OUTPUTS.supportQueueArn,
+      STACK_OUTPUTS.adminUserSecretArn,
+      STACK_OUTPUTS.functionImageRepositoryName,
     ]) {
       template.hasOutput(key, {});
     }
@@ -148,8 +172,13 @@ describe('contact-center stack (adopted instance and number)', () => {
 
   test('nothing instance-level is created: no instance, number, storage, bucket or admin', () => {
     for (const type of [
-      'AWS::Connect::Instance', 'AWS::Connect::PhoneNumber', 'AWS::Connect::InstanceStorageConfig',
-      'AWS::S3::Bucket', 'AWS::Connect::User', 'AWS::Connect::SecurityProfile', 'AWS::Connect::RoutingProfile',
+      'AWS::Connect::Instance',
+      'AWS::Connect::PhoneNumber',
+      'AWS::Connect::InstanceStorageConfig',
+      'AWS::S3::Bucket',
+      'AWS::Connect::User',
+      'AWS::Connect::SecurityProfile',
+      'AWS::Connect::RoutingProfile',
       'AWS::Logs::LogGroup',
     ]) {
       template.resourceCountIs(type, 0);

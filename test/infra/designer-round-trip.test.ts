@@ -22,7 +22,9 @@ const INVENTORY: ConnectInventory = {
   prompts: [{ name: 'Welcome chime', arn: `${INSTANCE}/prompt/aaaaaaaa-0000-0000-0000-000000000001` }],
   flowModules: [{ name: 'Verify caller', arn: `${INSTANCE}/flow-module/bbbbbbbb-0000-0000-0000-000000000002` }],
   hours: [{ name: 'Acme hours', arn: `${INSTANCE}/operating-hours/cccccccc-0000-0000-0000-000000000003` }],
-  flows: [{ name: 'Acme queue music', arn: `${INSTANCE}/contact-flow/dddddddd-0000-0000-0000-000000000004`, id: 'dddddddd' }],
+  flows: [
+    { name: 'Acme queue music', arn: `${INSTANCE}/contact-flow/dddddddd-0000-0000-0000-000000000004`, id: 'dddddddd' },
+  ],
   queues: [{ name: 'Acme sales', arn: `${INSTANCE}/queue/eeeeeeee-0000-0000-0000-000000000005` }],
   lambdas: [{ name: 'acme-crm-lookup', arn: 'arn:aws:lambda:us-east-1:123456789012:function:acme-crm-lookup' }],
 };
@@ -47,12 +49,18 @@ describe('a designer flow with a prompt, an hours check, a module, a Lambda, ano
   test('export wrote a placeholder of every kind, and no literal ARN', () => {
     const text = readFileSync(flowFile, 'utf8');
     for (const placeholder of [
-      '${PROMPT_ARN:Welcome chime}', '${HOURS_ARN:Acme hours}', '${FLOW_MODULE_ARN:Verify caller}',
-      '${LAMBDA_ARN:acme-crm-lookup}', '${FLOW_ARN:Acme queue music}', '${QUEUE_ARN:Acme sales}',
+      '${PROMPT_ARN:Welcome chime}',
+      '${HOURS_ARN:Acme hours}',
+      '${FLOW_MODULE_ARN:Verify caller}',
+      '${LAMBDA_ARN:acme-crm-lookup}',
+      '${FLOW_ARN:Acme queue music}',
+      '${QUEUE_ARN:Acme sales}',
     ]) {
       expect(text).toContain(placeholder);
     }
-    expect(validateFlow((JSON.parse(text) as FlowFile).Content, { allowedPlaceholders: Object.values(PLACEHOLDERS) })).toEqual([]);
+    expect(
+      validateFlow((JSON.parse(text) as FlowFile).Content, { allowedPlaceholders: Object.values(PLACEHOLDERS) }),
+    ).toEqual([]);
   });
 
   test('the deployed content has no placeholder left', () => {
@@ -72,19 +80,25 @@ describe('a designer flow with a prompt, an hours check, a module, a Lambda, ano
     expect(lookups).toHaveLength(1);
     const [logicalId, lookup] = lookups[0];
     const create = JSON.stringify(lookup.Properties.Create);
-    expect(create).toContain(`\\"StringCondition\\":{\\"FieldName\\":\\"name\\",\\"Value\\":\\"${name}\\",\\"ComparisonType\\":\\"EXACT\\"}`);
+    expect(create).toContain(
+      `\\"StringCondition\\":{\\"FieldName\\":\\"name\\",\\"Value\\":\\"${name}\\",\\"ComparisonType\\":\\"EXACT\\"}`,
+    );
     expect(content).toContain(JSON.stringify({ 'Fn::GetAtt': [logicalId, field] }));
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain(`connect:${iamAction}`);
   });
 
-  test('the Lambda is named by ARN in the stack\'s own account and region, without a lookup', () => {
+  test("the Lambda is named by ARN in the stack's own account and region, without a lookup", () => {
     expect(content).toContain(':function:acme-crm-lookup');
-    expect(content).toMatch(/"arn:",\{"Ref":"AWS::Partition"\},":lambda:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":function:acme-crm-lookup/);
+    expect(content).toMatch(
+      /"arn:",\{"Ref":"AWS::Partition"\},":lambda:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":function:acme-crm-lookup/,
+    );
   });
 
   test('the lookups pass cdk-nag, with the reason for the instance-wide search right given', () => {
     const report = new AwsSolutionsChecks().validateScope(bot);
-    expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    ).toEqual([]);
   });
 });

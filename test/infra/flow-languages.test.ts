@@ -13,37 +13,43 @@ const actions = new Map(flow.Content.Actions.map((action) => [action.Identifier,
 const conditionsOf = (id: string) =>
   (actions.get(id)?.Transitions.Conditions ?? []).map((c) => [c.Condition.Operands[0], c.NextAction] as const);
 
-describe.each(botLocales.map((locale) => [locale.localeId, locale] as const))('the flow speaks %s', (localeId, locale) => {
-  test('its branch sets the language attribute and every flow line from the definition', () => {
-    const branch = actions.get(`use-${localeId}`);
-    expect(branch?.Type).toBe('UpdateContactAttributes');
-    const attributes = branch?.Parameters.Attributes as Record<string, string>;
-    expect(attributes.language).toBe(localeId);
-    for (const key of Object.keys(locale.flow) as (keyof FlowLines)[]) {
-      expect(Object.values(attributes)).toContain(`\${LINE:${localeId}:${key}}`);
-    }
-  });
+describe.each(botLocales.map((locale) => [locale.localeId, locale] as const))(
+  'the flow speaks %s',
+  (localeId, locale) => {
+    test('its branch sets the language attribute and every flow line from the definition', () => {
+      const branch = actions.get(`use-${localeId}`);
+      expect(branch?.Type).toBe('UpdateContactAttributes');
+      const attributes = branch?.Parameters.Attributes as Record<string, string>;
+      expect(attributes.language).toBe(localeId);
+      for (const key of Object.keys(locale.flow) as (keyof FlowLines)[]) {
+        expect(Object.values(attributes)).toContain(`\${LINE:${localeId}:${key}}`);
+      }
+    });
 
-  test('then its voice and language code, then the bot', () => {
-    const voice = actions.get(branchNext(`use-${localeId}`));
-    expect(voice).toMatchObject({ Type: 'UpdateContactTextToSpeechVoice', Parameters: { TextToSpeechVoice: `\${VOICE:${localeId}}` } });
-    const language = actions.get(branchNext(voice!.Identifier));
-    expect(language).toMatchObject({ Type: 'UpdateContactData', Parameters: { LanguageCode: locale.languageCode } });
-    expect(language?.Transitions.NextAction).toBe('talk-to-bot');
-  });
+    test('then its voice and language code, then the bot', () => {
+      const voice = actions.get(branchNext(`use-${localeId}`));
+      expect(voice).toMatchObject({
+        Type: 'UpdateContactTextToSpeechVoice',
+        Parameters: { TextToSpeechVoice: `\${VOICE:${localeId}}` },
+      });
+      const language = actions.get(branchNext(voice!.Identifier));
+      expect(language).toMatchObject({ Type: 'UpdateContactData', Parameters: { LanguageCode: locale.languageCode } });
+      expect(language?.Transitions.NextAction).toBe('talk-to-bot');
+    });
 
-  test('the keypad key, the default language and a switch mid-call all lead to the branch', () => {
-    expect(conditionsOf('language-menu')).toContainEqual([`\${MENU_KEY:${localeId}}`, `use-${localeId}`]);
-    expect(conditionsOf('use-default-language')).toContainEqual([localeId, `use-${localeId}`]);
-    expect(conditionsOf('check-next-action')).toContainEqual([`language:${localeId}`, `use-${localeId}`]);
-  });
-});
+    test('the keypad key, the default language and a switch mid-call all lead to the branch', () => {
+      expect(conditionsOf('language-menu')).toContainEqual([`\${MENU_KEY:${localeId}}`, `use-${localeId}`]);
+      expect(conditionsOf('use-default-language')).toContainEqual([localeId, `use-${localeId}`]);
+      expect(conditionsOf('check-next-action')).toContainEqual([`language:${localeId}`, `use-${localeId}`]);
+    });
+  },
+);
 
 function branchNext(id: string): string {
   return actions.get(id)?.Transitions.NextAction ?? '';
 }
 
-test('the menu times out into the number\'s default language, and a key it does not offer too', () => {
+test("the menu times out into the number's default language, and a key it does not offer too", () => {
   const menu = actions.get('language-menu') as FlowAction;
   expect(menu.Type).toBe('GetParticipantInput');
   expect(Number(menu.Parameters.InputTimeLimitSeconds)).toBeLessThanOrEqual(5);
@@ -56,11 +62,13 @@ test('the menu times out into the number\'s default language, and a key it does 
     ),
   );
   // The default language is the deployment setting; one it does not know falls back to English.
-  expect(actions.get('remember-default-language')?.Parameters.Attributes).toEqual({ defaultLanguage: '${DEFAULT_LOCALE}' });
+  expect(actions.get('remember-default-language')?.Parameters.Attributes).toEqual({
+    defaultLanguage: '${DEFAULT_LOCALE}',
+  });
   expect(actions.get('use-default-language')?.Transitions.NextAction).toBe('use-en_US');
 });
 
-test('deployed, the flow holds the definition\'s lines and voices and the defaultLanguage setting', () => {
+test("deployed, the flow holds the definition's lines and voices and the defaultLanguage setting", () => {
   const content = JSON.parse(
     renderFlowContent(flow, {
       lexBotAliasArn: 'arn:aws:lex:us-east-1:123456789012:bot-alias/BOTID12345/ALIASID123',
@@ -81,6 +89,8 @@ test('deployed, the flow holds the definition\'s lines and voices and the defaul
   expect(JSON.stringify(content)).not.toMatch(/\$\{[A-Z_]+/);
 });
 
-test('the defaultLanguage setting must be one of the bot\'s locales', () => {
-  expect(() => buildTestApp({ defaultLanguage: 'fr_FR' })).toThrow(/defaultLanguage "fr_FR" must be one of the bot's locales: en_US, es_US, de_DE/);
+test("the defaultLanguage setting must be one of the bot's locales", () => {
+  expect(() => buildTestApp({ defaultLanguage: 'fr_FR' })).toThrow(
+    /defaultLanguage "fr_FR" must be one of the bot's locales: en_US, es_US, de_DE/,
+  );
 });

@@ -23,7 +23,8 @@ describe('flow validator', () => {
   test('every flow in contact-flows/ passes, with our placeholders still in it', () => {
     const files = readFlowFiles();
     expect(files.length).toBeGreaterThan(0);
-    for (const { path, flow } of files) expect({ path, problems: problemsOf(flow.Content) }).toEqual({ path, problems: [] });
+    for (const { path, flow } of files)
+      expect({ path, problems: problemsOf(flow.Content) }).toEqual({ path, problems: [] });
   });
 
   test('a NextAction to a missing action is caught', () => {
@@ -42,12 +43,17 @@ describe('flow validator', () => {
     }));
     const problems = problemsOf(broken);
     expect(problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/NextAction "gone"/), expect.stringMatching(/NextAction "also-gone"/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/NextAction "gone"/),
+        expect.stringMatching(/NextAction "also-gone"/),
+      ]),
     );
   });
 
   test('a missing StartAction is caught', () => {
-    expect(problemsOf({ ...inbound(), StartAction: 'start-here' })).toEqual([expect.stringMatching(/StartAction "start-here"/)]);
+    expect(problemsOf({ ...inbound(), StartAction: 'start-here' })).toEqual([
+      expect.stringMatching(/StartAction "start-here"/),
+    ]);
   });
 
   test('an action type the validator does not know is a warning, not an error; its transitions are still checked', () => {
@@ -57,7 +63,9 @@ describe('flow validator', () => {
       warnings: [expect.stringMatching(/"greet" \(ShowView\): action type not checked/)],
     });
     const nowhere = withAction('greet', (a) => ({ ...a, Type: 'ShowView', Transitions: { NextAction: 'gone' } }));
-    expect(problemsOf(nowhere)).toEqual([expect.stringMatching(/"greet" \(ShowView\): NextAction "gone" is not an action/)]);
+    expect(problemsOf(nowhere)).toEqual([
+      expect.stringMatching(/"greet" \(ShowView\): NextAction "gone" is not an action/),
+    ]);
   });
 
   test('a Type or parameter named like an Object.prototype member is unknown, not a crash', () => {
@@ -89,11 +97,24 @@ describe('flow validator', () => {
       }));
     const greaterThanZero = { Operator: 'NumberGreaterThan', Operands: ['0'] };
     // Connect's "Default queue transfer" flow: NumberOfAgentsStaffed with a NoMatchingCondition branch.
-    expect(problemsOf(withMetric('NumberOfAgentsStaffed', greaterThanZero, ['NoMatchingError', 'NoMatchingCondition']))).toEqual([]);
-    expect(problemsOf(withMetric('NumberOfAgentsOnline', { Operator: 'NumberLessThan', Operands: ['3'] }, ['NoMatchingError']))).toEqual([
+    expect(
+      problemsOf(withMetric('NumberOfAgentsStaffed', greaterThanZero, ['NoMatchingError', 'NoMatchingCondition'])),
+    ).toEqual([]);
+    expect(
+      problemsOf(
+        withMetric('NumberOfAgentsOnline', { Operator: 'NumberLessThan', Operands: ['3'] }, ['NoMatchingError']),
+      ),
+    ).toEqual([
       expect.stringMatching(/"check-staffing".*NumberOfAgentsOnline supports only the condition NumberGreaterThan 0/),
     ]);
-    expect(problemsOf(withMetric('NumberOfContactsInQueue', { Operator: 'NumberLessThan', Operands: ['3'] }, ['NoMatchingError', 'NoMatchingCondition']))).toEqual([]);
+    expect(
+      problemsOf(
+        withMetric('NumberOfContactsInQueue', { Operator: 'NumberLessThan', Operands: ['3'] }, [
+          'NoMatchingError',
+          'NoMatchingCondition',
+        ]),
+      ),
+    ).toEqual([]);
     expect(problemsOf(withMetric('QueueDepth', greaterThanZero, ['NoMatchingError']))).toEqual([
       expect.stringMatching(/"check-staffing".*MetricType "QueueDepth" is not one of/),
     ]);
@@ -106,9 +127,9 @@ describe('flow validator', () => {
     expect(problemsOf(withAction('talk-to-bot', (a) => ({ ...a, Parameters: { Text: 'hi' } })))).toEqual([
       expect.stringMatching(/missing parameter LexV2Bot/),
     ]);
-    expect(problemsOf(withAction('greet', (a) => ({ ...a, Parameters: { Text: 'hi', SSML: '<speak>hi</speak>' } })))).toEqual([
-      expect.stringMatching(/only one of Text, SSML may be set/),
-    ]);
+    expect(
+      problemsOf(withAction('greet', (a) => ({ ...a, Parameters: { Text: 'hi', SSML: '<speak>hi</speak>' } }))),
+    ).toEqual([expect.stringMatching(/only one of Text, SSML may be set/)]);
   });
 
   test('an error type the action cannot raise is caught; a voice block without an error branch is not', () => {
@@ -124,7 +145,9 @@ describe('flow validator', () => {
 
   test('LoopCount must be 0 to 100 (or set at run time); a LexV2Bot must name its AliasArn', () => {
     const loop = (count: unknown) => withAction('retry-bot', (a) => ({ ...a, Parameters: { LoopCount: count } }));
-    expect(problemsOf(loop('500'))).toEqual([expect.stringMatching(/"retry-bot".*LoopCount "500" must be a whole number from 0 to 100/)]);
+    expect(problemsOf(loop('500'))).toEqual([
+      expect.stringMatching(/"retry-bot".*LoopCount "500" must be a whole number from 0 to 100/),
+    ]);
     expect(problemsOf(loop(-1))).toEqual([expect.stringMatching(/LoopCount -1 must be/)]);
     expect(problemsOf(loop('2.5'))).toEqual([expect.stringMatching(/LoopCount "2.5" must be/)]);
     expect(problemsOf(loop('100'))).toEqual([]);
@@ -136,10 +159,19 @@ describe('flow validator', () => {
   });
 
   test('a designer export using the common blocks passes; its literal ARNs are warnings outside contact-flows/', () => {
-    const exported = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'designer-export.json'), 'utf8')) as FlowContent;
+    const exported = JSON.parse(
+      readFileSync(join(__dirname, 'fixtures', 'designer-export.json'), 'utf8'),
+    ) as FlowContent;
     const types = new Set(exported.Actions.map((a) => a.Type));
-    for (const type of ['GetParticipantInput', 'UpdateContactAttributes', 'UpdateContactRecordingBehavior', 'UpdateContactEventHooks',
-      'UpdateContactMediaStreamingBehavior', 'TransferParticipantToThirdParty', 'InvokeFlowModule']) {
+    for (const type of [
+      'GetParticipantInput',
+      'UpdateContactAttributes',
+      'UpdateContactRecordingBehavior',
+      'UpdateContactEventHooks',
+      'UpdateContactMediaStreamingBehavior',
+      'TransferParticipantToThirdParty',
+      'InvokeFlowModule',
+    ]) {
       expect(types).toContain(type);
     }
     const outside = checkFlow(exported, { allowedPlaceholders: OUR_PLACEHOLDERS, literalArns: 'warning' });
@@ -157,10 +189,15 @@ describe('flow validator', () => {
         Transitions: {
           NextAction: 'talk-to-bot',
           Conditions: [{ NextAction: 'hang-up', Condition: { Operator: 'Equals', Operands: ['2'] } }],
-          Errors: ['InputTimeLimitExceeded', 'NoMatchingCondition', 'NoMatchingError'].map((ErrorType) => ({ NextAction: 'talk-to-bot', ErrorType })),
+          Errors: ['InputTimeLimitExceeded', 'NoMatchingCondition', 'NoMatchingError'].map((ErrorType) => ({
+            NextAction: 'talk-to-bot',
+            ErrorType,
+          })),
         },
       }));
-    expect(problemsOf(menu({ Text: 'For Spanish, press 2.', StoreInput: 'False', InputTimeLimitSeconds: '3' }))).toEqual([]);
+    expect(
+      problemsOf(menu({ Text: 'For Spanish, press 2.', StoreInput: 'False', InputTimeLimitSeconds: '3' })),
+    ).toEqual([]);
     expect(problemsOf(menu({ Text: 'x', StoreInput: 'maybe', InputTimeLimitSeconds: '0' }))).toEqual([
       expect.stringMatching(/StoreInput "maybe" must be one of True, False/),
       expect.stringMatching(/InputTimeLimitSeconds "0" must be a whole number of at least 1/),
@@ -168,14 +205,20 @@ describe('flow validator', () => {
   });
 
   test('UpdateContactAttributes and UpdateContactEventHooks check their values', () => {
-    const attributes = withAction('set-language', (a) => ({ ...a, Type: 'UpdateContactAttributes', Parameters: { Attributes: { lang: 'es' } } }));
+    const attributes = withAction('set-language', (a) => ({
+      ...a,
+      Type: 'UpdateContactAttributes',
+      Parameters: { Attributes: { lang: 'es' } },
+    }));
     expect(problemsOf(attributes)).toEqual([]);
     const related = withAction('set-language', (a) => ({
       ...a,
       Type: 'UpdateContactAttributes',
       Parameters: { Attributes: { lang: 'es' }, TargetContact: 'Other' },
     }));
-    expect(problemsOf(related)).toEqual([expect.stringMatching(/TargetContact "Other" must be one of Current, Related/)]);
+    expect(problemsOf(related)).toEqual([
+      expect.stringMatching(/TargetContact "Other" must be one of Current, Related/),
+    ]);
     const hooks = withAction('set-language', (a) => ({
       ...a,
       Type: 'UpdateContactEventHooks',
@@ -192,7 +235,9 @@ describe('flow validator', () => {
       ...a,
       Transitions: { ...a.Transitions, Conditions: a.Transitions.Conditions?.slice(0, 1) },
     }));
-    expect(problemsOf(broken)).toEqual([expect.stringMatching(/needs exactly the conditions ContinueLooping and DoneLooping/)]);
+    expect(problemsOf(broken)).toEqual([
+      expect.stringMatching(/needs exactly the conditions ContinueLooping and DoneLooping/),
+    ]);
   });
 
   test('a dead end and a disconnect with transitions are caught', () => {
@@ -214,14 +259,21 @@ describe('flow validator', () => {
 
   test('a literal ARN left in the flow is caught', () => {
     const arn = 'arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/TSTALIASID';
-    const broken = withAction('talk-to-bot', (a) => ({ ...a, Parameters: { ...a.Parameters, LexV2Bot: { AliasArn: arn } } }));
+    const broken = withAction('talk-to-bot', (a) => ({
+      ...a,
+      Parameters: { ...a.Parameters, LexV2Bot: { AliasArn: arn } },
+    }));
     expect(problemsOf(broken)).toEqual([expect.stringMatching(/literal ARN \("arn:aws:lex:us-east-1:123456789012:/)]);
   });
 
   test('placeholders: unknown names are caught in a source flow, any left over in a resolved one', () => {
     const unknown = withAction('greet', (a) => ({ ...a, Parameters: { Text: 'Hi from ${COMPANY_NAME}' } }));
-    expect(problemsOf(unknown)).toEqual([expect.stringMatching(/placeholders this flow may not use: \$\{COMPANY_NAME\}/)]);
-    expect(validateFlow(inbound())).toEqual([expect.stringMatching(/unresolved placeholders: .*\$\{LEX_BOT_ALIAS_ARN\}/)]);
+    expect(problemsOf(unknown)).toEqual([
+      expect.stringMatching(/placeholders this flow may not use: \$\{COMPANY_NAME\}/),
+    ]);
+    expect(validateFlow(inbound())).toEqual([
+      expect.stringMatching(/unresolved placeholders: .*\$\{LEX_BOT_ALIAS_ARN\}/),
+    ]);
   });
 
   test('the action and size limits are enforced', () => {
@@ -232,9 +284,15 @@ describe('flow validator', () => {
       Parameters: { Text: 'x' },
       Transitions: { NextAction: 'hang-up' },
     });
-    const many = { ...content, Actions: [...content.Actions, ...Array.from({ length: FLOW_LIMITS.maxActions }, (_, i) => filler(i))] };
+    const many = {
+      ...content,
+      Actions: [...content.Actions, ...Array.from({ length: FLOW_LIMITS.maxActions }, (_, i) => filler(i))],
+    };
     expect(problemsOf(many)).toEqual([expect.stringMatching(/at most 250/)]);
-    const long = withAction('greet', (a) => ({ ...a, Parameters: { Text: 'a'.repeat(FLOW_LIMITS.maxContentCharacters) } }));
+    const long = withAction('greet', (a) => ({
+      ...a,
+      Parameters: { Text: 'a'.repeat(FLOW_LIMITS.maxContentCharacters) },
+    }));
     expect(problemsOf(long)).toEqual([expect.stringMatching(/at most 256000/)]);
   });
 

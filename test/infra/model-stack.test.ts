@@ -15,17 +15,37 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 
 /** The statements of the function role's policies. */
 function roleStatements(template: Template): Statement[] {
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^AnswerRole') }] } });
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^AnswerRole') }] },
+  });
   return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 
-const bedrockOnly = (statements: Statement[]) => statements.filter((statement) => JSON.stringify(statement.Action).includes('bedrock'));
+const bedrockOnly = (statements: Statement[]) =>
+  statements.filter((statement) => JSON.stringify(statement.Action).includes('bedrock'));
 const functionEnvironment = (template: Template): Record<string, unknown> =>
-  Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({}) } } }))
+  Object.values(
+    template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: Match.objectLike({}) } },
+    }),
+  )
     .map((fn) => fn.Properties.Environment.Variables as Record<string, unknown>)
     .find((variables) => FUNCTION_ENVIRONMENT.table in variables)!;
 
-const PROFILE_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':inference-profile/us.amazon.nova-lite-v1:0']] };
+const PROFILE_ARN = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':bedrock:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':inference-profile/us.amazon.nova-lite-v1:0',
+    ],
+  ],
+};
 
 describe('Bedrock alone (modelProvider=bedrock, the default model)', () => {
   const { bot } = buildTestApp({ modelProvider: 'bedrock' });
@@ -39,7 +59,10 @@ describe('Bedrock alone (modelProvider=bedrock, the default model)', () => {
 
   test('the function is told the provider and the model, and nothing of OpenAI', () => {
     const variables = functionEnvironment(template);
-    expect(variables).toMatchObject({ [FUNCTION_ENVIRONMENT.modelProvider]: 'bedrock', [FUNCTION_ENVIRONMENT.bedrockModelId]: 'us.amazon.nova-lite-v1:0' });
+    expect(variables).toMatchObject({
+      [FUNCTION_ENVIRONMENT.modelProvider]: 'bedrock',
+      [FUNCTION_ENVIRONMENT.bedrockModelId]: 'us.amazon.nova-lite-v1:0',
+    });
     expect(Object.keys(variables).filter((name) => /OPENAI|FALLBACK/.test(name))).toEqual([]);
   });
 
@@ -49,7 +72,9 @@ describe('Bedrock alone (modelProvider=bedrock, the default model)', () => {
       {
         Effect: 'Allow',
         Action: 'bedrock:InvokeModel',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*::foundation-model/amazon.nova-lite-v1:0']] },
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*::foundation-model/amazon.nova-lite-v1:0']],
+        },
         Condition: { StringEquals: { 'bedrock:InferenceProfileArn': PROFILE_ARN } },
       },
     ]);
@@ -67,7 +92,18 @@ test('a foundation model id is one ARN in the function Region, with no condition
     {
       Effect: 'Allow',
       Action: 'bedrock:InvokeModel',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:', { Ref: 'AWS::Region' }, '::foundation-model/amazon.nova-micro-v1:0']] },
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':bedrock:',
+            { Ref: 'AWS::Region' },
+            '::foundation-model/amazon.nova-micro-v1:0',
+          ],
+        ],
+      },
     },
   ]);
 });
@@ -117,7 +153,9 @@ describe('Azure OpenAI first, Bedrock as the fallback', () => {
 
 test('inference profile ids are told from foundation model ids', () => {
   expect(inferenceProfileModel('us.amazon.nova-lite-v1:0')).toBe('amazon.nova-lite-v1:0');
-  expect(inferenceProfileModel('global.anthropic.claude-haiku-4-5-20251001-v1:0')).toBe('anthropic.claude-haiku-4-5-20251001-v1:0');
+  expect(inferenceProfileModel('global.anthropic.claude-haiku-4-5-20251001-v1:0')).toBe(
+    'anthropic.claude-haiku-4-5-20251001-v1:0',
+  );
   expect(inferenceProfileModel('amazon.nova-lite-v1:0')).toBeUndefined();
 });
 
@@ -133,9 +171,14 @@ test('a model choice that cannot deploy fails the synth, naming the setting', ()
   };
   expect(problems({ modelProvider: 'gemini' })).toMatch(/modelProvider "gemini" must be one of openai, azure, bedrock/);
   expect(problems({ modelProvider: 'azure' })).toMatch(/azureOpenAiEndpoint/);
-  expect(problems({ modelProvider: 'bedrock', bedrockModelId: 'arn:aws:bedrock:us-east-1:1:application-inference-profile/x' })).toMatch(
-    /must be a model id or inference profile id/,
+  expect(
+    problems({
+      modelProvider: 'bedrock',
+      bedrockModelId: 'arn:aws:bedrock:us-east-1:1:application-inference-profile/x',
+    }),
+  ).toMatch(/must be a model id or inference profile id/);
+  expect(problems({ modelProvider: 'bedrock', fallbackModel: 'us.amazon.nova-lite-v1:0' })).toMatch(
+    /the fallback is the primary model/,
   );
-  expect(problems({ modelProvider: 'bedrock', fallbackModel: 'us.amazon.nova-lite-v1:0' })).toMatch(/the fallback is the primary model/);
   expect(problems({ modelProvider: 'bedrock', fallbackModel: 'us.amazon.nova-micro-v1:0' })).toBe('');
 });

@@ -32,11 +32,16 @@ function acknowledgments(scope: IConstruct): { path: string; id: string; reason:
 describe.each(variants)('cdk-nag AwsSolutions (%s)', (_name, context) => {
   const { contactCenter, bot } = buildTestApp(context);
 
-  test.each([contactCenter, bot].map((s) => [s.stackName, s] as [string, Stack]))('%s has no unacknowledged finding', (_n, stack) => {
-    const report = new AwsSolutionsChecks().validateScope(stack);
-    const findings = report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
-    expect(findings).toEqual([]);
-  });
+  test.each([contactCenter, bot].map((s) => [s.stackName, s] as [string, Stack]))(
+    '%s has no unacknowledged finding',
+    (_n, stack) => {
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      const findings = report.violations.map(
+        (v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      );
+      expect(findings).toEqual([]);
+    },
+  );
 
   test('every acknowledgment says why', () => {
     const acks = [...acknowledgments(contactCenter), ...acknowledgments(bot)];
@@ -66,7 +71,8 @@ describe('no secret value in any template', () => {
         // A secret is generated (GenerateSecretString) or set out of band, never given a SecretString here.
         expect(text).not.toContain('"SecretString":');
         // Secrets reach templates only as dynamic references or ARNs.
-        for (const password of text.matchAll(/"Password":(\{[^}]*\})/g)) expect(password[1]).toContain('{{resolve:secretsmanager:');
+        for (const password of text.matchAll(/"Password":(\{[^}]*\})/g))
+          expect(password[1]).toContain('{{resolve:secretsmanager:');
       }
     } finally {
       if (saved === undefined) delete process.env.OPENAI_API_KEY;

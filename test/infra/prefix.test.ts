@@ -15,7 +15,9 @@ describe('another prefix', () => {
     cc.hasResourceProperties('AWS::Connect::Instance', { InstanceAlias: 'demo' });
     cc.hasResourceProperties('AWS::ECR::Repository', { RepositoryName: 'demo-answer-function' });
     botTemplate.hasResourceProperties('AWS::Lex::Bot', { Name: 'demo-bot' });
-    const image = JSON.stringify(Object.values(botTemplate.findResources('AWS::Lambda::Function', { Properties: { PackageType: 'Image' } })));
+    const image = JSON.stringify(
+      Object.values(botTemplate.findResources('AWS::Lambda::Function', { Properties: { PackageType: 'Image' } })),
+    );
     expect(image).toContain('/demo-answer-function:');
     // The cross-stack references follow the renamed stack.
     expect(JSON.stringify(botTemplate.toJSON())).toContain('"Fn::ImportValue":"demo-contact-center:');

@@ -1,7 +1,12 @@
 import { App } from 'aws-cdk-lib';
 import { DEFAULT_OPENAI_MODEL } from '../../lib/definition/function-settings';
 import {
-  functionImageRepositoryName, memoryExpirySeconds, readSettings, SETTING_DEFAULTS, SettingsError, unknownSettingProblems,
+  functionImageRepositoryName,
+  memoryExpirySeconds,
+  readSettings,
+  SETTING_DEFAULTS,
+  SettingsError,
+  unknownSettingProblems,
 } from '../../lib/settings';
 import { cdkJsonContext } from './synth';
 
@@ -27,7 +32,12 @@ describe('settings', () => {
   });
 
   test('-c values arrive as strings and are parsed', () => {
-    const settings = settingsFrom({ prefix: 'demo', memoryExpiryDays: '0.5', phoneType: 'toll_free', phoneCountry: 'gb' });
+    const settings = settingsFrom({
+      prefix: 'demo',
+      memoryExpiryDays: '0.5',
+      phoneType: 'toll_free',
+      phoneCountry: 'gb',
+    });
     expect(settings.instanceAlias).toBe('demo');
     expect(memoryExpirySeconds(settings)).toBe(43_200);
     expect(settings.phoneType).toBe('TOLL_FREE');
@@ -43,23 +53,27 @@ describe('settings', () => {
     try {
       settingsFrom({ prefix: 'Bad_Prefix' });
     } catch (error) {
-      expect((error as SettingsError).problems).toEqual([expect.stringMatching(/^prefix "Bad_Prefix" must be lower case/)]);
+      expect((error as SettingsError).problems).toEqual([
+        expect.stringMatching(/^prefix "Bad_Prefix" must be lower case/),
+      ]);
     }
   });
 
-  test('an unknown setting is a problem naming the closest known key; the CDK\'s own keys are left alone', () => {
+  test("an unknown setting is a problem naming the closest known key; the CDK's own keys are left alone", () => {
     expect(unknownSettingProblems({ prefx: 'demo', gitlabProjecPath: 'a/b', zzz: 1 })).toEqual([
       'unknown setting prefx (did you mean prefix?)',
       'unknown setting gitlabProjecPath (did you mean gitlabProjectPath?)',
       'unknown setting zzz',
     ]);
-    expect(unknownSettingProblems({
-      ...cdkJsonContext(),
-      gitlabUrl: 'https://gitlab.example.com',
-      'acknowledged-issue-numbers': [1],
-      'availability-zones:account=1:region=x': [],
-      'aws:cdk:enable-path-metadata': true,
-    })).toEqual([]);
+    expect(
+      unknownSettingProblems({
+        ...cdkJsonContext(),
+        gitlabUrl: 'https://gitlab.example.com',
+        'acknowledged-issue-numbers': [1],
+        'availability-zones:account=1:region=x': [],
+        'aws:cdk:enable-path-metadata': true,
+      }),
+    ).toEqual([]);
     expect(() => settingsFrom({ prefx: 'demo' })).toThrow(/unknown setting prefx \(did you mean prefix\?\)/);
   });
 
@@ -77,8 +91,14 @@ describe('settings', () => {
     [{ openAiBaseUrl: 'localhost:8080' }, /openAiBaseUrl/],
     [{ orderLookupUrl: 'http://shop.example.com/orders/{orderId}' }, /orderLookupUrl .* must be an https URL/],
     [{ orderLookupUrl: 'https://shop.example.com/orders' }, /with \{orderId\} where the order id goes/],
-    [{ orderLookupUrl: 'https://shop.example.com/orders/{orderId}', orderLookupTokenSecretArn: 'my-token' }, /full ARN/],
-    [{ orderLookupTokenSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf' }, /set orderLookupUrl too/],
+    [
+      { orderLookupUrl: 'https://shop.example.com/orders/{orderId}', orderLookupTokenSecretArn: 'my-token' },
+      /full ARN/,
+    ],
+    [
+      { orderLookupTokenSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf' },
+      /set orderLookupUrl too/,
+    ],
   ])('%j is refused with a message naming it', (context, message) => {
     expect(() => settingsFrom(context)).toThrow(message);
   });

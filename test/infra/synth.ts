@@ -23,9 +23,15 @@ export function cdkJsonContext(): Record<string, unknown> {
   return JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 }
 
-export function buildTestApp(context: Record<string, unknown> = {}, options: { flowFile?: string } = {}): ChalkbotStacks & { app: App } {
+export function buildTestApp(
+  context: Record<string, unknown> = {},
+  options: { flowFile?: string } = {},
+): ChalkbotStacks & { app: App } {
   const app = new App({ context: { ...cdkJsonContext(), ...context }, stackTraces: false });
-  return { app, ...buildChalkbotApp(app, { imageDirectory: TEST_IMAGE_DIRECTORY, siteDirectory: TEST_SITE_DIRECTORY, ...options }) };
+  return {
+    app,
+    ...buildChalkbotApp(app, { imageDirectory: TEST_IMAGE_DIRECTORY, siteDirectory: TEST_SITE_DIRECTORY, ...options }),
+  };
 }
 
 const assemblies = new WeakMap<Stage, CloudAssembly>();

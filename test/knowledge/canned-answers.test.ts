@@ -67,5 +67,8 @@ test.each([
 });
 
 test('the answer is the FAQ text, with the entry it came from', () => {
-  expect(answers.answer('When are you open?')).toEqual({ id: 'what-are-your-opening-hours', answer: 'Eight to six on weekdays.' });
+  expect(answers.answer('When are you open?')).toEqual({
+    id: 'what-are-your-opening-hours',
+    answer: 'Eight to six on weekdays.',
+  });
 });

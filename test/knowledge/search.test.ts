@@ -43,7 +43,11 @@ test('the caller saying an FAQ wording gets the canned answer, without embedding
 });
 
 test('a paraphrase of an FAQ question with none of its words gets the canned answer by meaning', async () => {
-  await expect(knowledge.lookUp('When are you around?')).resolves.toMatchObject({ kind: 'canned', faqId: 'what-time-do-you-open', via: 'meaning' });
+  await expect(knowledge.lookUp('When are you around?')).resolves.toMatchObject({
+    kind: 'canned',
+    faqId: 'what-time-do-you-open',
+    via: 'meaning',
+  });
 });
 
 test('a paraphrase finds the passage by meaning, and it is spoken without a model', async () => {
@@ -52,7 +56,9 @@ test('a paraphrase finds the passage by meaning, and it is spoken without a mode
   if (found.kind !== 'passages') return;
   expect(found.hits[0].passage.heading).toBe('Celebration cakes > Ordering');
   expect(found.hits[0].similarity).toBeGreaterThan(0.5);
-  expect(found.extractive).toBe('Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.');
+  expect(found.extractive).toBe(
+    'Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.',
+  );
 });
 
 test('a code only the documents use is found by keyword', async () => {
@@ -66,8 +72,12 @@ test('a question the documents do not cover finds nothing to speak', async () =>
 });
 
 test('a short question that points back ("that") is searched with the question before it', async () => {
-  expect(searchText('And how much does that cost?', ['Do you make birthday cakes?'])).toBe('Do you make birthday cakes? And how much does that cost?');
-  expect(searchText('Is there bread for coeliacs?', ['Do you make birthday cakes?'])).toBe('Is there bread for coeliacs?');
+  expect(searchText('And how much does that cost?', ['Do you make birthday cakes?'])).toBe(
+    'Do you make birthday cakes? And how much does that cost?',
+  );
+  expect(searchText('Is there bread for coeliacs?', ['Do you make birthday cakes?'])).toBe(
+    'Is there bread for coeliacs?',
+  );
   const found = await knowledge.lookUp('And how much does that cost?', ['Do you make birthday cakes?']);
   expect(found.kind === 'passages' && found.hits[0].passage.heading).toBe('Celebration cakes > Ordering');
 });
@@ -79,7 +89,11 @@ test('saved and loaded as the function loads it, the index answers the same', as
   const loaded = await loadBuiltKnowledge(dir, { embeddings });
   expect(loaded.problem).toBeUndefined();
   expect(loaded.size).toEqual(knowledge.size);
-  for (const question of ['When are you around?', 'How far ahead must I order a birthday cake?', 'Tell me about GF-22']) {
+  for (const question of [
+    'When are you around?',
+    'How far ahead must I order a birthday cake?',
+    'Tell me about GF-22',
+  ]) {
     expect(await loaded.lookUp(question)).toEqual(await knowledge.lookUp(question));
   }
 });
@@ -87,13 +101,19 @@ test('saved and loaded as the function loads it, the index answers the same', as
 test('a missing or broken index is empty knowledge that says why, never a crash', async () => {
   const missing = await loadBuiltKnowledge('/nonexistent/index');
   expect(missing.problem).toMatch(/no readable knowledge index in \/nonexistent\/index/);
-  await expect(missing.lookUp('When are you open?')).resolves.toEqual({ kind: 'passages', hits: [], searched: 'When are you open?' });
+  await expect(missing.lookUp('When are you open?')).resolves.toEqual({
+    kind: 'passages',
+    hits: [],
+    searched: 'When are you open?',
+  });
 
   const dir = mkdtempSync(join(tmpdir(), 'chalkbot-index-'));
   made.push(dir);
   await knowledge.index.save(dir);
   writeFileSync(join(dir, 'vectors.f32'), Buffer.alloc(12));
-  expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(/does not match its passages and FAQ: rebuild it/);
+  expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(
+    /does not match its passages and FAQ: rebuild it/,
+  );
   writeFileSync(join(dir, INDEX_FILE), '{"format": 99}');
   expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(/has format 99, expected 1/);
 });

@@ -130,5 +130,8 @@ export const echoingFunction: FulfillmentFunction = async (event) => {
       [SESSION_ATTRIBUTES.silentTurns]: String(silentTurns),
     });
   }
-  return answer(event, 'ElicitIntent', `You asked: ${event.inputTranscript}`, { ...attributes, [SESSION_ATTRIBUTES.silentTurns]: '0' });
+  return answer(event, 'ElicitIntent', `You asked: ${event.inputTranscript}`, {
+    ...attributes,
+    [SESSION_ATTRIBUTES.silentTurns]: '0',
+  });
 };

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { botDefinition } from '../../lib/definition/bot';
 import { INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
-import { DEFAULT_DATA_DIR, DEFAULT_KNOWLEDGE_DIR, DEFAULT_ORDERS_FILE, parseCallOptions, UsageError } from '../../local/call-options';
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_KNOWLEDGE_DIR,
+  DEFAULT_ORDERS_FILE,
+  parseCallOptions,
+  UsageError,
+} from '../../local/call-options';
 
 test('no options: a fresh call through the inbound flow, kept in the default store, queue open and staffed', () => {
   expect(parseCallOptions([])).toEqual({
@@ -24,16 +30,22 @@ test('no options: a fresh call through the inbound flow, kept in the default sto
 
 test('every option is read', () => {
   const command = parseCallOptions([
-    '--contact-id', 'c0ffee-1',
-    '--locale', botDefinition.localeId,
+    '--contact-id',
+    'c0ffee-1',
+    '--locale',
+    botDefinition.localeId,
     '--show-events',
     '--verbose',
-    '--flow', 'other.json',
-    '--data', '/tmp/store',
+    '--flow',
+    'other.json',
+    '--data',
+    '/tmp/store',
     '--queue-closed',
     '--no-agents',
-    '--orders', 'my-orders.json',
-    '--knowledge', tmpdir(),
+    '--orders',
+    'my-orders.json',
+    '--knowledge',
+    tmpdir(),
   ]);
   expect(command).toEqual({
     kind: 'call',
@@ -67,7 +79,10 @@ test.each([
   [['--contact-id', 'has space'], /--contact-id must be/],
   [['--locale', 'xx_XX'], /the bot speaks en_US, es_US, de_DE/],
   [['--data', '/tmp/x', '--in-memory'], /exclude each other/],
-  [['--deployed', '--knowledge', '/tmp/docs'], /--knowledge and --deployed exclude each other: the deployed function answers from/],
+  [
+    ['--deployed', '--knowledge', '/tmp/docs'],
+    /--knowledge and --deployed exclude each other: the deployed function answers from/,
+  ],
   [['--knowledge', '/nonexistent/docs'], /--knowledge \/nonexistent\/docs: no such folder/],
 ])('%j is a usage error', (argv, message) => {
   expect(() => parseCallOptions(argv)).toThrow(UsageError);

@@ -53,7 +53,6 @@ function runCall(args: readonly string[], input: string, env: Record<string, str
   });
 }
 
-
 let dataDir: string;
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'chalkbot-cli-'));
@@ -91,7 +90,10 @@ test('npm start as a user runs it: a piped call exits 0 at goodbye, without load
   expect(run.lines).toContainEqual(expect.stringMatching(/^\[local\] transcript: \S+\.json/));
   // Each bot turn shows its latency.
   expect(run.stdout).toMatch(/^\[bot\] .+ {2}\(\d+ ms\)$/m);
-  const reports = [...run.stderr.matchAll(/^LOADED (\d+) (.*)$/gm)].map(([, count, deployed]) => ({ count: Number(count), deployed }));
+  const reports = [...run.stderr.matchAll(/^LOADED (\d+) (.*)$/gm)].map(([, count, deployed]) => ({
+    count: Number(count),
+    deployed,
+  }));
   // The call's own process loaded the function, the store and the flow engine, and no process the deployed path.
   expect(Math.max(...reports.map((report) => report.count))).toBeGreaterThan(100);
   expect(reports.map((report) => report.deployed)).toEqual(reports.map(() => '[]'));

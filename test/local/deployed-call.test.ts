@@ -15,11 +15,23 @@ import {
   type RecognizeTextCommandOutput,
 } from '@aws-sdk/client-lex-runtime-v2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AGENT_INTENT, botDefinition, FALLBACK_INTENT, GOODBYE_INTENT, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
+import {
+  AGENT_INTENT,
+  botDefinition,
+  FALLBACK_INTENT,
+  GOODBYE_INTENT,
+  SESSION_ATTRIBUTES,
+} from '../../lib/definition/bot';
 import { INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import type { CallEvent } from '../../local/call-events';
-import { type CallOptions, DEFAULT_ORDERS_FILE, type DeployedBotLookup, parseCallOptions, UsageError } from '../../local/call-options';
+import {
+  type CallOptions,
+  DEFAULT_ORDERS_FILE,
+  type DeployedBotLookup,
+  parseCallOptions,
+  UsageError,
+} from '../../local/call-options';
 import { scriptedCaller } from '../../local/caller';
 import { DeployedBotUnreachable, holdDeployedCall } from '../../local/deployed-call';
 import { SILENCE_NOT_SENT } from '../../local/deployed-lex-bot';
@@ -115,7 +127,6 @@ async function hold(lines: readonly string[], overrides: HoldOverrides = {}) {
   return { end, events, transcript, spoken: transcript.filter((line) => !line.startsWith('[local]')) };
 }
 
-
 function requests(): RecognizeTextCommandInput[] {
   return lex.commandCalls(RecognizeTextCommand).map((call) => call.args[0].input);
 }
@@ -145,13 +156,29 @@ test('two questions, then goodbye closes the bot: the flow says goodbye and hang
   // One Lex session for the call, keyed by the contact id, on the alias the lookup named.
   for (const input of sent) {
     expect(input).toEqual(
-      expect.objectContaining({ botId: BOT.botId, botAliasId: BOT.aliasId, localeId: botDefinition.localeId, sessionId: 'contact-0001' }),
+      expect.objectContaining({
+        botId: BOT.botId,
+        botAliasId: BOT.aliasId,
+        localeId: botDefinition.localeId,
+        sessionId: 'contact-0001',
+      }),
     );
   }
   // The flow's attributes start the session (the contact id and the channel); after that the bot's own go back.
-  expect(sent[0].sessionState?.sessionAttributes).toEqual({ [SESSION_ATTRIBUTES.contactId]: 'contact-0001', channel: 'VOICE' });
-  expect(sent[1].sessionState?.sessionAttributes).toEqual({ [SESSION_ATTRIBUTES.contactId]: 'contact-0001', channel: 'VOICE', turns: '1' });
-  expect(sent[2].sessionState?.sessionAttributes).toEqual({ [SESSION_ATTRIBUTES.contactId]: 'contact-0001', channel: 'VOICE', turns: '2' });
+  expect(sent[0].sessionState?.sessionAttributes).toEqual({
+    [SESSION_ATTRIBUTES.contactId]: 'contact-0001',
+    channel: 'VOICE',
+  });
+  expect(sent[1].sessionState?.sessionAttributes).toEqual({
+    [SESSION_ATTRIBUTES.contactId]: 'contact-0001',
+    channel: 'VOICE',
+    turns: '1',
+  });
+  expect(sent[2].sessionState?.sessionAttributes).toEqual({
+    [SESSION_ATTRIBUTES.contactId]: 'contact-0001',
+    channel: 'VOICE',
+    turns: '2',
+  });
 
   expect(call.transcript[0]).toBe(
     `[local] contact contact-0001; answers from the deployed bot BOT123, alias ALIAS45, locale en_US in ${REGION}`,
@@ -170,9 +197,14 @@ test('without --contact-id each call is a fresh contact, passed as the session i
 });
 
 test('Lex refusing a turn (the function failed) takes the flow to its apology, naming the error', async () => {
-  lex.on(RecognizeTextCommand).rejects(
-    new DependencyFailedException({ $metadata: {}, message: 'Invalid Lambda Response: Received error response from Lambda' }),
-  );
+  lex
+    .on(RecognizeTextCommand)
+    .rejects(
+      new DependencyFailedException({
+        $metadata: {},
+        message: 'Invalid Lambda Response: Received error response from Lambda',
+      }),
+    );
   const call = await hold(['What can you do?', 'Are you there?']);
   expect(call.spoken).toEqual([...phoneGreeting(), '[caller] What can you do?', flowLine('apologize'), '[hang up]']);
   expect(call.end).toEqual({ kind: 'disconnected' });
@@ -258,7 +290,9 @@ test('--profile naming a profile the AWS files lack says so, instead of "or pass
   process.env.AWS_CONFIG_FILE = join(dir, 'config');
   try {
     const call = hold(['Hello'], { lookup: { ...BOT, profile: 'nosuch' } });
-    await expect(call).rejects.toThrow(/^The AWS profile "nosuch" does not exist in ~\/\.aws\/config or ~\/\.aws\/credentials/);
+    await expect(call).rejects.toThrow(
+      /^The AWS profile "nosuch" does not exist in ~\/\.aws\/config or ~\/\.aws\/credentials/,
+    );
     expect(requests()).toHaveLength(0);
   } finally {
     if (saved === undefined) delete process.env.AWS_CONFIG_FILE;
@@ -274,7 +308,9 @@ test('no credentials: the call does not start, one clear error, nothing sent', a
   });
   const call = hold(['Hello'], { lex: noCredentials });
   await expect(call).rejects.toThrow(DeployedBotUnreachable);
-  await expect(call).rejects.toThrow(/^No usable AWS credentials \(Could not load credentials from any providers\)\. Sign in the way the AWS CLI does/);
+  await expect(call).rejects.toThrow(
+    /^No usable AWS credentials \(Could not load credentials from any providers\)\. Sign in the way the AWS CLI does/,
+  );
   expect(requests()).toHaveLength(0);
   expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
 });
@@ -340,16 +376,20 @@ describe('npm start -- --deployed as a user runs it', () => {
   test('without AWS credentials: one line on stderr, exit 1, no stack trace', async () => {
     // Strip every credential source the SDK's chain reads; the instance metadata service is switched off.
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
-    const child = spawn('npx', ['tsx', 'bin/call.ts', '--deployed', '--bot-id', 'B', '--alias-id', 'A', '--region', REGION], {
-      cwd: join(__dirname, '..', '..'),
-      env: {
-        ...env,
-        AWS_CONFIG_FILE: '/nonexistent/aws-config',
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-        AWS_EC2_METADATA_DISABLED: 'true',
+    const child = spawn(
+      'npx',
+      ['tsx', 'bin/call.ts', '--deployed', '--bot-id', 'B', '--alias-id', 'A', '--region', REGION],
+      {
+        cwd: join(__dirname, '..', '..'),
+        env: {
+          ...env,
+          AWS_CONFIG_FILE: '/nonexistent/aws-config',
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
       },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.stdin.end('Hello\n');
@@ -359,6 +399,10 @@ describe('npm start -- --deployed as a user runs it', () => {
     });
     expect(code).toBe(1);
     const lines = stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm warn'));
-    expect(lines).toEqual([expect.stringMatching(/^The local call stopped: No usable AWS credentials \(.+\)\. Sign in the way the AWS CLI does/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^The local call stopped: No usable AWS credentials \(.+\)\. Sign in the way the AWS CLI does/,
+      ),
+    ]);
   });
 });

@@ -29,7 +29,7 @@ test('goodbye by intent: the Goodbye utterance closes the bot and the flow says 
   expect(call.lexEvents.map((event) => event.inputTranscript)).toEqual(['What can you do?']);
 });
 
-test('goodbye by the function: Close with nextAction=hangup hangs up after the bot\'s own goodbye, without a second one', async () => {
+test("goodbye by the function: Close with nextAction=hangup hangs up after the bot's own goodbye, without a second one", async () => {
   const closing: FulfillmentFunction = async (event) =>
     answer(event, 'Close', botDefinition.messages.goodbye, {
       ...event.sessionState.sessionAttributes,
@@ -46,7 +46,10 @@ test('goodbye by the function: Close with nextAction=hangup hangs up after the b
 });
 
 test('transfer to an agent: the agent utterance ends in the support queue, named', async () => {
-  const call = await holdTestCall({ lines: ['What can you do?', 'I want to talk to a person'], fulfill: echoingFunction });
+  const call = await holdTestCall({
+    lines: ['What can you do?', 'I want to talk to a person'],
+    fulfill: echoingFunction,
+  });
   expect(call.transcript).toEqual([
     ...greeting,
     '[caller] What can you do?',
@@ -78,7 +81,10 @@ test('transfer asked of the function: Close with nextAction=agent and no message
 
 test('a Close with an empty message list is accepted too, and nothing is spoken for it', async () => {
   const closesSilently: FulfillmentFunction = async (event) => ({
-    ...answer(event, 'Close', undefined, { ...event.sessionState.sessionAttributes, [SESSION_ATTRIBUTES.nextAction]: 'hangup' }),
+    ...answer(event, 'Close', undefined, {
+      ...event.sessionState.sessionAttributes,
+      [SESSION_ATTRIBUTES.nextAction]: 'hangup',
+    }),
     messages: [],
   });
   const call = await holdTestCall({ lines: ['What can you do?'], fulfill: closesSilently });
@@ -106,13 +112,20 @@ test('no agents staffed: nobody available, then hang up, without the transfer li
 
 test('the function asking for an agent while the queue is closed hears the closed message, not the transfer line', async () => {
   const transferring: FulfillmentFunction = async (event) =>
-    answer(event, 'Close', undefined, { ...event.sessionState.sessionAttributes, [SESSION_ATTRIBUTES.nextAction]: 'agent' });
+    answer(event, 'Close', undefined, {
+      ...event.sessionState.sessionAttributes,
+      [SESSION_ATTRIBUTES.nextAction]: 'agent',
+    });
   const call = await holdTestCall({
     lines: ['Could a real human help me?'],
     fulfill: transferring,
     contactCenter: { hoursOpen: false, agentsStaffed: 1 },
   });
-  expect(call.transcript.slice(-3)).toEqual(['[caller] Could a real human help me?', flowLine('queue-closed'), '[hang up]']);
+  expect(call.transcript.slice(-3)).toEqual([
+    '[caller] Could a real human help me?',
+    flowLine('queue-closed'),
+    '[hang up]',
+  ]);
 });
 
 test('silence until hang-up: three silent turns, the function says goodbye and closes, the flow hangs up', async () => {
@@ -167,8 +180,11 @@ test('a message longer than Lex allows fails the turn', async () => {
   expect(call.transcript.join('\n')).toMatch(/1500 characters; Lex allows 1024/);
 });
 
-test('the emulator holds the function to the shared limits: Lex\'s message length and the deployed Lambda timeout', async () => {
-  const saying = (content: string): FulfillmentFunction => async (event) => answer(event, 'ElicitIntent', content);
+test("the emulator holds the function to the shared limits: Lex's message length and the deployed Lambda timeout", async () => {
+  const saying =
+    (content: string): FulfillmentFunction =>
+    async (event) =>
+      answer(event, 'ElicitIntent', content);
   const longest = await holdTestCall({ lines: ['Tell me'], fulfill: saying('a'.repeat(LEX_MAX_MESSAGE_CHARS)) });
   expect(longest.transcript).toContain(`[bot] ${'a'.repeat(LEX_MAX_MESSAGE_CHARS)}`);
   const tooLong = await holdTestCall({ lines: ['Tell me'], fulfill: saying('a'.repeat(LEX_MAX_MESSAGE_CHARS + 1)) });
@@ -188,14 +204,21 @@ test('the emulator holds the function to the shared limits: Lex\'s message lengt
 test('a slow function: fillers while it works, then the timeout message and the error branch at the fulfillment timeout', async () => {
   const definition = {
     ...botDefinition,
-    fulfillmentUpdates: { ...botDefinition.fulfillmentUpdates, startDelaySeconds: 0.05, updateFrequencySeconds: 0.1, timeoutSeconds: 0.32 },
+    fulfillmentUpdates: {
+      ...botDefinition.fulfillmentUpdates,
+      startDelaySeconds: 0.05,
+      updateFrequencySeconds: 0.1,
+      timeoutSeconds: 0.32,
+    },
   };
   const never: FulfillmentFunction = () => new Promise(() => undefined);
   const call = await holdTestCall({ lines: ['Think hard'], fulfill: never, definition });
   const fillers = call.transcript.filter((line) => line.startsWith('[filler]'));
   expect(fillers[0]).toBe(`[filler] ${botDefinition.fulfillmentUpdates.startMessages[0]}`);
   const { updateMessages } = botDefinition.fulfillmentUpdates;
-  expect(fillers.slice(1)).toEqual(fillers.slice(1).map((_, index) => `[filler] ${updateMessages[index % updateMessages.length]}`));
+  expect(fillers.slice(1)).toEqual(
+    fillers.slice(1).map((_, index) => `[filler] ${updateMessages[index % updateMessages.length]}`),
+  );
   expect(fillers.length).toBeGreaterThanOrEqual(2);
   expect(call.transcript.slice(-4)).toEqual([
     `[bot] ${botDefinition.fulfillmentUpdates.timeoutMessage}`,
@@ -209,7 +232,9 @@ test('a function slower than its Lambda timeout fails as a timed-out Lambda', as
   const never: FulfillmentFunction = () => new Promise(() => undefined);
   const call = await holdTestCall({ lines: ['Think hard'], fulfill: never, functionTimeoutMs: 50 });
   expect(call.transcript.some((line) => line.startsWith('[bot]'))).toBe(false);
-  expect(call.transcript).toContain('[local] talk-to-bot: the function timed out after 50 ms (its Lambda timeout) (NoMatchingError)');
+  expect(call.transcript).toContain(
+    '[local] talk-to-bot: the function timed out after 50 ms (its Lambda timeout) (NoMatchingError)',
+  );
 });
 
 test('a bot that closes without nextAction is tried once more, then the caller hears the apology', async () => {
@@ -243,7 +268,9 @@ test('unknown action type: the call stops with an error naming the action and it
   };
   const call = holdTestCall({ lines: [], fulfill: echoingFunction, flow: withUnknown });
   await expect(call).rejects.toThrow(FlowEmulationError);
-  await expect(call).rejects.toThrow(/Action "greet" \(InvokeLambdaFunction\): the action type InvokeLambdaFunction is not one/);
+  await expect(call).rejects.toThrow(
+    /Action "greet" \(InvokeLambdaFunction\): the action type InvokeLambdaFunction is not one/,
+  );
 });
 
 test('the intents the flow branches on are the ones the bot definition has', () => {
@@ -264,7 +291,10 @@ describe('the same flow on a web chat', () => {
             ...action,
             Parameters: {
               ...action.Parameters,
-              LexSessionAttributes: { ...(action.Parameters.LexSessionAttributes as object), voice: '$.TextToSpeechVoiceId' },
+              LexSessionAttributes: {
+                ...(action.Parameters.LexSessionAttributes as object),
+                voice: '$.TextToSpeechVoiceId',
+              },
             },
           }
         : action,
@@ -275,17 +305,25 @@ describe('the same flow on a web chat', () => {
   test.each([
     ['VOICE', 'Speech', 'Matthew'],
     ['CHAT', 'Text', 'Joanna'],
-  ] as const)('on %s the bot gets the channel and %s input; the voice block runs only on the phone', async (channel, inputMode, voice) => {
-    const call = await holdTestCall({ lines: ['What can you do?'], fulfill: echoingFunction, flow: flowShowingVoice(), channel });
-    const [event] = call.lexEvents;
-    expect(event.inputMode).toBe(inputMode);
-    expect(event.sessionState.sessionAttributes).toMatchObject({ channel, voice });
-    // The greeting and the answer are the same on both channels; a chat has no keypad, so no language menu.
-    const expected = channel === 'CHAT' ? greeting.filter((line) => line !== flowLine('language-menu')) : greeting;
-    expect(call.transcript.slice(0, expected.length + 2)).toEqual([
-      ...expected,
-      '[caller] What can you do?',
-      '[bot] You asked: What can you do?',
-    ]);
-  });
+  ] as const)(
+    'on %s the bot gets the channel and %s input; the voice block runs only on the phone',
+    async (channel, inputMode, voice) => {
+      const call = await holdTestCall({
+        lines: ['What can you do?'],
+        fulfill: echoingFunction,
+        flow: flowShowingVoice(),
+        channel,
+      });
+      const [event] = call.lexEvents;
+      expect(event.inputMode).toBe(inputMode);
+      expect(event.sessionState.sessionAttributes).toMatchObject({ channel, voice });
+      // The greeting and the answer are the same on both channels; a chat has no keypad, so no language menu.
+      const expected = channel === 'CHAT' ? greeting.filter((line) => line !== flowLine('language-menu')) : greeting;
+      expect(call.transcript.slice(0, expected.length + 2)).toEqual([
+        ...expected,
+        '[caller] What can you do?',
+        '[bot] You asked: What can you do?',
+      ]);
+    },
+  );
 });

@@ -11,11 +11,17 @@ import { LOCAL_BOT_ALIAS_ARN, localQueueArn } from '../../local/local-resources'
 import { normalizeUtterance, routeUtterance } from '../../local/intent-router';
 import { botDefinition } from '../../lib/definition/bot';
 
-function action(Identifier: string, Type: string, Parameters: Record<string, unknown>, Transitions: FlowAction['Transitions'] = {}): FlowAction {
+function action(
+  Identifier: string,
+  Type: string,
+  Parameters: Record<string, unknown>,
+  Transitions: FlowAction['Transitions'] = {},
+): FlowAction {
   return { Identifier, Type, Parameters, Transitions };
 }
 
-const say = (id: string, text: string, next: string) => action(id, 'MessageParticipant', { Text: text }, { NextAction: next });
+const say = (id: string, text: string, next: string) =>
+  action(id, 'MessageParticipant', { Text: text }, { NextAction: next });
 const hangUp = action('end', 'DisconnectParticipant', {});
 
 function flowOf(actions: FlowAction[]): FlowContent {
@@ -46,15 +52,26 @@ const lexBlock = (next: string, errorNext = 'end') =>
   action(
     'bot',
     'ConnectParticipantWithLexBot',
-    { LexV2Bot: { AliasArn: LOCAL_BOT_ALIAS_ARN }, LexSessionAttributes: { contactId: '$.ContactId', channel: '$.Channel', fixed: 'literal' } },
+    {
+      LexV2Bot: { AliasArn: LOCAL_BOT_ALIAS_ARN },
+      LexSessionAttributes: { contactId: '$.ContactId', channel: '$.Channel', fixed: 'literal' },
+    },
     { NextAction: next, Errors: [{ NextAction: errorNext, ErrorType: 'NoMatchingError' }] },
   );
 
-test('the Lex block passes its session attributes with references resolved, in the contact language\'s locale', async () => {
+test("the Lex block passes its session attributes with references resolved, in the contact language's locale", async () => {
   const bot = scriptedBot([{ kind: 'closed', intentName: 'FallbackIntent', sessionAttributes: {} }]);
-  await run(flowOf([action('lang', 'UpdateContactData', { LanguageCode: 'en-US' }, { NextAction: 'bot' }), lexBlock('end')]), bot);
+  await run(
+    flowOf([action('lang', 'UpdateContactData', { LanguageCode: 'en-US' }, { NextAction: 'bot' }), lexBlock('end')]),
+    bot,
+  );
   expect(bot.handOvers).toEqual([
-    { sessionId: 'c-1', inputMode: 'Speech', localeId: 'en_US', sessionAttributes: { contactId: 'c-1', channel: 'VOICE', fixed: 'literal' } },
+    {
+      sessionId: 'c-1',
+      inputMode: 'Speech',
+      localeId: 'en_US',
+      sessionAttributes: { contactId: 'c-1', channel: 'VOICE', fixed: 'literal' },
+    },
   ]);
 });
 
@@ -90,7 +107,10 @@ test('an unset session attribute matches no condition', async () => {
       'compare',
       'Compare',
       { ComparisonValue: '$.Lex.SessionAttributes.nextAction' },
-      { Conditions: [{ NextAction: 'yes', Condition: { Operator: 'Equals', Operands: [''] } }], Errors: [{ NextAction: 'no', ErrorType: 'NoMatchingCondition' }] },
+      {
+        Conditions: [{ NextAction: 'yes', Condition: { Operator: 'Equals', Operands: [''] } }],
+        Errors: [{ NextAction: 'no', ErrorType: 'NoMatchingCondition' }],
+      },
     ),
     say('yes', 'matched', 'end'),
     say('no', 'not matched', 'end'),
@@ -126,10 +146,15 @@ test('a failed hand-over takes the catch-all error branch', async () => {
 test('a Lex block naming another bot alias errors without reaching the bot', async () => {
   const bot = scriptedBot([]);
   const flow = flowOf([
-    action('bot', 'ConnectParticipantWithLexBot', { LexV2Bot: { AliasArn: 'arn:aws:lex:eu-west-1:1:bot-alias/X/Y' } }, {
-      NextAction: 'end',
-      Errors: [{ NextAction: 'sorry', ErrorType: 'NoMatchingError' }],
-    }),
+    action(
+      'bot',
+      'ConnectParticipantWithLexBot',
+      { LexV2Bot: { AliasArn: 'arn:aws:lex:eu-west-1:1:bot-alias/X/Y' } },
+      {
+        NextAction: 'end',
+        Errors: [{ NextAction: 'sorry', ErrorType: 'NoMatchingError' }],
+      },
+    ),
     say('sorry', 'sorry', 'end'),
   ]);
   expect((await run(flow, bot)).spoken).toEqual(['sorry']);
@@ -138,12 +163,19 @@ test('a Lex block naming another bot alias errors without reaching the bot', asy
 
 test('an unknown reference stops the call naming the action and the reference', async () => {
   const flow = flowOf([action('compare', 'Compare', { ComparisonValue: '$.Customer.Tier' }, { NextAction: 'end' })]);
-  await expect(run(flow)).rejects.toThrow('Action "compare" (Compare): The reference $.Customer.Tier is not one the local call knows');
+  await expect(run(flow)).rejects.toThrow(
+    'Action "compare" (Compare): The reference $.Customer.Tier is not one the local call knows',
+  );
 });
 
 test('an unknown operator, a missing transition and a missing target are clear errors', async () => {
   const withOperator = flowOf([
-    action('compare', 'Compare', { ComparisonValue: 'x' }, { Conditions: [{ NextAction: 'end', Condition: { Operator: 'Matches', Operands: ['x'] } }] }),
+    action(
+      'compare',
+      'Compare',
+      { ComparisonValue: 'x' },
+      { Conditions: [{ NextAction: 'end', Condition: { Operator: 'Matches', Operands: ['x'] } }] },
+    ),
   ]);
   await expect(run(withOperator)).rejects.toThrow(FlowEmulationError);
   await expect(run(withOperator)).rejects.toThrow('the condition operator Matches is not emulated');
@@ -159,36 +191,57 @@ test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
   async (type) => {
     const flow = flowOf([action('odd', type, {}, { NextAction: 'end' })]);
     await expect(run(flow)).rejects.toThrow(FlowEmulationError);
-    await expect(run(flow)).rejects.toThrow(`Action "odd" (${type}): the action type ${type} is not one the local call emulates`);
+    await expect(run(flow)).rejects.toThrow(
+      `Action "odd" (${type}): the action type ${type} is not one the local call emulates`,
+    );
   },
 );
 
 test('CheckMetricData answers the queue metrics by their flow-language names', async () => {
-  const queue = action('queue', 'UpdateContactTargetQueue', { QueueId: localQueueArn('Chalkbot support') }, { NextAction: 'metric' });
+  const queue = action(
+    'queue',
+    'UpdateContactTargetQueue',
+    { QueueId: localQueueArn('Chalkbot support') },
+    { NextAction: 'metric' },
+  );
   const checkMetric = (metricType: string) =>
-    action('metric', 'CheckMetricData', { MetricType: metricType }, {
-      NextAction: 'some',
-      Conditions: [{ NextAction: 'empty', Condition: { Operator: 'NumberLessThan', Operands: ['1'] } }],
-    });
-  const flowFor = (metricType: string) => flowOf([queue, checkMetric(metricType), say('empty', 'empty', 'end'), say('some', 'some', 'end')]);
+    action(
+      'metric',
+      'CheckMetricData',
+      { MetricType: metricType },
+      {
+        NextAction: 'some',
+        Conditions: [{ NextAction: 'empty', Condition: { Operator: 'NumberLessThan', Operands: ['1'] } }],
+      },
+    );
+  const flowFor = (metricType: string) =>
+    flowOf([queue, checkMetric(metricType), say('empty', 'empty', 'end'), say('some', 'some', 'end')]);
   // The local queue is always empty; the staffed agents come from the contact-center answers (1 by default).
   expect((await run(flowFor('NumberOfContactsInQueue'))).spoken).toEqual(['empty']);
   expect((await run(flowFor('OldestContactInQueueAgeSeconds'))).spoken).toEqual(['empty']);
   expect((await run(flowFor('NumberOfAgentsStaffed'))).spoken).toEqual(['some']);
-  await expect(run(flowFor('ContactsInQueue'))).rejects.toThrow('Action "metric" (CheckMetricData): metric ContactsInQueue is not emulated');
+  await expect(run(flowFor('ContactsInQueue'))).rejects.toThrow(
+    'Action "metric" (CheckMetricData): metric ContactsInQueue is not emulated',
+  );
 });
 
 test('a flow that never ends is stopped after the step limit', async () => {
   const flow = flowOf([say('a', 'again', 'a')]);
-  await expect(runFlow(flow, { contactId: 'c', bot: scriptedBot([]), listener: () => undefined, maxSteps: 20 })).rejects.toThrow(
-    'The flow did not end within 20 actions; the last was "a" (MessageParticipant)',
-  );
+  await expect(
+    runFlow(flow, { contactId: 'c', bot: scriptedBot([]), listener: () => undefined, maxSteps: 20 }),
+  ).rejects.toThrow('The flow did not end within 20 actions; the last was "a" (MessageParticipant)');
 });
 
 test('caller lines route by normalized sample utterance; anything else falls back', () => {
-  expect(normalizeUtterance("  That’s ALL, thanks!  ")).toBe('thats all thanks');
-  expect(routeUtterance("That's all, thanks.", botDefinition)).toMatchObject({ intent: { name: 'Goodbye' }, matched: true });
+  expect(normalizeUtterance('  That’s ALL, thanks!  ')).toBe('thats all thanks');
+  expect(routeUtterance("That's all, thanks.", botDefinition)).toMatchObject({
+    intent: { name: 'Goodbye' },
+    matched: true,
+  });
   expect(routeUtterance('OPERATOR?', botDefinition)).toMatchObject({ intent: { name: 'TalkToAgent' }, matched: true });
-  expect(routeUtterance('Can an operator tell me the time?', botDefinition)).toMatchObject({ intent: { name: 'FallbackIntent' }, matched: false });
+  expect(routeUtterance('Can an operator tell me the time?', botDefinition)).toMatchObject({
+    intent: { name: 'FallbackIntent' },
+    matched: false,
+  });
   expect(routeUtterance('', botDefinition)).toMatchObject({ intent: { name: 'FallbackIntent' }, matched: false });
 });

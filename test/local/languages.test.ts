@@ -3,7 +3,13 @@
  * 3, a key the menu does not offer), the number's default language, a switch mid-call, and whole Spanish and
  * German calls with the real function.
  */
-import { AGENT_INTENT, GOODBYE_INTENT, localeDefinition, SESSION_ATTRIBUTES, SWITCH_LANGUAGE_INTENT } from '../../lib/definition/bot';
+import {
+  AGENT_INTENT,
+  GOODBYE_INTENT,
+  localeDefinition,
+  SESSION_ATTRIBUTES,
+  SWITCH_LANGUAGE_INTENT,
+} from '../../lib/definition/bot';
 import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
 import type { CallEvent } from '../../local/call-events';
 import { type CallOptions, DEFAULT_ORDERS_FILE } from '../../local/call-options';
@@ -48,10 +54,15 @@ describe('the language menu', () => {
     );
     // The caller talks over the menu: the keypad hears nothing, the menu times out, the bot hears the words.
     const call = await holdTestCall({ lines: ['dos'], fulfill: echoingFunction });
-    expect(call.transcript).toEqual([...phoneGreeting(), '[caller] dos', '[bot] You asked: dos', '[hang up] the caller hung up']);
+    expect(call.transcript).toEqual([
+      ...phoneGreeting(),
+      '[caller] dos',
+      '[bot] You asked: dos',
+      '[hang up] the caller hung up',
+    ]);
   });
 
-  test('the number\'s default language: a caller who presses nothing speaks it; a key still picks another', async () => {
+  test("the number's default language: a caller who presses nothing speaks it; a key still picks another", async () => {
     const german = await holdTestCall({ lines: ['Hallo'], fulfill: echoingFunction, defaultLocale: 'de_DE' });
     expect(german.transcript.slice(0, 4)).toEqual([...phoneGreeting('de_DE'), '[caller] Hallo']);
     expect(german.lexEvents[0].bot.localeId).toBe('de_DE');
@@ -60,9 +71,12 @@ describe('the language menu', () => {
     expect(english.lexEvents[0].bot.localeId).toBe('en_US');
   });
 
-  test('the transfer line, queue checks and apology are in the caller\'s language', async () => {
+  test("the transfer line, queue checks and apology are in the caller's language", async () => {
     const call = await holdTestCall({ lines: ['#2', say('es_US', AGENT_INTENT)], fulfill: echoingFunction });
-    expect(call.transcript.slice(-2)).toEqual([flowLine('say-transfer', 'es_US'), '[transfer] queue "Chalkbot support"']);
+    expect(call.transcript.slice(-2)).toEqual([
+      flowLine('say-transfer', 'es_US'),
+      '[transfer] queue "Chalkbot support"',
+    ]);
     const closed = await holdTestCall({
       lines: ['#3', say('de_DE', AGENT_INTENT)],
       fulfill: echoingFunction,
@@ -76,8 +90,16 @@ describe('switching language mid-call', () => {
   /** A function that switches to German when asked, and otherwise says which locale it answered in. */
   const switching: FulfillmentFunction = async (event) =>
     event.sessionState.intent.name === SWITCH_LANGUAGE_INTENT
-      ? answer(event, 'Close', undefined, { ...event.sessionState.sessionAttributes, [SESSION_ATTRIBUTES.nextAction]: 'language:de_DE' })
-      : answer(event, 'ElicitIntent', `(${event.bot.localeId}) ${event.inputTranscript}`, event.sessionState.sessionAttributes ?? {});
+      ? answer(event, 'Close', undefined, {
+          ...event.sessionState.sessionAttributes,
+          [SESSION_ATTRIBUTES.nextAction]: 'language:de_DE',
+        })
+      : answer(
+          event,
+          'ElicitIntent',
+          `(${event.bot.localeId}) ${event.inputTranscript}`,
+          event.sessionState.sessionAttributes ?? {},
+        );
 
   test('the bot closes with nextAction=language:de_DE; the flow sets German and hands the caller back, same contact', async () => {
     const call = await holdTestCall({ lines: ['Hello', 'can we speak german', 'Wie geht es?'], fulfill: switching });
@@ -92,7 +114,9 @@ describe('switching language mid-call', () => {
       '[hang up] the caller hung up',
     ]);
     // The same contact id keys the memory before and after the switch.
-    const contactIds = new Set(call.lexEvents.map((event) => event.sessionState.sessionAttributes?.[SESSION_ATTRIBUTES.contactId]));
+    const contactIds = new Set(
+      call.lexEvents.map((event) => event.sessionState.sessionAttributes?.[SESSION_ATTRIBUTES.contactId]),
+    );
     expect(contactIds).toEqual(new Set(['contact-under-test']));
   });
 });
@@ -113,7 +137,9 @@ describe('whole calls with the real function', () => {
     const end = await holdLocalCall(options(overrides), {
       caller: scriptedCaller(lines),
       listener: (event) => events.push(event),
-      functionOverrides: { env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, POWERTOOLS_LOG_LEVEL: 'SILENT' } },
+      functionOverrides: {
+        env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      },
     });
     return { end, transcript: transcriptOf(events).filter((line) => !line.startsWith('[local]')) };
   }
@@ -154,6 +180,9 @@ describe('whole calls with the real function', () => {
 
   test('--locale de_DE with a transfer: the German transfer line', async () => {
     const call = await hold([say('de_DE', AGENT_INTENT)], { localeId: 'de_DE' });
-    expect(call.transcript.slice(-2)).toEqual([flowLine('say-transfer', 'de_DE'), '[transfer] queue "Chalkbot support"']);
+    expect(call.transcript.slice(-2)).toEqual([
+      flowLine('say-transfer', 'de_DE'),
+      '[transfer] queue "Chalkbot support"',
+    ]);
   });
 });

@@ -24,7 +24,13 @@ import { flowLine, phoneGreeting, transcriptOf } from './call-harness';
 /** Settings for the real function that never reach OpenAI whatever the developer's shell holds, and keep it quiet. */
 function functionSettings(env: Record<string, string | undefined> = {}): LocalCallIo['functionOverrides'] {
   return {
-    env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_API_KEY_SECRET_ARN: undefined, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+    env: {
+      OPENAI_API_KEY: undefined,
+      OPENAI_BASE_URL: undefined,
+      OPENAI_API_KEY_SECRET_ARN: undefined,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      ...env,
+    },
     knowledge: keywordKnowledge(),
   };
 }
@@ -40,7 +46,11 @@ function callOptions(overrides: Partial<CallOptions> = {}): CallOptions {
   };
 }
 
-async function hold(lines: readonly string[], options: Partial<CallOptions> = {}, functionOverrides = functionSettings()) {
+async function hold(
+  lines: readonly string[],
+  options: Partial<CallOptions> = {},
+  functionOverrides = functionSettings(),
+) {
   const events: CallEvent[] = [];
   const end = await holdLocalCall(callOptions(options), {
     caller: scriptedCaller(lines),
@@ -49,7 +59,6 @@ async function hold(lines: readonly string[], options: Partial<CallOptions> = {}
   });
   return { end, events, transcript: transcriptOf(events).filter((line) => !line.startsWith('[local]')) };
 }
-
 
 let dataDir: string;
 beforeEach(() => {
@@ -77,13 +86,17 @@ test('a short offline call: greeting, the FAQ answer, goodbye, hang up', async (
 
 test('with no key, "where is my order four seven one one" speaks the sample order\'s status from the local orders table', async () => {
   const call = await hold(['Where is my order four seven one one?', 'Goodbye']);
-  expect(call.transcript[4]).toMatch(/^\[bot\] Order 4 7 1 1 is shipped\. The carrier is UPS\. (It should arrive|It was expected) on Friday, December 4\.$/);
+  expect(call.transcript[4]).toMatch(
+    /^\[bot\] Order 4 7 1 1 is shipped\. The carrier is UPS\. (It should arrive|It was expected) on Friday, December 4\.$/,
+  );
 });
 
 test('--orders loads another orders file; a number not in it is read back digit by digit', async () => {
   const ordersFile = join(dataDir, 'orders.json');
   writeFileSync(ordersFile, JSON.stringify([{ orderId: '555', status: 'out for delivery' }]));
-  const call = await hold(['Where is package triple five?', 'where is my order four seven one one', 'Goodbye'], { ordersFile });
+  const call = await hold(['Where is package triple five?', 'where is my order four seven one one', 'Goodbye'], {
+    ordersFile,
+  });
   expect(call.transcript[4]).toBe('[bot] Order 5 5 5 is out for delivery.');
   expect(call.transcript[6]).toBe(`[bot] ${botDefinition.messages.orders.notFound.replace('{digits}', '4 7 1 1')}`);
 });
@@ -119,11 +132,19 @@ test('a second call with the same contact id resumes the memory: the model sees 
   try {
     // Each call builds its own function, as each `npm start` does: its store client points at that call's store.
     const withModel = () => functionSettings({ OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'test-key' });
-    const first = await hold(['My favourite colour is teal.', 'Goodbye'], { dataDir, contactId: 'resume-me' }, withModel());
+    const first = await hold(
+      ['My favourite colour is teal.', 'Goodbye'],
+      { dataDir, contactId: 'resume-me' },
+      withModel(),
+    );
     expect(first.transcript).toContain('[bot] Noted: My favourite colour is teal.');
 
     openai.clearRequests();
-    const second = await hold(['What is my favourite colour?', 'Goodbye'], { dataDir, contactId: 'resume-me' }, withModel());
+    const second = await hold(
+      ['What is my favourite colour?', 'Goodbye'],
+      { dataDir, contactId: 'resume-me' },
+      withModel(),
+    );
     expect(second.events).toContainEqual({ kind: 'notice', text: 'resuming the memory stored for contact resume-me' });
     const sent = openai.requests[0].body.messages.map((message) => message.content);
     expect(sent).toContain('My favourite colour is teal.');
@@ -141,7 +162,9 @@ test('MODEL_PROVIDER=bedrock with a loopback Converse server holds a call, signe
 
     expect(call.events).toContainEqual({
       kind: 'notice',
-      text: expect.stringMatching(new RegExp(`answers from model bedrock us\\.amazon\\.nova-lite-v1:0 at ${bedrock.endpoint}$`)),
+      text: expect.stringMatching(
+        new RegExp(`answers from model bedrock us\\.amazon\\.nova-lite-v1:0 at ${bedrock.endpoint}$`),
+      ),
     });
     expect(call.transcript).toContain('[bot] Bedrock noted: What is the weather like?');
     expect(bedrock.requests[0]!.modelId).toBe('us.amazon.nova-lite-v1:0');
@@ -153,14 +176,25 @@ test('MODEL_PROVIDER=bedrock with a loopback Converse server holds a call, signe
 });
 
 test('--help lists the provider settings', () => {
-  for (const name of ['MODEL_PROVIDER', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT', 'BEDROCK_MODEL_ID', 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'FALLBACK_MODEL_PROVIDER', 'FALLBACK_MODEL']) {
+  for (const name of [
+    'MODEL_PROVIDER',
+    'AZURE_OPENAI_ENDPOINT',
+    'AZURE_OPENAI_DEPLOYMENT',
+    'BEDROCK_MODEL_ID',
+    'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
+    'FALLBACK_MODEL_PROVIDER',
+    'FALLBACK_MODEL',
+  ]) {
     expect(USAGE).toContain(name);
   }
 });
 
 test('a new contact id starts with an empty memory', async () => {
   const call = await hold(['Goodbye'], { dataDir, contactId: 'never-seen' });
-  expect(call.events).toContainEqual({ kind: 'notice', text: 'nothing is stored for contact never-seen; the call starts with an empty memory' });
+  expect(call.events).toContainEqual({
+    kind: 'notice',
+    text: 'nothing is stored for contact never-seen; the call starts with an empty memory',
+  });
 });
 
 test('a store in use by another call is refused with a clear error, and free again once released', async () => {
@@ -195,7 +229,7 @@ test('the call leaves the process environment as it found it: the function gets 
   }
 });
 
-test('the function\'s logs go to the log file, not into the call; the path is printed', async () => {
+test("the function's logs go to the log file, not into the call; the path is printed", async () => {
   const logFile = join(dataDir, 'logs', 'function.log');
   const stdout = jest.spyOn(process.stdout, 'write');
   try {
@@ -233,7 +267,9 @@ test('a flow file the deploy would refuse stops before the call, listing its pro
   const flowFile = writeChangedFlow('greet', (action) => ({ ...action, Transitions: { NextAction: 'nowhere' } }));
   const call = hold(['Hello'], { flowFile });
   await expect(call).rejects.toThrow(`Flow "Chalkbot inbound" (${flowFile}) is not valid:`);
-  await expect(call).rejects.toThrow('action "greet" (MessageParticipant): NextAction "nowhere" is not an action of this flow');
+  await expect(call).rejects.toThrow(
+    'action "greet" (MessageParticipant): NextAction "nowhere" is not an action of this flow',
+  );
 });
 
 test('a valid flow with an action type the local call does not emulate stops with a message naming it', async () => {

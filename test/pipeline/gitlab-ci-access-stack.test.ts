@@ -89,7 +89,7 @@ describe('GitLab CI access stack', () => {
     });
   });
 
-  test('the diff role may only read the app stacks\' templates, and may assume no role', () => {
+  test("the diff role may only read the app stacks' templates, and may assume no role", () => {
     const { template } = synth(props);
     // Exactly one statement: the template reads of `cdk diff --method=template`, on this app's stacks only.
     expect(statementsOf(template, 'DiffRole')).toEqual([
@@ -135,7 +135,10 @@ describe('GitLab CI access stack', () => {
     expect(statement.Condition.StringLike).toBeUndefined();
     expect(assumableRoles(template, 'DeployRole').sort()).toEqual(
       ['lookup', 'deploy', 'file-publishing', 'image-publishing']
-        .map((role) => `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-hnb659fds-${role}-role-<AWS::AccountId>-<AWS::Region>`)
+        .map(
+          (role) =>
+            `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-hnb659fds-${role}-role-<AWS::AccountId>-<AWS::Region>`,
+        )
         .sort(),
     );
   });
@@ -171,8 +174,12 @@ describe('GitLab CI access stack', () => {
 
   test('outputs the role ARNs the pipeline variables take', () => {
     const { template } = synth(props);
-    template.hasOutput(GITLAB_CI_OUTPUTS.diffRoleArn, { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DiffRole'), 'Arn'] } });
-    template.hasOutput(GITLAB_CI_OUTPUTS.deployRoleArn, { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployRole'), 'Arn'] } });
+    template.hasOutput(GITLAB_CI_OUTPUTS.diffRoleArn, {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DiffRole'), 'Arn'] },
+    });
+    template.hasOutput(GITLAB_CI_OUTPUTS.deployRoleArn, {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployRole'), 'Arn'] },
+    });
   });
 
   test('is clean under cdk-nag AwsSolutions', () => {
@@ -237,7 +244,9 @@ describe('in the Chalkbot app', () => {
     expect(resourcesOf(statementsOf(template, 'DiffRole')[0])).toEqual([
       'arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/demo-*/*',
     ]);
-    const stackNames = app.node.children.filter((child) => child instanceof Stack).map((child) => (child as Stack).stackName);
+    const stackNames = app.node.children
+      .filter((child) => child instanceof Stack)
+      .map((child) => (child as Stack).stackName);
     expect(stackNames.sort()).toEqual(['demo-bot', 'demo-contact-center', 'demo-gitlab-ci']);
   });
 });

@@ -77,18 +77,22 @@ export class GitLabCiLocal {
   }
 
   private run(...args: string[]): string {
-    const result = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'gitlab-ci-local'), [...args, '--home', this.dir], {
-      cwd: this.dir,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        // gitlab-ci-local needs Node 22, which the `node` devDependency provides there.
-        PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
-        // The tests set predefined variables on purpose: that is how a merge request or main is simulated.
-        GCL_IGNORE_PREDEFINED_VARS: 'CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_OPEN_MERGE_REQUESTS,CI_MERGE_REQUEST_IID',
-        FORCE_COLOR: '0',
+    const result = spawnSync(
+      join(REPO_ROOT, 'node_modules', '.bin', 'gitlab-ci-local'),
+      [...args, '--home', this.dir],
+      {
+        cwd: this.dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          // gitlab-ci-local needs Node 22, which the `node` devDependency provides there.
+          PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+          // The tests set predefined variables on purpose: that is how a merge request or main is simulated.
+          GCL_IGNORE_PREDEFINED_VARS: 'CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_OPEN_MERGE_REQUESTS,CI_MERGE_REQUEST_IID',
+          FORCE_COLOR: '0',
+        },
       },
-    });
+    );
     const output = `${result.stdout}${result.stderr}`;
     if (result.status !== 0) throw new Error(`gitlab-ci-local ${args.join(' ')} failed (${result.status}):\n${output}`);
     return result.stdout;

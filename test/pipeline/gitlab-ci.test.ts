@@ -25,7 +25,9 @@ const BRANCH_WITH_OPEN_MR: PipelineVariables = {
 /** Jobs that run (any `when` but never), without the probe, by name → when. */
 function running(jobs: Map<string, ListedJob>): Record<string, string> {
   return Object.fromEntries(
-    [...jobs.values()].filter((job) => job.when !== 'never' && job.name !== WORKFLOW_PROBE).map((job) => [job.name, job.when]),
+    [...jobs.values()]
+      .filter((job) => job.when !== 'never' && job.name !== WORKFLOW_PROBE)
+      .map((job) => [job.name, job.when]),
   );
 }
 
@@ -92,7 +94,9 @@ describe('.gitlab-ci.yml', () => {
 
     test('installs from the npm cache keyed on the lockfile', () => {
       for (const name of ['test', 'synth', 'diff', 'deploy', 'smoke']) {
-        expect(jobs[name].cache).toEqual([expect.objectContaining({ key: { files: ['package-lock.json'] }, paths: ['.npm/'] })]);
+        expect(jobs[name].cache).toEqual([
+          expect.objectContaining({ key: { files: ['package-lock.json'] }, paths: ['.npm/'] }),
+        ]);
         expect(jobs[name].before_script[0]).toBe('npm ci --cache .npm --prefer-offline --no-audit --no-fund');
       }
     });
@@ -103,7 +107,9 @@ describe('.gitlab-ci.yml', () => {
 
     test('synth builds the function bundle first and keeps the assembly as an artifact', () => {
       const script: string[] = jobs.synth.script;
-      expect(script.indexOf('npm run build')).toBeLessThan(script.findIndex((line) => line.startsWith('npm run synth')));
+      expect(script.indexOf('npm run build')).toBeLessThan(
+        script.findIndex((line) => line.startsWith('npm run synth')),
+      );
       expect(script).toContain('npm run synth -- --output cdk.out');
       expect(jobs.synth.artifacts.paths).toEqual(['cdk.out/']);
     });
@@ -140,7 +146,15 @@ describe('.gitlab-ci.yml', () => {
       expect(deploy.services).toEqual([expect.objectContaining({ name: expect.stringMatching(/^docker:.*dind$/) })]);
       expect(deploy.variables.DOCKER_HOST).toBe('tcp://docker:2376');
       const cdkDeploy: string = deploy.script.find((line: string) => line.includes('cdk deploy'));
-      for (const flag of ['--app cdk.out', '--all', ...CDK_DEPLOY_ORDER_FLAGS, '--require-approval never', '--ci', '--progress events', '--outputs-file cdk-outputs.json']) {
+      for (const flag of [
+        '--app cdk.out',
+        '--all',
+        ...CDK_DEPLOY_ORDER_FLAGS,
+        '--require-approval never',
+        '--ci',
+        '--progress events',
+        '--outputs-file cdk-outputs.json',
+      ]) {
         expect(cdkDeploy).toContain(flag);
       }
       expect(cdkDeploy).not.toContain('synth');

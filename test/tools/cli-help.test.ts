@@ -31,9 +31,13 @@ describe('--help', () => {
     expect(usage).toMatch(/^Usage:/);
   });
 
-  test('an unknown option is one plain sentence, without node:util\'s uneven quote', () => {
-    expect(() => parseCommandLine(['--profle', 'x'], { profile: { type: 'string' } })).toThrow(new UsageError('unknown option --profle'));
-    expect(() => parseCommandLine(['--profile'], { profile: { type: 'string' } })).toThrow(new UsageError('--profile needs a value'));
+  test("an unknown option is one plain sentence, without node:util's uneven quote", () => {
+    expect(() => parseCommandLine(['--profle', 'x'], { profile: { type: 'string' } })).toThrow(
+      new UsageError('unknown option --profle'),
+    );
+    expect(() => parseCommandLine(['--profile'], { profile: { type: 'string' } })).toThrow(
+      new UsageError('--profile needs a value'),
+    );
   });
 
   test('runTool: a usage mistake prints the sentence and the usage and exits 2; another error one line, exit 1', async () => {
@@ -63,7 +67,7 @@ describe('npm run flows: arguments and files are checked before AWS', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flows-check-'));
   const designerExport = join(__dirname, '..', 'infra', 'fixtures', 'designer-export.json');
 
-  test('check: the repo\'s flow and a designer export pass (its literal ARNs a warning outside contact-flows/)', async () => {
+  test("check: the repo's flow and a designer export pass (its literal ARNs a warning outside contact-flows/)", async () => {
     const log: string[] = [];
     expect(await flowsCli(['check', INBOUND_FLOW_FILE, designerExport], (l) => log.push(l), noAws)).toBe(0);
     expect(log).toEqual([
@@ -89,7 +93,7 @@ describe('npm run flows: arguments and files are checked before AWS', () => {
     ]);
   });
 
-  test('check: a literal ARN is an error for a file in the repo\'s flow folder', () => {
+  test("check: a literal ARN is an error for a file in the repo's flow folder", () => {
     const repoFolder = join(dir, 'contact-flows');
     mkdirSync(repoFolder, { recursive: true });
     const inRepo = join(repoFolder, 'acme.json');
@@ -103,8 +107,14 @@ describe('npm run flows: arguments and files are checked before AWS', () => {
   });
 
   test('check with no file, export without --name, import of a missing file: no AWS client is made', async () => {
-    await expect(flowsCli(['check'], () => undefined, noAws)).rejects.toThrow(new UsageError('check needs at least one flow file'));
-    await expect(flowsCli(['export'], () => undefined, noAws)).rejects.toThrow(new UsageError('export takes exactly one of --name or --id'));
-    await expect(flowsCli(['import', join(dir, 'nope.json')], () => undefined, noAws)).rejects.toThrow(/nope\.json does not exist/);
+    await expect(flowsCli(['check'], () => undefined, noAws)).rejects.toThrow(
+      new UsageError('check needs at least one flow file'),
+    );
+    await expect(flowsCli(['export'], () => undefined, noAws)).rejects.toThrow(
+      new UsageError('export takes exactly one of --name or --id'),
+    );
+    await expect(flowsCli(['import', join(dir, 'nope.json')], () => undefined, noAws)).rejects.toThrow(
+      /nope\.json does not exist/,
+    );
   });
 });

@@ -20,7 +20,14 @@ function environment(options: { region?: string; docker?: string } = {}) {
 
 function bootstrapped(status = 'UPDATE_COMPLETE') {
   cloudFormation.on(DescribeStacksCommand, { StackName: 'CDKToolkit' }).resolves({
-    Stacks: [{ StackName: 'CDKToolkit', CreationTime: new Date(), StackStatus: status as 'UPDATE_COMPLETE', Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '30' }] }],
+    Stacks: [
+      {
+        StackName: 'CDKToolkit',
+        CreationTime: new Date(),
+        StackStatus: status as 'UPDATE_COMPLETE',
+        Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '30' }],
+      },
+    ],
   });
 }
 
@@ -33,7 +40,10 @@ function withAwsConfig(text: string) {
 }
 const savedAwsFiles = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE };
 afterEach(() => {
-  for (const [key, value] of [['AWS_CONFIG_FILE', savedAwsFiles.config], ['AWS_SHARED_CREDENTIALS_FILE', savedAwsFiles.credentials]] as const) {
+  for (const [key, value] of [
+    ['AWS_CONFIG_FILE', savedAwsFiles.config],
+    ['AWS_SHARED_CREDENTIALS_FILE', savedAwsFiles.credentials],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -42,7 +52,9 @@ afterEach(() => {
 beforeEach(() => {
   sts.reset();
   cloudFormation.reset();
-  sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:sts::123456789012:assumed-role/Dev/me' });
+  sts
+    .on(GetCallerIdentityCommand)
+    .resolves({ Account: '123456789012', Arn: 'arn:aws:sts::123456789012:assumed-role/Dev/me' });
 });
 
 describe('deploy prerequisites', () => {
@@ -51,7 +63,9 @@ describe('deploy prerequisites', () => {
     const results = await checkDeployPrerequisites(environment());
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results.map((r) => r.name)).toEqual(['AWS credentials', 'CDK bootstrap', 'Docker', 'Function bundle']);
-    expect(results[0].detail).toBe('arn:aws:sts::123456789012:assumed-role/Dev/me in account 123456789012, region eu-west-2');
+    expect(results[0].detail).toBe(
+      'arn:aws:sts::123456789012:assumed-role/Dev/me in account 123456789012, region eu-west-2',
+    );
     expect(results[1].detail).toBe('CDKToolkit version 30');
   });
 
@@ -75,15 +89,23 @@ describe('deploy prerequisites', () => {
         throw new Error('Could not load credentials from any providers');
       },
     });
-    const results = await checkDeployPrerequisites({ ...environment(), sts: noRegion, dockerProblem: () => 'not installed' });
+    const results = await checkDeployPrerequisites({
+      ...environment(),
+      sts: noRegion,
+      dockerProblem: () => 'not installed',
+    });
     expect(results.filter((r) => !r.ok).map((r) => r.name)).toEqual(['AWS region', 'AWS credentials', 'Docker']);
   });
 
   test('no network: says AWS cannot be reached, and does not blame the credentials', async () => {
-    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('getaddrinfo ENOTFOUND sts.eu-west-2.amazonaws.com'), { code: 'ENOTFOUND' }));
+    sts
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error('getaddrinfo ENOTFOUND sts.eu-west-2.amazonaws.com'), { code: 'ENOTFOUND' }));
     const [first] = await checkDeployPrerequisites(environment());
     expect(first.name).toBe('AWS reachable');
-    expect(first.detail).toMatch(/^AWS cannot be reached from this machine \(getaddrinfo ENOTFOUND .*\)\. Check the network/);
+    expect(first.detail).toMatch(
+      /^AWS cannot be reached from this machine \(getaddrinfo ENOTFOUND .*\)\. Check the network/,
+    );
     expect(first.detail).not.toMatch(/sso login/);
   });
 
@@ -91,7 +113,9 @@ describe('deploy prerequisites', () => {
     withAwsConfig('[profile dev]\n');
     sts.on(GetCallerIdentityCommand).rejects(new Error('Could not load credentials from any providers'));
     const [first] = await checkDeployPrerequisites({ ...environment(), profile: 'nosuch' });
-    expect(first.detail).toMatch(/^The AWS profile "nosuch" does not exist in ~\/\.aws\/config or ~\/\.aws\/credentials/);
+    expect(first.detail).toMatch(
+      /^The AWS profile "nosuch" does not exist in ~\/\.aws\/config or ~\/\.aws\/credentials/,
+    );
   });
 
   test('not bootstrapped: gives the exact bootstrap command', async () => {
@@ -100,7 +124,8 @@ describe('deploy prerequisites', () => {
     expect(bootstrap).toEqual({
       name: 'CDK bootstrap',
       ok: false,
-      detail: 'Account 123456789012 is not bootstrapped in eu-west-2. Run `npx cdk bootstrap aws://123456789012/eu-west-2` once for this account and region.',
+      detail:
+        'Account 123456789012 is not bootstrapped in eu-west-2. Run `npx cdk bootstrap aws://123456789012/eu-west-2` once for this account and region.',
     });
   });
 
@@ -113,11 +138,13 @@ describe('deploy prerequisites', () => {
 
   test('no Docker: says why it is needed', async () => {
     bootstrapped();
-    const docker = (await checkDeployPrerequisites(environment({ docker: 'the Docker daemon does not answer: Cannot connect' }))).find(
-      (r) => r.name === 'Docker',
-    )!;
+    const docker = (
+      await checkDeployPrerequisites(environment({ docker: 'the Docker daemon does not answer: Cannot connect' }))
+    ).find((r) => r.name === 'Docker')!;
     expect(docker.ok).toBe(false);
-    expect(docker.detail).toMatch(/build the function's container image, and the Docker daemon does not answer: Cannot connect\. Install Docker/);
+    expect(docker.detail).toMatch(
+      /build the function's container image, and the Docker daemon does not answer: Cannot connect\. Install Docker/,
+    );
   });
 });
 
@@ -126,7 +153,10 @@ describe('npm run deploy', () => {
     cloudFormation.on(DescribeStacksCommand).rejects(new Error('Stack with id CDKToolkit does not exist'));
     const run = jest.fn();
     const log: string[] = [];
-    const code = await deployCli([], (l) => log.push(l), { environment: () => environment({ docker: 'not installed' }), run });
+    const code = await deployCli([], (l) => log.push(l), {
+      environment: () => environment({ docker: 'not installed' }),
+      run,
+    });
     expect(code).toBe(1);
     expect(run).not.toHaveBeenCalled();
     expect(log.filter((line) => line.startsWith('  MISSING')).map((line) => line.trim().split(':')[0])).toEqual([
@@ -138,11 +168,28 @@ describe('npm run deploy', () => {
   test('deploys every stack, passing extra arguments and the region on, and never asks without a terminal', async () => {
     bootstrapped();
     const run = jest.fn().mockResolvedValue(0);
-    const code = await deployCli(['--yes', '--', '-c', 'prefix=demo'], () => undefined, { environment: () => environment(), run });
+    const code = await deployCli(['--yes', '--', '-c', 'prefix=demo'], () => undefined, {
+      environment: () => environment(),
+      run,
+    });
     expect(code).toBe(0);
     const [command, args, env] = run.mock.calls[0];
     expect(command).toBe('npx');
-    expect(args).toEqual(['cdk', 'deploy', '--all', '--no-asset-prebuild', '--require-approval', 'never', '--outputs-file', OUTPUTS_FILE, '--progress', 'events', '--no-notices', '-c', 'prefix=demo']);
+    expect(args).toEqual([
+      'cdk',
+      'deploy',
+      '--all',
+      '--no-asset-prebuild',
+      '--require-approval',
+      'never',
+      '--outputs-file',
+      OUTPUTS_FILE,
+      '--progress',
+      'events',
+      '--no-notices',
+      '-c',
+      'prefix=demo',
+    ]);
     expect(env.AWS_REGION).toBe('eu-west-2');
   });
 
@@ -155,7 +202,11 @@ describe('npm run deploy', () => {
 
   test('a failed cdk deploy fails with its exit code', async () => {
     bootstrapped();
-    const code = await deployCli([], () => undefined, { environment: () => environment(), run: async () => 3, interactive: false });
+    const code = await deployCli([], () => undefined, {
+      environment: () => environment(),
+      run: async () => 3,
+      interactive: false,
+    });
     expect(code).toBe(3);
   });
 
@@ -190,7 +241,9 @@ describe('npm run deploy', () => {
     const file = join(mkdtempSync(join(REPO_ROOT, 'node_modules', '.cache', 'deploy-test-')), 'cdk-outputs.json');
     try {
       writeFileSync(file, JSON.stringify({ 'demo-chalkbot-bot': {} }));
-      expect(nextSteps(file)).toEqual([`Check the live bot in text: npm run smoke -- --outputs-file ${relative(REPO_ROOT, file)}`]);
+      expect(nextSteps(file)).toEqual([
+        `Check the live bot in text: npm run smoke -- --outputs-file ${relative(REPO_ROOT, file)}`,
+      ]);
       expect(relative(REPO_ROOT, file)).toMatch(/^node_modules\/\.cache\/deploy-test-\w+\/cdk-outputs\.json$/);
     } finally {
       rmSync(dirname(file), { recursive: true, force: true });

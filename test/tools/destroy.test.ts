@@ -15,9 +15,18 @@ const CONTACT_CENTER_OUTPUTS = [
 beforeEach(() => {
   cloudFormation.reset();
   cloudFormation.on(DescribeStacksCommand, { StackName: 'chalkbot-contact-center' }).resolves({
-    Stacks: [{ StackName: 'chalkbot-contact-center', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: CONTACT_CENTER_OUTPUTS }],
+    Stacks: [
+      {
+        StackName: 'chalkbot-contact-center',
+        CreationTime: new Date(),
+        StackStatus: 'CREATE_COMPLETE',
+        Outputs: CONTACT_CENTER_OUTPUTS,
+      },
+    ],
   });
-  cloudFormation.on(DescribeStacksCommand, { StackName: 'chalkbot-gitlab-ci' }).rejects(new Error('Stack with id chalkbot-gitlab-ci does not exist'));
+  cloudFormation
+    .on(DescribeStacksCommand, { StackName: 'chalkbot-gitlab-ci' })
+    .rejects(new Error('Stack with id chalkbot-gitlab-ci does not exist'));
 });
 
 test('--help prints the usage and exits 0', async () => {
@@ -37,18 +46,35 @@ test('by default only the bot stack goes, and the OpenAI key secret is said to g
 test('--all without the typed prefix deletes nothing', async () => {
   const run = jest.fn().mockResolvedValue(0);
   const log: string[] = [];
-  expect(await destroyCli(['--all'], (l) => log.push(l), { run, ask: async () => 'yes', cloudFormation: client() })).toBe(1);
+  expect(
+    await destroyCli(['--all'], (l) => log.push(l), { run, ask: async () => 'yes', cloudFormation: client() }),
+  ).toBe(1);
   expect(run).not.toHaveBeenCalled();
   expect(log).toEqual(['Not confirmed (expected "chalkbot"): nothing was deleted.']);
 });
 
 test('--all, confirmed: the stacks, then every retained part, instance last but its log group', async () => {
   const run = jest.fn().mockResolvedValue(0);
-  expect(await destroyCli(['--all', '--region', 'eu-west-2'], () => undefined, { run, ask: async () => 'chalkbot', cloudFormation: client() })).toBe(0);
+  expect(
+    await destroyCli(['--all', '--region', 'eu-west-2'], () => undefined, {
+      run,
+      ask: async () => 'chalkbot',
+      cloudFormation: client(),
+    }),
+  ).toBe(0);
   const region = ['--region', 'eu-west-2'];
   expect(run.mock.calls).toEqual([
     ['npx', ['cdk', 'destroy', 'chalkbot-bot', 'chalkbot-contact-center', '--force', '--no-notices', ...region]],
-    ['aws', ['connect', 'release-phone-number', '--phone-number-id', 'arn:aws:connect:eu-west-2:123456789012:phone-number/pn-1', ...region]],
+    [
+      'aws',
+      [
+        'connect',
+        'release-phone-number',
+        '--phone-number-id',
+        'arn:aws:connect:eu-west-2:123456789012:phone-number/pn-1',
+        ...region,
+      ],
+    ],
     ['aws', ['s3', 'rb', 's3://chalkbot-recordings-abc', '--force', ...region]],
     ['aws', ['ecr', 'delete-repository', '--repository-name', 'chalkbot-answer-function', '--force', ...region]],
     ['aws', ['connect', 'delete-instance', '--instance-id', 'inst-1', ...region]],
@@ -58,10 +84,14 @@ test('--all, confirmed: the stacks, then every retained part, instance last but 
 
 test('--all deletes the GitLab CI stack by name when it is deployed', async () => {
   cloudFormation.on(DescribeStacksCommand, { StackName: 'chalkbot-gitlab-ci' }).resolves({
-    Stacks: [{ StackName: 'chalkbot-gitlab-ci', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }],
+    Stacks: [
+      { StackName: 'chalkbot-gitlab-ci', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] },
+    ],
   });
   const run = jest.fn().mockResolvedValue(0);
-  expect(await destroyCli(['--all', '--confirm', 'chalkbot'], () => undefined, { run, cloudFormation: client() })).toBe(0);
+  expect(await destroyCli(['--all', '--confirm', 'chalkbot'], () => undefined, { run, cloudFormation: client() })).toBe(
+    0,
+  );
   expect(run.mock.calls.slice(0, 2)).toEqual([
     ['aws', ['cloudformation', 'delete-stack', '--stack-name', 'chalkbot-gitlab-ci']],
     ['aws', ['cloudformation', 'wait', 'stack-delete-complete', '--stack-name', 'chalkbot-gitlab-ci']],
@@ -76,6 +106,8 @@ test('an adopted instance and number are never deleted', () => {
 
 test('a failed cdk destroy leaves the retained parts alone', async () => {
   const run = jest.fn().mockResolvedValueOnce(2);
-  expect(await destroyCli(['--all', '--confirm', 'chalkbot'], () => undefined, { run, cloudFormation: client() })).toBe(2);
+  expect(await destroyCli(['--all', '--confirm', 'chalkbot'], () => undefined, { run, cloudFormation: client() })).toBe(
+    2,
+  );
   expect(run).toHaveBeenCalledTimes(1);
 });

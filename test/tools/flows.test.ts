@@ -76,7 +76,13 @@ class FakeInstance {
     return [...this.flows].find(([, flow]) => flow.name === name)?.[0];
   }
 
-  addFlow(name: string, type: ContactFlowType, content: unknown, status: StoredFlow['status'] = 'PUBLISHED', description = 'A flow'): string {
+  addFlow(
+    name: string,
+    type: ContactFlowType,
+    content: unknown,
+    status: StoredFlow['status'] = 'PUBLISHED',
+    description = 'A flow',
+  ): string {
     const id = `${this.id.slice(0, 4)}-flow-${this.nextFlow++}`;
     this.flows.set(id, { name, type, content: JSON.stringify(content), status, description });
     return id;
@@ -94,7 +100,14 @@ class FakeInstance {
     connectMock.on(ListQueuesCommand).callsFake((input) => {
       mine(input);
       const { items, next } = page(Object.keys(this.resources.queues), input.NextToken);
-      return { QueueSummaryList: items.map((name) => ({ Name: name, Arn: this.queueArn(name), Id: this.resources.queues[name] })), NextToken: next };
+      return {
+        QueueSummaryList: items.map((name) => ({
+          Name: name,
+          Arn: this.queueArn(name),
+          Id: this.resources.queues[name],
+        })),
+        NextToken: next,
+      };
     });
     connectMock.on(ListPromptsCommand).callsFake((input) => {
       const { items, next } = page(Object.keys(this.resources.prompts), input.NextToken);
@@ -103,7 +116,12 @@ class FakeInstance {
     connectMock.on(ListContactFlowsCommand).callsFake((input) => {
       const { items, next } = page([...this.flows], input.NextToken);
       return {
-        ContactFlowSummaryList: items.map(([id, flow]) => ({ Id: id, Arn: this.flowArn(id), Name: flow.name, ContactFlowType: flow.type })),
+        ContactFlowSummaryList: items.map(([id, flow]) => ({
+          Id: id,
+          Arn: this.flowArn(id),
+          Name: flow.name,
+          ContactFlowType: flow.type,
+        })),
         NextToken: next,
       };
     });
@@ -121,12 +139,27 @@ class FakeInstance {
       if (flow.status === 'SAVED' && version !== '$SAVED') {
         throw Object.assign(new Error('not published'), { name: 'ContactFlowNotPublishedException' });
       }
-      return { ContactFlow: { Id: id, Arn: this.flowArn(id), Name: flow.name, Type: flow.type, Content: flow.content, Description: flow.description } };
+      return {
+        ContactFlow: {
+          Id: id,
+          Arn: this.flowArn(id),
+          Name: flow.name,
+          Type: flow.type,
+          Content: flow.content,
+          Description: flow.description,
+        },
+      };
     });
     connectMock.on(CreateContactFlowCommand).callsFake((input) => {
       mine(input);
       this.writes.push(`create ${input.Name} ${input.Status}`);
-      const id = this.addFlow(input.Name!, input.Type!, JSON.parse(input.Content!), input.Status === 'SAVED' ? 'SAVED' : 'PUBLISHED', input.Description);
+      const id = this.addFlow(
+        input.Name!,
+        input.Type!,
+        JSON.parse(input.Content!),
+        input.Status === 'SAVED' ? 'SAVED' : 'PUBLISHED',
+        input.Description,
+      );
       return { ContactFlowId: id, ContactFlowArn: this.flowArn(id) };
     });
     connectMock.on(UpdateContactFlowContentCommand).callsFake((input) => {
@@ -188,19 +221,29 @@ function designerFlow(instance: FakeInstance, afterHoursFlowArn: string): FlowCo
         Identifier: 'lookup',
         Type: 'InvokeLambdaFunction',
         Parameters: { LambdaFunctionARN: instance.lambdaArn('chalkbot-lookup'), InvocationTimeLimitSeconds: '3' },
-        Transitions: { NextAction: 'talk-to-bot', Errors: [{ NextAction: 'talk-to-bot', ErrorType: 'NoMatchingError' }] },
+        Transitions: {
+          NextAction: 'talk-to-bot',
+          Errors: [{ NextAction: 'talk-to-bot', ErrorType: 'NoMatchingError' }],
+        },
       },
       {
         Identifier: 'talk-to-bot',
         Type: 'ConnectParticipantWithLexBot',
-        Parameters: { Text: 'Hi', LexV2Bot: { AliasArn: instance.botAliasArn() }, LexSessionAttributes: { contactId: '$.ContactId' } },
+        Parameters: {
+          Text: 'Hi',
+          LexV2Bot: { AliasArn: instance.botAliasArn() },
+          LexSessionAttributes: { contactId: '$.ContactId' },
+        },
         Transitions: { NextAction: 'set-queue', Errors: [{ NextAction: 'set-queue', ErrorType: 'NoMatchingError' }] },
       },
       {
         Identifier: 'set-queue',
         Type: 'UpdateContactTargetQueue',
         Parameters: { QueueId: instance.queueArn('Chalkbot support') },
-        Transitions: { NextAction: 'after-hours', Errors: [{ NextAction: 'after-hours', ErrorType: 'NoMatchingError' }] },
+        Transitions: {
+          NextAction: 'after-hours',
+          Errors: [{ NextAction: 'after-hours', ErrorType: 'NoMatchingError' }],
+        },
       },
       {
         Identifier: 'after-hours',
@@ -217,7 +260,12 @@ const AFTER_HOURS: FlowContent = {
   Version: '2019-10-30',
   StartAction: 'bye',
   Actions: [
-    { Identifier: 'bye', Type: 'MessageParticipant', Parameters: { Text: 'We are closed.' }, Transitions: { NextAction: 'end', Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] } },
+    {
+      Identifier: 'bye',
+      Type: 'MessageParticipant',
+      Parameters: { Text: 'We are closed.' },
+      Transitions: { NextAction: 'end', Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] },
+    },
     { Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
   ],
 };
@@ -245,7 +293,9 @@ describe('flow export', () => {
     const { a } = seededA();
     const file = await exportFlow(connect(), { instanceId: a.id, name: 'Chalkbot inbound' }, deploymentOf(a), quiet);
 
-    expect(file).toEqual(expect.objectContaining({ Name: 'Chalkbot inbound', Type: 'CONTACT_FLOW', Description: 'A flow' }));
+    expect(file).toEqual(
+      expect.objectContaining({ Name: 'Chalkbot inbound', Type: 'CONTACT_FLOW', Description: 'A flow' }),
+    );
     const params = Object.fromEntries(file.Content.Actions.map((action) => [action.Identifier, action.Parameters]));
     expect(params['set-voice'].TextToSpeechVoice).toBe('${VOICE}');
     expect(params.chime.PromptId).toBe('${PROMPT_ARN:Welcome chime}');
@@ -264,14 +314,24 @@ describe('flow export', () => {
   test('a flow that names something outside the instance fails, with the path of each leftover', async () => {
     const a = instanceA();
     const foreignQueue = 'arn:aws:connect:eu-west-2:999999999999:instance/other/queue/q-x';
-    const content = designerFlow(a, 'arn:aws:connect:eu-west-2:111111111111:instance/aaaa1111-0000-4000-8000-000000000001/contact-flow/deleted');
+    const content = designerFlow(
+      a,
+      'arn:aws:connect:eu-west-2:111111111111:instance/aaaa1111-0000-4000-8000-000000000001/contact-flow/deleted',
+    );
     (content.Actions[4].Parameters as any).QueueId = foreignQueue;
     a.addFlow('Chalkbot inbound', 'CONTACT_FLOW', content);
     a.install();
-    const error = await exportFlow(connect(), { instanceId: a.id, name: 'Chalkbot inbound' }, deploymentOf(a), quiet).catch((e: Error) => e);
+    const error = await exportFlow(
+      connect(),
+      { instanceId: a.id, name: 'Chalkbot inbound' },
+      deploymentOf(a),
+      quiet,
+    ).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain(`Content.Actions[4].Parameters.QueueId: ${foreignQueue}`);
-    expect((error as Error).message).toContain('Content.Actions[5].Parameters.ContactFlowId: arn:aws:connect:eu-west-2:111111111111:instance/aaaa1111');
+    expect((error as Error).message).toContain(
+      'Content.Actions[5].Parameters.ContactFlowId: arn:aws:connect:eu-west-2:111111111111:instance/aaaa1111',
+    );
   });
 
   test('an unknown name lists the flows that are there', async () => {
@@ -286,7 +346,9 @@ describe('flow export', () => {
     a.addFlow('Chalkbot after hours', 'CONTACT_FLOW', AFTER_HOURS, 'SAVED');
     a.install();
     const log: string[] = [];
-    const file = await exportFlow(connect(), { instanceId: a.id, name: 'Chalkbot after hours' }, deploymentOf(a), (l) => log.push(l));
+    const file = await exportFlow(connect(), { instanceId: a.id, name: 'Chalkbot after hours' }, deploymentOf(a), (l) =>
+      log.push(l),
+    );
     expect(file.Content.Actions).toEqual(AFTER_HOURS.Actions);
     expect(log.join('\n')).toMatch(/never published/);
   });
@@ -299,7 +361,12 @@ describe('flow import', () => {
 
     // Someone breaks the flow in the designer; importing the repo's file puts it back.
     a.flows.get(inboundId)!.content = JSON.stringify(AFTER_HOURS);
-    const ok = await importFlows(connect(), { instanceId: a.id, files: [{ path: 'inbound.json', flow: file }] }, deploymentOf(a), quiet);
+    const ok = await importFlows(
+      connect(),
+      { instanceId: a.id, files: [{ path: 'inbound.json', flow: file }] },
+      deploymentOf(a),
+      quiet,
+    );
 
     expect(ok).toBe(true);
     expect(a.writes).toEqual(['update Chalkbot inbound']);
@@ -310,7 +377,12 @@ describe('flow import', () => {
     const { a } = seededA();
     const file = await exportFlow(connect(), { instanceId: a.id, name: 'Chalkbot inbound' }, deploymentOf(a), quiet);
     const log: string[] = [];
-    await importFlows(connect(), { instanceId: a.id, files: [{ path: 'inbound.json', flow: file }] }, deploymentOf(a), (l) => log.push(l));
+    await importFlows(
+      connect(),
+      { instanceId: a.id, files: [{ path: 'inbound.json', flow: file }] },
+      deploymentOf(a),
+      (l) => log.push(l),
+    );
     expect(a.writes).toEqual([]);
     expect(log).toEqual(['"Chalkbot inbound" is unchanged']);
   });
@@ -318,7 +390,12 @@ describe('flow import', () => {
   test('into another instance: missing flows are created as saved stubs first, so forward references resolve', async () => {
     const { a } = seededA();
     const inbound = await exportFlow(connect(), { instanceId: a.id, name: 'Chalkbot inbound' }, deploymentOf(a), quiet);
-    const afterHours = await exportFlow(connect(), { instanceId: a.id, name: 'Chalkbot after hours' }, deploymentOf(a), quiet);
+    const afterHours = await exportFlow(
+      connect(),
+      { instanceId: a.id, name: 'Chalkbot after hours' },
+      deploymentOf(a),
+      quiet,
+    );
 
     const b = instanceB();
     b.install();
@@ -351,7 +428,12 @@ describe('flow import', () => {
       }),
     );
     const log: string[] = [];
-    const ok = await importFlows(connect(), { instanceId: a.id, files: [{ path: 'inbound.json', flow: file }] }, deploymentOf(a), (l) => log.push(l));
+    const ok = await importFlows(
+      connect(),
+      { instanceId: a.id, files: [{ path: 'inbound.json', flow: file }] },
+      deploymentOf(a),
+      (l) => log.push(l),
+    );
     expect(ok).toBe(false);
     expect(log).toEqual([
       'Connect rejected "Chalkbot inbound" (inbound.json):',
@@ -370,9 +452,17 @@ describe('flow import', () => {
       Parameters: { QueueId: '${QUEUE_ARN:BasicQueue}' },
       Transitions: { NextAction: 'bye', Errors: [{ NextAction: 'bye', ErrorType: 'NoMatchingError' }] },
     };
-    const flow: FlowFile = { Name: 'Chalkbot inbound', Type: 'CONTACT_FLOW', Content: { ...AFTER_HOURS, StartAction: 'set-queue', Actions: [setQueue, ...AFTER_HOURS.Actions] } };
+    const flow: FlowFile = {
+      Name: 'Chalkbot inbound',
+      Type: 'CONTACT_FLOW',
+      Content: { ...AFTER_HOURS, StartAction: 'set-queue', Actions: [setQueue, ...AFTER_HOURS.Actions] },
+    };
     const log: string[] = [];
-    expect(await importFlows(connect(), { instanceId: b.id, files: [{ path: 'x.json', flow }] }, deploymentOf(b), (l) => log.push(l))).toBe(false);
+    expect(
+      await importFlows(connect(), { instanceId: b.id, files: [{ path: 'x.json', flow }] }, deploymentOf(b), (l) =>
+        log.push(l),
+      ),
+    ).toBe(false);
     expect(log).toEqual([
       'Nothing was imported: these placeholders have no value in this instance or deployment:',
       '  - "Chalkbot inbound" (x.json): Unresolved flow placeholders: ${QUEUE_ARN:BasicQueue}',
@@ -383,10 +473,19 @@ describe('flow import', () => {
   test('before the bot stack exists: nothing is created, not even a stub, and the reason is named', async () => {
     const b = instanceB();
     b.install();
-    const repoFlow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'contact-flows', 'chalkbot-inbound.json'), 'utf8')) as FlowFile;
+    const repoFlow = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'contact-flows', 'chalkbot-inbound.json'), 'utf8'),
+    ) as FlowFile;
     const log: string[] = [];
     const noBotStack = { voice: 'Joanna' };
-    expect(await importFlows(connect(), { instanceId: b.id, files: [{ path: 'in.json', flow: repoFlow }] }, noBotStack, (l) => log.push(l))).toBe(false);
+    expect(
+      await importFlows(
+        connect(),
+        { instanceId: b.id, files: [{ path: 'in.json', flow: repoFlow }] },
+        noBotStack,
+        (l) => log.push(l),
+      ),
+    ).toBe(false);
     expect(b.writes).toEqual([]);
     expect(connectMock.commandCalls(CreateContactFlowCommand)).toHaveLength(0);
     expect(log.join('\n')).toMatch(/Unresolved flow placeholders: \$\{LEX_BOT_ALIAS_ARN\}[\s\S]*deploy it first/);
@@ -398,7 +497,10 @@ describe('flow import', () => {
     const broken: FlowFile = {
       Name: 'Chalkbot broken',
       Type: 'CONTACT_FLOW',
-      Content: { ...AFTER_HOURS, Actions: [{ ...AFTER_HOURS.Actions[0], Transitions: { NextAction: 'nowhere' } }, AFTER_HOURS.Actions[1]] },
+      Content: {
+        ...AFTER_HOURS,
+        Actions: [{ ...AFTER_HOURS.Actions[0], Transitions: { NextAction: 'nowhere' } }, AFTER_HOURS.Actions[1]],
+      },
     };
     const fine: FlowFile = { Name: 'Chalkbot after hours', Type: 'CONTACT_FLOW', Content: AFTER_HOURS };
     const files = [
@@ -408,7 +510,9 @@ describe('flow import', () => {
     const log: string[] = [];
     for (const dryRun of [false, true]) {
       log.length = 0;
-      expect(await importFlows(connect(), { instanceId: b.id, files, dryRun }, deploymentOf(b), (l) => log.push(l))).toBe(false);
+      expect(
+        await importFlows(connect(), { instanceId: b.id, files, dryRun }, deploymentOf(b), (l) => log.push(l)),
+      ).toBe(false);
       expect(log).toEqual([
         'Nothing was imported: the flow check found these problems:',
         '  - "Chalkbot broken" (broken.json): action "bye" (MessageParticipant): NextAction "nowhere" is not an action of this flow',
@@ -431,7 +535,14 @@ describe('flow import', () => {
     const log: string[] = [];
     const ok = await importFlows(
       connect(),
-      { instanceId: a.id, dryRun: true, files: [{ path: 'inbound.json', flow: file }, { path: 'holiday.json', flow: newFlow }] },
+      {
+        instanceId: a.id,
+        dryRun: true,
+        files: [
+          { path: 'inbound.json', flow: file },
+          { path: 'holiday.json', flow: newFlow },
+        ],
+      },
       deploymentOf(a),
       (l) => log.push(l),
     );
@@ -451,10 +562,24 @@ describe('flow import', () => {
 describe('npm run flows', () => {
   function stacks(a: FakeInstance) {
     cloudFormationMock.on(DescribeStacksCommand, { StackName: 'chalkbot-contact-center' }).resolves({
-      Stacks: [{ StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'ConnectInstanceArn', OutputValue: a.arn }] }],
+      Stacks: [
+        {
+          StackName: 'x',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [{ OutputKey: 'ConnectInstanceArn', OutputValue: a.arn }],
+        },
+      ],
     });
     cloudFormationMock.on(DescribeStacksCommand, { StackName: 'chalkbot-bot' }).resolves({
-      Stacks: [{ StackName: 'y', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'BotAliasArn', OutputValue: a.botAliasArn() }] }],
+      Stacks: [
+        {
+          StackName: 'y',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [{ OutputKey: 'BotAliasArn', OutputValue: a.botAliasArn() }],
+        },
+      ],
     });
   }
   const clients = () => ({ connect: connect(), cloudFormation: new CloudFormationClient({ region: 'eu-west-2' }) });
@@ -470,7 +595,9 @@ describe('npm run flows', () => {
     expect(log).toContain(`exported "Chalkbot inbound" to ${out}`);
 
     a.flows.get(inboundId)!.content = '{}';
-    connectMock.on(UpdateContactFlowContentCommand).rejects(new InvalidContactFlowException({ $metadata: {}, message: 'bad', problems: [{ message: 'broken' }] }));
+    connectMock
+      .on(UpdateContactFlowContentCommand)
+      .rejects(new InvalidContactFlowException({ $metadata: {}, message: 'bad', problems: [{ message: 'broken' }] }));
     expect(await flowsCli(['import', out], () => undefined, clients)).toBe(1);
   });
 
@@ -487,7 +614,10 @@ describe('npm run flows', () => {
           Parameters: { LoopCount: '500' },
           Transitions: {
             NextAction: 'end',
-            Conditions: ['ContinueLooping', 'DoneLooping'].map((o) => ({ NextAction: 'bye', Condition: { Operator: 'Equals', Operands: [o] } })),
+            Conditions: ['ContinueLooping', 'DoneLooping'].map((o) => ({
+              NextAction: 'bye',
+              Condition: { Operator: 'Equals', Operands: [o] },
+            })),
           },
         },
         ...AFTER_HOURS.Actions,
@@ -500,20 +630,29 @@ describe('npm run flows', () => {
     const log: string[] = [];
     expect(await flowsCli(['export', '--name', 'Chalkbot odd', '--out', out], (l) => log.push(l), clients)).toBe(1);
     expect((JSON.parse(readFileSync(out, 'utf8')) as FlowFile).Content.Actions[0].Type).toBe('Loop');
-    expect(log.at(-2)).toBe('The exported file does not pass the flow check; the stack and the import will refuse it until it does:');
-    expect(log.at(-1)).toContain(`  - "Chalkbot odd" (${out}): action "again" (Loop): LoopCount "500" must be a whole number from 0 to 100`);
+    expect(log.at(-2)).toBe(
+      'The exported file does not pass the flow check; the stack and the import will refuse it until it does:',
+    );
+    expect(log.at(-1)).toContain(
+      `  - "Chalkbot odd" (${out}): action "again" (Loop): LoopCount "500" must be a whole number from 0 to 100`,
+    );
   });
 
   test('export of a flow with a block the check does not know: written, a warning printed, exit 0', async () => {
     const a = instanceA();
-    const content: FlowContent = { ...AFTER_HOURS, Actions: [{ ...AFTER_HOURS.Actions[0], Type: 'ShowView' }, AFTER_HOURS.Actions[1]] };
+    const content: FlowContent = {
+      ...AFTER_HOURS,
+      Actions: [{ ...AFTER_HOURS.Actions[0], Type: 'ShowView' }, AFTER_HOURS.Actions[1]],
+    };
     a.addFlow('Chalkbot view', 'CONTACT_FLOW', content);
     a.install();
     stacks(a);
     const out = join(mkdtempSync(join(tmpdir(), 'flows-')), 'view.json');
     const log: string[] = [];
     expect(await flowsCli(['export', '--name', 'Chalkbot view', '--out', out], (l) => log.push(l), clients)).toBe(0);
-    expect(log).toContain(`warning: "Chalkbot view" (${out}): action "bye" (ShowView): action type not checked (not in ACTION_SPECS of lib/flow/validate.ts); Connect checks it on publish`);
+    expect(log).toContain(
+      `warning: "Chalkbot view" (${out}): action "bye" (ShowView): action type not checked (not in ACTION_SPECS of lib/flow/validate.ts); Connect checks it on publish`,
+    );
   });
 
   test('unknown commands print the usage', async () => {
@@ -522,17 +661,21 @@ describe('npm run flows', () => {
     expect(log[0]).toMatch(/^Usage:/);
   });
 
-  test('the repo\'s own flow file round-trips through an instance', async () => {
+  test("the repo's own flow file round-trips through an instance", async () => {
     const a = instanceA();
     a.install();
     stacks(a);
     const dir = mkdtempSync(join(tmpdir(), 'flows-'));
-    const repoFlow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'contact-flows', 'chalkbot-inbound.json'), 'utf8')) as FlowFile;
+    const repoFlow = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'contact-flows', 'chalkbot-inbound.json'), 'utf8'),
+    ) as FlowFile;
     const path = join(dir, 'chalkbot-inbound.json');
     writeFileSync(path, JSON.stringify(repoFlow));
     expect(await flowsCli(['import', '--instance', a.arn, path], quiet, clients)).toBe(0);
     const out = join(dir, 'exported.json');
-    expect(await flowsCli(['export', '--instance', a.id, '--name', repoFlow.Name, '--out', out], quiet, clients)).toBe(0);
+    expect(await flowsCli(['export', '--instance', a.id, '--name', repoFlow.Name, '--out', out], quiet, clients)).toBe(
+      0,
+    );
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(repoFlow);
   });
 });

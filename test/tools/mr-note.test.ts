@@ -92,14 +92,24 @@ describe('MR diff note', () => {
     const first = await upsertMergeRequestNote(mr, renderDiffNote(DIFF_WITH_CHANGES, { commit: 'abc123' }));
     expect(first.action).toBe('created');
 
-    const second = await upsertMergeRequestNote(mr, renderDiffNote('Stack ChalkbotBot\nThere were no differences\n\n✨  Number of stacks with differences: 0\n', { commit: 'def456' }));
+    const second = await upsertMergeRequestNote(
+      mr,
+      renderDiffNote('Stack ChalkbotBot\nThere were no differences\n\n✨  Number of stacks with differences: 0\n', {
+        commit: 'def456',
+      }),
+    );
     expect(second).toEqual({ action: 'updated', noteId: first.noteId });
 
     const ours = gitlab.notes.filter((note) => note.body.includes(NOTE_MARKER));
     expect(ours).toHaveLength(1);
     expect(ours[0].body).toContain('No infrastructure changes at def456.');
     expect(ours[0].body).not.toContain('abc123');
-    expect(gitlab.notes.map((note) => note.body.slice(0, 10))).toEqual(['Looks good', 'Please che', 'ok', NOTE_MARKER.slice(0, 10)]);
+    expect(gitlab.notes.map((note) => note.body.slice(0, 10))).toEqual([
+      'Looks good',
+      'Please che',
+      'ok',
+      NOTE_MARKER.slice(0, 10),
+    ]);
     expect(gitlab.requests.filter((r) => r.startsWith('GET')).some((r) => r.includes('page=2'))).toBe(true);
   });
 

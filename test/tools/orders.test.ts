@@ -48,26 +48,51 @@ test('put loads the sample orders into the table named in a cdk outputs file', a
   const outputs = file('outputs.json', { 'chalkbot-bot': { [STACK_OUTPUTS.ordersTableName]: TABLE } });
   const log: string[] = [];
 
-  const code = await ordersCli(['put', join(REPO_ROOT, SAMPLE_ORDERS_FILE), '--outputs-file', outputs], (line) => log.push(line), {
-    dynamoDB,
-    cloudFormation: noCloudFormation(),
-  });
+  const code = await ordersCli(
+    ['put', join(REPO_ROOT, SAMPLE_ORDERS_FILE), '--outputs-file', outputs],
+    (line) => log.push(line),
+    {
+      dynamoDB,
+      cloudFormation: noCloudFormation(),
+    },
+  );
 
   expect(code).toBe(0);
   expect(log).toEqual([`Loaded 3 orders from ${join(REPO_ROOT, SAMPLE_ORDERS_FILE)} into ${TABLE}.`]);
   const { Item } = await dynamoDB.send(new GetItemCommand({ TableName: TABLE, Key: { orderId: { S: '4711' } } }));
-  expect(Item).toMatchObject({ status: { S: 'shipped' }, carrier: { S: 'UPS' }, items: { L: [{ S: 'Blue ceramic mug' }, { S: 'Chalkboard eraser' }] } });
+  expect(Item).toMatchObject({
+    status: { S: 'shipped' },
+    carrier: { S: 'UPS' },
+    items: { L: [{ S: 'Blue ceramic mug' }, { S: 'Chalkboard eraser' }] },
+  });
 });
 
 test('without a file of outputs the table comes from the bot stack in CloudFormation; 60 orders go in batches', async () => {
   const cloudFormation = new CloudFormationClient({ region: 'us-east-1' });
   mockClient(cloudFormation)
     .on(DescribeStacksCommand, { StackName: 'demo-bot' })
-    .resolves({ Stacks: [{ StackName: 'demo-bot', CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE', Outputs: [{ OutputKey: STACK_OUTPUTS.ordersTableName, OutputValue: TABLE }] }] });
-  const many = file('many.json', { orders: Array.from({ length: 60 }, (_, i) => ({ orderId: `B${i}`, status: 'processing' })) });
+    .resolves({
+      Stacks: [
+        {
+          StackName: 'demo-bot',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [{ OutputKey: STACK_OUTPUTS.ordersTableName, OutputValue: TABLE }],
+        },
+      ],
+    });
+  const many = file('many.json', {
+    orders: Array.from({ length: 60 }, (_, i) => ({ orderId: `B${i}`, status: 'processing' })),
+  });
 
   expect(await ordersCli(['put', many, '--prefix', 'demo'], () => undefined, { dynamoDB, cloudFormation })).toBe(0);
-  const { Count } = await dynamoDB.send(new ScanCommand({ TableName: TABLE, FilterExpression: 'begins_with(orderId, :b)', ExpressionAttributeValues: { ':b': { S: 'B' } } }));
+  const { Count } = await dynamoDB.send(
+    new ScanCommand({
+      TableName: TABLE,
+      FilterExpression: 'begins_with(orderId, :b)',
+      ExpressionAttributeValues: { ':b': { S: 'B' } },
+    }),
+  );
   expect(Count).toBe(60);
 });
 
@@ -78,7 +103,9 @@ test('a bad file is refused whole, naming every problem, before anything is writ
     { orderId: 'C3', status: 'shipped', expectedDelivery: 'next week' },
     { orderId: 'C1', status: 'delivered' },
   ]);
-  await expect(ordersCli(['put', bad, '--table', TABLE], () => undefined, { dynamoDB, cloudFormation: noCloudFormation() })).rejects.toThrow(
+  await expect(
+    ordersCli(['put', bad, '--table', TABLE], () => undefined, { dynamoDB, cloudFormation: noCloudFormation() }),
+  ).rejects.toThrow(
     /order 2: status[\s\S]*order 3: expectedDelivery must be an ISO date[\s\S]*order 4: orderId "C1" appears twice/,
   );
   const { Item } = await dynamoDB.send(new GetItemCommand({ TableName: TABLE, Key: { orderId: { S: 'C1' } } }));
@@ -88,10 +115,12 @@ test('a bad file is refused whole, naming every problem, before anything is writ
 });
 
 test('a deployment that looks orders up in its own API has no table to load', async () => {
-  const outputs = file('api-outputs.json', { 'chalkbot-bot': { [STACK_OUTPUTS.orderLookupUrl]: 'https://shop.example.com/orders/{orderId}' } });
-  await expect(ordersCli(['put', join(REPO_ROOT, SAMPLE_ORDERS_FILE), '--outputs-file', outputs], () => undefined, { dynamoDB })).rejects.toThrow(
-    /looks orders up at https:\/\/shop\.example\.com/,
-  );
+  const outputs = file('api-outputs.json', {
+    'chalkbot-bot': { [STACK_OUTPUTS.orderLookupUrl]: 'https://shop.example.com/orders/{orderId}' },
+  });
+  await expect(
+    ordersCli(['put', join(REPO_ROOT, SAMPLE_ORDERS_FILE), '--outputs-file', outputs], () => undefined, { dynamoDB }),
+  ).rejects.toThrow(/looks orders up at https:\/\/shop\.example\.com/);
 });
 
 test('usage: --help prints it (exit 0); a missing command or file is one sentence', async () => {

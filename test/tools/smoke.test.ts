@@ -19,7 +19,12 @@ const lex = mockClient(LexRuntimeV2Client);
 const cloudFormation = mockClient(CloudFormationClient);
 const target = { botId: 'BOT123', botAliasId: 'ALIAS45', localeId: 'en_US', region: 'eu-west-2' };
 
-function reply(input: RecognizeTextCommandInput, text: string | undefined, intent: string, action: string): RecognizeTextCommandOutput {
+function reply(
+  input: RecognizeTextCommandInput,
+  text: string | undefined,
+  intent: string,
+  action: string,
+): RecognizeTextCommandOutput {
   return {
     $metadata: {},
     sessionId: input.sessionId,
@@ -63,7 +68,9 @@ describe('smoke test', () => {
   test('a healthy bot passes: it answers, remembers the name within the call, and closes on goodbye', async () => {
     lex.on(RecognizeTextCommand).callsFake(healthyBot());
     const log: string[] = [];
-    const result = await runSmokeTest(createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })), (l) => log.push(l));
+    const result = await runSmokeTest(createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })), (l) =>
+      log.push(l),
+    );
     expect(result).toEqual({ passed: true, failures: [] });
 
     const calls = lex.commandCalls(RecognizeTextCommand).map((call) => call.args[0].input);
@@ -86,34 +93,58 @@ describe('smoke test', () => {
   });
 
   test('a bot that answers with its error line fails, naming the cause', async () => {
-    lex.on(RecognizeTextCommand).callsFake((input) =>
-      reply(input, botDefinition.messages.dontKnow, 'FallbackIntent', 'ElicitIntent'),
+    lex
+      .on(RecognizeTextCommand)
+      .callsFake((input) => reply(input, botDefinition.messages.dontKnow, 'FallbackIntent', 'ElicitIntent'));
+    const result = await runSmokeTest(
+      createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })),
+      quiet,
     );
-    const result = await runSmokeTest(createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })), quiet);
     expect(result.passed).toBe(false);
-    expect(result.failures).toEqual([expect.stringMatching(/^Step 1 \(the function answers a free-form question\): .*error line \(the model is not configured/)]);
+    expect(result.failures).toEqual([
+      expect.stringMatching(
+        /^Step 1 \(the function answers a free-form question\): .*error line \(the model is not configured/,
+      ),
+    ]);
   });
 
   test('a silent bot fails', async () => {
     lex.on(RecognizeTextCommand).callsFake((input) => reply(input, undefined, 'FallbackIntent', 'ElicitIntent'));
-    const result = await runSmokeTest(createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })), quiet);
-    expect(result.failures).toEqual(['Step 1 (the function answers a free-form question): the bot said nothing (silence)']);
+    const result = await runSmokeTest(
+      createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })),
+      quiet,
+    );
+    expect(result.failures).toEqual([
+      'Step 1 (the function answers a free-form question): the bot said nothing (silence)',
+    ]);
   });
 
   test('a bot that forgets between turns fails on memory', async () => {
-    lex.on(RecognizeTextCommand).callsFake((input) =>
-      reply(input, /name\?/.test(input.text ?? '') ? "I don't know." : 'Hello!', 'FallbackIntent', 'ElicitIntent'),
+    lex
+      .on(RecognizeTextCommand)
+      .callsFake((input) =>
+        reply(input, /name\?/.test(input.text ?? '') ? "I don't know." : 'Hello!', 'FallbackIntent', 'ElicitIntent'),
+      );
+    const result = await runSmokeTest(
+      createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })),
+      quiet,
     );
-    const result = await runSmokeTest(createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })), quiet);
-    expect(result.failures).toEqual([expect.stringMatching(/^Step 2 \(the call memory carries .*does not mention "Ada"/)]);
+    expect(result.failures).toEqual([
+      expect.stringMatching(/^Step 2 \(the call memory carries .*does not mention "Ada"/),
+    ]);
   });
 
   test('goodbye that does not close fails', async () => {
     const healthy = healthyBot();
-    lex.on(RecognizeTextCommand).callsFake((input) =>
-      /goodbye/i.test(input.text ?? '') ? reply(input, 'Bye?', 'FallbackIntent', 'ElicitIntent') : healthy(input),
+    lex
+      .on(RecognizeTextCommand)
+      .callsFake((input) =>
+        /goodbye/i.test(input.text ?? '') ? reply(input, 'Bye?', 'FallbackIntent', 'ElicitIntent') : healthy(input),
+      );
+    const result = await runSmokeTest(
+      createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })),
+      quiet,
     );
-    const result = await runSmokeTest(createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })), quiet);
     expect(result.failures).toEqual([
       'Step 3 (goodbye ends the conversation with the bot): expected intent Goodbye, got FallbackIntent',
       'Step 3 (goodbye ends the conversation with the bot): expected the dialog to Close, got ElicitIntent',
@@ -121,10 +152,18 @@ describe('smoke test', () => {
   });
 
   test('a function that crashes (Lex DependencyFailedException) fails with the error', async () => {
-    lex.on(RecognizeTextCommand).rejects(
-      new DependencyFailedException({ $metadata: {}, message: 'Invalid Lambda Response: Received error response from Lambda' }),
+    lex
+      .on(RecognizeTextCommand)
+      .rejects(
+        new DependencyFailedException({
+          $metadata: {},
+          message: 'Invalid Lambda Response: Received error response from Lambda',
+        }),
+      );
+    const result = await runSmokeTest(
+      createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })),
+      quiet,
     );
-    const result = await runSmokeTest(createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })), quiet);
     expect(result.failures).toEqual([
       'Step 1 (the function answers a free-form question): Lex refused the turn: DependencyFailedException: Invalid Lambda Response: Received error response from Lambda',
     ]);

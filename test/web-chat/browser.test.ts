@@ -67,7 +67,9 @@ maybe('the web chat page in Chromium', () => {
         env: { OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'fake-model' },
         // The test's own small knowledge, which says nothing of opening hours: the model (with its typing
         // indicator and link) answers, not the sample business's canned FAQ answer.
-        knowledge: keywordKnowledge({ 'faq.md': '# FAQ\n\n### Do you deliver cakes?\n\nYes, within five miles of the shop.\n' }),
+        knowledge: keywordKnowledge({
+          'faq.md': '# FAQ\n\n### Do you deliver cakes?\n\nYes, within five miles of the shop.\n',
+        }),
       },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

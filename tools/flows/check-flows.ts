@@ -25,8 +25,14 @@ export function flowFromJson(json: unknown, path: string): FlowFile | undefined 
   const flow = content as Partial<FlowContent> | undefined;
   if (!flow || typeof flow !== 'object' || !Array.isArray(flow.Actions)) return undefined;
   const metadata = (flow.Metadata ?? {}) as Record<string, unknown>;
-  const name = [wrapped.Name, metadata.name].find((value) => typeof value === 'string' && value !== '') as string | undefined;
-  return { Name: name ?? relative(process.cwd(), path), Type: typeof wrapped.Type === 'string' ? wrapped.Type : 'CONTACT_FLOW', Content: flow as FlowContent };
+  const name = [wrapped.Name, metadata.name].find((value) => typeof value === 'string' && value !== '') as
+    | string
+    | undefined;
+  return {
+    Name: name ?? relative(process.cwd(), path),
+    Type: typeof wrapped.Type === 'string' ? wrapped.Type : 'CONTACT_FLOW',
+    Content: flow as FlowContent,
+  };
 }
 
 export interface CheckedFile {
@@ -45,7 +51,11 @@ export function checkFlowFile(path: string, repoFlowsDir: string = CONTACT_FLOWS
   }
   const flow = flowFromJson(json, path);
   if (!flow) {
-    return { path, errors: [`Flow file ${path} holds no flow: expected {Name, Type, Content} or flow-language JSON with Actions`], warnings: [] };
+    return {
+      path,
+      errors: [`Flow file ${path} holds no flow: expected {Name, Type, Content} or flow-language JSON with Actions`],
+      warnings: [],
+    };
   }
   const inRepoFolder = !relative(repoFlowsDir, resolve(path)).startsWith('..');
   return { path, ...flowFileCheck(path, flow, { literalArns: inRepoFolder ? 'error' : 'warning' }) };

@@ -82,9 +82,11 @@ export async function flowsCli(
     if (positionals.length === 0) throw new UsageError('check needs at least one flow file');
     return checkFlowFiles(positionals, log);
   }
-  if (command === 'export' && !values.name === !values.id) throw new UsageError('export takes exactly one of --name or --id');
+  if (command === 'export' && !values.name === !values.id)
+    throw new UsageError('export takes exactly one of --name or --id');
   const paths = command === 'import' && positionals.length > 0 ? positionals : undefined;
-  const files = command !== 'import' ? [] : paths ? paths.map((path) => ({ path, flow: readFlowFile(path) })) : readFlowFiles();
+  const files =
+    command !== 'import' ? [] : paths ? paths.map((path) => ({ path, flow: readFlowFile(path) })) : readFlowFiles();
   const problems = files.flatMap(({ path, flow }) => flowFileCheck(path, flow).errors);
   if (problems.length > 0) {
     log('Nothing was imported: the flow check found these problems:');
@@ -105,12 +107,21 @@ export async function flowsCli(
     voice: values.voice ?? settings.voice,
   };
   const instance =
-    values.instance ?? (await describeStackOutputs(clients.cloudFormation, [stacks.contactCenter]))[STACK_OUTPUTS.connectInstanceArn];
-  if (!instance) throw new Error(`No --instance given and stack ${stacks.contactCenter} has no ${STACK_OUTPUTS.connectInstanceArn} output`);
+    values.instance ??
+    (await describeStackOutputs(clients.cloudFormation, [stacks.contactCenter]))[STACK_OUTPUTS.connectInstanceArn];
+  if (!instance)
+    throw new Error(
+      `No --instance given and stack ${stacks.contactCenter} has no ${STACK_OUTPUTS.connectInstanceArn} output`,
+    );
   const instanceId = instanceIdOf(instance);
 
   if (command === 'export') {
-    const flow = await exportFlow(clients.connect, { instanceId, name: values.name, id: values.id, saved: values.saved }, deployment, log);
+    const flow = await exportFlow(
+      clients.connect,
+      { instanceId, name: values.name, id: values.id, saved: values.saved },
+      deployment,
+      log,
+    );
     const path = values.out ?? defaultFlowPath(flow.Name);
     writeFlowFile(path, flow);
     log(`exported "${flow.Name}" to ${path}`);
@@ -131,7 +142,11 @@ export async function flowsCli(
 }
 
 /** A stack's outputs, or none (with a note) when it is not deployed: export and import can still work without it. */
-async function optionalOutputs(cloudFormation: CloudFormationClient, stack: string, log: (line: string) => void): Promise<StackOutputs> {
+async function optionalOutputs(
+  cloudFormation: CloudFormationClient,
+  stack: string,
+  log: (line: string) => void,
+): Promise<StackOutputs> {
   try {
     return await describeStackOutputs(cloudFormation, [stack]);
   } catch (error) {

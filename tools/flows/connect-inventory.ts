@@ -44,7 +44,10 @@ export function lambdaNameOf(arn: string): string | undefined {
   return /:function:([^:]+)/.exec(arn)?.[1];
 }
 
-async function collect<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
+async function collect<Page, Item>(
+  pages: AsyncIterable<Page>,
+  items: (page: Page) => Item[] | undefined,
+): Promise<Item[]> {
   const all: Item[] = [];
   for await (const page of pages) all.push(...(items(page) ?? []));
   return all;
@@ -58,7 +61,9 @@ export async function readInventory(connect: ConnectClient, instanceId: string):
   const config = { client: connect };
   const input = { InstanceId: instanceId };
   const [queues, prompts, flows, flowModules, hours, lambdaArns] = await Promise.all([
-    collect(paginateListQueues(config, { ...input, QueueTypes: ['STANDARD'] }), (p) => p.QueueSummaryList?.flatMap(named)),
+    collect(paginateListQueues(config, { ...input, QueueTypes: ['STANDARD'] }), (p) =>
+      p.QueueSummaryList?.flatMap(named),
+    ),
     collect(paginateListPrompts(config, input), (p) => p.PromptSummaryList?.flatMap(named)),
     collect(paginateListContactFlows(config, input), (p) =>
       p.ContactFlowSummaryList?.flatMap((f) =>

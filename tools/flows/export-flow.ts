@@ -32,11 +32,15 @@ export async function exportFlow(
   const flowId = request.id ?? inventory.flows.find((flow) => flow.name === request.name)?.id;
   if (!flowId) {
     const names = inventory.flows.map((flow) => `"${flow.name}"`).join(', ');
-    throw new Error(`No flow named "${request.name}" in instance ${request.instanceId}. Flows there: ${names || 'none'}`);
+    throw new Error(
+      `No flow named "${request.name}" in instance ${request.instanceId}. Flows there: ${names || 'none'}`,
+    );
   }
 
   const describe = (suffix: string) =>
-    connect.send(new DescribeContactFlowCommand({ InstanceId: request.instanceId, ContactFlowId: `${flowId}${suffix}` }));
+    connect.send(
+      new DescribeContactFlowCommand({ InstanceId: request.instanceId, ContactFlowId: `${flowId}${suffix}` }),
+    );
   let described;
   try {
     described = await describe(request.saved ? ':$SAVED' : '');
@@ -46,7 +50,8 @@ export async function exportFlow(
     described = await describe(':$SAVED');
   }
   const flow = described.ContactFlow;
-  if (!flow?.Name || !flow.Type || !flow.Content) throw new Error(`Connect described flow ${flowId} without name, type or content`);
+  if (!flow?.Name || !flow.Type || !flow.Content)
+    throw new Error(`Connect described flow ${flowId} without name, type or content`);
 
   const normalized = normalizeContent(JSON.parse(flow.Content) as FlowContent);
   const content = withVoicePlaceholder(withLanguagePlaceholders(normalized, deployment), deployment.voice);
@@ -71,17 +76,21 @@ export async function exportFlow(
  * on purpose in the designer and is not instance-specific, so it stays as written.
  */
 function withVoicePlaceholder(content: FlowContent, voice: string): FlowContent {
-  const actions = content.Actions.map((action): FlowAction =>
-    action.Type === 'UpdateContactTextToSpeechVoice' && action.Parameters.TextToSpeechVoice === voice
-      ? { ...action, Parameters: { ...action.Parameters, TextToSpeechVoice: `\${${PLACEHOLDERS.voice}}` } }
-      : action,
+  const actions = content.Actions.map(
+    (action): FlowAction =>
+      action.Type === 'UpdateContactTextToSpeechVoice' && action.Parameters.TextToSpeechVoice === voice
+        ? { ...action, Parameters: { ...action.Parameters, TextToSpeechVoice: `\${${PLACEHOLDERS.voice}}` } }
+        : action,
   );
   return { ...content, Actions: actions };
 }
 
 /** `contact-flows/<name in lower case, words joined by hyphens>.json`. */
 export function defaultFlowPath(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return join(CONTACT_FLOWS_DIR, `${slug || 'flow'}.json`);
 }
 

@@ -56,7 +56,11 @@ export function findLeftovers(value: unknown, instanceId: string): string[] {
  * naming the flow and the file; our placeholders are allowed, since a file keeps them. Warnings (an action type
  * the check does not know) are printed and do not fail.
  */
-export function flowFileCheck(path: string, flow: FlowFile, options: { literalArns?: 'error' | 'warning' } = {}): FlowCheck {
+export function flowFileCheck(
+  path: string,
+  flow: FlowFile,
+  options: { literalArns?: 'error' | 'warning' } = {},
+): FlowCheck {
   const check = checkFlow(flow.Content, { allowedPlaceholders: Object.values(PLACEHOLDERS), ...options });
   const label = (line: string) => `"${flow.Name}" (${path}): ${line}`;
   return { errors: check.errors.map(label), warnings: check.warnings.map(label) };

@@ -65,7 +65,9 @@ export async function importFlows(
   for (const { path, flow } of request.files) {
     try {
       resolvePlaceholders(JSON.stringify(flow.Content), (use) =>
-        use.name === PLACEHOLDERS.flowArn && use.argument !== undefined && toCreate.has(use.argument) ? 'created-below' : resolveNow(use),
+        use.name === PLACEHOLDERS.flowArn && use.argument !== undefined && toCreate.has(use.argument)
+          ? 'created-below'
+          : resolveNow(use),
       );
     } catch (error) {
       unresolved.push(`"${flow.Name}" (${path}): ${(error as Error).message}`);
@@ -74,7 +76,8 @@ export async function importFlows(
   if (unresolved.length > 0) {
     log('Nothing was imported: these placeholders have no value in this instance or deployment:');
     for (const line of unresolved) log(`  - ${line}`);
-    if (deployment.lexBotAliasArn === undefined) log('  (the bot alias comes from the bot stack: deploy it first, npm run deploy)');
+    if (deployment.lexBotAliasArn === undefined)
+      log('  (the bot alias comes from the bot stack: deploy it first, npm run deploy)');
     return false;
   }
 
@@ -96,7 +99,12 @@ export async function importFlows(
         Content: JSON.stringify(STUB_CONTENT),
       }),
     );
-    inventory.flows.push({ name: flow.Name, arn: created.ContactFlowArn!, id: created.ContactFlowId!, type: flow.Type });
+    inventory.flows.push({
+      name: flow.Name,
+      arn: created.ContactFlowArn!,
+      id: created.ContactFlowId!,
+      type: flow.Type,
+    });
     log(`created "${flow.Name}" as a saved stub`);
   }
 
@@ -127,7 +135,9 @@ export async function importFlows(
       continue;
     }
     try {
-      await connect.send(new UpdateContactFlowContentCommand({ InstanceId: instanceId, ContactFlowId: target.id, Content: content }));
+      await connect.send(
+        new UpdateContactFlowContentCommand({ InstanceId: instanceId, ContactFlowId: target.id, Content: content }),
+      );
       log(`updated "${flow.Name}" from ${path}`);
     } catch (error) {
       if ((error as Error).name !== 'InvalidContactFlowException') throw error;
@@ -142,9 +152,15 @@ export async function importFlows(
 }
 
 /** The flow's published content, or undefined for a flow that was only ever saved. */
-async function publishedContent(connect: ConnectClient, instanceId: string, flowId: string): Promise<FlowContent | undefined> {
+async function publishedContent(
+  connect: ConnectClient,
+  instanceId: string,
+  flowId: string,
+): Promise<FlowContent | undefined> {
   try {
-    const described = await connect.send(new DescribeContactFlowCommand({ InstanceId: instanceId, ContactFlowId: flowId }));
+    const described = await connect.send(
+      new DescribeContactFlowCommand({ InstanceId: instanceId, ContactFlowId: flowId }),
+    );
     return described.ContactFlow?.Content ? (JSON.parse(described.ContactFlow.Content) as FlowContent) : undefined;
   } catch (error) {
     if ((error as Error).name === 'ContactFlowNotPublishedException') return undefined;

@@ -11,7 +11,8 @@ import { PLACEHOLDERS } from '../../lib/definition/placeholders';
 import type { FlowAction, FlowContent } from '../../lib/flow/flow-file';
 import type { DeploymentValues } from './placeholder-mapping';
 
-const placeholder = (name: string, argument?: string) => (argument === undefined ? `\${${name}}` : `\${${name}:${argument}}`);
+const placeholder = (name: string, argument?: string) =>
+  argument === undefined ? `\${${name}}` : `\${${name}:${argument}}`;
 
 /** The locale whose branch this action is: an UpdateContactAttributes setting the `language` attribute to it. */
 function branchLocale(action: FlowAction | undefined): BotDefinition | undefined {
@@ -50,17 +51,26 @@ export function withLanguagePlaceholders(content: FlowContent, deployment: Deplo
         const locale = branchLocale(byId.get(condition.NextAction));
         const [operand] = condition.Condition.Operands;
         return locale && operand === locale.menu.key
-          ? { ...condition, Condition: { ...condition.Condition, Operands: [placeholder(PLACEHOLDERS.menuKey, locale.localeId)] } }
+          ? {
+              ...condition,
+              Condition: { ...condition.Condition, Operands: [placeholder(PLACEHOLDERS.menuKey, locale.localeId)] },
+            }
           : condition;
       });
     }
     if (action.Type === 'UpdateContactTextToSpeechVoice') {
       const locale = voiceBlockLocale.get(action.Identifier);
-      const voice = locale && resolveLanguagePlaceholder({ text: '', name: PLACEHOLDERS.voice, argument: locale.localeId }, {
-        voice: deployment.voice,
-        defaultLocale: deployment.defaultLocale ?? botLocales[0].localeId,
-      });
-      if (locale && parameters.TextToSpeechVoice === voice) parameters.TextToSpeechVoice = placeholder(PLACEHOLDERS.voice, locale.localeId);
+      const voice =
+        locale &&
+        resolveLanguagePlaceholder(
+          { text: '', name: PLACEHOLDERS.voice, argument: locale.localeId },
+          {
+            voice: deployment.voice,
+            defaultLocale: deployment.defaultLocale ?? botLocales[0].localeId,
+          },
+        );
+      if (locale && parameters.TextToSpeechVoice === voice)
+        parameters.TextToSpeechVoice = placeholder(PLACEHOLDERS.voice, locale.localeId);
     }
     return { ...action, Parameters: parameters, Transitions: transitions };
   });

@@ -61,7 +61,8 @@ export function importResolver(inventory: ConnectInventory, deployment: Deployme
     const kind = BY_NAME.find(([name]) => name === use.name);
     if (!kind || use.argument === undefined) return undefined;
     const matches = kind[1](inventory).filter((resource) => resource.name === use.argument);
-    if (matches.length > 1) throw new Error(`${use.text} is ambiguous: the instance has ${matches.length} with that name`);
+    if (matches.length > 1)
+      throw new Error(`${use.text} is ambiguous: the instance has ${matches.length} with that name`);
     return matches[0]?.arn;
   };
 }

@@ -42,27 +42,36 @@ async function ask(knowledge: Knowledge, question: string): Promise<void> {
   const found = await knowledge.lookUp(question);
   if (found.kind === 'canned') console.log(`Canned FAQ answer (matched by ${found.via}): ${found.faqId}`);
   for (const hit of passagesOf(found, knowledge).slice(0, 3)) {
-    const similarity = 'similarity' in hit && hit.similarity !== undefined ? ` similarity ${hit.similarity.toFixed(2)}` : '';
-    console.log(`${hit.score.toFixed(2)}  ${hit.passage.heading} (${hit.passage.id})${similarity} keyword ${hit.keyword.toFixed(2)}`);
+    const similarity =
+      'similarity' in hit && hit.similarity !== undefined ? ` similarity ${hit.similarity.toFixed(2)}` : '';
+    console.log(
+      `${hit.score.toFixed(2)}  ${hit.passage.heading} (${hit.passage.id})${similarity} keyword ${hit.keyword.toFixed(2)}`,
+    );
     console.log(`      ${hit.passage.text}`);
   }
-  console.log(`Spoken without a model: ${spokenWithoutModel(found) ?? "(nothing fits: I don't know that; shall I get you a person?)"}`);
+  console.log(
+    `Spoken without a model: ${spokenWithoutModel(found) ?? "(nothing fits: I don't know that; shall I get you a person?)"}`,
+  );
 }
 
 async function evaluate(knowledge: Knowledge, file: string): Promise<void> {
   const cases = JSON.parse(readFileSync(file, 'utf8')) as EvalCase[];
   let inTop3 = 0;
   let spoken = 0;
-  const holds = (text: string | undefined, facts: readonly string[]) => text !== undefined && facts.some((fact) => text.includes(fact));
+  const holds = (text: string | undefined, facts: readonly string[]) =>
+    text !== undefined && facts.some((fact) => text.includes(fact));
   for (const { q, fact } of cases) {
     const found = await knowledge.lookUp(q);
-    const top3 = passagesOf(found, knowledge).slice(0, 3).some((hit) => holds(hit.passage.text, fact));
+    const top3 = passagesOf(found, knowledge)
+      .slice(0, 3)
+      .some((hit) => holds(hit.passage.text, fact));
     const said = holds(spokenWithoutModel(found), fact);
     inTop3 += Number(top3);
     spoken += Number(said);
     console.log(`${top3 ? 'top3' : '    '} ${said ? 'spoken' : '      '}  ${q}`);
   }
-  const share = (count: number) => `${count}/${cases.length} (${Math.round((100 * count) / Math.max(1, cases.length))}%)`;
+  const share = (count: number) =>
+    `${count}/${cases.length} (${Math.round((100 * count) / Math.max(1, cases.length))}%)`;
   console.log(`Top 3 passages hold a fact: ${share(inTop3)}`);
   console.log(`Answer spoken without a model holds a fact: ${share(spoken)}`);
 }
@@ -74,13 +83,16 @@ async function main(argv: readonly string[]): Promise<number> {
     options: { knowledge: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, argument] = positionals;
-  if (values.help) return console.log(USAGE), 0;
+  if (values.help) return (console.log(USAGE), 0);
   if ((command !== 'ask' && command !== 'eval') || !argument || positionals.length > 2) {
     console.error(USAGE);
     return 2;
   }
   const dir = resolve(values.knowledge ?? DEFAULT_KNOWLEDGE_DIR);
-  const knowledge = await buildKnowledge(dir, { choice: embeddingsChoice(process.env[EMBEDDINGS_ENV]), vectorCacheDir: DEFAULT_VECTOR_CACHE_DIR });
+  const knowledge = await buildKnowledge(dir, {
+    choice: embeddingsChoice(process.env[EMBEDDINGS_ENV]),
+    vectorCacheDir: DEFAULT_VECTOR_CACHE_DIR,
+  });
   if (command === 'ask') await ask(knowledge, argument);
   else await evaluate(knowledge, resolve(argument));
   return 0;

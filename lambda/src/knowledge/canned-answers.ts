@@ -20,9 +20,41 @@ export interface CannedAnswer {
 
 /** Words that carry no meaning in a spoken question; dropped on both sides. */
 const IGNORED_WORDS = new Set([
-  'a', 'an', 'the', 'um', 'uh', 'umm', 'uhm', 'er', 'erm', 'hmm', 'so', 'well', 'please', 'hi', 'hello', 'hey',
-  'ok', 'okay', 'just', 'like', 'tell', 'me', 'could', 'would', 'to', 'now', 'today', 'right', 'actually', 'really',
-  'exactly', 'again', 'also', 'thanks', 'thank',
+  'a',
+  'an',
+  'the',
+  'um',
+  'uh',
+  'umm',
+  'uhm',
+  'er',
+  'erm',
+  'hmm',
+  'so',
+  'well',
+  'please',
+  'hi',
+  'hello',
+  'hey',
+  'ok',
+  'okay',
+  'just',
+  'like',
+  'tell',
+  'me',
+  'could',
+  'would',
+  'to',
+  'now',
+  'today',
+  'right',
+  'actually',
+  'really',
+  'exactly',
+  'again',
+  'also',
+  'thanks',
+  'thank',
 ]);
 
 /**
@@ -30,11 +62,73 @@ const IGNORED_WORDS = new Set([
  * "my name"), but a caller saying one more of them does not change the question the way a content word does.
  */
 const FUNCTION_WORDS = new Set([
-  'what', 'who', 'whom', 'whose', 'how', 'when', 'where', 'why', 'which', 'is', 'are', 'am', 'was', 'were', 'be',
-  'being', 'been', 'do', 'does', 'did', 'can', 'will', 'shall', 'should', 'may', 'might', 'must', 'have', 'has',
-  'had', 'i', 'you', 'we', 'they', 'he', 'she', 'it', 'my', 'your', 'yours', 'our', 'their', 'his', 'her', 'its',
-  'this', 'that', 'these', 'those', 'there', 'here', 'of', 'for', 'in', 'on', 'at', 'with', 'about', 'from', 'by',
-  'and', 'or', 'if', 'any', 'some', 'not', 'kind',
+  'what',
+  'who',
+  'whom',
+  'whose',
+  'how',
+  'when',
+  'where',
+  'why',
+  'which',
+  'is',
+  'are',
+  'am',
+  'was',
+  'were',
+  'be',
+  'being',
+  'been',
+  'do',
+  'does',
+  'did',
+  'can',
+  'will',
+  'shall',
+  'should',
+  'may',
+  'might',
+  'must',
+  'have',
+  'has',
+  'had',
+  'i',
+  'you',
+  'we',
+  'they',
+  'he',
+  'she',
+  'it',
+  'my',
+  'your',
+  'yours',
+  'our',
+  'their',
+  'his',
+  'her',
+  'its',
+  'this',
+  'that',
+  'these',
+  'those',
+  'there',
+  'here',
+  'of',
+  'for',
+  'in',
+  'on',
+  'at',
+  'with',
+  'about',
+  'from',
+  'by',
+  'and',
+  'or',
+  'if',
+  'any',
+  'some',
+  'not',
+  'kind',
 ]);
 
 /** Spoken contractions, written out so "what's your name" has the words of "what is your name". */
@@ -65,7 +159,8 @@ export function words(text: string): Words {
     .replace(/'/g, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((word) => word !== '' && !IGNORED_WORDS.has(word));
-  const fold = (word: string) => (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word);
+  const fold = (word: string) =>
+    word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
   return {
     all: new Set(said.map(fold)),
     content: new Set(said.filter((word) => !FUNCTION_WORDS.has(word)).map(fold)),
@@ -76,7 +171,10 @@ export class CannedAnswers {
   private readonly entries: readonly { entry: FaqEntry; questions: readonly Set<string>[] }[];
 
   constructor(entries: readonly FaqEntry[]) {
-    this.entries = entries.map((entry) => ({ entry, questions: entry.questions.map((question) => words(question).all) }));
+    this.entries = entries.map((entry) => ({
+      entry,
+      questions: entry.questions.map((question) => words(question).all),
+    }));
   }
 
   /** The answer of the most specific FAQ question the caller asked, or undefined when none matches. */

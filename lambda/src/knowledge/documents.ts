@@ -61,7 +61,9 @@ export async function readKnowledgeFolder(dir: string): Promise<KnowledgeDocumen
   try {
     files = await documentFiles(dir, dir);
   } catch (error) {
-    throw new KnowledgeFolderError(`cannot read the knowledge folder ${dir}: ${(error as Error).message}`, { cause: error });
+    throw new KnowledgeFolderError(`cannot read the knowledge folder ${dir}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const texts = await Promise.all(files.map(async (file) => ({ file, text: await readFile(join(dir, file), 'utf8') })));
   return parseKnowledge(texts);
@@ -108,7 +110,8 @@ export function parseFaq(markdown: string): FaqEntry[] {
   const finish = () => {
     if (!current) return;
     const answer = current.answer.join(' ').replace(/\s+/g, ' ').trim();
-    if (answer !== '') entries.push({ id: uniqueSlug(current.questions[0], entries), questions: current.questions, answer });
+    if (answer !== '')
+      entries.push({ id: uniqueSlug(current.questions[0], entries), questions: current.questions, answer });
     current = undefined;
   };
   for (const line of withoutComments(markdown).split(/\r?\n/)) {
@@ -186,7 +189,10 @@ function toPassages(file: string, heading: string, paragraphs: readonly string[]
 
 /** One paragraph as sentences: list markers dropped, each item ended with a full stop, lines joined. */
 function asSentences(paragraph: string): string {
-  const lines = paragraph.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = paragraph
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const isList = lines.length > 0 && lines.every((line) => /^([-*+]|\d{1,3}[.)])\s+/.test(line));
   if (!isList) return lines.join(' ').replace(/\s+/g, ' ');
   return lines
@@ -221,7 +227,13 @@ function titleOf(file: string): string {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'passage';
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-|-$/g, '') || 'passage'
+  );
 }
 
 function uniqueSlug(question: string, taken: readonly FaqEntry[]): string {

@@ -84,7 +84,11 @@ export class Knowledge implements KnowledgeBase {
     return { passages: this.index.passages.length, faq: this.index.faq.length };
   }
 
-  async lookUp(question: string, earlierQuestions: readonly string[] = [], options: LookUpOptions = {}): Promise<Lookup> {
+  async lookUp(
+    question: string,
+    earlierQuestions: readonly string[] = [],
+    options: LookUpOptions = {},
+  ): Promise<Lookup> {
     const cannedAnswers = options.cannedAnswers ?? true;
     const byWording = cannedAnswers ? this.canned.answer(question) : undefined;
     if (byWording) return { kind: 'canned', faqId: byWording.id, answer: byWording.answer, via: 'wording' };
@@ -107,7 +111,9 @@ export class Knowledge implements KnowledgeBase {
         return { kind: 'canned', faqId: match.entry.id, answer: match.entry.answer, via: 'meaning' };
       }
     }
-    const hits = this.index.search(keywordTerms(searched), vector, SEARCH_LIMIT).filter((hit) => hit.score >= RELEVANT_SCORE);
+    const hits = this.index
+      .search(keywordTerms(searched), vector, SEARCH_LIMIT)
+      .filter((hit) => hit.score >= RELEVANT_SCORE);
     const best = hits[0];
     const extractive = best && fitsWell(best, searched) ? firstSentences(best.passage.text) : undefined;
     return { kind: 'passages', hits, extractive, searched, degraded };
@@ -156,7 +162,9 @@ export async function buildKnowledge(dir: string, options: FolderOptions = {}): 
   const { choice } = options;
   if (!choice) return new Knowledge(await KnowledgeIndex.build(documents), undefined);
   const embeddings = options.embeddings ?? createEmbeddings(choice, options);
-  const forPassages = options.vectorCacheDir ? new CachedEmbeddings(embeddings, choice, options.vectorCacheDir) : embeddings;
+  const forPassages = options.vectorCacheDir
+    ? new CachedEmbeddings(embeddings, choice, options.vectorCacheDir)
+    : embeddings;
   const index = await KnowledgeIndex.build(documents, { choice, embeddings: forPassages });
   if (choice.kind === 'local') await embeddings.embedQuery(WARM_UP_QUESTION);
   return new Knowledge(index, embeddings);
@@ -175,7 +183,11 @@ async function withEmbeddings(
     await embeddings.embedQuery(WARM_UP_QUESTION);
     return new Knowledge(index, embeddings);
   } catch (error) {
-    return new Knowledge(index, undefined, `the local embedding model did not load; searching keywords only: ${(error as Error).message}`);
+    return new Knowledge(
+      index,
+      undefined,
+      `the local embedding model did not load; searching keywords only: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -190,7 +202,8 @@ export function searchText(question: string, earlierQuestions: readonly string[]
   const earlier = earlierQuestions.at(-1);
   if (!earlier) return question;
   const said = words(question);
-  const points = [...said.all].some((word) => POINTING_WORDS.has(word)) || /^\s*(and|what about|how about)\b/i.test(question);
+  const points =
+    [...said.all].some((word) => POINTING_WORDS.has(word)) || /^\s*(and|what about|how about)\b/i.test(question);
   return points && said.content.size <= MAX_CONTENT_WORDS_OF_A_FOLLOW_UP ? `${earlier} ${question}` : question;
 }
 
@@ -224,7 +237,9 @@ export function keywordTerms(question: string): string {
 
 /** A few sentences of a passage: enough to answer, short enough to listen to. */
 function firstSentences(text: string): string {
-  const segments = [...new Intl.Segmenter('en', { granularity: 'sentence' }).segment(text)].map(({ segment }) => segment);
+  const segments = [...new Intl.Segmenter('en', { granularity: 'sentence' }).segment(text)].map(
+    ({ segment }) => segment,
+  );
   return cutAtSentence(segments.slice(0, EXTRACTIVE_SENTENCES).join('').trim(), Number.MAX_SAFE_INTEGER);
 }
 

@@ -93,7 +93,14 @@ export class KnowledgeIndex {
     embedder?: { readonly choice: EmbeddingsChoice; readonly embeddings: Embeddings },
   ): Promise<KnowledgeIndex> {
     const orama = createOrama();
-    await insertMultiple(orama, documents.passages.map((passage, position) => ({ id: String(position), heading: passage.heading, text: passage.text })));
+    await insertMultiple(
+      orama,
+      documents.passages.map((passage, position) => ({
+        id: String(position),
+        heading: passage.heading,
+        text: passage.text,
+      })),
+    );
     if (!embedder || documents.passages.length === 0) {
       return new KnowledgeIndex(documents.faq, documents.passages, orama, undefined, undefined, undefined);
     }
@@ -104,7 +111,14 @@ export class KnowledgeIndex {
     const all = new Float32Array(rows.length * dimensions);
     rows.forEach((row, position) => all.set(unit(row), position * dimensions));
     const split = documents.passages.length * dimensions;
-    return new KnowledgeIndex(documents.faq, documents.passages, orama, all.subarray(0, split), { ...embedder.choice, dimensions }, all.subarray(split));
+    return new KnowledgeIndex(
+      documents.faq,
+      documents.passages,
+      orama,
+      all.subarray(0, split),
+      { ...embedder.choice, dimensions },
+      all.subarray(split),
+    );
   }
 
   /** Writes `index.json` and, with vectors, `vectors.f32` into `dir`. */
@@ -120,7 +134,9 @@ export class KnowledgeIndex {
     await writeFile(join(dir, INDEX_FILE), JSON.stringify(saved));
     if (this.vectors && this.questionVectors) {
       // The passages' rows, then the FAQ wordings'.
-      const rows = [this.vectors, this.questionVectors].map((part) => Buffer.from(part.buffer, part.byteOffset, part.byteLength));
+      const rows = [this.vectors, this.questionVectors].map((part) =>
+        Buffer.from(part.buffer, part.byteOffset, part.byteLength),
+      );
       await writeFile(join(dir, VECTORS_FILE), Buffer.concat(rows));
     }
   }
@@ -131,12 +147,17 @@ export class KnowledgeIndex {
     try {
       saved = JSON.parse(await readFile(join(dir, INDEX_FILE), 'utf8')) as SavedIndex;
     } catch (error) {
-      throw new KnowledgeIndexError(`no readable knowledge index in ${dir} (run npm run build): ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new KnowledgeIndexError(
+        `no readable knowledge index in ${dir} (run npm run build): ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     if (saved.format !== INDEX_FORMAT) {
-      throw new KnowledgeIndexError(`the knowledge index in ${dir} has format ${saved.format}, expected ${INDEX_FORMAT}: rebuild it`);
+      throw new KnowledgeIndexError(
+        `the knowledge index in ${dir} has format ${saved.format}, expected ${INDEX_FORMAT}: rebuild it`,
+      );
     }
     const orama = createOrama();
     load(orama, saved.orama);
@@ -144,7 +165,9 @@ export class KnowledgeIndex {
     let questionVectors: Float32Array | undefined;
     if (saved.embeddings) {
       const bytes = await readFile(join(dir, VECTORS_FILE)).catch((error: Error) => {
-        throw new KnowledgeIndexError(`the knowledge index in ${dir} has no readable ${VECTORS_FILE}: ${error.message}`);
+        throw new KnowledgeIndexError(
+          `the knowledge index in ${dir} has no readable ${VECTORS_FILE}: ${error.message}`,
+        );
       });
       // Copied into an aligned buffer: a Float32Array view needs an offset that is a multiple of 4.
       const all = new Float32Array(new Uint8Array(bytes).buffer);
@@ -176,7 +199,8 @@ export class KnowledgeIndex {
     const hits: Hit[] = [...candidates].map((position) => {
       const relevance = keyword.get(position) ?? 0;
       const cosine = similarity?.[position];
-      const score = cosine === undefined ? relevance : VECTOR_WEIGHT * Math.max(0, cosine) + (1 - VECTOR_WEIGHT) * relevance;
+      const score =
+        cosine === undefined ? relevance : VECTOR_WEIGHT * Math.max(0, cosine) + (1 - VECTOR_WEIGHT) * relevance;
       return { passage: this.passages[position], score, similarity: cosine, keyword: relevance };
     });
     return hits.sort((a, b) => b.score - a.score).slice(0, limit);
@@ -195,7 +219,12 @@ export class KnowledgeIndex {
     const scores = new Map<number, number>();
     if (terms.trim() === '') return scores;
     // Orama's search is synchronous for a plain in-memory index; the cast records that.
-    const result = search(this.orama, { term: terms, properties: ['heading', 'text'], limit: KEYWORD_CANDIDATES, threshold: 1 }) as {
+    const result = search(this.orama, {
+      term: terms,
+      properties: ['heading', 'text'],
+      limit: KEYWORD_CANDIDATES,
+      threshold: 1,
+    }) as {
       hits: { id: string; score: number }[];
     };
     const best = result.hits[0]?.score ?? 0;

@@ -53,7 +53,9 @@ export class CachedEmbeddings extends Embeddings {
 
   /** Keeps the vectors of this folder's texts and of earlier ones (another folder may come back). */
   private async write(cache: Map<string, number[]>): Promise<void> {
-    const saved = Object.fromEntries([...cache].map(([k, vector]) => [k, Buffer.from(Float32Array.from(vector).buffer).toString('base64')]));
+    const saved = Object.fromEntries(
+      [...cache].map(([k, vector]) => [k, Buffer.from(Float32Array.from(vector).buffer).toString('base64')]),
+    );
     await mkdir(dirname(this.file), { recursive: true });
     const partial = `${this.file}.${process.pid}.tmp`;
     await writeFile(partial, JSON.stringify(saved));

@@ -20,7 +20,12 @@ export class OrderSourceError extends Error {
   }
 }
 
-const speakableOrderSchema = orderRecordSchema.pick({ orderId: true, status: true, carrier: true, expectedDelivery: true });
+const speakableOrderSchema = orderRecordSchema.pick({
+  orderId: true,
+  status: true,
+  carrier: true,
+  expectedDelivery: true,
+});
 
 /** The speakable fields of what the source returned; other fields are dropped, a malformed order is an error. */
 export function speakableOrder(found: unknown, orderId: string): SpeakableOrder {
@@ -31,6 +36,7 @@ export function speakableOrder(found: unknown, orderId: string): SpeakableOrder 
     carrier: fields.carrier ?? undefined,
     expectedDelivery: fields.expectedDelivery ?? undefined,
   });
-  if (!parsed.success) throw new OrderSourceError(`the order source returned a malformed order: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new OrderSourceError(`the order source returned a malformed order: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }

@@ -16,14 +16,22 @@ export function spokenDate(isoDate: string, localeTag: string = botDefinition.la
 }
 
 /** The order in a voice's words: status, then carrier and expected day when known. */
-export function spokenOrder(order: SpeakableOrder, locale: BotDefinition = botDefinition, today: Date = new Date()): string {
+export function spokenOrder(
+  order: SpeakableOrder,
+  locale: BotDefinition = botDefinition,
+  today: Date = new Date(),
+): string {
   const lines = locale.messages.orders;
   const digits = digitByDigit(order.orderId);
   const said = [fill(lines.status, { digits, status: order.status })];
   if (order.carrier) said.push(fill(lines.carrier, { carrier: order.carrier }));
   if (order.expectedDelivery) {
     const past = order.expectedDelivery.slice(0, 10) < today.toISOString().slice(0, 10);
-    said.push(fill(past ? lines.expectedPast : lines.expected, { date: spokenDate(order.expectedDelivery, locale.languageCode) }));
+    said.push(
+      fill(past ? lines.expectedPast : lines.expected, {
+        date: spokenDate(order.expectedDelivery, locale.languageCode),
+      }),
+    );
   }
   return said.join(' ');
 }
@@ -34,7 +42,10 @@ const unavailable = (locale: BotDefinition): ToolOutcome => ({
   failed: true,
 });
 
-export function lookUpOrderTool(orders: OrderSource, now: () => Date = () => new Date()): ToolImplementation<typeof lookUpOrder.schema> {
+export function lookUpOrderTool(
+  orders: OrderSource,
+  now: () => Date = () => new Date(),
+): ToolImplementation<typeof lookUpOrder.schema> {
   return {
     declaration: lookUpOrder,
     unavailable,

@@ -24,7 +24,10 @@ const failed = (error: string): ToolOutcome => ({ forModel: { error }, failed: t
 export class Toolbox {
   /** For `bindTools`. */
   readonly tools: readonly StructuredToolInterface[];
-  private readonly byName: ReadonlyMap<string, { readonly implementation: ToolImplementation; readonly bound: StructuredToolInterface }>;
+  private readonly byName: ReadonlyMap<
+    string,
+    { readonly implementation: ToolImplementation; readonly bound: StructuredToolInterface }
+  >;
 
   /** `timeoutMs`: how long one tool call may take. */
   constructor(
@@ -67,18 +70,27 @@ export class Toolbox {
     const signal = AbortSignal.any([turnSignal, AbortSignal.timeout(this.timeoutMs)]);
     try {
       const message = await untilAborted<ToolMessage>(
-        entry.bound.invoke({ ...call, id, type: 'tool_call' }, { signal, configurable: { locale } }) as Promise<ToolMessage>,
+        entry.bound.invoke(
+          { ...call, id, type: 'tool_call' },
+          { signal, configurable: { locale } },
+        ) as Promise<ToolMessage>,
         signal,
       );
       const outcome = message.artifact as ToolOutcome;
       return answered(outcome, outcome.failed ? 'error' : 'success');
     } catch (error) {
       if (error instanceof ToolInputParsingException) {
-        return answered(failed(`The arguments did not match the tool's schema: ${error.message.slice(0, 200)}`), 'error');
+        return answered(
+          failed(`The arguments did not match the tool's schema: ${error.message.slice(0, 200)}`),
+          'error',
+        );
       }
       const timedOut = signal.aborted;
       const unavailable = entry.implementation.unavailable?.(locale) ?? failed('The tool failed.');
-      return answered({ ...unavailable, forModel: { ...unavailable.forModel, ...(timedOut ? { timedOut: true } : {}) } }, 'error');
+      return answered(
+        { ...unavailable, forModel: { ...unavailable.forModel, ...(timedOut ? { timedOut: true } : {}) } },
+        'error',
+      );
     }
   }
 
@@ -96,12 +108,19 @@ export class Toolbox {
 }
 
 function answer(call: ToolCall, outcome: ToolOutcome, status: 'success' | 'error'): ToolRun {
-  const message = new ToolMessage({ content: resultText(outcome), tool_call_id: call.id ?? '', name: call.name, status });
+  const message = new ToolMessage({
+    content: resultText(outcome),
+    tool_call_id: call.id ?? '',
+    name: call.name,
+    status,
+  });
   return { outcome, message };
 }
 
 /** The ToolMessage's content: the outcome's facts as JSON, within the size cap. */
 function resultText(outcome: ToolOutcome): string {
   const text = JSON.stringify(outcome.forModel);
-  return text.length <= MAX_TOOL_RESULT_CHARS ? text : JSON.stringify({ error: 'The tool result was too long to use.' });
+  return text.length <= MAX_TOOL_RESULT_CHARS
+    ? text
+    : JSON.stringify({ error: 'The tool result was too long to use.' });
 }

@@ -24,7 +24,8 @@ export interface ToolClients {
 
 export function createToolbox(settings: Settings, clients: ToolClients): Toolbox {
   const implementations: ToolImplementation[] = [];
-  if (settings.orders) implementations.push(lookUpOrderTool(orderSource(settings.orders, clients)) as ToolImplementation);
+  if (settings.orders)
+    implementations.push(lookUpOrderTool(orderSource(settings.orders, clients)) as ToolImplementation);
   implementations.push(transferToPersonTool() as ToolImplementation, endCallTool() as ToolImplementation);
   return new Toolbox(implementations, settings.toolTimeoutMs);
 }
@@ -37,5 +38,9 @@ function orderSource(orders: OrderSettings, clients: ToolClients): OrderSource {
     : orders.token
       ? new ApiKeyProvider({ kind: 'value', apiKey: orders.token })
       : undefined;
-  return new OrdersApi({ urlTemplate: orders.urlTemplate, token: token && ((timeoutMs) => token.get(timeoutMs)), tokenTimeoutMs: 1_000 });
+  return new OrdersApi({
+    urlTemplate: orders.urlTemplate,
+    token: token && ((timeoutMs) => token.get(timeoutMs)),
+    tokenTimeoutMs: 1_000,
+  });
 }

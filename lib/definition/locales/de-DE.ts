@@ -66,7 +66,8 @@ export const deDE: LocaleLines = {
       carrier: 'Der Versanddienst ist {carrier}.',
       expected: 'Sie sollte am {date} ankommen.',
       expectedPast: 'Sie war für {date} erwartet.',
-      notFound: 'Diese Bestellung habe ich nicht gefunden. Ich habe {digits} verstanden. Können Sie die Nummer Ziffer für Ziffer wiederholen?',
+      notFound:
+        'Diese Bestellung habe ich nicht gefunden. Ich habe {digits} verstanden. Können Sie die Nummer Ziffer für Ziffer wiederholen?',
       unavailable: 'Ich konnte das Bestellsystem gerade nicht erreichen. Soll ich Sie mit einer Person verbinden?',
     },
   },
@@ -77,7 +78,8 @@ export const deDE: LocaleLines = {
     queueClosed:
       'Entschuldigung, unser Team ist gerade nicht erreichbar. Bitte melden Sie sich während der Öffnungszeiten ' +
       'wieder. Auf Wiederhören.',
-    nobodyAvailable: 'Entschuldigung, gerade ist niemand erreichbar. Bitte versuchen Sie es später noch einmal. Auf Wiederhören.',
+    nobodyAvailable:
+      'Entschuldigung, gerade ist niemand erreichbar. Bitte versuchen Sie es später noch einmal. Auf Wiederhören.',
     apology:
       'Entschuldigung, bei uns ist etwas schiefgegangen. Bitte versuchen Sie es später noch einmal. Auf Wiederhören.',
   },

@@ -67,7 +67,8 @@ export const esUS: LocaleLines = {
       expected: 'Debería llegar el {date}.',
       expectedPast: 'Se esperaba para el {date}.',
       notFound: 'No encontré ese pedido. Escuché {digits}. ¿Puede repetir el número, un dígito a la vez?',
-      unavailable: 'No pude comunicarme con el sistema de pedidos en este momento. ¿Quiere que le comunique con una persona?',
+      unavailable:
+        'No pude comunicarme con el sistema de pedidos en este momento. ¿Quiere que le comunique con una persona?',
     },
   },
   flow: {
