@@ -3,10 +3,11 @@
  * of the call as fits a budget, then the question) and bounded calls to the model source's chat models: the
  * primary, then the fallback in the time left.
  */
-import { AIMessage, type BaseMessage, HumanMessage, SystemMessage, trimMessages } from '@langchain/core/messages';
+import { AIMessage, type BaseMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { getRetryable } from '@langchain/core/errors';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { type BotDefinition, defaultLocale } from '../../lib/definition/bot';
+import { newestThatFit, type TokenCounter } from './history-budget';
 import { languageInstructions } from './language';
 import type { ModelSource } from './model-source';
 import { keepToolExchangesWhole } from './tool-pairing';
@@ -57,27 +58,23 @@ function characters(message: BaseMessage): number {
  * stops growing here, and the context wins over old turns: they share the budget, and history is what gets
  * trimmed. The context sits next to the question, after the history, so that everything before it can be cached.
  * A tool call is never sent without its results, nor a result without its call: OpenAI refuses such a prompt.
+ * The trim is linear in the history (history-budget.ts says why it is not LangChain's trimMessages).
  */
-export async function buildPrompt(
+export function buildPrompt(
   history: BaseMessage[],
   question: string,
   tokenBudget: number,
   systemPrompt: string = PHONE_SYSTEM_PROMPT,
   context?: string,
-): Promise<BaseMessage[]> {
+  countTokens: TokenCounter = estimateTokens,
+): BaseMessage[] {
   const system = new SystemMessage(systemPrompt);
   const asked = new HumanMessage(question);
   const passages = context ? [new SystemMessage(context)] : [];
-  const trimmed = await trimMessages([system, ...keepToolExchangesWhole(history), asked], {
-    maxTokens: tokenBudget - estimateTokens(passages),
-    tokenCounter: estimateTokens,
-    strategy: 'last',
-    includeSystem: true,
-    startOn: 'human',
-  });
+  const maxTokens = tokenBudget - countTokens(passages);
+  const trimmed = newestThatFit(system, [...keepToolExchangesWhole(history), asked], maxTokens, countTokens);
   // A question longer than the whole budget would be trimmed away; the model must still see it.
-  const last = trimmed.at(-1);
-  const keptQuestion = last !== undefined && last.type === 'human' && last.text === question;
+  const keptQuestion = trimmed.at(-1) === asked;
   return [...(keptQuestion ? trimmed.slice(0, -1) : [system]), ...passages, asked];
 }
 

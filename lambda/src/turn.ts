@@ -228,7 +228,7 @@ async function think(
     // A business with no documents at all gets no context: the model then answers as a general assistant.
     const context =
       deps.knowledge.size.passages > 0 ? passagesContext(passagesForPrompt(found.hits, budget)) : undefined;
-    const prompt = await buildPrompt(history, question, budget, phoneSystemPrompt(locale), context);
+    const prompt = buildPrompt(history, question, budget, phoneSystemPrompt(locale), context);
     const { requestTimeoutMs, maxRetries } = deps.settings.model;
     const limits = { deadline: modelDeadline, requestTimeoutMs, maxRetries };
     const asked = await askModels(deps.model, limits, (model, options) =>

@@ -96,7 +96,7 @@ test('a history cut in the middle of a tool exchange still makes a prompt that s
     new HumanMessage('Thanks.'),
     new AIMessage('You are welcome.'),
   ];
-  const prompt = await buildPrompt(history, 'Anything else?', 2_000);
+  const prompt = buildPrompt(history, 'Anything else?', 2_000);
   expect(prompt.map((message) => message.type)).toEqual(['system', 'human', 'ai', 'human']);
 });
 
