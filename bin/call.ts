@@ -6,13 +6,13 @@
  */
 import { join } from 'node:path';
 import { cdkJsonContext, readSettings } from '../lib/settings';
-import { type CallOptions, parseCallOptions, USAGE, UsageError } from '../local/call-options';
+import { type CallOptions, type ParsedCommand, parseCallOptions, USAGE, UsageError } from '../local/call-options';
 import { holdLocalCall } from '../local/local-call';
 import { DEFAULT_TRANSCRIPT_DIR } from '../local/local-transcript';
 import { streamCaller, terminalListener } from '../local/terminal';
 
 async function main(argv: readonly string[]): Promise<number> {
-  let command;
+  let command: ParsedCommand;
   try {
     command = parseCallOptions(argv);
   } catch (error) {
@@ -56,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function serveWebChatUntilStopped(options: CallOptions, port: number): Promise<number> {
   // Loaded only with --web: the page build, the websocket server and the Connect client.
   const { serveWebChat } = await import('../local/web-chat-server');
-  let server;
+  let server: Awaited<ReturnType<typeof serveWebChat>>;
   try {
     server = await serveWebChat(options, {
       port,

@@ -2,7 +2,7 @@
  * What happens on a local call, as a stream of events: the terminal prints them, the tests collect them.
  * Each spoken event names who speaks, so a transcript reads like the call a real caller hears.
  */
-import type { LexV2Event, LexV2Result } from 'aws-lambda';
+import type { LexV2Event } from 'aws-lambda';
 
 export type CallEvent =
   /** A line the contact flow speaks (a message block, or the prompt of the Lex block). */
@@ -30,4 +30,4 @@ export type CallEnd =
   | { readonly kind: 'caller-hung-up' };
 
 /** A Lex V2 response as the function returns it; re-exported so callers need not know the types package. */
-export type { LexV2Event, LexV2Result };
+export type { LexV2Event };

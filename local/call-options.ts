@@ -121,10 +121,10 @@ export class UsageError extends Error {
   }
 }
 
-export function parseCallOptions(argv: readonly string[]): ParsedCommand {
-  let values;
+/** Node's own argument parser, with every option the call takes; its mistakes are usage errors. */
+function parseCallArgs(argv: readonly string[]) {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -151,10 +151,14 @@ export function parseCallOptions(argv: readonly string[]): ParsedCommand {
         port: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }));
+    }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+export function parseCallOptions(argv: readonly string[]): ParsedCommand {
+  const values = parseCallArgs(argv);
   if (values.help) return { kind: 'help' };
 
   const contactId = values['contact-id'];

@@ -200,7 +200,7 @@ function describeKnowledge(knowledge: KnowledgeBase | undefined, dir: string | u
 /** Which model answers, as the function will read its settings; a bad setting is left for the first turn to say. */
 function describeAnswerer(env: Readonly<Record<string, string | undefined>>): string {
   const merged = { ...process.env, ...env };
-  let model;
+  let model: ReturnType<typeof readSettings>['model'];
   try {
     model = readSettings(merged).model;
   } catch {

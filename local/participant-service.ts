@@ -197,7 +197,7 @@ export class LocalParticipantService {
     if (path === '/participant/connection') {
       const chat = this.chats.get(token);
       if (!chat || chat.isEnded)
-        return (refuse(response, 403, 'AccessDeniedException', 'The participant token is not valid.'), true);
+        return refuse(response, 403, 'AccessDeniedException', 'The participant token is not valid.');
       const expiry = new Date(Date.now() + CONNECTION_LIFETIME_MS).toISOString();
       this.byConnection.set(chat.connectionToken, chat);
       json(response, 200, {
@@ -211,16 +211,14 @@ export class LocalParticipantService {
     }
 
     const chat = this.byConnection.get(token);
-    if (!chat) return (refuse(response, 403, 'AccessDeniedException', 'The connection token is not valid.'), true);
+    if (!chat) return refuse(response, 403, 'AccessDeniedException', 'The connection token is not valid.');
     switch (path) {
       case '/participant/message': {
         const content = typeof input?.Content === 'string' ? input.Content.trim() : '';
         if (input?.ContentType !== CONTENT_TYPES.text || content === '') {
-          return (
-            refuse(response, 400, 'ValidationException', 'A message needs ContentType text/plain and Content.'), true
-          );
+          return refuse(response, 400, 'ValidationException', 'A message needs ContentType text/plain and Content.');
         }
-        if (chat.isEnded) return (refuse(response, 403, 'AccessDeniedException', 'The chat has ended.'), true);
+        if (chat.isEnded) return refuse(response, 403, 'AccessDeniedException', 'The chat has ended.');
         const item = chat.say(content);
         json(response, 200, { Id: item.Id, AbsoluteTime: item.AbsoluteTime });
         return true;
@@ -276,10 +274,12 @@ export class LocalParticipantService {
     const input = parseJson(body);
     const displayName = (input?.ParticipantDetails as { DisplayName?: unknown } | undefined)?.DisplayName;
     if (input?.InstanceId !== this.options.instanceId || input?.ContactFlowId !== this.options.contactFlowId) {
-      return refuse(response, 404, 'ResourceNotFoundException', 'No such instance or flow on the local server.');
+      refuse(response, 404, 'ResourceNotFoundException', 'No such instance or flow on the local server.');
+      return;
     }
     if (typeof displayName !== 'string' || displayName === '') {
-      return refuse(response, 400, 'InvalidRequestException', 'ParticipantDetails.DisplayName is required.');
+      refuse(response, 400, 'InvalidRequestException', 'ParticipantDetails.DisplayName is required.');
+      return;
     }
     const chat = new LocalChat(displayName);
     this.chats.set(chat.participantToken, chat);
@@ -335,7 +335,7 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 }
 
 /** An AWS error as the SDK reads it (x-amzn-errortype and a message). */
-function refuse(response: ServerResponse, status: number, type: string, message: string): void {
+function refuse(response: ServerResponse, status: number, type: string, message: string): true {
   const text = JSON.stringify({ message });
   response.writeHead(status, {
     'Content-Type': 'application/json',
@@ -343,4 +343,5 @@ function refuse(response: ServerResponse, status: number, type: string, message:
     'x-amzn-errortype': type,
   });
   response.end(text);
+  return true;
 }

@@ -23,8 +23,6 @@ import { LOCAL_CREDENTIALS } from './dynamodb';
 import { holdLocalCall, type LocalCallIo } from './local-call';
 import { type LocalChat, LocalParticipantService } from './participant-service';
 
-/** `--port` when not given. */
-export const DEFAULT_WEB_PORT = 8787;
 const LOCAL_REGION = 'us-east-1';
 const REPO_ROOT = join(__dirname, '..');
 /** Where `npm run build` writes the page, and the stack deploys it from. */

@@ -245,7 +245,7 @@ export async function callsCli(
     const days = positiveInteger('days', values.days, DEFAULT_TRANSCRIPT_RETENTION_DAYS);
     const transcript = await source.find(contactId!, days);
     if (!transcript) throw new Error(`no transcript for contact ${contactId} in ${source.describe}`);
-    formatConversation(transcript).forEach((line) => log(line));
+    for (const line of formatConversation(transcript)) log(line);
     return 0;
   }
   const transcripts = await source.recent(
@@ -256,6 +256,6 @@ export async function callsCli(
     log(`No calls in ${source.describe} yet.`);
     return 0;
   }
-  formatCallList(transcripts).forEach((line) => log(line));
+  for (const line of formatCallList(transcripts)) log(line);
   return 0;
 }

@@ -9,7 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  type CloudFormationClient,
+  DescribeStacksCommand,
+  type DescribeStacksCommandOutput,
+} from '@aws-sdk/client-cloudformation';
 import { type ChalkbotSettings, cdkJsonContext, readSettings, stackNames } from '../lib/settings';
 
 export const REPO_ROOT = join(__dirname, '..');
@@ -65,7 +69,7 @@ export async function describeStackOutputs(
 ): Promise<StackOutputs> {
   const merged: Record<string, string> = {};
   for (const stackName of stacks) {
-    let response;
+    let response: DescribeStacksCommandOutput;
     try {
       response = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
     } catch (error) {

@@ -23,8 +23,10 @@ import type { SpokenSymbols } from '../../lib/definition/bot';
 export const MAX_ANSWER_CHARS = 16_000;
 
 /** ANSI terminal sequences (ESC [ ... letter): their printable tail would be read out after ESC goes. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ESC is the point of this pattern.
 const ANSI_ESCAPE = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 /** C0 and C1 control characters, DEL, and tab, but not line ends: a voice cannot say them, and NUL breaks logs. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this pattern.
 const CONTROL = /[\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 /** Half of a surrogate pair, alone: not a character at all (an answer cut mid-emoji by a server). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -95,7 +97,8 @@ export function unwrapEmphasis(text: string, { singleAsterisk = true } = {}): st
 }
 /** An asterisk between numbers is a multiplication, said as such. */
 const TIMES = /(\d)\s*\*\s*(?=\d)/g;
-const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u200D\uFE0E\uFE0F\u20E3]/gu;
+// Alternatives, not one character class: the joiner, selectors and keycap combine with what precedes them.
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|[\u{1F3FB}-\u{1F3FF}]|\u200D|\uFE0E|\uFE0F|\u20E3/gu;
 /** A sentence end, then closing quotes or brackets of any of our languages ("", „“, «»). */
 const SENTENCE_END = /[.!?…]["'»”“’)\]]*$/;
 

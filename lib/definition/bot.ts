@@ -282,6 +282,7 @@ export const defaultLocale: BotDefinition = botLocales[0];
 /**
  * The bot in the default locale. Kept for code that has not learned about locales yet; code that knows the
  * turn's locale asks `localeDefinition(localeId)`.
+ * @alias
  */
 export const botDefinition: BotDefinition = defaultLocale;
 
@@ -301,12 +302,4 @@ export function requestedLocale(transcript: string, current: string): BotDefinit
   return botLocales.find(
     (locale) => locale.localeId !== current && locale.names.some((name) => words.includes(` ${name} `)),
   );
-}
-
-/** The intent whose name this is, if any. */
-export function findIntent(
-  name: string | undefined,
-  definition: BotDefinition = botDefinition,
-): IntentDefinition | undefined {
-  return definition.intents.find((intent) => intent.name === name);
 }

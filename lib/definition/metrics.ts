@@ -24,5 +24,3 @@ export const METRIC = {
   /** The caller was answered from the FAQ, without the model. */
   cannedAnswer: 'CannedAnswer',
 } as const;
-
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];

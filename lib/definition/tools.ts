@@ -49,9 +49,6 @@ export const endCall = {
   schema: z.object({}),
 } as const satisfies ToolDeclaration;
 
-/** Every tool, in the order the model sees them. */
-export const TOOL_DECLARATIONS: readonly ToolDeclaration[] = [lookUpOrder, transferToPerson, endCall];
-
 /**
  * How much tool work a turn may do: the model may ask for tools at most this many times per turn (each time
  * for one or more calls, run at once). After that it must answer in words.

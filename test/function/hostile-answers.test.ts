@@ -15,6 +15,7 @@ import {
 
 /** Control characters (C0 but tab/newline/CR, DEL, C1) and lone surrogates: nothing Lex should speak or show. */
 const UNSPEAKABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point of this pattern.
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function millisecondsFor(work: () => unknown): number {

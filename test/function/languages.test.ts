@@ -60,7 +60,7 @@ test.each([
 ])("%s: silence, reprompt and the silent goodbye are the locale's lines", async (localeId, locale) => {
   let attributes: Record<string, string> = { contactId: `call-silent-${localeId}` };
   const spoken: string[] = [];
-  let last;
+  let last: Awaited<ReturnType<typeof handler>> | undefined;
   for (let turn = 0; turn < locale.maxSilentTurns; turn += 1) {
     last = await handler(
       lexEvent({ localeId, transcript: locale.silenceWords[0], sessionAttributes: attributes }),
@@ -166,7 +166,6 @@ test("speakable cleanup says symbols in the answer's language and keeps its punc
   expect(makeSpeakable('**¡Hola!** ¿Cómo está?', 600, spanish)).toBe('¡Hola! ¿Cómo está?');
   expect(makeSpeakable('Er sagte „Danke.“', 600, german)).toBe('Er sagte „Danke.“');
   // German ordinals ("3. Oktober") and decimal commas are not sentence ends.
-  const long =
-    'Wir öffnen am 3. Oktober wieder. Der Eintritt kostet 3,50 Euro. ' + 'Mehr Informationen folgen bald. '.repeat(3);
+  const long = `Wir öffnen am 3. Oktober wieder. Der Eintritt kostet 3,50 Euro. ${'Mehr Informationen folgen bald. '.repeat(3)}`;
   expect(makeSpeakable(long, 70, german)).toBe('Wir öffnen am 3. Oktober wieder. Der Eintritt kostet 3,50 Euro.');
 });

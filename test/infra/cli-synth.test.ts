@@ -63,7 +63,9 @@ const templateIn = (outDir: string, stack: string) =>
 
 describe('npx cdk synth (offline, no credentials)', () => {
   const outDirs: string[] = [];
-  afterAll(() => outDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
+  });
 
   test('prints a template for every stack, with the function image bound for our repository', () => {
     const { status, output, outDir } = synth([]);

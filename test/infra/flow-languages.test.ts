@@ -81,7 +81,7 @@ test("deployed, the flow holds the definition's lines and voices and the default
   expect(rendered.get('voice-es_US')?.Parameters.TextToSpeechVoice).toBe('Lupe');
   expect(rendered.get('voice-de_DE')?.Parameters.TextToSpeechVoice).toBe('Vicki');
   expect(rendered.get('voice-en_US')?.Parameters.TextToSpeechVoice).toBe('Joanna');
-  expect((rendered.get('use-de_DE')?.Parameters.Attributes as Record<string, string>).lineTransfer).toBe(
+  expect((rendered.get('use-de_DE')?.Parameters.Attributes as Record<string, string> | undefined)?.lineTransfer).toBe(
     botLocales[2].flow.transfer,
   );
   expect(rendered.get('language-menu')?.Parameters.Text).toBe(botLocales.map((l) => l.menu.offer).join(' '));

@@ -27,7 +27,7 @@ test('a question with no answer is left out, and two alike get distinct ids', ()
 test('documents become passages under their heading path; a list becomes sentences; .txt is split on blank lines', () => {
   const { passages } = parseKnowledge(Object.entries(BAKERY).map(([file, text]) => ({ file, text })));
   const byHeading = Object.fromEntries(
-    passages.filter((p) => p.source !== 'faq.md').map((p) => [p.heading + ' | ' + p.id, p.text]),
+    passages.filter((p) => p.source !== 'faq.md').map((p) => [`${p.heading} | ${p.id}`, p.text]),
   );
   expect(byHeading).toEqual({
     'Allergens | allergens.txt#allergens-1':

@@ -25,7 +25,9 @@ beforeAll(async () => {
   made.push(folder);
   knowledge = await buildKnowledge(folder, { choice, embeddings });
 }, 60_000);
-afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 test('the caller saying an FAQ wording gets the canned answer, without embedding the question', async () => {
   const spy = jest.spyOn(embeddings, 'embedQuery');

@@ -53,7 +53,7 @@ export function flowLine(identifier: string, localeId = 'en_US'): string {
   const attribute = /^\$\.Attributes\.(\w+)$/.exec(text)?.[1];
   if (attribute === undefined) return `[flow] ${text}`;
   const branch = actions.find((candidate) => candidate.Identifier === `use-${localeId}`);
-  return `[flow] ${(branch?.Parameters.Attributes as Record<string, string>)[attribute]}`;
+  return `[flow] ${(branch?.Parameters.Attributes as Record<string, string> | undefined)?.[attribute]}`;
 }
 
 /** What a phone caller hears before the bot listens: the greeting, the language menu, the bot's prompt. */

@@ -197,14 +197,12 @@ test('without --contact-id each call is a fresh contact, passed as the session i
 });
 
 test('Lex refusing a turn (the function failed) takes the flow to its apology, naming the error', async () => {
-  lex
-    .on(RecognizeTextCommand)
-    .rejects(
-      new DependencyFailedException({
-        $metadata: {},
-        message: 'Invalid Lambda Response: Received error response from Lambda',
-      }),
-    );
+  lex.on(RecognizeTextCommand).rejects(
+    new DependencyFailedException({
+      $metadata: {},
+      message: 'Invalid Lambda Response: Received error response from Lambda',
+    }),
+  );
   const call = await hold(['What can you do?', 'Are you there?']);
   expect(call.spoken).toEqual([...phoneGreeting(), '[caller] What can you do?', flowLine('apologize'), '[hang up]']);
   expect(call.end).toEqual({ kind: 'disconnected' });

@@ -132,7 +132,7 @@ describe('MR diff note', () => {
   });
 
   test('a huge diff is cut and points to the artifact', () => {
-    const body = renderDiffNote('Resources\n' + 'x'.repeat(MAX_DIFF_CHARACTERS * 2));
+    const body = renderDiffNote(`Resources\n${'x'.repeat(MAX_DIFF_CHARACTERS * 2)}`);
     expect(body.length).toBeLessThan(MAX_DIFF_CHARACTERS + 1000);
     expect(body).toContain("the whole diff is in the job's artifact");
   });

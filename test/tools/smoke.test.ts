@@ -152,14 +152,12 @@ describe('smoke test', () => {
   });
 
   test('a function that crashes (Lex DependencyFailedException) fails with the error', async () => {
-    lex
-      .on(RecognizeTextCommand)
-      .rejects(
-        new DependencyFailedException({
-          $metadata: {},
-          message: 'Invalid Lambda Response: Received error response from Lambda',
-        }),
-      );
+    lex.on(RecognizeTextCommand).rejects(
+      new DependencyFailedException({
+        $metadata: {},
+        message: 'Invalid Lambda Response: Received error response from Lambda',
+      }),
+    );
     const result = await runSmokeTest(
       createDeployedBot(target, new LexRuntimeV2Client({ region: 'eu-west-2' })),
       quiet,

@@ -59,10 +59,11 @@ maybe('the web chat page in Chromium', () => {
     openai = await startFakeOpenAI(model);
     const command = parseCallOptions(['--web', '--port', '0', '--in-memory']);
     if (command.kind !== 'call') throw new Error('unexpected help');
+    siteDirectory = mkdtempSync(join(tmpdir(), 'chalkbot-web-'));
     server = await serveWebChat(command.options, {
       port: 0,
       // Its own build folder: another test file may be building web/dist at the same time.
-      siteDirectory: (siteDirectory = mkdtempSync(join(tmpdir(), 'chalkbot-web-'))),
+      siteDirectory,
       functionOverrides: {
         env: { OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'fake-model' },
         // The test's own small knowledge, which says nothing of opening hours: the model (with its typing

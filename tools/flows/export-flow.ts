@@ -5,7 +5,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ConnectClient, DescribeContactFlowCommand } from '@aws-sdk/client-connect';
+import {
+  type ConnectClient,
+  DescribeContactFlowCommand,
+  type DescribeContactFlowCommandOutput,
+} from '@aws-sdk/client-connect';
 import { PLACEHOLDERS } from '../../lib/definition/placeholders';
 import { CONTACT_FLOWS_DIR, type FlowAction, type FlowContent, type FlowFile } from '../../lib/flow/flow-file';
 import { readInventory } from './connect-inventory';
@@ -41,7 +45,7 @@ export async function exportFlow(
     connect.send(
       new DescribeContactFlowCommand({ InstanceId: request.instanceId, ContactFlowId: `${flowId}${suffix}` }),
     );
-  let described;
+  let described: DescribeContactFlowCommandOutput;
   try {
     described = await describe(request.saved ? ':$SAVED' : '');
   } catch (error) {

@@ -65,8 +65,3 @@ export function flowFileCheck(
   const label = (line: string) => `"${flow.Name}" (${path}): ${line}`;
   return { errors: check.errors.map(label), warnings: check.warnings.map(label) };
 }
-
-/** The errors of {@link flowFileCheck}: what the stack and the import refuse. */
-export function flowFileProblems(path: string, flow: FlowFile): string[] {
-  return flowFileCheck(path, flow).errors;
-}

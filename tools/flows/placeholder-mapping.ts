@@ -20,7 +20,7 @@ export interface DeploymentValues {
 }
 
 function placeholder(name: string, argument?: string): string {
-  if (argument !== undefined && argument.includes('}')) {
+  if (argument?.includes('}')) {
     throw new Error(`"${argument}" cannot be named in a placeholder: rename it without "}"`);
   }
   return argument === undefined ? `\${${name}}` : `\${${name}:${argument}}`;

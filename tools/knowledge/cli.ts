@@ -83,7 +83,10 @@ async function main(argv: readonly string[]): Promise<number> {
     options: { knowledge: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, argument] = positionals;
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   if ((command !== 'ask' && command !== 'eval') || !argument || positionals.length > 2) {
     console.error(USAGE);
     return 2;

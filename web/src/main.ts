@@ -8,6 +8,7 @@ import 'amazon-connect-chatjs';
 import {
   CHAT_MESSAGE_MAX_LENGTH,
   DISPLAY_NAME_MAX_LENGTH,
+  type StartChatRequest,
   type StartChatResponse,
   WEB_CHAT_CONFIG_FILE,
   type WebChatConfig,
@@ -56,7 +57,7 @@ async function startChat(config: WebChatConfig, displayName: string): Promise<St
     response = await fetch(config.startChatUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ displayName }),
+      body: JSON.stringify({ displayName } satisfies StartChatRequest),
     });
   } catch {
     throw new Error('The chat service cannot be reached. Check your connection and try again.');

@@ -217,7 +217,7 @@ function splitLong(paragraph: string): string[] {
 }
 
 function withoutComments(markdown: string): string {
-  return markdown.replace(/<!--[^]*?-->/g, '');
+  return markdown.replace(/<!--[\s\S]*?-->/g, '');
 }
 
 /** "opening-hours.md" reads as "Opening hours". */

@@ -109,7 +109,9 @@ export class KnowledgeIndex {
     const rows = await embedder.embeddings.embedDocuments([...documents.passages.map(({ text }) => text), ...wordings]);
     const dimensions = rows[0]?.length ?? 0;
     const all = new Float32Array(rows.length * dimensions);
-    rows.forEach((row, position) => all.set(unit(row), position * dimensions));
+    rows.forEach((row, position) => {
+      all.set(unit(row), position * dimensions);
+    });
     const split = documents.passages.length * dimensions;
     return new KnowledgeIndex(
       documents.faq,

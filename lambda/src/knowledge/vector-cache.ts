@@ -36,7 +36,9 @@ export class CachedEmbeddings extends Embeddings {
     const missing = [...new Set(texts.filter((_, at) => !cache.has(keys[at])))];
     if (missing.length > 0) {
       const vectors = await this.inner.embedDocuments(missing);
-      missing.forEach((text, at) => cache.set(key(text), vectors[at]));
+      missing.forEach((text, at) => {
+        cache.set(key(text), vectors[at]);
+      });
       await this.write(cache);
     }
     return keys.map((k) => cache.get(k)!);
