@@ -204,7 +204,7 @@ async function think(
 ): Promise<Thought> {
   const speakable = (text: string) => presentAnswer(text, channel, deps.settings.maxSpokenChars, locale);
   // An order number is the order tool's business, never a canned answer's.
-  const asksAboutOrder = orderNumberAskedAbout(question) !== undefined;
+  const asksAboutOrder = orderNumberAskedAbout(question, locale) !== undefined;
   const found = await deps.knowledge.lookUp(question, callerQuestions(history), { cannedAnswers: !asksAboutOrder });
   if (found.kind === 'canned') {
     deps.metrics.addMetric(METRIC.cannedAnswer, MetricUnit.Count, 1);
@@ -283,7 +283,7 @@ async function answerWithoutModel(
   deps: TurnDependencies,
   deadline: number,
 ): Promise<string | undefined> {
-  const orderId = orderNumberAskedAbout(question);
+  const orderId = orderNumberAskedAbout(question, locale);
   if (orderId !== undefined && deps.tools?.has(lookUpOrder.name)) {
     const timeLeft = Math.max(0, deadline - deps.settings.memoryTimeoutMs - Date.now());
     const outcome = await deps.tools.runDirectly(lookUpOrder.name, { orderId }, AbortSignal.timeout(timeLeft), locale);

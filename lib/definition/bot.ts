@@ -88,6 +88,52 @@ export interface OrderLines {
   readonly notFound: string;
   /** The order system failed or was too slow. */
   readonly unavailable: string;
+  /**
+   * Order statuses as a business usually writes them (in English, lower case), said in this language; a status
+   * not listed is said as written. Empty in English.
+   */
+  readonly statuses: Readonly<Record<string, string>>;
+}
+
+/**
+ * How callers of this language say the digits of a number, lower case (lambda/src/spoken-digits.ts reads them;
+ * accents are ignored when matching, so "dieciseis" is "dieciséis").
+ */
+export interface NumberWords {
+  /** 0 to 9 said alone: "four", "cuatro", "vier". */
+  readonly units: Readonly<Record<string, number>>;
+  /** Other numbers below 100 said as one word: "eleven", "once", "veintiuno", "elf". */
+  readonly teens: Readonly<Record<string, number>>;
+  /** Whole tens: "forty", "cuarenta", "vierzig". */
+  readonly tens: Readonly<Record<string, number>>;
+  /** Words that make a number a quantity: "forty-seven hundred" is 4700. */
+  readonly scales: Readonly<Record<string, number>>;
+  /** "double seven" is 77. */
+  readonly repeats: Readonly<Record<string, number>>;
+  /** Zeros that alone mean something else ("oh"): a zero only beside other number words. */
+  readonly zeroBesideNumbers?: readonly string[];
+  /** Joins tens and a unit ("cuarenta y siete") or a quantity's parts ("four hundred and eleven"). */
+  readonly and: readonly string[];
+  /**
+   * Tens and a unit in one word, unit first, joined by `joiner`: German "siebenundvierzig" is 47. `unitForms`:
+   * how a unit is written there when not as alone ("ein" in "einundzwanzig").
+   */
+  readonly unitFirstTens?: { readonly joiner: string; readonly unitForms: Readonly<Record<string, number>> };
+}
+
+/**
+ * The bot offers the caller a person ("I don't know that; shall I get you a person?"); the caller's next words
+ * accept or decline it (lambda/src/person-offer.ts).
+ */
+export interface PersonOffer {
+  /** How every line that offers a person ends; the model is told to ask with these words too. */
+  readonly question: string;
+  /** What a caller says to accept, whole (lower case): "yes", "yes please", "sí". */
+  readonly accept: readonly string[];
+  /** What a caller says to decline, whole: "no", "no thanks". */
+  readonly decline: readonly string[];
+  /** What the bot says when the caller declines; the call goes on. */
+  readonly declined: string;
 }
 
 /** Lines the contact flow speaks once the caller has this language (contact-flows/ names them by key). */
@@ -155,6 +201,11 @@ export interface LocaleLines {
   readonly flow: FlowLines;
   /** Words that alone mean the caller has not said anything yet ("um"), lower case. */
   readonly silenceWords: readonly string[];
+  /** How callers say numbers: an order number, digit by digit or in tens. */
+  readonly numbers: NumberWords;
+  /** Words that make a question with a number an order question ("order", "pedido", "Bestellung"), lower case. */
+  readonly orderWords: readonly string[];
+  readonly personOffer: PersonOffer;
   readonly symbols: SpokenSymbols;
 }
 

@@ -159,6 +159,16 @@ describe('whole calls with the real function', () => {
     ]);
   });
 
+  test('a Spanish caller asks for order cuarenta y siete once with no key: looked up, said in Spanish', async () => {
+    const spanish = localeDefinition('es_US');
+    const question = '¿Dónde está mi pedido cuarenta y siete once?';
+    const call = await hold([question, say('es_US', GOODBYE_INTENT)], { localeId: 'es_US' });
+    const answer = call.transcript[call.transcript.indexOf(`[caller] ${question}`) + 1];
+    expect(answer).toMatch(/^\[bot\] Estado del pedido 4 7 1 1: enviado\. La empresa de transporte es UPS\. /);
+    expect(answer).toMatch(/diciembre/);
+    expect(answer).not.toContain(spanish.messages.dontKnow);
+  });
+
   test('a German call by keypad: the answer, the switch back to English, then a transfer line in English', async () => {
     const german = localeDefinition('de_DE');
     const call = await hold(['#3', 'Wie spät ist es?', 'sprechen Sie englisch', 'talk to a person']);

@@ -1,7 +1,8 @@
 /**
  * look_up_order: the order's status, carrier and expected day, from wherever the business keeps orders. The
  * model sees only those, with the date written as a voice says it; the caller hears them in one or two short
- * sentences, or, for a number that is not there, the digits that were heard, so they can correct it.
+ * sentences, or, for a number that is not there, the digits that were heard, so they can correct it. Said
+ * without the model, the status is in the caller's language when the definition knows the business's word for it.
  */
 import { type BotDefinition, botDefinition } from '../../../lib/definition/bot';
 import { lookUpOrder } from '../../../lib/definition/tools';
@@ -23,7 +24,8 @@ export function spokenOrder(
 ): string {
   const lines = locale.messages.orders;
   const digits = digitByDigit(order.orderId);
-  const said = [fill(lines.status, { digits, status: order.status })];
+  const status = lines.statuses[order.status.trim().toLowerCase()] ?? order.status;
+  const said = [fill(lines.status, { digits, status })];
   if (order.carrier) said.push(fill(lines.carrier, { carrier: order.carrier }));
   if (order.expectedDelivery) {
     const past = order.expectedDelivery.slice(0, 10) < today.toISOString().slice(0, 10);
@@ -51,7 +53,7 @@ export function lookUpOrderTool(
     unavailable,
     async run({ orderId: said }, { signal, locale }): Promise<ToolOutcome> {
       const lines = locale.messages.orders;
-      const orderId = normalizeOrderId(said);
+      const orderId = normalizeOrderId(said, locale);
       const heardDigits = digitByDigit(orderId || said);
       if (orderId === '') {
         return { forModel: { found: false, heardDigits }, spoken: fill(lines.notFound, { digits: heardDigits }) };
