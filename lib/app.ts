@@ -7,6 +7,7 @@ import { type App, DefaultStackSynthesizer, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BotStack } from './bot/bot-stack';
 import { GitLabCiAccessStack, gitlabCiAccessPropsFromContext } from './ci/gitlab-ci-access-stack';
+import { SmokeTestAccess } from './ci/smoke-test-access';
 import { ContactCenterStack } from './contact-center/contact-center-stack';
 import { type ChalkbotSettings, functionImageRepositoryName, readSettings, stackNames } from './settings';
 import { WebChatStack } from './web-chat/web-chat-stack';
@@ -72,12 +73,14 @@ export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): Ch
   // The pipeline's GitLab OIDC access (lib/ci): only when the `gitlabProjectPath` setting names the project.
   const gitlabCi = gitlabCiAccessPropsFromContext((key) => app.node.tryGetContext(key));
   if (gitlabCi) {
-    new GitLabCiAccessStack(app, names.gitlabCi, {
+    const ci = new GitLabCiAccessStack(app, names.gitlabCi, {
       ...gitlabCi,
       stackNamePrefix: settings.prefix,
       description:
         'Chalkbot GitLab CI access: the GitLab OIDC provider, a read-only diff role and a main-only deploy role',
     });
+    // In the bot stack, on this app's alias only; the bot stack then deploys after the CI stack (see why there).
+    new SmokeTestAccess(bot, 'GitLabSmokeTestAccess', { role: ci.deployRole, botAlias: bot.lexBot.alias });
   }
 
   // Always on, not only in tests: an unacknowledged finding fails `cdk synth`, in the pipeline as well.

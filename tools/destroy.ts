@@ -174,7 +174,14 @@ export async function destroyCli(
     aws,
   });
 
-  // The GitLab CI stack is in the app only while gitlabProjectPath is set, so it is deleted by name, if there.
+  const code = await cdkDestroy([names.bot, names.contactCenter]);
+  if (code !== 0) {
+    log(`cdk destroy failed (exit ${code}); the retained parts were not touched.`);
+    return code;
+  }
+
+  // The GitLab CI stack is in the app only while gitlabProjectPath is set, so it is deleted by name, if there;
+  // after the bot stack, which imports its deploy role's name (the smoke test's grant, lib/ci/smoke-test-access.ts).
   const gitlabCi = await describeStackOutputs(cloudFormation, [names.gitlabCi]).then(
     () => true,
     () => false,
@@ -194,11 +201,6 @@ export async function destroyCli(
     if (!deleted) log(`  could not delete ${names.gitlabCi}; going on with the rest.`);
   }
 
-  const code = await cdkDestroy([names.bot, names.contactCenter]);
-  if (code !== 0) {
-    log(`cdk destroy failed (exit ${code}); the retained parts were not touched.`);
-    return code;
-  }
   let failed = 0;
   for (const step of steps) {
     log(`Deleting ${step.what}: ${step.command} ${step.args.join(' ')}`);

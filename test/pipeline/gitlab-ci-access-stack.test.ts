@@ -8,7 +8,7 @@ import {
   gitlabCiAccessPropsFromContext,
 } from '../../lib/ci/gitlab-ci-access-stack';
 // The app's in-process builder with cdk.json's context, as the infra tests use it.
-import { buildTestApp } from '../infra/synth';
+import { buildTestApp, templateOf, templatesFor } from '../infra/synth';
 
 function synth(props: GitLabCiAccessProps) {
   const app = new App();
@@ -228,9 +228,16 @@ describe('gitlabCiAccessPropsFromContext', () => {
 });
 
 describe('in the Chalkbot app', () => {
+  let withCi: ReturnType<typeof buildTestApp> | undefined;
+  /** One app with the CI stack for the tests below (a synth with cdk-nag takes seconds). */
+  const appWithCi = () => {
+    withCi ??= buildTestApp({ prefix: 'demo', gitlabProjectPath: 'acme/chalkbot' });
+    return withCi;
+  };
+
   test('is added only when gitlabProjectPath is set, named after the prefix', () => {
     expect(buildTestApp().app.node.tryFindChild('chalkbot-gitlab-ci')).toBeUndefined();
-    const { app } = buildTestApp({ prefix: 'demo', gitlabProjectPath: 'acme/chalkbot' });
+    const { app } = appWithCi();
     const stack = app.node.tryFindChild('demo-gitlab-ci');
     expect(stack).toBeInstanceOf(GitLabCiAccessStack);
     // The whole app is nagged on synth; this stack must not break it.
@@ -248,5 +255,41 @@ describe('in the Chalkbot app', () => {
       .filter((child) => child instanceof Stack)
       .map((child) => (child as Stack).stackName);
     expect(stackNames.sort()).toEqual(['demo-bot', 'demo-contact-center', 'demo-gitlab-ci']);
+  });
+
+  test("the deploy role may call Lex's runtime on this app's bot alias only, granted beside the alias", () => {
+    const { app, bot } = appWithCi();
+    const ci = app.node.tryFindChild('demo-gitlab-ci') as GitLabCiAccessStack;
+    const ciTemplate = templateOf(ci);
+    const botTemplate = templateOf(bot);
+
+    // The CI stack grants no Lex action at all: it cannot know the alias's ids.
+    expect(actionsOf(ciTemplate, 'DeployRole').filter((action) => action.startsWith('lex:'))).toEqual([]);
+    // The bot stack grants RecognizeText on exactly its alias's ARN, to the deploy role (imported by name).
+    const aliasId = Object.keys(botTemplate.findResources('AWS::Lex::BotAlias'))[0];
+    const grants = Object.values(botTemplate.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('"lex:'),
+    );
+    expect(grants.map((policy) => policy.Properties.PolicyDocument.Statement)).toEqual([
+      [{ Effect: 'Allow', Action: 'lex:RecognizeText', Resource: { 'Fn::GetAtt': [aliasId, 'Arn'] } }],
+    ]);
+    const [roleRef] = grants[0].Properties.Roles;
+    expect(JSON.stringify(roleRef)).toMatch(/"Fn::ImportValue":"demo-gitlab-ci:ExportsOutputRefDeployRole/);
+    // So the bot stack deploys after the CI stack: the role exists before the grant is attached to it.
+    expect(bot.dependencies).toContain(ci);
+    // No other Lex runtime grant anywhere in the app.
+    const everyStatement = app.node.children
+      .filter((child): child is Stack => child instanceof Stack)
+      .flatMap((stack) => Object.values(templateOf(stack).findResources('AWS::IAM::Policy')))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatementJson[]);
+    const lexGrants = everyStatement.filter((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith('lex:')),
+    );
+    expect(lexGrants).toHaveLength(1);
+  });
+
+  test('without the CI stack, nothing may call the bot but Connect', () => {
+    const policies = templatesFor().bot.findResources('AWS::IAM::Policy');
+    expect(JSON.stringify(policies)).not.toMatch(/"lex:/);
   });
 });

@@ -82,7 +82,7 @@ test('--all, confirmed: the stacks, then every retained part, instance last but 
   ]);
 });
 
-test('--all deletes the GitLab CI stack by name when it is deployed', async () => {
+test('--all deletes the GitLab CI stack by name when it is deployed, after the bot stack that imports its role', async () => {
   cloudFormation.on(DescribeStacksCommand, { StackName: 'chalkbot-gitlab-ci' }).resolves({
     Stacks: [
       { StackName: 'chalkbot-gitlab-ci', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] },
@@ -92,7 +92,8 @@ test('--all deletes the GitLab CI stack by name when it is deployed', async () =
   expect(await destroyCli(['--all', '--confirm', 'chalkbot'], () => undefined, { run, cloudFormation: client() })).toBe(
     0,
   );
-  expect(run.mock.calls.slice(0, 2)).toEqual([
+  expect(run.mock.calls.slice(0, 3)).toEqual([
+    ['npx', ['cdk', 'destroy', 'chalkbot-bot', 'chalkbot-contact-center', '--force', '--no-notices']],
     ['aws', ['cloudformation', 'delete-stack', '--stack-name', 'chalkbot-gitlab-ci']],
     ['aws', ['cloudformation', 'wait', 'stack-delete-complete', '--stack-name', 'chalkbot-gitlab-ci']],
   ]);
