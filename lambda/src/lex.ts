@@ -71,6 +71,19 @@ export function parseLexEvent(event: unknown): ParsedEvent {
     return { ok: false, reason: 'inputTranscript is not a string', sessionAttributes };
   }
 
+  // Which call this is: the `contactId` attribute, which the inbound flow sets from $.ContactId (a phone caller or a
+  // chat cannot choose it; a principal allowed to call the alias's runtime API can: README "Trust boundary").
+  // Does Connect also use the ContactId as the Lex session id, so that an attribute that differs from `sessionId`
+  // would give away a forged turn? Not that we could find (sources checked 2026-12): ConnectParticipantWithLexBot
+  // takes the alias, session attributes and a prompt, and no session id
+  // (https://docs.aws.amazon.com/connect/latest/APIReference/participant-actions-connectparticipantwithlexbot.html);
+  // the admin guide says only that "Amazon Lex creates a session"
+  // (https://docs.aws.amazon.com/connect/latest/adminguide/how-to-use-session-attributes.html); the Lex guide
+  // describes `sessionId` as the identifier of the session in use
+  // (https://docs.aws.amazon.com/lexv2/latest/dg/lambda-input-format.html); the Connect + Lex samples we read pass
+  // $.ContactId in a session attribute, as this flow does, rather than rely on `sessionId`. With nothing
+  // documented, a turn whose attribute differs from its session id is not refused: such a rule would break every
+  // real call if Connect's session id is something else, and it would not stop a principal that sets both.
   const callId = nonEmptyString(sessionAttributes[SESSION_ATTRIBUTES.contactId]) ?? nonEmptyString(event.sessionId);
   if (!callId) return { ok: false, reason: 'neither a contactId session attribute nor a sessionId', sessionAttributes };
   if (callId.length > MAX_CALL_ID_LENGTH) {
