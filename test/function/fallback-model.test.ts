@@ -32,13 +32,14 @@ async function turn(
   transcript: string,
   env: Record<string, string>,
   knowledge?: HandlerOverrides['knowledge'],
+  sessionAttributes?: Record<string, string>,
 ) {
   const handler = createHandler({
     env: { ...world.env, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint, ...env },
     knowledge,
   });
   const started = Date.now();
-  const result = await handler(lexEvent({ contactId: callId, transcript }), lambdaContext());
+  const result = await handler(lexEvent({ contactId: callId, transcript, sessionAttributes }), lambdaContext());
   return { result, spoken: spokenText(result), elapsedMs: Date.now() - started };
 }
 
@@ -145,5 +146,36 @@ describe('both fail', () => {
 
     expect(spoken).toBe(botDefinition.messages.modelUnavailable);
     expect(elapsedMs).toBeLessThan(3_000);
+  });
+
+  test('each such turn counts as failed, and after maxFailedTurns in a row the caller is handed to a person', async () => {
+    const env = { ...BEDROCK_THEN_OPENAI, TURN_DEADLINE_MS: '3000' };
+    let attributes: Record<string, string> = {};
+    const heard: { action: string; failedTurns?: string; nextAction?: string; spoken: string }[] = [];
+    for (let index = 1; index <= botDefinition.maxFailedTurns; index++) {
+      const { result, spoken } = await turn('both-fail-twice', `Question ${index}?`, env, undefined, attributes);
+      attributes = result.sessionState.sessionAttributes ?? {};
+      const { failedTurns, nextAction } = attributes;
+      heard.push({ action: result.sessionState.dialogAction.type, failedTurns, nextAction, spoken });
+    }
+
+    // Both models were asked on every turn.
+    expect(bedrock.requests).toHaveLength(botDefinition.maxFailedTurns);
+    expect(world.openai.requests.length).toBeGreaterThanOrEqual(botDefinition.maxFailedTurns);
+    const turnsBefore = Array.from({ length: botDefinition.maxFailedTurns - 1 }, (_, index) => ({
+      action: 'ElicitIntent',
+      failedTurns: String(index + 1),
+      nextAction: undefined,
+      spoken: botDefinition.messages.modelUnavailable,
+    }));
+    expect(heard).toEqual([
+      ...turnsBefore,
+      {
+        action: 'Close',
+        failedTurns: String(botDefinition.maxFailedTurns),
+        nextAction: 'agent',
+        spoken: botDefinition.messages.troubleTransfer,
+      },
+    ]);
   });
 });
