@@ -9,7 +9,7 @@ import { cdkJsonContext, readSettings } from '../lib/settings';
 import { type CallOptions, type ParsedCommand, parseCallOptions, USAGE, UsageError } from '../local/call-options';
 import { holdLocalCall } from '../local/local-call';
 import { DEFAULT_TRANSCRIPT_DIR } from '../local/local-transcript';
-import { streamCaller, terminalListener } from '../local/terminal';
+import { streamCaller, terminalCaller, terminalListener } from '../local/terminal';
 
 async function main(argv: readonly string[]): Promise<number> {
   let command: ParsedCommand;
@@ -29,7 +29,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (options.web) return serveWebChatUntilStopped(options, options.web.port);
   // At a terminal the caller types after a prompt; piped, their lines are echoed so the transcript reads in order.
   const interactive = process.stdin.isTTY === true;
-  const caller = streamCaller(process.stdin, interactive ? { prompt: { text: 'you> ', output: process.stdout } } : {});
+  const caller = interactive ? terminalCaller(process.stdin, process.stdout) : streamCaller(process.stdin);
   const listener = terminalListener(process.stdout, { echoCaller: !interactive, showEvents: options.showEvents });
   try {
     // Each local call leaves its transcript where `npm run calls -- --local` finds it, as the deployment would.

@@ -4,7 +4,7 @@
  * prompt shows where to type.
  */
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import type { CallEvent, CallListener } from './call-events';
 import type { Caller } from './caller';
 
@@ -46,14 +46,8 @@ export function terminalListener(output: Writable, style: TranscriptStyle): Call
   };
 }
 
-/**
- * A caller reading lines from `input`. At a terminal (`prompt` given) it shows the prompt before each line.
- * The end of input is the caller hanging up.
- */
-export function streamCaller(
-  input: Readable,
-  options: { prompt?: { text: string; output: Writable } } = {},
-): Caller & { close(): void } {
+/** A caller reading lines piped to `input`. The end of input is the caller hanging up. */
+export function streamCaller(input: Readable): Caller & { close(): void } {
   const lines = createInterface({ input, terminal: false });
   // Created at once so no line that arrives before the first question is lost.
   const iterator = lines[Symbol.asyncIterator]();
@@ -61,13 +55,64 @@ export function streamCaller(
   return {
     async nextLine() {
       if (ended) return undefined;
-      if (options.prompt) options.prompt.output.write(options.prompt.text);
       const next = await iterator.next();
       if (next.done) {
         ended = true;
         return undefined;
       }
       return next.value;
+    },
+    close: () => lines.close(),
+  };
+}
+
+/**
+ * A caller typing at a terminal, after a prompt. What they type while the bot is still answering (a slow model,
+ * a filler) is queued, not shown where it was typed: the terminal would echo it into the middle of the bot's
+ * lines, and the answers would then read as if given to the wrong question. A queued line is shown after the
+ * prompt when its turn comes, so the screen reads in the order the call heard it. Ctrl-D or the end of input
+ * is the caller hanging up.
+ */
+export function terminalCaller(input: Readable, output: Writable, prompt = 'you> '): Caller & { close(): void } {
+  let waiting: ((line: string | undefined) => void) | undefined;
+  const queued: string[] = [];
+  let ended = false;
+  // readline draws the caller's typing through this gate: shown at the prompt, held back while the bot speaks.
+  const echo = new Writable({
+    write(chunk, _encoding, done) {
+      if (waiting) output.write(chunk);
+      done();
+    },
+  });
+  const lines = createInterface({ input, output: echo, terminal: true, prompt });
+  lines.on('line', (line) => {
+    const take = waiting;
+    waiting = undefined;
+    if (take) take(line);
+    else queued.push(line);
+  });
+  // Ctrl-C at the prompt is the caller hanging up, as the end of input is.
+  lines.on('SIGINT', () => lines.close());
+  lines.on('close', () => {
+    ended = true;
+    const take = waiting;
+    waiting = undefined;
+    take?.(undefined);
+  });
+  return {
+    async nextLine() {
+      const line = queued.shift();
+      if (line !== undefined) {
+        output.write(`${prompt}${line}\n`);
+        return line;
+      }
+      if (ended) return undefined;
+      const next = new Promise<string | undefined>((resolve) => {
+        waiting = resolve;
+      });
+      // With preserveCursor, readline redraws the prompt and whatever was typed so far, held back until now.
+      lines.prompt(true);
+      return next;
     },
     close: () => lines.close(),
   };
