@@ -85,5 +85,7 @@ export function languageInstructions(locale: BotDefinition): string {
     `The caller speaks ${locale.languageName}. Always answer in ${locale.languageName}, even if earlier turns of ` +
       'the call were in another language.',
     `If the caller wants a person or wants to end the call, tell them to say "${toPerson}" or "${goodbye}".`,
+    // The same words as the bot's own offer lines, so a "yes" after it hands the call over (person-offer.ts).
+    `When you offer to get the caller a person, end your answer with "${locale.personOffer.question}"`,
   ].join(' ');
 }

@@ -17,6 +17,8 @@ export type TurnRoute =
   | 'offline'
   /** The model failed or ran out of time: the caller heard the knowledge file's answer or an apology. */
   | 'fallback'
+  /** The caller said no to the bot's offer of a person, and heard that the call goes on. */
+  | 'offer'
   /** The caller said nothing. */
   | 'silence'
   /** A goodbye or agent intent reached the function. */

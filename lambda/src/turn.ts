@@ -23,6 +23,7 @@ import { askModels, buildPrompt, describe, ModelFailure, phoneSystemPrompt } fro
 import type { ModelSource } from './model-source';
 import { METRIC, MetricUnit, type Observability } from './observability';
 import { orderNumberAskedAbout } from './order-question';
+import { answerToOffer } from './person-offer';
 import type { Settings } from './settings';
 import { type Channel, presentAnswer } from './channel';
 import { cutAtGrapheme } from './speakable';
@@ -132,14 +133,13 @@ async function answerQuestion(
     return reply(turn, locale, again);
   }
 
-  const { spoken, exchange, leave, failed, route } = await think(
-    question,
-    history,
-    turn.channel,
-    locale,
-    deps,
-    deadline,
-  );
+  // "Yes" to the bot's offer of a person hands the call over as the agent intent does; "no" goes on with the call.
+  const offerAnswer = answerToOffer(question, history, locale);
+  if (offerAnswer === 'accept') return leaveTheBot(turn, 'agent', locale, deps, started);
+  const { spoken, exchange, leave, failed, route } =
+    offerAnswer === 'decline'
+      ? declinedOffer(locale)
+      : await think(question, history, turn.channel, locale, deps, deadline);
   // A failure that hands the call over is heard (and kept) as the hand-over line.
   const handOver = failed && countFailedTurn(turn.sessionAttributes, { retryCanHelp: true, locale }).handOver;
   const answered: AnsweredTurn = {
@@ -296,6 +296,11 @@ async function answerWithoutModel(
     extractive: found.extractive !== undefined,
   });
   return found.extractive;
+}
+
+/** The caller said no to a person: the bot says so, and listens for the next question. */
+function declinedOffer(locale: BotDefinition): Thought {
+  return { spoken: locale.personOffer.declined, exchange: [], failed: false, route: 'offer' };
 }
 
 /** What the caller asked earlier in this call, oldest first: a question may lean on the one before. */

@@ -169,6 +169,31 @@ describe('whole calls with the real function', () => {
     expect(answer).not.toContain(spanish.messages.dontKnow);
   });
 
+  test('"sí" after the offer of a person transfers the call; "no" goes on with it', async () => {
+    const spanish = localeDefinition('es_US');
+    const yes = await hold(['¿Qué tiempo hace?', 'sí'], { localeId: 'es_US' });
+    expect(yes.transcript.slice(-5)).toEqual([
+      '[caller] ¿Qué tiempo hace?',
+      `[bot] ${spanish.messages.dontKnow}`,
+      '[caller] sí',
+      flowLine('say-transfer', 'es_US'),
+      '[transfer] queue "Chalkbot support"',
+    ]);
+    expect(yes.end).toMatchObject({ kind: 'transferred' });
+
+    const english = localeDefinition('en_US');
+    const no = await hold(['What is the weather like?', 'no', 'goodbye']);
+    expect(no.transcript.slice(-7)).toEqual([
+      '[caller] What is the weather like?',
+      `[bot] ${english.messages.dontKnow}`,
+      '[caller] no',
+      `[bot] ${english.personOffer.declined}`,
+      '[caller] goodbye',
+      flowLine('say-goodbye'),
+      '[hang up]',
+    ]);
+  });
+
   test('a German call by keypad: the answer, the switch back to English, then a transfer line in English', async () => {
     const german = localeDefinition('de_DE');
     const call = await hold(['#3', 'Wie spät ist es?', 'sprechen Sie englisch', 'talk to a person']);
