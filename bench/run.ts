@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --out <file>]
+ * npm run bench [-- --quick] [-- --out <file>] [-- --only <part>[,<part>]]
  *
  * Measures what the function controls, all in one run so that ratios hold on a noisy machine: start-up, turn
  * overhead, a long call, many calls at once, and fault drills. Prints a table (median, min and max of repeated
@@ -20,7 +20,7 @@ import { measureManyCalls } from './many-calls';
 import { measureStartup } from './startup';
 import { measureToolTurnOverhead } from './tool-turn';
 import { measureTurnOverhead } from './turn-overhead';
-import { startBenchWorld } from './world';
+import { type BenchWorld, startBenchWorld } from './world';
 
 const root = join(__dirname, '..');
 
@@ -77,29 +77,59 @@ async function main(): Promise<void> {
   const progress = (text: string) =>
     process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${text}\n`);
 
-  const measurements: { name: string; result: MeasurementResult }[] = [];
-  progress(`start-up (${steps.startup.runs} fresh processes per variant)`);
-  measurements.push({
-    name: 'start-up',
-    result: await measureStartup({ ...steps.startup, workDir: join(root, 'bench', 'results') }),
-  });
+  // Each part of the bench, by name: `--only <name>[,<name>]` runs some of them (to check one figure while
+  // working on it); the figures of record come from a whole run.
+  const parts: { name: string; run(world: BenchWorld): Promise<MeasurementResult>; progress: string }[] = [
+    {
+      name: 'start-up',
+      progress: `${steps.startup.runs} fresh processes per variant`,
+      run: () => measureStartup({ ...steps.startup, workDir: join(root, 'bench', 'results') }),
+    },
+    {
+      name: 'first turn',
+      progress: `${steps.firstTurn.runs} fresh processes`,
+      run: (world) => measureFirstTurn(world, steps.firstTurn),
+    },
+    {
+      name: 'turn overhead',
+      progress: `${steps.overhead.repetitions} x ${steps.overhead.turns} turns`,
+      run: (world) => measureTurnOverhead(world, steps.overhead),
+    },
+    {
+      name: 'tool turn overhead',
+      progress: `${steps.toolTurn.repetitions} x ${steps.toolTurn.turns} turns`,
+      run: (world) => measureToolTurnOverhead(world, steps.toolTurn),
+    },
+    {
+      name: 'long call',
+      progress: `${steps.longCall.repetitions} x 100 turns`,
+      run: (world) => measureLongCall(world, steps.longCall),
+    },
+    {
+      name: 'many calls',
+      progress: `${steps.manyCalls.repetitions} x ${steps.manyCalls.calls} calls x ${steps.manyCalls.turnsPerCall} turns`,
+      run: (world) => measureManyCalls(world, steps.manyCalls),
+    },
+    {
+      name: 'faults',
+      progress: `${steps.faults.repetitions} drills per fault`,
+      run: (world) => measureFaults(world, steps.faults),
+    },
+  ];
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').map((name) => name.trim()) : undefined;
+  const unknown = only?.filter((name) => !parts.some((part) => part.name === name)) ?? [];
+  if (unknown.length > 0 || only?.length === 0) {
+    throw new Error(`--only takes parts of: ${parts.map((part) => part.name).join(', ')} (not ${unknown.join(', ')})`);
+  }
 
+  const measurements: { name: string; result: MeasurementResult }[] = [];
   const world = await startBenchWorld();
   try {
-    progress(`first turn (${steps.firstTurn.runs} fresh processes)`);
-    measurements.push({ name: 'first turn', result: await measureFirstTurn(world, steps.firstTurn) });
-    progress(`turn overhead (${steps.overhead.repetitions} x ${steps.overhead.turns} turns)`);
-    measurements.push({ name: 'turn overhead', result: await measureTurnOverhead(world, steps.overhead) });
-    progress(`tool turn overhead (${steps.toolTurn.repetitions} x ${steps.toolTurn.turns} turns)`);
-    measurements.push({ name: 'tool turn overhead', result: await measureToolTurnOverhead(world, steps.toolTurn) });
-    progress(`long call (${steps.longCall.repetitions} x 100 turns)`);
-    measurements.push({ name: 'long call', result: await measureLongCall(world, steps.longCall) });
-    progress(
-      `many calls (${steps.manyCalls.repetitions} x ${steps.manyCalls.calls} calls x ${steps.manyCalls.turnsPerCall} turns)`,
-    );
-    measurements.push({ name: 'many calls', result: await measureManyCalls(world, steps.manyCalls) });
-    progress(`faults (${steps.faults.repetitions} drills per fault)`);
-    measurements.push({ name: 'faults', result: await measureFaults(world, steps.faults) });
+    for (const part of parts.filter((candidate) => !only || only.includes(candidate.name))) {
+      progress(`${part.name} (${part.progress})`);
+      measurements.push({ name: part.name, result: await part.run(world) });
+    }
   } finally {
     await world.stop();
   }
@@ -108,7 +138,7 @@ async function main(): Promise<void> {
   const missed = figures.filter((figure) => figure.target && !figure.target.met);
   const report = {
     when: new Date().toISOString(),
-    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    command: `npm run bench -- ${args.join(' ')}`.trim().replace(/ --$/, ''),
     commit: commit(),
     machine: host,
     durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -140,6 +170,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('The bench could not run:', error);
+  console.error('The bench could not run:', error instanceof Error ? error.message : error);
   process.exitCode = 1;
 });
