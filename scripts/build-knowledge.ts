@@ -14,13 +14,14 @@ import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { embeddingsChoice, EMBEDDINGS_ENV, LOCAL_EMBEDDINGS_PACKAGES } from '../lambda/src/knowledge/embeddings';
-import { BUILT_INDEX_FOLDER, buildKnowledge } from '../lambda/src/knowledge/knowledge';
+import { buildKnowledge } from '../lambda/src/knowledge/knowledge';
+import { BUILT_INDEX_FOLDER, BUNDLE_FOLDER } from '../lib/definition/knowledge-index';
 import { DEFAULT_VECTOR_CACHE_DIR } from '../lambda/src/knowledge/vector-cache';
 import { FUNCTION_ENV } from '../lib/definition/function-settings';
 
 const ROOT = resolve(__dirname, '..');
 export const DEFAULT_KNOWLEDGE_SOURCE = join(ROOT, 'knowledge');
-export const DEFAULT_OUT_DIR = join(ROOT, 'lambda', 'dist');
+export const DEFAULT_OUT_DIR = join(ROOT, 'lambda', BUNDLE_FOLDER);
 /** The folder of packages beside the bundle; Node resolves `require` from /var/task/node_modules in the image. */
 export const STAGED_MODULES = 'node_modules';
 

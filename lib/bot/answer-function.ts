@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { LOG_RETENTION_DAYS } from '../log-retention';
 import { type DeployedModels, usesProvider } from '../model-settings';
 import { grantBedrockInvoke } from './bedrock-access';
+import { grantIndexEmbeddings } from './embeddings-access';
 import {
   FUNCTION_ENV,
   FUNCTION_METRICS_NAMESPACE,
@@ -121,6 +122,8 @@ export class AnswerFunction extends Construct {
     this.azureOpenAiKeySecret?.grantRead(role);
     const bedrockModels = [models.primary, models.fallback].filter((model) => model?.provider === 'bedrock');
     for (const model of bedrockModels) grantBedrockInvoke(Stack.of(this), role, model!.model);
+    // The question is embedded by the model the knowledge index was built with: Bedrock's needs its grant too.
+    grantIndexEmbeddings(Stack.of(this), role, props.imageDirectory);
     // look_up_order does one GetItem per lookup (lambda/src/orders/orders-table.ts); it never writes orders.
     if ('table' in props.orders) props.orders.table.grant(role, 'dynamodb:GetItem');
     else props.orders.tokenSecret?.grantRead(role);

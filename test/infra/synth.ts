@@ -25,7 +25,7 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 export function buildTestApp(
   context: Record<string, unknown> = {},
-  options: { flowFile?: string } = {},
+  options: { flowFile?: string; imageDirectory?: string } = {},
 ): ChalkbotStacks & { app: App } {
   const app = new App({ context: { ...cdkJsonContext(), ...context }, stackTraces: false });
   return {

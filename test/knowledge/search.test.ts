@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_EMBEDDING_MODELS, embeddingsChoice, LocalEmbeddings } from '../../lambda/src/knowledge/embeddings';
 import { buildKnowledge, type Knowledge, loadBuiltKnowledge, searchText } from '../../lambda/src/knowledge/knowledge';
-import { INDEX_FILE, KnowledgeIndex } from '../../lambda/src/knowledge/search-index';
+import { KnowledgeIndex } from '../../lambda/src/knowledge/search-index';
+import { INDEX_FILE } from '../../lib/definition/knowledge-index';
 import { writeKnowledgeFolder } from './bakery';
 
 const choice = { kind: 'local', model: DEFAULT_EMBEDDING_MODELS.local } as const;

@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { FUNCTION_ENV } from '../../../lib/definition/function-settings';
+import { BUILT_INDEX_FOLDER } from '../../../lib/definition/knowledge-index';
 import { cutAtSentence } from '../speakable';
 import { CannedAnswers, words } from './canned-answers';
 import { readKnowledgeFolder } from './documents';
@@ -242,9 +243,6 @@ function firstSentences(text: string): string {
   );
   return cutAtSentence(segments.slice(0, EXTRACTIVE_SENTENCES).join('').trim(), Number.MAX_SAFE_INTEGER);
 }
-
-/** Where `npm run build` puts the index, beside the bundle: lambda/dist/knowledge-index, in the image too. */
-export const BUILT_INDEX_FOLDER = 'knowledge-index';
 
 /**
  * The index the function loads: KNOWLEDGE_DIR when set (a folder holding a built index, not documents: the

@@ -12,12 +12,12 @@ import { create, insertMultiple, load, type Orama, type RawData, save, search } 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
+import { INDEX_FILE } from '../../../lib/definition/knowledge-index';
 import type { FaqEntry, KnowledgeDocuments, Passage } from './documents';
 import type { EmbeddingsChoice } from './embeddings';
 
 /** Bumped when the saved form changes, so an old index is refused with a clear message instead of misread. */
 const INDEX_FORMAT = 1;
-export const INDEX_FILE = 'index.json';
 export const VECTORS_FILE = 'vectors.f32';
 
 /**
