@@ -154,7 +154,7 @@ test('through the bundle: a missing table setting hands the call to a person, no
   expect(spokenText(result)).toBe(botDefinition.messages.troubleTransfer);
 });
 
-test('the image holds exactly the bundle, the knowledge index and the embedding model, started as index.handler on Node.js 22', async () => {
+test('the image holds exactly the bundle, the knowledge index, the embedding model and their compile cache, started as index.handler on Node.js 22', async () => {
   const dockerfile = await readFile(join(root, 'lambda', 'Dockerfile'), 'utf8');
   const instructions = dockerfile.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
   expect(instructions).toEqual([
@@ -162,6 +162,8 @@ test('the image holds exactly the bundle, the knowledge index and the embedding 
     'COPY dist/node_modules ${LAMBDA_TASK_ROOT}/node_modules',
     'COPY dist/knowledge-index ${LAMBDA_TASK_ROOT}/knowledge-index',
     'COPY dist/index.js ${LAMBDA_TASK_ROOT}/',
+    'ENV NODE_COMPILE_CACHE=${LAMBDA_TASK_ROOT}/.compile-cache',
+    `RUN POWERTOOLS_LOG_LEVEL=SILENT node -e "require(process.env.LAMBDA_TASK_ROOT + '/index.js')"`,
     'CMD ["index.handler"]',
   ]);
   const ignore = (await readFile(join(root, 'lambda', '.dockerignore'), 'utf8'))
