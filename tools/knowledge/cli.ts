@@ -38,23 +38,39 @@ function passagesOf(found: Lookup, knowledge: Knowledge) {
   return passage ? [{ passage, score: 1, keyword: 0 }] : [];
 }
 
-async function ask(knowledge: Knowledge, question: string): Promise<void> {
+/** Where the CLI writes: the terminal, or a test's lines. */
+export interface KnowledgeCliIo {
+  readonly log: (line: string) => void;
+  readonly error: (line: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where passage vectors are kept between runs. */
+  readonly vectorCacheDir: string;
+}
+
+const TERMINAL: KnowledgeCliIo = {
+  log: (line) => console.log(line),
+  error: (line) => console.error(line),
+  env: process.env,
+  vectorCacheDir: DEFAULT_VECTOR_CACHE_DIR,
+};
+
+async function ask(knowledge: Knowledge, question: string, io: KnowledgeCliIo): Promise<void> {
   const found = await knowledge.lookUp(question);
-  if (found.kind === 'canned') console.log(`Canned FAQ answer (matched by ${found.via}): ${found.faqId}`);
+  if (found.kind === 'canned') io.log(`Canned FAQ answer (matched by ${found.via}): ${found.faqId}`);
   for (const hit of passagesOf(found, knowledge).slice(0, 3)) {
     const similarity =
       'similarity' in hit && hit.similarity !== undefined ? ` similarity ${hit.similarity.toFixed(2)}` : '';
-    console.log(
+    io.log(
       `${hit.score.toFixed(2)}  ${hit.passage.heading} (${hit.passage.id})${similarity} keyword ${hit.keyword.toFixed(2)}`,
     );
-    console.log(`      ${hit.passage.text}`);
+    io.log(`      ${hit.passage.text}`);
   }
-  console.log(
+  io.log(
     `Spoken without a model: ${spokenWithoutModel(found) ?? "(nothing fits: I don't know that; shall I get you a person?)"}`,
   );
 }
 
-async function evaluate(knowledge: Knowledge, file: string): Promise<void> {
+async function evaluate(knowledge: Knowledge, file: string, io: KnowledgeCliIo): Promise<void> {
   const cases = JSON.parse(readFileSync(file, 'utf8')) as EvalCase[];
   let inTop3 = 0;
   let spoken = 0;
@@ -68,15 +84,16 @@ async function evaluate(knowledge: Knowledge, file: string): Promise<void> {
     const said = holds(spokenWithoutModel(found), fact);
     inTop3 += Number(top3);
     spoken += Number(said);
-    console.log(`${top3 ? 'top3' : '    '} ${said ? 'spoken' : '      '}  ${q}`);
+    io.log(`${top3 ? 'top3' : '    '} ${said ? 'spoken' : '      '}  ${q}`);
   }
   const share = (count: number) =>
     `${count}/${cases.length} (${Math.round((100 * count) / Math.max(1, cases.length))}%)`;
-  console.log(`Top 3 passages hold a fact: ${share(inTop3)}`);
-  console.log(`Answer spoken without a model holds a fact: ${share(spoken)}`);
+  io.log(`Top 3 passages hold a fact: ${share(inTop3)}`);
+  io.log(`Answer spoken without a model holds a fact: ${share(spoken)}`);
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Runs the CLI; resolves to its exit code (0, or 2 for a usage error); rejects when the folder cannot be read. */
+export async function main(argv: readonly string[], io: KnowledgeCliIo = TERMINAL): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -84,27 +101,29 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   const [command, argument] = positionals;
   if (values.help) {
-    console.log(USAGE);
+    io.log(USAGE);
     return 0;
   }
   if ((command !== 'ask' && command !== 'eval') || !argument || positionals.length > 2) {
-    console.error(USAGE);
+    io.error(USAGE);
     return 2;
   }
   const dir = resolve(values.knowledge ?? DEFAULT_KNOWLEDGE_DIR);
   const knowledge = await buildKnowledge(dir, {
-    choice: embeddingsChoice(process.env[EMBEDDINGS_ENV]),
-    vectorCacheDir: DEFAULT_VECTOR_CACHE_DIR,
+    choice: embeddingsChoice(io.env[EMBEDDINGS_ENV]),
+    vectorCacheDir: io.vectorCacheDir,
   });
-  if (command === 'ask') await ask(knowledge, argument);
-  else await evaluate(knowledge, resolve(argument));
+  if (command === 'ask') await ask(knowledge, argument, io);
+  else await evaluate(knowledge, resolve(argument), io);
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    },
+  );
+}
