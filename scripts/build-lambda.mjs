@@ -28,6 +28,55 @@ const STUBS = [
   { filter: /^bowser$/, path: join(stubs, 'bowser.mjs') },
 ];
 
+/**
+ * The OpenAI client's API areas the function never calls. The client makes one object per area when it is
+ * constructed, so its module imports them all, about 200 KiB that every cold start compiled and ran. LangChain's
+ * ChatOpenAI and AzureChatOpenAI call `chat.completions` (and `responses` for some models), OpenAIEmbeddings
+ * calls `embeddings`: those stay, as does everything they import. Each area here is replaced by classes of the
+ * same names that the client can construct; calling one throws, naming this file.
+ */
+const UNUSED_OPENAI_AREAS = [
+  'admin/admin',
+  'audio/audio',
+  'batches',
+  'beta/beta',
+  'containers/containers',
+  'content-provenance-checks',
+  'conversations/conversations',
+  'decisions',
+  'evals/evals',
+  'files',
+  'fine-tuning/fine-tuning',
+  'graders/graders',
+  'images',
+  'live/live',
+  'moderations',
+  'realtime/realtime',
+  'safety/safety',
+  'skills/skills',
+  'uploads/uploads',
+  'vector-stores/vector-stores',
+  'videos',
+  'webhooks/webhooks',
+];
+const unusedOpenAiArea = new RegExp(
+  `[\\\\/]node_modules[\\\\/]openai[\\\\/]resources[\\\\/](${UNUSED_OPENAI_AREAS.join('|')})\\.mjs$`,
+);
+
+/** Stand-in classes for an unused area: the names its module exports, each constructible, none usable. */
+async function openAiAreaStandIn(path) {
+  const probe = await build({ entryPoints: [path], write: false, bundle: false, metafile: true, format: 'esm' });
+  const names = Object.values(probe.metafile.outputs).flatMap((output) => output.exports ?? []);
+  const area = relative(join(root, 'node_modules', 'openai', 'resources'), path);
+  const lines = names.map(
+    (name) =>
+      `export class ${name} { constructor(client) { this._client = client; } }\n` +
+      `for (const method of ['create', 'retrieve', 'list', 'update', 'delete', 'del', 'parse', 'stream'])\n` +
+      `  ${name}.prototype[method] = () => { throw new Error(${JSON.stringify(`OpenAI ${area} is not bundled into the Chalkbot function (scripts/build-lambda.mjs)`)}); };`,
+  );
+  return { contents: lines.join('\n'), loader: 'js' };
+}
+
 /** An esbuild plugin that resolves each stubbed import to its stand-in. */
 const stubPlugin = {
   name: 'chalkbot-stubs',
@@ -35,6 +84,7 @@ const stubPlugin = {
     for (const { filter, importer, path } of STUBS) {
       builder.onResolve({ filter }, (args) => (importer && !importer.test(args.importer) ? undefined : { path }));
     }
+    builder.onLoad({ filter: unusedOpenAiArea }, (args) => openAiAreaStandIn(args.path));
   },
 };
 export const DEFAULT_OUTFILE = join(root, 'lambda', 'dist', 'index.js');

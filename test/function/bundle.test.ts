@@ -83,6 +83,11 @@ test('the bundle is one self-contained file, small enough to start fast', async 
   expect(size).toBeLessThan(4 * 1024 * 1024);
   const source = await readFile(bundle, 'utf8');
   expect(source).toContain(botDefinition.messages.dontKnow); // the bot definition is inlined
+  // The OpenAI client's unused API areas are stand-ins (scripts/build-lambda.mjs); chat completions are whole.
+  expect(source).not.toContain('/fine_tuning/jobs');
+  expect(source).not.toContain('/vector_stores');
+  expect(source).toContain('OpenAI fine-tuning/fine-tuning.mjs is not bundled into the Chalkbot function');
+  expect(source).toContain('/chat/completions');
 });
 
 test('the bundle keeps function and class names, so production stack traces can be read', async () => {
