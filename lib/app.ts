@@ -3,17 +3,21 @@
  * CLI and the tests call it in process, so what the tests check is what `cdk synth` prints.
  */
 import { join } from 'node:path';
-import { type App, DefaultStackSynthesizer, Validations } from 'aws-cdk-lib';
+import { type App, DefaultStackSynthesizer, Fn, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BotStack } from './bot/bot-stack';
 import { GitLabCiAccessStack, gitlabCiAccessPropsFromContext } from './ci/gitlab-ci-access-stack';
 import { SmokeTestAccess } from './ci/smoke-test-access';
 import { ContactCenterStack } from './contact-center/contact-center-stack';
+import { bucketArnExports } from './operations/transcript-bucket';
 import { type ChalkbotSettings, functionImageRepositoryName, readSettings, stackNames } from './settings';
 import { WebChatStack } from './web-chat/web-chat-stack';
 
 /** The function's Docker build context in the repo. */
 export const FUNCTION_IMAGE_DIRECTORY = join(__dirname, '..', 'lambda');
+
+/** The transcript archiver's bundle (`npm run build`, scripts/build-lambda.mjs). */
+const ARCHIVER_DIRECTORY = join(__dirname, '..', 'lambda', 'dist-archiver');
 
 /** The built chat page (`npm run build`, scripts/build-web.mjs). */
 export const WEB_SITE_DIRECTORY = join(__dirname, '..', 'web', 'dist');
@@ -21,6 +25,8 @@ export const WEB_SITE_DIRECTORY = join(__dirname, '..', 'web', 'dist');
 export interface ChalkbotAppOptions {
   /** Another Docker build context for the function (tests); the repo's `lambda/` by default. */
   readonly imageDirectory?: string;
+  /** Another archiver bundle directory (tests); the repo's `lambda/dist-archiver` by default. */
+  readonly archiverDirectory?: string;
   /** Another built chat page (tests); the repo's `web/dist` by default. */
   readonly siteDirectory?: string;
   /** Another inbound flow file (tests); the repo's contact-flows/chalkbot-inbound.json by default. */
@@ -51,6 +57,13 @@ export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): Ch
     phoneNumberArn: contactCenter.phoneNumberArn,
     queueArnsByName: contactCenter.queueArnsByName,
     imageDirectory: options.imageDirectory ?? FUNCTION_IMAGE_DIRECTORY,
+    archiverDirectory: options.archiverDirectory ?? ARCHIVER_DIRECTORY,
+    // By our own export names (lib/operations/transcript-bucket.ts), not the CDK's generated ones.
+    transcriptBucketArn: Fn.importValue(bucketArnExports(settings.prefix).transcripts),
+    audioLogBucketArn:
+      settings.lexAudioLogs && contactCenter.recordingsBucket
+        ? Fn.importValue(bucketArnExports(settings.prefix).recordings)
+        : undefined,
     flowFile: options.flowFile,
     // The function image goes to the contact-center stack's repository (scan on push, lifecycle rule).
     synthesizer: new DefaultStackSynthesizer({ imageAssetsRepositoryName: functionImageRepositoryName(settings) }),

@@ -330,6 +330,11 @@ export function readSettings(node: SettingsContext): ChalkbotSettings {
   };
   const redactTranscripts = flag('redactTranscripts');
   const lexAudioLogs = flag('lexAudioLogs');
+  if (lexAudioLogs && existingInstanceArn !== undefined) {
+    problems.push(
+      'lexAudioLogs writes to the recordings bucket, which is created only with a new instance; not with existingInstanceArn',
+    );
+  }
 
   if (problems.length > 0) throw new SettingsError(problems);
   return {

@@ -88,6 +88,8 @@ const stubPlugin = {
   },
 };
 export const DEFAULT_OUTFILE = join(root, 'lambda', 'dist', 'index.js');
+/** The transcript archiver's bundle: a zip asset of its own (lib/operations/transcript-archiver.ts). */
+export const ARCHIVER_OUTFILE = join(root, 'lambda', 'dist-archiver', 'index.js');
 
 /** Builds the bundle; returns its path and size in bytes. */
 export async function buildLambda({ outfile = DEFAULT_OUTFILE } = {}) {
@@ -114,9 +116,32 @@ export async function buildLambda({ outfile = DEFAULT_OUTFILE } = {}) {
   return { outfile, bytes };
 }
 
+/** Builds the archiver's bundle (lambda/src/archiver.ts): no model, no knowledge, only the call item's reader. */
+export async function buildArchiver({ outfile = ARCHIVER_OUTFILE } = {}) {
+  const result = await build({
+    entryPoints: [join(root, 'lambda', 'src', 'archiver.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    tsconfig: join(root, 'tsconfig.json'),
+    plugins: [stubPlugin],
+  });
+  const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
+  return { outfile, bytes };
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--outfile');
   const outfile = at > 0 ? resolve(process.argv[at + 1]) : undefined;
-  const { outfile: written, bytes } = await buildLambda({ outfile });
-  console.log(`Built ${relative(process.cwd(), written)} (${(bytes / 1024).toFixed(0)} KiB)`);
+  // --outfile names the answer function's bundle only (the bundle test); the archiver is built with the app.
+  const built = [await buildLambda({ outfile }), ...(outfile ? [] : [await buildArchiver()])];
+  for (const { outfile: written, bytes } of built)
+    console.log(`Built ${relative(process.cwd(), written)} (${(bytes / 1024).toFixed(0)} KiB)`);
 }

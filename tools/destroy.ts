@@ -8,7 +8,8 @@
  * a deploy brings the bot back. The bot stack holds the OpenAI key secret, so that is deleted too: put the key
  * in again after the next deploy. With --all, after the prefix is typed to confirm, also `<prefix>-gitlab-ci`
  * and `<prefix>-contact-center`, and then what that stack keeps on purpose: the claimed phone number, the
- * Connect instance, the recordings bucket (with its recordings), the image repository and the flow-log group.
+ * Connect instance, the recordings and transcript buckets (with what they hold), the image repository and the
+ * flow-log group.
  * An adopted instance or number (existingInstanceArn, existingPhoneNumberArn) is never deleted.
  * The retained parts are deleted with the AWS CLI (a prerequisite of the deploy anyway).
  */
@@ -27,8 +28,8 @@ Connect instance and the recordings stay; npm run deploy brings the bot back. Th
 stack and is deleted with it: put the key in again after the next deploy.
 With --all: after you type the prefix (or pass --confirm <prefix>), also <prefix>-gitlab-ci and
 <prefix>-contact-center, then the parts that stack keeps on purpose: the phone number (released), the Connect
-instance, the recordings bucket and everything in it, the image repository and the flow-log group. Adopted
-instances and numbers are left alone.
+instance, the recordings and transcript buckets and everything in them, the image repository and the flow-log
+group. Adopted instances and numbers are left alone.
   -h, --help  show this help`;
 
 export interface DestroyDependencies {
@@ -60,13 +61,13 @@ export function retainedPartSteps(
       args: ['connect', 'release-phone-number', '--phone-number-id', phoneNumberArn, ...options.aws],
     });
   }
-  const bucket = outputs[STACK_OUTPUTS.recordingsBucketName];
-  if (bucket)
-    steps.push({
-      what: 'the recordings bucket',
-      command: 'aws',
-      args: ['s3', 'rb', `s3://${bucket}`, '--force', ...options.aws],
-    });
+  const buckets = [
+    { what: 'the recordings bucket', name: outputs[STACK_OUTPUTS.recordingsBucketName] },
+    { what: 'the transcript bucket', name: outputs[STACK_OUTPUTS.transcriptBucketName] },
+  ];
+  for (const { what, name } of buckets) {
+    if (name) steps.push({ what, command: 'aws', args: ['s3', 'rb', `s3://${name}`, '--force', ...options.aws] });
+  }
   const repository = outputs[STACK_OUTPUTS.functionImageRepositoryName];
   if (repository) {
     steps.push({

@@ -3,12 +3,18 @@
  * inbound flow that ties them to the phone number. It takes the instance, the number and the queues from the
  * contact-center stack, so it can be destroyed and deployed again without touching anything AWS rations.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { botLocales, defaultLocale } from '../definition/bot';
 import { STACK_OUTPUTS } from '../definition/stack-outputs';
 import { INBOUND_FLOW_FILE, readFlowFile } from '../flow/flow-file';
+import { TRANSCRIPT_KEY_PREFIX } from '../definition/transcripts';
+import { LEX_AUDIO_LOG_PREFIX } from '../operations/conversation-logs';
+import { TranscriptArchiver } from '../operations/transcript-archiver';
+import { bucketArnExports } from '../operations/transcript-bucket';
 import { type ChalkbotSettings, memoryExpirySeconds } from '../settings';
 import { AnswerAlarms } from './answer-alarms';
 import { AnswerFunction } from './answer-function';
@@ -24,6 +30,12 @@ export interface BotStackProps extends StackProps {
   readonly queueArnsByName: Readonly<Record<string, string>>;
   /** The function's Docker build context. */
   readonly imageDirectory: string;
+  /** Where call transcripts are archived: the ARN of the contact-center stack's bucket. */
+  readonly transcriptBucketArn: string;
+  /** The transcript archiver's bundle directory (lambda/dist-archiver after `npm run build`). */
+  readonly archiverDirectory: string;
+  /** Lex audio conversation logs go to this bucket (the recordings bucket) when the `lexAudioLogs` setting is on. */
+  readonly audioLogBucketArn?: string;
   /** The inbound flow file; the repo's `contact-flows/chalkbot-inbound.json` unless a test says otherwise. */
   readonly flowFile?: string;
 }
@@ -36,6 +48,7 @@ export class BotStack extends Stack {
   readonly alarms: AnswerAlarms;
   readonly lexBot: ChalkbotLexBot;
   readonly inboundFlow: InboundFlow;
+  readonly archiver: TranscriptArchiver;
 
   constructor(scope: Construct, id: string, props: BotStackProps) {
     super(scope, id, props);
@@ -61,7 +74,33 @@ export class BotStack extends Stack {
       locales: botLocales,
       voiceId: settings.voice,
       fulfillment: this.answer.function,
+      audioLogBucket:
+        props.audioLogBucketArn === undefined
+          ? undefined
+          : s3.Bucket.fromBucketArn(this, 'AudioLogBucket', props.audioLogBucketArn),
     });
+    this.archiver = new TranscriptArchiver(this, 'TranscriptArchiver', {
+      codeDirectory: props.archiverDirectory,
+      instanceArn: props.instanceArn,
+      table: this.callMemory.table,
+      bucket: s3.Bucket.fromBucketArn(this, 'TranscriptBucket', props.transcriptBucketArn),
+      memoryExpirySeconds: memoryExpirySeconds(settings),
+      redactTranscripts: settings.redactTranscripts,
+    });
+    // The two object wildcards this stack grants in the contact-center stack's buckets, each under one prefix.
+    const exports = bucketArnExports(settings.prefix);
+    Validations.of(this).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::${exports.transcripts}/${TRANSCRIPT_KEY_PREFIX}*]`,
+        reason: 'The archiver writes one object per call, named by the call; only under the transcripts/ prefix.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${exports.recordings}/${LEX_AUDIO_LOG_PREFIX}*]`,
+        reason: "Lex names each audio log object itself; only under the audio prefix, never Connect's recordings.",
+      },
+    );
+    // A transcript that could not be archived is worth the same notification as the answer function's failures.
+    if (this.alarms.topic) this.archiver.errorsAlarm.addAlarmAction(new actions.SnsAction(this.alarms.topic));
     this.inboundFlow = new InboundFlow(this, 'InboundFlow', {
       instanceArn: props.instanceArn,
       phoneNumberArn: props.phoneNumberArn,

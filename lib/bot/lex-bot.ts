@@ -13,8 +13,10 @@ import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lex from 'aws-cdk-lib/aws-lex';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { BotDefinition } from '../definition/bot';
+import { ConversationLogs } from '../operations/conversation-logs';
 import { botLocale } from './bot-locale';
 
 export const BOT_ALIAS_NAME = 'live';
@@ -28,12 +30,16 @@ export interface ChalkbotLexBotProps {
   readonly voiceId: string;
   /** The fulfillment function the alias calls. */
   readonly fulfillment: lambda.IFunction;
+  /** Log the callers' audio (Lex audio conversation logs) into this bucket; text logs only without it. */
+  readonly audioLogBucket?: s3.IBucket;
 }
 
 export class ChalkbotLexBot extends Construct {
   readonly bot: lex.CfnBot;
   readonly version: lex.CfnBotVersion;
   readonly alias: lex.CfnBotAlias;
+  /** The `live` alias's conversation logs: text always, audio only with `audioLogBucket`. */
+  readonly conversationLogs: ConversationLogs;
   /** The first 12 hex digits of the hash that names the version. */
   readonly definitionHash: string;
 
@@ -85,6 +91,9 @@ export class ChalkbotLexBot extends Construct {
       })),
     });
 
+    this.conversationLogs = new ConversationLogs(this, 'ConversationLogs', { audioBucket: props.audioLogBucket });
+    this.conversationLogs.grantWrite(role);
+
     this.alias = new lex.CfnBotAlias(this, 'LiveAlias', {
       botId: this.bot.attrId,
       botAliasName: BOT_ALIAS_NAME,
@@ -100,6 +109,15 @@ export class ChalkbotLexBot extends Construct {
           },
         },
       })),
+      conversationLogSettings: this.conversationLogs.settings,
+    });
+    // Lex writes the logs with the bot's role: its policy must be in place before the alias names the log group.
+    this.alias.node.addDependency(role);
+    Validations.of(this.alias).acknowledge({
+      id: 'AwsSolutions-LEX4',
+      reason:
+        'CloudWatch Logs and S3 encrypt the logs at rest with keys they manage; a customer key would add a key ' +
+        'policy and a monthly cost, and no reader outside this account. The logs expire (log retention, bucket lifecycle).',
     });
 
     // Only this alias may invoke the function: the permission names its ARN exactly.

@@ -8,10 +8,12 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { arnPathPart } from '../connect-arn';
 import { STACK_OUTPUTS } from '../definition/stack-outputs';
 import { LOG_RETENTION_DAYS } from '../log-retention';
+import { bucketArnExports, TranscriptBucket } from '../operations/transcript-bucket';
 import { type ChalkbotSettings, functionImageRepositoryName } from '../settings';
 import { AdminUser } from './admin-user';
 import { FunctionImageRepository } from './function-image-repository';
@@ -28,6 +30,10 @@ export class ContactCenterStack extends Stack {
   /** Queue ARNs by the name the flows use in `${QUEUE_ARN:<name>}`. */
   readonly queueArnsByName: Readonly<Record<string, string>>;
   readonly functionImageRepository: FunctionImageRepository;
+  /** Call transcripts, written by the bot stack's archiver. */
+  readonly transcriptBucket: s3.Bucket;
+  /** Connect's recordings; only when this stack creates the instance (an adopted one keeps its own storage). */
+  readonly recordingsBucket?: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: ContactCenterStackProps) {
     super(scope, id, props);
@@ -77,6 +83,11 @@ export class ContactCenterStack extends Stack {
     // An adopted instance already has its storage and its administrators; we only add to it what the flow needs.
     if (createsInstance) {
       const recordings = new RecordingsBucket(this, 'Recordings', { instanceArn: this.instanceArn });
+      this.recordingsBucket = recordings.bucket;
+      new CfnOutput(this, 'RecordingsBucketArn', {
+        value: recordings.bucket.bucketArn,
+        exportName: bucketArnExports(settings.prefix).recordings,
+      });
       const admin = new AdminUser(this, 'Admin', { instanceArn: this.instanceArn, queueArn: queue.queueArn });
       new CfnOutput(this, STACK_OUTPUTS.recordingsBucketName, { value: recordings.bucket.bucketName });
       new CfnOutput(this, STACK_OUTPUTS.adminUserSecretArn, {
@@ -84,6 +95,16 @@ export class ContactCenterStack extends Stack {
         description: `Username and password of the Connect user "${admin.username}"`,
       });
     }
+
+    // Beside the recordings, not in the bot stack: transcripts are records of calls and outlive a redeployed bot.
+    this.transcriptBucket = new TranscriptBucket(this, 'Transcripts', {
+      retentionDays: settings.transcriptRetentionDays,
+    }).bucket;
+    new CfnOutput(this, STACK_OUTPUTS.transcriptBucketName, { value: this.transcriptBucket.bucketName });
+    new CfnOutput(this, 'TranscriptBucketArn', {
+      value: this.transcriptBucket.bucketArn,
+      exportName: bucketArnExports(settings.prefix).transcripts,
+    });
 
     this.functionImageRepository = new FunctionImageRepository(this, 'FunctionImages', {
       repositoryName: functionImageRepositoryName(settings),

@@ -35,7 +35,8 @@ describe('bot stack alarms', () => {
         TreatMissingData: 'notBreaching',
       });
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    // Five on the answer function, one on the transcript archiver's errors.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
   });
 
   test('without alarmEmail: no topic, no subscription, alarms without actions', () => {
@@ -76,7 +77,7 @@ describe('bot stack alarms', () => {
       },
     });
     const alarms = Object.values(withEmail.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
   });
 

@@ -170,12 +170,19 @@ describe('contact-center stack (adopted instance and number)', () => {
   const adopted = templatesFor({ existingInstanceArn: EXISTING_INSTANCE, existingPhoneNumberArn: EXISTING_NUMBER });
   const template = adopted.contactCenter;
 
-  test('nothing instance-level is created: no instance, number, storage, bucket or admin', () => {
+  test('nothing instance-level is created: no instance, number, storage, recordings bucket or admin', () => {
+    // The one bucket is the transcripts', which are ours whatever the instance (test/infra/operations.test.ts).
+    expect(Object.values(template.findResources('AWS::S3::Bucket'))).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          LifecycleConfiguration: { Rules: [expect.objectContaining({ Id: 'expire-transcripts' })] },
+        }),
+      }),
+    ]);
     for (const type of [
       'AWS::Connect::Instance',
       'AWS::Connect::PhoneNumber',
       'AWS::Connect::InstanceStorageConfig',
-      'AWS::S3::Bucket',
       'AWS::Connect::User',
       'AWS::Connect::SecurityProfile',
       'AWS::Connect::RoutingProfile',

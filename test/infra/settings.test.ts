@@ -99,6 +99,16 @@ describe('settings', () => {
       { orderLookupTokenSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf' },
       /set orderLookupUrl too/,
     ],
+    [{ transcriptRetentionDays: '0' }, /transcriptRetentionDays "0"/],
+    [{ transcriptRetentionDays: '7.5' }, /whole number of days/],
+    [{ lexAudioLogs: 'yes' }, /lexAudioLogs "yes" must be true or false/],
+    [
+      {
+        lexAudioLogs: 'true',
+        existingInstanceArn: 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555',
+      },
+      /lexAudioLogs writes to the recordings bucket/,
+    ],
   ])('%j is refused with a message naming it', (context, message) => {
     expect(() => settingsFrom(context)).toThrow(message);
   });

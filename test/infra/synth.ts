@@ -17,6 +17,8 @@ export const REPO_ROOT = join(__dirname, '..', '..');
 export const TEST_IMAGE_DIRECTORY = join(__dirname, 'fixtures', 'function-image');
 /** A stand-in for the built chat page: templates only hash the site's files. */
 export const TEST_SITE_DIRECTORY = join(__dirname, 'fixtures', 'web-site');
+/** A stand-in for the archiver's bundle, for the same reason. */
+const TEST_ARCHIVER_DIRECTORY = join(__dirname, 'fixtures', 'archiver');
 
 /** cdk.json's context block. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -30,7 +32,12 @@ export function buildTestApp(
   const app = new App({ context: { ...cdkJsonContext(), ...context }, stackTraces: false });
   return {
     app,
-    ...buildChalkbotApp(app, { imageDirectory: TEST_IMAGE_DIRECTORY, siteDirectory: TEST_SITE_DIRECTORY, ...options }),
+    ...buildChalkbotApp(app, {
+      imageDirectory: TEST_IMAGE_DIRECTORY,
+      siteDirectory: TEST_SITE_DIRECTORY,
+      archiverDirectory: TEST_ARCHIVER_DIRECTORY,
+      ...options,
+    }),
   };
 }
 

@@ -8,6 +8,7 @@ const client = () => new CloudFormationClient({ region: 'eu-west-2' });
 const CONTACT_CENTER_OUTPUTS = [
   ['PhoneNumberArn', 'arn:aws:connect:eu-west-2:123456789012:phone-number/pn-1'],
   ['RecordingsBucketName', 'chalkbot-recordings-abc'],
+  ['TranscriptBucketName', 'chalkbot-transcripts-def'],
   ['FunctionImageRepositoryName', 'chalkbot-answer-function'],
   ['ConnectInstanceId', 'inst-1'],
 ].map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
@@ -76,6 +77,7 @@ test('--all, confirmed: the stacks, then every retained part, instance last but 
       ],
     ],
     ['aws', ['s3', 'rb', 's3://chalkbot-recordings-abc', '--force', ...region]],
+    ['aws', ['s3', 'rb', 's3://chalkbot-transcripts-def', '--force', ...region]],
     ['aws', ['ecr', 'delete-repository', '--repository-name', 'chalkbot-answer-function', '--force', ...region]],
     ['aws', ['connect', 'delete-instance', '--instance-id', 'inst-1', ...region]],
     ['aws', ['logs', 'delete-log-group', '--log-group-name', '/aws/connect/chalkbot', ...region]],
@@ -102,7 +104,7 @@ test('--all deletes the GitLab CI stack by name when it is deployed, after the b
 test('an adopted instance and number are never deleted', () => {
   const outputs = Object.fromEntries(CONTACT_CENTER_OUTPUTS.map((o) => [o.OutputKey, o.OutputValue]));
   const steps = retainedPartSteps(outputs, { instanceAlias: 'x', adoptedInstance: true, adoptedNumber: true, aws: [] });
-  expect(steps.map((s) => s.what)).toEqual(['the recordings bucket', 'the image repository']);
+  expect(steps.map((s) => s.what)).toEqual(['the recordings bucket', 'the transcript bucket', 'the image repository']);
 });
 
 test('a failed cdk destroy leaves the retained parts alone', async () => {
