@@ -2,7 +2,8 @@
  * npm run bench [-- --quick] [-- --out <file>] [-- --only <part>[,<part>]]
  *
  * Measures what the function controls, all in one run so that ratios hold on a noisy machine: start-up, turn
- * overhead, a long call, many calls at once, and fault drills. Prints a table (median, min and max of repeated
+ * overhead (also against the stored history), tool turns, a long call, many calls at once, fault drills and the
+ * speech cleanup of hostile answers. Prints a table (median, min and max of repeated
  * runs, the target, PASS or MISS) and writes the same figures as JSON (bench/results/latest.json by default).
  * It reports; it is not a test: it exits 0 even when a target is missed, and says MISS.
  *
@@ -14,9 +15,11 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { measureFaults } from './fault-figures';
 import { measureFirstTurn } from './first-turn';
+import { measureHistoryOverhead } from './history-overhead';
 import { type Figure, format, type MeasurementResult, renderTable } from './figures';
 import { measureLongCall } from './long-call';
 import { measureManyCalls } from './many-calls';
+import { measureSpeechCleanup } from './speech-cleanup';
 import { measureStartup } from './startup';
 import { measureToolTurnOverhead } from './tool-turn';
 import { measureTurnOverhead } from './turn-overhead';
@@ -30,9 +33,11 @@ function plan(quick: boolean) {
     startup: { runs: quick ? 5 : 15 },
     firstTurn: { runs: quick ? 3 : 10 },
     overhead: { repetitions: quick ? 1 : 5, turns: 200, turnsPerCall: 10 },
+    history: { repetitions: quick ? 1 : 3, turns: quick ? 30 : 100 },
     toolTurn: { repetitions: quick ? 1 : 5, turns: 100, turnsPerCall: 10 },
     longCall: { repetitions: quick ? 1 : 3 },
     manyCalls: { repetitions: quick ? 1 : 3, calls: 100, turnsPerCall: 10, modelDelayMs: 1_000 },
+    speechCleanup: { repetitions: quick ? 3 : 10 },
     faults: {
       repetitions: quick ? 1 : 3,
       drill: { calls: quick ? 5 : 10, faultedTurns: quick ? 2 : 3, turnDeadlineMs: 4_000, memoryTimeoutMs: 1_500 },
@@ -96,6 +101,11 @@ async function main(): Promise<void> {
       run: (world) => measureTurnOverhead(world, steps.overhead),
     },
     {
+      name: 'turn overhead against the stored history',
+      progress: `${steps.history.repetitions} x ${steps.history.turns} turns on each side`,
+      run: (world) => measureHistoryOverhead(world, steps.history),
+    },
+    {
       name: 'tool turn overhead',
       progress: `${steps.toolTurn.repetitions} x ${steps.toolTurn.turns} turns`,
       run: (world) => measureToolTurnOverhead(world, steps.toolTurn),
@@ -109,6 +119,11 @@ async function main(): Promise<void> {
       name: 'many calls',
       progress: `${steps.manyCalls.repetitions} x ${steps.manyCalls.calls} calls x ${steps.manyCalls.turnsPerCall} turns`,
       run: (world) => measureManyCalls(world, steps.manyCalls),
+    },
+    {
+      name: 'speech cleanup',
+      progress: `${steps.speechCleanup.repetitions} runs per 1 MB answer`,
+      run: async () => measureSpeechCleanup(steps.speechCleanup),
     },
     {
       name: 'faults',
