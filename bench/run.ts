@@ -2,7 +2,7 @@
  * npm run bench [-- --quick] [-- --out <file>] [-- --only <part>[,<part>]]
  *
  * Measures what the function controls, all in one run so that ratios hold on a noisy machine: start-up, turn
- * overhead (also against the stored history), tool turns, a long call, many calls at once, fault drills and the
+ * overhead (also per model provider and against the stored history), tool turns, a long call, many calls at once, fault drills and the
  * speech cleanup of hostile answers. Prints a table (median, min and max of repeated
  * runs, the target, PASS or MISS) and writes the same figures as JSON (bench/results/latest.json by default).
  * It reports; it is not a test: it exits 0 even when a target is missed, and says MISS.
@@ -22,7 +22,7 @@ import { measureManyCalls } from './many-calls';
 import { measureSpeechCleanup } from './speech-cleanup';
 import { measureStartup } from './startup';
 import { measureToolTurnOverhead } from './tool-turn';
-import { measureTurnOverhead } from './turn-overhead';
+import { measureProviderOverhead, measureTurnOverhead } from './turn-overhead';
 import { type BenchWorld, startBenchWorld } from './world';
 
 const root = join(__dirname, '..');
@@ -33,6 +33,7 @@ function plan(quick: boolean) {
     startup: { runs: quick ? 5 : 15 },
     firstTurn: { runs: quick ? 3 : 10 },
     overhead: { repetitions: quick ? 1 : 5, turns: 200, turnsPerCall: 10 },
+    providers: { repetitions: quick ? 1 : 3, turns: quick ? 50 : 200, turnsPerCall: 10 },
     history: { repetitions: quick ? 1 : 3, turns: quick ? 30 : 100 },
     toolTurn: { repetitions: quick ? 1 : 5, turns: 100, turnsPerCall: 10 },
     longCall: { repetitions: quick ? 1 : 3 },
@@ -99,6 +100,11 @@ async function main(): Promise<void> {
       name: 'turn overhead',
       progress: `${steps.overhead.repetitions} x ${steps.overhead.turns} turns`,
       run: (world) => measureTurnOverhead(world, steps.overhead),
+    },
+    {
+      name: 'turn overhead per provider',
+      progress: `${steps.providers.repetitions} x ${steps.providers.turns} turns per provider`,
+      run: (world) => measureProviderOverhead(world, steps.providers),
     },
     {
       name: 'turn overhead against the stored history',

@@ -7,6 +7,7 @@
  * are counted at the proxy in front of dynalite.
  */
 import { createHandler } from '../lambda/src/handler';
+import { MODEL_PROVIDERS } from '../lib/definition/function-settings';
 import { atMost, type Figure, type MeasurementResult, percentile, spreadOf } from './figures';
 import { installModelExchangeTimer } from './model-time';
 import { playTurn, question } from './turns';
@@ -24,24 +25,31 @@ export const DYNAMODB_REQUESTS_PER_TURN_TARGET = 2;
 
 const REPLY = 'Sure. You can pay by card or by bank transfer, and I can tell you more about either.';
 
-export async function measureTurnOverhead(world: BenchWorld, options: TurnOverheadOptions): Promise<MeasurementResult> {
-  await world.setModelBehaviour({ reply: REPLY });
+interface OverheadRun {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly requestsPerTurn: number;
+  readonly modelP50: number;
+  readonly turnP50: number;
+  readonly failed: number;
+}
+
+/** Plays `options.repetitions` runs of turns on one warm handler with these settings; the model answers REPLY. */
+async function overheadRuns(
+  world: BenchWorld,
+  env: Readonly<Record<string, string>>,
+  callPrefix: string,
+  options: TurnOverheadOptions,
+): Promise<OverheadRun[]> {
   const timer = installModelExchangeTimer();
-  const handler = createHandler({ env: world.env });
+  const handler = createHandler({ env });
   try {
     // The first turns build the clients and open connections: a cold start, not a turn's overhead.
     for (let turn = 1; turn <= 10; turn++)
-      await playTurn(handler, 'overhead-warm-up', question('overhead-warm-up', turn));
+      await playTurn(handler, `${callPrefix}-warm-up`, question(`${callPrefix}-warm-up`, turn));
 
-    const runs: {
-      p50: number;
-      p95: number;
-      p99: number;
-      requestsPerTurn: number;
-      modelP50: number;
-      turnP50: number;
-      failed: number;
-    }[] = [];
+    const runs: OverheadRun[] = [];
     for (let repetition = 0; repetition < options.repetitions; repetition++) {
       const overheads: number[] = [];
       const modelTimes: number[] = [];
@@ -49,7 +57,7 @@ export async function measureTurnOverhead(world: BenchWorld, options: TurnOverhe
       let failed = 0;
       const requestsBefore = await world.tableRequests();
       for (let index = 0; index < options.turns; index++) {
-        const callId = `overhead-${repetition}-${Math.floor(index / options.turnsPerCall)}`;
+        const callId = `${callPrefix}-${repetition}-${Math.floor(index / options.turnsPerCall)}`;
         timer.take();
         const played = await playTurn(handler, callId, question(callId, (index % options.turnsPerCall) + 1));
         const modelMs = timer.take();
@@ -68,47 +76,80 @@ export async function measureTurnOverhead(world: BenchWorld, options: TurnOverhe
         failed,
       });
     }
+    return runs;
+  } finally {
+    timer.uninstall();
+  }
+}
 
-    const group = 'turn overhead';
-    const of = (pick: (run: (typeof runs)[number]) => number) => spreadOf(runs.map(pick));
+const spreadsOf = (runs: readonly OverheadRun[]) => (pick: (run: OverheadRun) => number) => spreadOf(runs.map(pick));
+
+export async function measureTurnOverhead(world: BenchWorld, options: TurnOverheadOptions): Promise<MeasurementResult> {
+  await world.setModelBehaviour({ reply: REPLY });
+  const of = spreadsOf(await overheadRuns(world, world.env, 'overhead', options));
+  const group = 'turn overhead';
+  const p99 = of((run) => run.p99);
+  const requests = of((run) => run.requestsPerTurn);
+  const failed = of((run) => run.failed);
+  const figures: Figure[] = [
+    { group, name: 'p50', unit: 'ms', spread: of((run) => run.p50) },
+    { group, name: 'p95', unit: 'ms', spread: of((run) => run.p95) },
+    { group, name: 'p99', unit: 'ms', spread: p99, target: atMost(p99, TURN_OVERHEAD_TARGET_MS) },
+    {
+      group,
+      name: 'DynamoDB requests per turn',
+      unit: 'requests',
+      spread: requests,
+      target: atMost(requests, DYNAMODB_REQUESTS_PER_TURN_TARGET, 'max'),
+    },
+    { group, name: 'turns not answered by the model', unit: 'turns', spread: failed, target: atMost(failed, 0, 'max') },
+    { group, name: 'model exchange p50 (subtracted)', unit: 'ms', spread: of((run) => run.modelP50) },
+    { group, name: 'whole turn p50 (for reference)', unit: 'ms', spread: of((run) => run.turnP50) },
+  ];
+  return {
+    figures,
+    method:
+      `${options.repetitions} runs of ${options.turns} turns (calls of ${options.turnsPerCall} turns, one turn at a time, one warm handler), ` +
+      'dynalite behind a counting proxy, a loopback model answering at once. Overhead = time in the handler minus the model ' +
+      'HTTP exchange as the client sees it (request handed to the HTTP layer to full response body). Logs and metrics off.',
+  };
+}
+
+/**
+ * The same turns with each model provider, against its own loopback server (an OpenAI-compatible server, one
+ * shaped as an Azure OpenAI deployment, a Bedrock Converse endpoint): what each provider's client (ChatOpenAI,
+ * AzureChatOpenAI, ChatBedrockConverse with the AWS SDK's signing and HTTP/2) adds to a turn. One fresh handler
+ * per provider, as a function deployed with that MODEL_PROVIDER.
+ */
+export async function measureProviderOverhead(
+  world: BenchWorld,
+  options: TurnOverheadOptions,
+): Promise<MeasurementResult> {
+  await world.setModelBehaviour({ reply: REPLY });
+  const group = 'turn overhead';
+  const figures: Figure[] = [];
+  for (const provider of MODEL_PROVIDERS) {
+    const of = spreadsOf(await overheadRuns(world, world.providerEnvs[provider], `overhead-${provider}`, options));
     const p99 = of((run) => run.p99);
-    const requests = of((run) => run.requestsPerTurn);
     const failed = of((run) => run.failed);
-    const figures: Figure[] = [
-      { group, name: 'p50', unit: 'ms', spread: of((run) => run.p50) },
-      { group, name: 'p95', unit: 'ms', spread: of((run) => run.p95) },
+    figures.push(
+      { group, name: `${provider}: p50`, unit: 'ms', spread: of((run) => run.p50) },
+      { group, name: `${provider}: p99`, unit: 'ms', spread: p99, target: atMost(p99, TURN_OVERHEAD_TARGET_MS) },
+      { group, name: `${provider}: model exchange p50 (subtracted)`, unit: 'ms', spread: of((run) => run.modelP50) },
       {
         group,
-        name: 'p99',
-        unit: 'ms',
-        spread: p99,
-        target: atMost(p99, TURN_OVERHEAD_TARGET_MS),
-      },
-      {
-        group,
-        name: 'DynamoDB requests per turn',
-        unit: 'requests',
-        spread: requests,
-        target: atMost(requests, DYNAMODB_REQUESTS_PER_TURN_TARGET, 'max'),
-      },
-      {
-        group,
-        name: 'turns not answered by the model',
+        name: `${provider}: turns not answered by the model`,
         unit: 'turns',
         spread: failed,
         target: atMost(failed, 0, 'max'),
       },
-      { group, name: 'model exchange p50 (subtracted)', unit: 'ms', spread: of((run) => run.modelP50) },
-      { group, name: 'whole turn p50 (for reference)', unit: 'ms', spread: of((run) => run.turnP50) },
-    ];
-    return {
-      figures,
-      method:
-        `${options.repetitions} runs of ${options.turns} turns (calls of ${options.turnsPerCall} turns, one turn at a time, one warm handler), ` +
-        'dynalite behind a counting proxy, a loopback model answering at once. Overhead = time in the handler minus the model ' +
-        'HTTP exchange as the OpenAI client sees it (fetch call to full response body). Logs and metrics off.',
-    };
-  } finally {
-    timer.uninstall();
+    );
   }
+  return {
+    figures,
+    method:
+      `For each of ${MODEL_PROVIDERS.join(', ')}: ${options.repetitions} runs of ${options.turns} turns as for the turn overhead, ` +
+      "against the provider's loopback server (OpenAI-compatible, Azure OpenAI-shaped, Bedrock Converse over HTTP/2). " +
+      "The model exchange is timed at the client's HTTP layer: fetch for OpenAI and Azure, the AWS SDK's HTTP handler for Bedrock.",
+  };
 }

@@ -5,11 +5,12 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
+import type { ModelProvider } from '../lib/definition/function-settings';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 import type { Behaviour } from '../local/openai-server';
 
 export type WorldRequest =
-  /** How the model answers from now on; with `echoQuestion`, it answers "Answer to: <the question>". */
+  /** How the models answer from now on; with `echoQuestion`, they answer "Answer to: <the question>". */
   | { type: 'setModelBehaviour'; behaviour: Behaviour; echoQuestion?: boolean }
   /** The model calls this tool first, then answers `reply` once the tool's result is in the prompt. */
   | { type: 'setModelCallingTool'; toolCall: { name: string; arguments: unknown }; reply: string }
@@ -36,6 +37,8 @@ export interface ModelRequestSize {
 export interface BenchWorld {
   /** The function's settings for createHandler({ env }): table, model URL and key, model name. */
   readonly env: Readonly<Record<string, string>>;
+  /** The same settings for each model provider, each with its own loopback server. */
+  readonly providerEnvs: Readonly<Record<ModelProvider, Readonly<Record<string, string>>>>;
   /** The DynamoDB endpoint the function's SDK is pointed at (the counting proxy). */
   readonly dynamoDBEndpoint: string;
   setModelBehaviour(behaviour: Behaviour, options?: { echoQuestion?: boolean }): Promise<void>;
@@ -61,7 +64,11 @@ export async function startBenchWorld(): Promise<BenchWorld> {
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
 
-  const ready = new Promise<{ env: Record<string, string>; dynamoDBEndpoint: string }>((resolve, reject) => {
+  const ready = new Promise<{
+    env: Record<string, string>;
+    providerEnvs: Record<ModelProvider, Record<string, string>>;
+    dynamoDBEndpoint: string;
+  }>((resolve, reject) => {
     pending.set(0, { resolve: resolve as (value: unknown) => void, reject });
     child.once('exit', (code) => reject(new Error(`The bench world process exited early (code ${code})`)));
   });
@@ -71,7 +78,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     if (reply.error !== undefined) waiting?.reject(new Error(reply.error));
     else waiting?.resolve(reply.value);
   });
-  const { env, dynamoDBEndpoint } = await ready;
+  const { env, providerEnvs, dynamoDBEndpoint } = await ready;
 
   // The SDK reads its endpoint, region and credentials from the environment, as it does in Lambda.
   Object.assign(process.env, {
@@ -92,6 +99,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
 
   return {
     env,
+    providerEnvs,
     dynamoDBEndpoint,
     setModelBehaviour: (behaviour, options) =>
       ask({ type: 'setModelBehaviour', behaviour, echoQuestion: options?.echoQuestion }),
