@@ -16,6 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { measureFaults } from './fault-figures';
 import { measureFirstTurn } from './first-turn';
 import { measureHistoryOverhead } from './history-overhead';
+import { measureKnowledge } from './knowledge';
 import { type Figure, format, type MeasurementResult, renderTable } from './figures';
 import { measureLongCall } from './long-call';
 import { measureManyCalls } from './many-calls';
@@ -39,6 +40,14 @@ function plan(quick: boolean) {
     longCall: { repetitions: quick ? 1 : 3 },
     manyCalls: { repetitions: quick ? 1 : 3, calls: 100, turnsPerCall: 10, modelDelayMs: 1_000 },
     speechCleanup: { repetitions: quick ? 3 : 10 },
+    knowledge: {
+      repetitions: quick ? 1 : 3,
+      cannedTurns: 200,
+      searches: 300,
+      embeddings: 100,
+      loads: quick ? 3 : 7,
+      promptTurns: 30,
+    },
     faults: {
       repetitions: quick ? 1 : 3,
       drill: { calls: quick ? 5 : 10, faultedTurns: quick ? 2 : 3, turnDeadlineMs: 4_000, memoryTimeoutMs: 1_500 },
@@ -130,6 +139,11 @@ async function main(): Promise<void> {
       name: 'speech cleanup',
       progress: `${steps.speechCleanup.repetitions} runs per 1 MB answer`,
       run: async () => measureSpeechCleanup(steps.speechCleanup),
+    },
+    {
+      name: 'knowledge',
+      progress: `${steps.knowledge.repetitions} runs; retrieval at 1000 and 10000 passages; ${steps.knowledge.loads} loads`,
+      run: (world) => measureKnowledge(world, { ...steps.knowledge, workDir: join(root, 'bench', 'results') }),
     },
     {
       name: 'faults',

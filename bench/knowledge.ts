@@ -1,0 +1,478 @@
+/**
+ * The business's knowledge in a turn (issue #14):
+ * - canned answers: the share of the sample's eval questions the FAQ answers at once, and the handler time of
+ *   those turns, with the loopback model asserted idle;
+ * - retrieval at 1,000 and 10,000 passages generated from the sample, the question's embedding aside;
+ * - the question's embedding by the local model;
+ * - loading the model and a 1,000-passage index, as Lambda's init phase does, in fresh processes;
+ * - the prompt of a long call with passages: under the budget, the passages kept and old turns dropped.
+ *
+ * Runs alone with `npm run bench -- --only knowledge` (add `--quick` for fewer repetitions).
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Embeddings } from '@langchain/core/embeddings';
+import { build } from 'esbuild';
+import { createHandler } from '../lambda/src/handler';
+import { type Passage, readKnowledgeFolder } from '../lambda/src/knowledge/documents';
+import { embeddingsChoice, LOCAL_EMBEDDINGS_PACKAGES, LocalEmbeddings } from '../lambda/src/knowledge/embeddings';
+import { Knowledge, type KnowledgeBase, type Lookup } from '../lambda/src/knowledge/knowledge';
+import { KnowledgeIndex } from '../lambda/src/knowledge/search-index';
+import { CachedEmbeddings, DEFAULT_VECTOR_CACHE_DIR } from '../lambda/src/knowledge/vector-cache';
+import { DEFAULT_KNOWLEDGE_DIR } from '../local/call-options';
+import { atLeast, atMost, type Figure, type MeasurementResult, percentile, spreadOf } from './figures';
+import { playTurn } from './turns';
+import type { BenchWorld } from './world';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..');
+
+const CANNED_TURN_P99_TARGET_MS = 30;
+const RETRIEVAL_P99_TARGET_MS = 5;
+const EMBEDDING_P99_TARGET_MS = 40;
+const LOAD_TARGET_MS = 400;
+/** The prompt's token budget in the long call (HISTORY_TOKEN_BUDGET); small, so that old turns must go. */
+const PROMPT_BUDGET_TOKENS = 1_500;
+const SIZES = [1_000, 10_000] as const;
+
+interface KnowledgeBenchOptions {
+  readonly repetitions: number;
+  /** Canned-answer turns timed per repetition. */
+  readonly cannedTurns: number;
+  /** Searches timed per index size and repetition. */
+  readonly searches: number;
+  /** Question embeddings timed per repetition. */
+  readonly embeddings: number;
+  /** Fresh processes that load the model and the 1,000-passage index. */
+  readonly loads: number;
+  /** Turns of the long call whose prompts are measured. */
+  readonly promptTurns: number;
+  /** Where the loader is bundled: inside the repository, so its packages resolve from node_modules. */
+  readonly workDir: string;
+}
+
+interface EvalCase {
+  readonly q: string;
+}
+
+/** The sample's eval questions: paraphrases a caller might say (knowledge/eval.json). */
+function evalQuestions(): string[] {
+  const cases = JSON.parse(readFileSync(join(DEFAULT_KNOWLEDGE_DIR, 'eval.json'), 'utf8')) as EvalCase[];
+  return cases.map((item) => item.q);
+}
+
+/** Knowledge that remembers how it answered the last question (canned or passages). */
+class ObservedKnowledge implements KnowledgeBase {
+  last?: Lookup;
+  constructor(private readonly inner: KnowledgeBase) {}
+  get problem() {
+    return this.inner.problem;
+  }
+  get size() {
+    return this.inner.size;
+  }
+  async lookUp(...args: Parameters<KnowledgeBase['lookUp']>): Promise<Lookup> {
+    this.last = await this.inner.lookUp(...args);
+    return this.last;
+  }
+}
+
+/** Vectors known in advance: what the index and the questions are embedded with when the model's time is not measured. */
+class KnownVectors extends Embeddings {
+  constructor(private readonly vectors: ReadonlyMap<string, number[]>) {
+    super({ maxRetries: 0 });
+  }
+  async embedQuery(text: string): Promise<number[]> {
+    return this.known(text);
+  }
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    return texts.map((text) => this.known(text));
+  }
+  private known(text: string): number[] {
+    const vector = this.vectors.get(text);
+    if (!vector) throw new Error(`no vector for "${text.slice(0, 40)}"`);
+    return vector;
+  }
+}
+
+/** A small deterministic random source (mulberry32), so every run generates the same passages. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * `count` passages made from the sample's: each a sample passage with its sentences rotated and a product code of
+ * its own, under a numbered heading, with the sample passage's vector moved a little (so a search scores every
+ * row differently and no two are alike). The sample's FAQ stays as it is.
+ */
+async function generatedIndex(count: number, sampleVectors: ReadonlyMap<string, number[]>): Promise<KnowledgeIndex> {
+  const sample = await readKnowledgeFolder(DEFAULT_KNOWLEDGE_DIR);
+  const next = random(count);
+  const vectors = new Map(sampleVectors);
+  const passages: Passage[] = [];
+  for (let position = 0; passages.length < count; position++) {
+    const base = sample.passages[position % sample.passages.length];
+    const copy = Math.floor(position / sample.passages.length) + 1;
+    const sentences = base.text.split(/(?<=[.!?])\s+/);
+    const shift = copy % sentences.length;
+    const text = `${[...sentences.slice(shift), ...sentences.slice(0, shift)].join(' ')} Product code NC-${position}.`;
+    const baseVector = sampleVectors.get(base.text);
+    if (!baseVector) throw new Error(`the sample passage ${base.id} has no vector`);
+    vectors.set(
+      text,
+      baseVector.map((value) => value + (next() - 0.5) * 0.05),
+    );
+    passages.push({ ...base, id: `${base.id}~${copy}`, heading: `${base.heading} (${copy})`, text, faqId: undefined });
+  }
+  return KnowledgeIndex.build(
+    { faq: sample.faq, passages },
+    { choice: localChoice(), embeddings: new KnownVectors(vectors) },
+  );
+}
+
+function localChoice() {
+  const choice = embeddingsChoice('local');
+  if (!choice) throw new Error('the local embedding model is not a choice');
+  return choice;
+}
+
+/**
+ * In a fresh process: load a built index and its embedding model, as the function does at init (index, model,
+ * one warm-up embedding), then the index alone again, to show its part. The code is the function's, bundled by
+ * esbuild as the function is, so no TypeScript loader slows the measured requires.
+ */
+const LOADER = `
+const { loadBuiltKnowledge, KnowledgeIndex } = require(process.argv[1]);
+(async () => {
+  let started = performance.now();
+  const knowledge = await loadBuiltKnowledge(process.argv[2]);
+  const ms = performance.now() - started;
+  if (knowledge.problem) throw new Error(knowledge.problem);
+  started = performance.now();
+  await KnowledgeIndex.load(process.argv[2]);
+  const indexMs = performance.now() - started;
+  process.stdout.write(JSON.stringify({ ms, indexMs, passages: knowledge.size.passages }));
+})();
+`;
+
+/** The function's knowledge code in one file, in `dir` (inside the repository, so the model's packages resolve). */
+async function bundleKnowledgeLoader(dir: string): Promise<string> {
+  const outfile = join(dir, 'knowledge-loader.js');
+  await build({
+    stdin: {
+      contents: [
+        "export { loadBuiltKnowledge } from './lambda/src/knowledge/knowledge';",
+        "export { KnowledgeIndex } from './lambda/src/knowledge/search-index';",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    logLevel: 'warning',
+    // Loaded at run time from node_modules, as in the image (lambda/src/knowledge/embeddings.ts says why).
+    external: [...LOCAL_EMBEDDINGS_PACKAGES, '@langchain/aws'],
+  });
+  return outfile;
+}
+
+async function loadTimeMs(
+  loader: string,
+  indexDir: string,
+): Promise<{ ms: number; indexMs: number; passages: number }> {
+  const { stdout } = await run(process.execPath, ['-e', LOADER, loader, indexDir], { cwd: root });
+  return JSON.parse(stdout) as { ms: number; indexMs: number; passages: number };
+}
+
+/** The request bodies the OpenAI client sends, read where it sends them (its fetch), in this process. */
+function recordModelPrompts(): { prompts: { role: string; content: string }[][]; uninstall(): void } {
+  const originalFetch = globalThis.fetch;
+  const prompts: { role: string; content: string }[][] = [];
+  globalThis.fetch = async (input, init) => {
+    if (typeof init?.body === 'string' && init.body.includes('"messages"')) {
+      const body = JSON.parse(init.body) as { messages: { role: string; content: string | null }[] };
+      prompts.push(body.messages.map((message) => ({ role: message.role, content: message.content ?? '' })));
+    }
+    return originalFetch(input, init);
+  };
+  return {
+    prompts,
+    uninstall: () => {
+      globalThis.fetch = originalFetch;
+    },
+  };
+}
+
+/** Tokens as the function's budget counts them (lambda/src/model.ts estimateTokens): four characters a token. */
+function estimatedTokens(messages: readonly { content: string }[]): number {
+  return messages.reduce((total, message) => total + Math.ceil(message.content.length / 4) + 4, 0);
+}
+
+const PASSAGES_HEADER = 'Passages from the business documents:';
+
+export async function measureKnowledge(world: BenchWorld, options: KnowledgeBenchOptions): Promise<MeasurementResult> {
+  const group = 'knowledge';
+  const figures: Figure[] = [];
+  const questions = evalQuestions();
+
+  // The sample, indexed as the local call indexes it (vectors cached between runs), with the local model warm.
+  const model = new LocalEmbeddings();
+  const cached = new CachedEmbeddings(model, localChoice(), DEFAULT_VECTOR_CACHE_DIR);
+  const sampleDocuments = await readKnowledgeFolder(DEFAULT_KNOWLEDGE_DIR);
+  const sampleIndex = await KnowledgeIndex.build(sampleDocuments, { choice: localChoice(), embeddings: cached });
+  const sample = new ObservedKnowledge(new Knowledge(sampleIndex, model));
+  await model.embedQuery('warm up');
+
+  // Canned answers: which eval questions the FAQ answers (each asked first in a call of its own), then those
+  // asked again and again through the handler, timed, with the model watched.
+  await world.setModelBehaviour({ reply: 'An answer from the model.' });
+  const handler = createHandler({ env: world.env, knowledge: sample });
+  for (let turn = 1; turn <= 5; turn++)
+    await playTurn(handler, 'knowledge-warm-up', questions[turn % questions.length]);
+  const canned: string[] = [];
+  for (const [at, question] of questions.entries()) {
+    await playTurn(handler, `knowledge-share-${at}`, question);
+    if (sample.last?.kind === 'canned') canned.push(question);
+  }
+  figures.push({
+    group,
+    name: `eval questions answered by a canned FAQ answer (of ${questions.length})`,
+    unit: 'questions',
+    spread: spreadOf([canned.length]),
+  });
+
+  const cannedRuns: { p50: number; p99: number; modelRequests: number; notCanned: number }[] = [];
+  for (let repetition = 0; repetition < options.repetitions && canned.length > 0; repetition++) {
+    await world.clearModelRequests();
+    const times: number[] = [];
+    let notCanned = 0;
+    for (let index = 0; index < options.cannedTurns; index++) {
+      const callId = `knowledge-canned-${repetition}-${Math.floor(index / 10)}`;
+      // Calls of ten turns; a filler on every other turn, so that no question follows itself (that would be a
+      // turn delivered again, answered from the memory without looking anything up).
+      const question = `${index % 2 === 1 ? 'Well, ' : ''}${canned[index % canned.length]}`;
+      const played = await playTurn(handler, callId, question);
+      if (sample.last?.kind !== 'canned' || played.error) notCanned += 1;
+      times.push(played.elapsedMs);
+    }
+    const modelRequests = (await world.modelRequests()).length;
+    cannedRuns.push({ p50: percentile(times, 50), p99: percentile(times, 99), modelRequests, notCanned });
+  }
+  if (cannedRuns.length > 0) {
+    const of = (pick: (run: (typeof cannedRuns)[number]) => number) => spreadOf(cannedRuns.map(pick));
+    const p99 = of((run) => run.p99);
+    const requests = of((run) => run.modelRequests);
+    figures.push(
+      { group, name: 'canned-answer turn p50', unit: 'ms', spread: of((run) => run.p50) },
+      {
+        group,
+        name: 'canned-answer turn p99',
+        unit: 'ms',
+        spread: p99,
+        target: atMost(p99, CANNED_TURN_P99_TARGET_MS),
+      },
+      {
+        group,
+        name: 'model requests during canned-answer turns',
+        unit: 'requests',
+        spread: requests,
+        target: atMost(requests, 0, 'max'),
+      },
+    );
+  }
+
+  // The question's embedding by the local model, warm.
+  const embeddingRuns: { p50: number; p99: number }[] = [];
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    const times: number[] = [];
+    for (let index = 0; index < options.embeddings; index++) {
+      // A question the model has not seen in this run: the same text twice may be cheaper.
+      const question = `${questions[index % questions.length]} ${repetition}-${index}`;
+      const started = performance.now();
+      await model.embedQuery(question);
+      times.push(performance.now() - started);
+    }
+    embeddingRuns.push({ p50: percentile(times, 50), p99: percentile(times, 99) });
+  }
+  const embeddingP99 = spreadOf(embeddingRuns.map((run) => run.p99));
+  figures.push(
+    { group, name: 'question embedding p50', unit: 'ms', spread: spreadOf(embeddingRuns.map((run) => run.p50)) },
+    {
+      group,
+      name: 'question embedding p99',
+      unit: 'ms',
+      spread: embeddingP99,
+      target: atMost(embeddingP99, EMBEDDING_P99_TARGET_MS),
+    },
+  );
+
+  // Retrieval at scale: the whole look-up of a turn (FAQ by meaning, keywords, vectors, fusion) with the
+  // question's vector known in advance, so the embedding's time is not in it.
+  const vectors = new Map<string, number[]>();
+  const texts = [
+    ...sampleDocuments.passages.map((passage) => passage.text),
+    ...sampleDocuments.faq.flatMap((entry) => entry.questions),
+  ];
+  const textVectors = await cached.embedDocuments(texts);
+  texts.forEach((text, at) => {
+    vectors.set(text, textVectors[at]);
+  });
+  for (const question of questions) vectors.set(question, await model.embedQuery(question));
+  await mkdir(options.workDir, { recursive: true });
+  const loadDir = await mkdtemp(join(options.workDir, 'knowledge-'));
+  try {
+    for (const size of SIZES) {
+      const index = await generatedIndex(size, vectors);
+      if (size === 1_000) await index.save(join(loadDir, 'index'));
+      const knowledge = new Knowledge(index, new KnownVectors(vectors));
+      for (const question of questions) await knowledge.lookUp(question, [], { cannedAnswers: false });
+      const runs: { p50: number; p99: number }[] = [];
+      for (let repetition = 0; repetition < options.repetitions; repetition++) {
+        const times: number[] = [];
+        for (let index = 0; index < options.searches; index++) {
+          const started = performance.now();
+          await knowledge.lookUp(questions[index % questions.length], [], { cannedAnswers: false });
+          times.push(performance.now() - started);
+        }
+        runs.push({ p50: percentile(times, 50), p99: percentile(times, 99) });
+      }
+      const p99 = spreadOf(runs.map((run) => run.p99));
+      figures.push(
+        { group, name: `retrieval p50 at ${size} passages`, unit: 'ms', spread: spreadOf(runs.map((run) => run.p50)) },
+        {
+          group,
+          name: `retrieval p99 at ${size} passages`,
+          unit: 'ms',
+          spread: p99,
+          ...(size === 10_000 ? { target: atMost(p99, RETRIEVAL_P99_TARGET_MS) } : {}),
+        },
+      );
+    }
+
+    // Lambda's init phase: the embedding model and the 1,000-passage index, in fresh processes.
+    const loader = await bundleKnowledgeLoader(loadDir);
+    const indexDir = join(loadDir, 'index');
+    const loads: { ms: number; indexMs: number }[] = [];
+    for (let attempt = 0; attempt < options.loads; attempt++) {
+      const loaded = await loadTimeMs(loader, indexDir);
+      if (loaded.passages !== 1_000) throw new Error(`the load found ${loaded.passages} passages, not 1000`);
+      loads.push(loaded);
+    }
+    const load = spreadOf(loads.map((loaded) => loaded.ms));
+    figures.push(
+      {
+        group,
+        name: 'model and index load at 1000 passages (init)',
+        unit: 'ms',
+        spread: load,
+        target: atMost(load, LOAD_TARGET_MS),
+      },
+      { group, name: 'of which the index alone', unit: 'ms', spread: spreadOf(loads.map((loaded) => loaded.indexMs)) },
+    );
+  } finally {
+    await rm(loadDir, { recursive: true, force: true });
+  }
+
+  figures.push(...(await promptFigures(world, sample, options.promptTurns, questions, canned)));
+
+  return {
+    figures,
+    method:
+      `The sample business (knowledge/) with the local embedding model. Canned answers: each of the ${questions.length} ` +
+      `eval questions asked once through the handler (dynalite and the loopback model in the bench world), then ` +
+      `${options.cannedTurns} turns of the canned ones per run, handler time, the model's requests counted. Retrieval: ` +
+      'Knowledge.lookUp with the question vector known in advance, over passages generated from the sample ' +
+      '(sentences rotated, a product code each, vectors moved a little). Embedding: LocalEmbeddings.embedQuery, warm. ' +
+      'Load: loadBuiltKnowledge of the saved 1,000-passage index in a fresh process (model, index and one warm-up ' +
+      `embedding). Prompt: a ${options.promptTurns}-turn call with HISTORY_TOKEN_BUDGET=${PROMPT_BUDGET_TOKENS}, ` +
+      'the prompts read where the OpenAI client sends them.',
+  };
+}
+
+/**
+ * A long call whose questions find passages: every prompt within the budget, passages in the last prompt, and old
+ * turns dropped for them.
+ */
+async function promptFigures(
+  world: BenchWorld,
+  knowledge: KnowledgeBase,
+  turns: number,
+  questions: readonly string[],
+  canned: readonly string[],
+): Promise<Figure[]> {
+  const group = 'knowledge prompt';
+  await world.setModelBehaviour({
+    reply:
+      'Thanks for asking. From what our documents say, here is the short answer, and I can tell you more about ' +
+      'any part of it if you would like: just ask me again and I will go through it step by step with you.',
+  });
+  const recorder = recordModelPrompts();
+  try {
+    // A handler of its own: the OpenAI client takes the recording fetch when it is made, at its first turn.
+    const handler = createHandler({
+      env: { ...world.env, HISTORY_TOKEN_BUDGET: String(PROMPT_BUDGET_TOKENS) },
+      knowledge,
+    });
+    const asked = questions.filter((question) => !canned.includes(question));
+    for (let turn = 0; turn < turns; turn++) {
+      // Longer than a caller's usual question, so the history outgrows the budget within the call.
+      const question = `I have been wondering about something for a while now, so let me ask: ${asked[turn % asked.length]}`;
+      await playTurn(handler, 'knowledge-prompt', question);
+    }
+  } finally {
+    recorder.uninstall();
+  }
+  const { prompts } = recorder;
+  if (prompts.length === 0) throw new Error('the long call made no model request');
+  const largest = spreadOf([Math.max(...prompts.map(estimatedTokens))]);
+  const last = prompts.at(-1) ?? [];
+  const context = last.find((message) => message.role === 'system' && message.content.startsWith(PASSAGES_HEADER));
+  const passages = context ? (context.content.match(/^\[\d+\] /gm) ?? []).length : 0;
+  const earlierTurns = last.filter((message) => message.role === 'user').length - 1;
+  const withPassages = prompts.filter((prompt) =>
+    prompt.some((message) => message.role === 'system' && /^\[1\] /m.test(message.content)),
+  ).length;
+  const passagesSpread = spreadOf([passages]);
+  const dropped = spreadOf([prompts.length - 1 - earlierTurns]);
+  return [
+    {
+      group,
+      name: `largest prompt, estimated tokens (budget ${PROMPT_BUDGET_TOKENS})`,
+      unit: 'tokens',
+      spread: largest,
+      target: atMost(largest, PROMPT_BUDGET_TOKENS, 'max'),
+    },
+    {
+      group,
+      name: `prompts carrying passages (of ${prompts.length})`,
+      unit: 'prompts',
+      spread: spreadOf([withPassages]),
+    },
+    {
+      group,
+      name: 'passages in the last prompt',
+      unit: 'passages',
+      spread: passagesSpread,
+      target: atLeast(passagesSpread, 1, 'min'),
+    },
+    {
+      group,
+      name: `earlier turns dropped from the last prompt (of ${prompts.length - 1})`,
+      unit: 'turns',
+      spread: dropped,
+      target: atLeast(dropped, 1, 'min'),
+    },
+  ];
+}
