@@ -17,6 +17,8 @@ interface HttpRequest {
   readonly port?: number;
   readonly path: string;
   readonly headers: Record<string, string>;
+  /** A JSON protocol's body (DynamoDB's), as a string. */
+  readonly body?: unknown;
 }
 
 /** What the SDK's HTTP handlers expose: one request in, one response (with a body stream) out. */

@@ -5,7 +5,7 @@
  * As turn-overhead.ts: one warm handler, one turn at a time, dynalite (with the sample orders) and the loopback
  * model in another process. The model asks for look_up_order on the sample order, then answers once the result
  * is in the prompt. For each turn: handler time minus the model HTTP exchanges (model-time.ts) minus the lookup
- * (the orders table's GetItem as the AWS SDK runs it, timed by a middleware on the function's DynamoDB client).
+ * (the orders table's GetItem HTTP exchange, timed the same way in the AWS SDK's HTTP handler, sdk-exchanges.ts).
  * The orders table's reads are counted at the proxy.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +14,7 @@ import { lookUpOrder } from '../lib/definition/tools';
 import { ORDERS_TABLE_NAME } from '../local/function-world';
 import { atMost, type Figure, type MeasurementResult, percentile, spreadOf } from './figures';
 import { installModelExchangeTimer } from './model-time';
+import { type ExchangeTimer, handlerPrototypeOf, timeSdkExchanges } from './sdk-exchanges';
 import { playTurn } from './turns';
 import type { BenchWorld } from './world';
 
@@ -28,42 +29,29 @@ export const ORDERS_READS_PER_TOOL_TURN_TARGET = 1;
 
 const REPLY = 'Your order has shipped with UPS and should arrive on Friday.';
 
-/** The function's DynamoDB client, with the time spent in GetItem on the orders table summed. */
-function timedOrdersClient(): { client: DynamoDBClient; take(): number } {
-  // As the function builds its own (handler.ts): few attempts, short timeouts.
-  const client = new DynamoDBClient({
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 },
+/**
+ * The lookup: the orders table's GetItem as an HTTP exchange, timed in the SDK's HTTP handler like the model's
+ * (request handed over to full response body). Building, signing and parsing the request stay in the overhead:
+ * they are the function's work, as they are for the model.
+ */
+function installOrdersLookupTimer(): ExchangeTimer {
+  const probe = new DynamoDBClient({ region: 'us-east-1' });
+  const timer = timeSdkExchanges(handlerPrototypeOf(probe), (request) => {
+    if (request.headers['x-amz-target'] !== 'DynamoDB_20120810.GetItem') return false;
+    // The SDK serializes the JSON body to bytes.
+    const { body } = request;
+    const text = body instanceof Uint8Array ? new TextDecoder().decode(body) : String(body);
+    return (JSON.parse(text) as { TableName?: string }).TableName === ORDERS_TABLE_NAME;
   });
-  let pendingMs = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { TableName?: string };
-      if (context.commandName !== 'GetItemCommand' || input.TableName !== ORDERS_TABLE_NAME) return next(args);
-      const started = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        pendingMs += performance.now() - started;
-      }
-    },
-    { step: 'initialize', name: 'benchOrdersTimer' },
-  );
-  return {
-    client,
-    take() {
-      const taken = pendingMs;
-      pendingMs = 0;
-      return taken;
-    },
-  };
+  probe.destroy();
+  return timer;
 }
 
 export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTurnOptions): Promise<MeasurementResult> {
   await world.setModelCallingTool({ name: lookUpOrder.name, arguments: { orderId: '4711' } }, REPLY);
   const timer = installModelExchangeTimer();
-  const orders = timedOrdersClient();
-  const handler = createHandler({ env: world.env, dynamoDBClient: orders.client });
+  const orders = installOrdersLookupTimer();
+  const handler = createHandler({ env: world.env });
   const ask = (callId: string, turn: number) =>
     `Where is my order four seven one one? I am asking for the ${turn}th time, call ${callId}.`;
   try {
@@ -75,13 +63,19 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
       p99: number;
       readsPerTurn: number;
       exchangesPerTurn: number;
+      lookupsPerTurn: number;
+      modelP50: number;
+      lookupP50: number;
       failed: number;
     }[] = [];
     for (let repetition = 0; repetition < options.repetitions; repetition++) {
       const overheads: number[] = [];
+      const modelTimes: number[] = [];
+      const lookupTimes: number[] = [];
       let failed = 0;
       const readsBefore = await world.ordersReads();
       const exchangesBefore = timer.exchanges;
+      const lookupsBefore = orders.exchanges;
       for (let index = 0; index < options.turns; index++) {
         const callId = `tool-${repetition}-${Math.floor(index / options.turnsPerCall)}`;
         timer.take();
@@ -91,6 +85,8 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
         const lookupMs = orders.take();
         if (played.spoken !== REPLY) failed += 1;
         overheads.push(played.elapsedMs - modelMs - lookupMs);
+        modelTimes.push(modelMs);
+        lookupTimes.push(lookupMs);
       }
       runs.push({
         p50: percentile(overheads, 50),
@@ -98,6 +94,9 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
         p99: percentile(overheads, 99),
         readsPerTurn: ((await world.ordersReads()) - readsBefore) / options.turns,
         exchangesPerTurn: (timer.exchanges - exchangesBefore) / options.turns,
+        lookupsPerTurn: (orders.exchanges - lookupsBefore) / options.turns,
+        modelP50: percentile(modelTimes, 50),
+        lookupP50: percentile(lookupTimes, 50),
         failed,
       });
     }
@@ -119,6 +118,9 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
         target: atMost(reads, ORDERS_READS_PER_TOOL_TURN_TARGET, 'max'),
       },
       { group, name: 'model exchanges per tool turn', unit: 'requests', spread: of((run) => run.exchangesPerTurn) },
+      { group, name: 'model exchanges p50 (subtracted)', unit: 'ms', spread: of((run) => run.modelP50) },
+      { group, name: 'timed lookups per tool turn', unit: 'requests', spread: of((run) => run.lookupsPerTurn) },
+      { group, name: 'orders lookup p50 (subtracted)', unit: 'ms', spread: of((run) => run.lookupP50) },
       {
         group,
         name: 'tool turns not answered by the model',
@@ -132,10 +134,10 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
       method:
         `${options.repetitions} runs of ${options.turns} tool turns (calls of ${options.turnsPerCall} turns, one at a time, one warm ` +
         'handler): the loopback model asks for look_up_order, then answers with the result in the prompt. Overhead = time in the ' +
-        'handler minus the two model HTTP exchanges minus the orders GetItem (timed in the SDK). Logs and metrics off.',
+        'handler minus the two model HTTP exchanges minus the orders GetItem HTTP exchange (both timed at the HTTP layer). Logs and metrics off.',
     };
   } finally {
     timer.uninstall();
-    orders.client.destroy();
+    orders.uninstall();
   }
 }
