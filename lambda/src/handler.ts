@@ -13,6 +13,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { FALLBACK_INTENT } from '../../lib/definition/bot';
 import { DynamoDBCallHistory } from './call-memory';
+import { keepFailedTurn } from './failed-turn-record';
 import { countFailedTurn } from './failed-turns';
 import { builtKnowledgeDir, type KnowledgeBase, loadBuiltKnowledge } from './knowledge/knowledge';
 import { turnLocale } from './language';
@@ -22,6 +23,7 @@ import { createObservability, METRIC, MetricUnit, type Observability } from './o
 import { readSettings, type Settings, SettingsError } from './settings';
 import { createToolbox } from './tools/toolset';
 import { takeTurn, type TurnDependencies } from './turn';
+import { countTurnOutcome } from './turn-outcome';
 
 /** The part of the Lambda context a turn uses; the local call and the tests pass just this. */
 export type TurnContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>;
@@ -86,7 +88,8 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
       if (!parsed.ok) {
         metrics.addMetric(METRIC.malformedEvent, MetricUnit.Count, 1);
         logger.error('Malformed Lex event; answering with an apology', { reason: parsed.reason });
-        return failedTurn(event, parsed.sessionAttributes, { retryCanHelp: true }, logger);
+        // No call to keep a record in: the event did not say which call it belongs to.
+        return failedTurn(event, parsed.sessionAttributes, { retryCanHelp: true }, observability).result;
       }
       // The call id on every line of this turn. A child logger rather than appendKeys on the shared one: the
       // local call and the benchmark run many turns at once in one process, and their keys must not mix.
@@ -108,12 +111,14 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
       turnLogger.error('The turn failed; answering with an apology', { error: error as Error });
       // A bad setting fails every turn the same way: asking the caller to repeat would trap them.
       const retryCanHelp = !(error instanceof SettingsError);
-      return failedTurn(
-        event,
-        parsed.ok ? parsed.turn.sessionAttributes : parsed.sessionAttributes,
-        { retryCanHelp },
-        turnLogger,
-      );
+      const attributes = parsed.ok ? parsed.turn.sessionAttributes : parsed.sessionAttributes;
+      const failed = failedTurn(event, attributes, { retryCanHelp }, { logger: turnLogger, metrics });
+      // The transcript shows the failed turn. Without settings there is no table to keep it in.
+      if (parsed.ok && dependencies) {
+        const memory = dependencies.memoryFor(parsed.turn.callId);
+        await keepFailedTurn(memory, parsed.turn, { started, ...failed }, { logger: turnLogger, metrics });
+      }
+      return failed.result;
     } finally {
       metrics.addMetric(METRIC.turnLatency, MetricUnit.Milliseconds, Date.now() - started);
       metrics.publishStoredMetrics();
@@ -176,16 +181,19 @@ function failedTurn(
   event: unknown,
   sessionAttributes: Readonly<Record<string, string>>,
   { retryCanHelp }: { readonly retryCanHelp: boolean },
-  logger: Observability['logger'],
-): LexV2Result {
+  { logger, metrics }: Observability,
+): { result: LexV2Result; answer: string; handOver: boolean } {
   const eventIntent = (event as { sessionState?: { intent?: { name?: unknown } } } | null)?.sessionState?.intent?.name;
   const intentName = typeof eventIntent === 'string' && eventIntent !== '' ? eventIntent : FALLBACK_INTENT;
   const locale = turnLocale(localeIdOf(event));
   const { attributes, failedTurns, handOver } = countFailedTurn(sessionAttributes, { retryCanHelp, locale });
 
+  countTurnOutcome({ route: 'failed', next: handOver ? 'agent' : 'listen' }, metrics);
   if (handOver) {
     logger.warn('Handing the call to a person after failed turns', { failedTurns, retryCanHelp });
-    return close(locale.messages.troubleTransfer, intentName, 'agent', attributes);
+    const answer = locale.messages.troubleTransfer;
+    return { result: close(answer, intentName, 'agent', attributes), answer, handOver };
   }
-  return elicitIntent(locale.messages.malformedEvent, intentName, attributes);
+  const answer = locale.messages.malformedEvent;
+  return { result: elicitIntent(answer, intentName, attributes), answer, handOver };
 }

@@ -152,7 +152,7 @@ function turnFrom(record: TurnRecord | undefined, messages: BaseMessage[]): Tran
       .filter((text) => text !== '')
       .join(' ');
   const caller = said('human') || record?.said || '';
-  const bot = said('ai');
+  const bot = said('ai') || record?.answer || '';
   return {
     ...(record ? { at: new Date(record.at).toISOString() } : {}),
     ...(caller ? { caller } : {}),

@@ -44,6 +44,8 @@ export interface TurnRecord {
    * not in the model's history, where a question without an answer would confuse the next turn.
    */
   readonly said?: string;
+  /** What the bot said when the turn kept no messages and failed: the apology the caller heard. */
+  readonly answer?: string;
 }
 
 export function toItemRecord(record: TurnRecord): AttributeValue {
@@ -56,6 +58,7 @@ export function toItemRecord(record: TurnRecord): AttributeValue {
       next: { S: record.next },
       messages: { N: String(record.messages) },
       ...(record.said ? { said: { S: record.said } } : {}),
+      ...(record.answer ? { answer: { S: record.answer } } : {}),
     },
   };
 }
@@ -73,5 +76,6 @@ export function fromItemRecord(value: AttributeValue): TurnRecord | undefined {
     return undefined;
   if (intent === undefined || route === undefined || next === undefined) return undefined;
   const said = map?.said?.S;
-  return { at, latencyMs, intent, route, next, messages, ...(said ? { said } : {}) };
+  const answer = map?.answer?.S;
+  return { at, latencyMs, intent, route, next, messages, ...(said ? { said } : {}), ...(answer ? { answer } : {}) };
 }

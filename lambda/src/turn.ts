@@ -30,6 +30,7 @@ import { cutAtGrapheme } from './speakable';
 import { answerWithTools } from './tool-loop';
 import type { Toolbox } from './tools/toolbox';
 import { afterAnswering, redeliveredTurn, turnNumberOf } from './turn-identity';
+import { countTurnOutcome } from './turn-outcome';
 import type { TurnRecord, TurnRoute } from './turn-record';
 
 export interface TurnDependencies extends Observability {
@@ -235,6 +236,7 @@ async function think(
       answerWithTools(model, deps.tools, prompt, { ...options, locale }),
     );
     const { answer, exchange, fromTools, leave, toolRuns } = asked.answer;
+    if (toolRuns.length > 0) deps.metrics.addMetric(METRIC.toolCall, MetricUnit.Count, toolRuns.length);
     const failedTools = toolRuns.filter((run) => run.failed).length;
     if (failedTools > 0) deps.metrics.addMetric(METRIC.toolFailure, MetricUnit.Count, failedTools);
     if (toolRuns.length > 0) deps.logger.info('Tools ran', { toolRuns, answeredFromTools: fromTools });
@@ -243,6 +245,7 @@ async function think(
       throw new ModelFailure('the answer had nothing a voice can say (only links, emoji or markup)');
     }
     if (asked.failures.length > 0) deps.metrics.addMetric(METRIC.fallbackModelAnswer, MetricUnit.Count, 1);
+    if (found.hits.length > 0) deps.metrics.addMetric(METRIC.groundedAnswer, MetricUnit.Count, 1);
     deps.logger.info('The model answered', {
       promptMessages: prompt.length,
       passages: found.hits.map((hit) => hit.passage.id),
@@ -287,6 +290,7 @@ async function answerWithoutModel(
   if (orderId !== undefined && deps.tools?.has(lookUpOrder.name)) {
     const timeLeft = Math.max(0, deadline - deps.settings.memoryTimeoutMs - Date.now());
     const outcome = await deps.tools.runDirectly(lookUpOrder.name, { orderId }, AbortSignal.timeout(timeLeft), locale);
+    if (outcome) deps.metrics.addMetric(METRIC.toolCall, MetricUnit.Count, 1);
     if (outcome?.failed) deps.metrics.addMetric(METRIC.toolFailure, MetricUnit.Count, 1);
     deps.logger.info('Looked up an order without the model', { failed: outcome?.failed === true });
     if (outcome?.spoken) return outcome.spoken;
@@ -295,6 +299,7 @@ async function answerWithoutModel(
     passages: found.hits.map((hit) => hit.passage.id),
     extractive: found.extractive !== undefined,
   });
+  if (found.extractive !== undefined) deps.metrics.addMetric(METRIC.documentAnswer, MetricUnit.Count, 1);
   return found.extractive;
 }
 
@@ -309,8 +314,8 @@ function callerQuestions(history: readonly BaseMessage[]): string[] {
 }
 
 /**
- * Keeps the turn's messages (question, tool calls and results, answer) and its record; a failed write is logged,
- * never spoken.
+ * Keeps the turn's messages (question, tool calls and results, answer) and its record, and counts how the turn
+ * ended; a failed write is logged, never spoken.
  */
 async function keep(
   memory: CallMemory,
@@ -319,6 +324,7 @@ async function keep(
   turnRecord: TurnRecord,
   deps: TurnDependencies,
 ): Promise<void> {
+  countTurnOutcome(turnRecord, deps.metrics);
   try {
     const stored = await memory.addTurn(messages, answered, turnRecord);
     if (!stored) deps.logger.info('This turn was already stored by another delivery of it', { turn: answered.turn });
@@ -328,8 +334,9 @@ async function keep(
   }
 }
 
-/** Keeps the record of a turn without messages (silence, leaving the bot); a failed write is logged. */
+/** Keeps (and counts) the record of a turn without messages (silence, leaving the bot); a failed write is logged. */
 async function keepRecord(memory: CallMemory, turnRecord: TurnRecord, deps: TurnDependencies): Promise<void> {
+  countTurnOutcome(turnRecord, deps.metrics);
   try {
     await memory.addRecord(turnRecord);
   } catch (error) {

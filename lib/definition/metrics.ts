@@ -23,4 +23,16 @@ export const METRIC = {
   toolFailure: 'ToolFailure',
   /** The caller was answered from the FAQ, without the model. */
   cannedAnswer: 'CannedAnswer',
+  /** The model answered with passages of the business's documents in its prompt. */
+  groundedAnswer: 'GroundedAnswer',
+  /** Without the model (none configured, or it failed), a passage of the business's documents was the answer. */
+  documentAnswer: 'DocumentAnswer',
+  /** A tool ran (an order lookup), asked for by the model or run directly without it. */
+  toolCall: 'ToolCall',
+  /** A turn failed: the caller heard an apology, or was handed to a person after too many. */
+  failedTurn: 'FailedTurn',
+  /** The bot handed the caller to a person: they asked for one, or turns kept failing. */
+  handOver: 'HandOver',
+  /** The bot ended the call: the caller said goodbye, or stayed silent. */
+  hangUp: 'HangUp',
 } as const;

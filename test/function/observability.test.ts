@@ -3,6 +3,7 @@
  * and EMF metric lines for turn latency, model latency, fallbacks and silent turns. The output is captured from
  * stdout/stderr, where Powertools writes it in Lambda.
  */
+import { AGENT_INTENT, GOODBYE_INTENT } from '../../lib/definition/bot';
 import { FUNCTION_SERVICE_NAME } from '../../lib/definition/function-settings';
 import { createHandler } from '../../lambda/src/handler';
 import { lambdaContext, lexEvent, startWorld, type World } from '../../local/function-world';
@@ -99,6 +100,24 @@ test('a fallback and a silent turn are counted; the contact id does not leak int
   expect(malformedLog).toBeDefined();
   expect(malformedLog?.contactId).toBeUndefined();
   expect(lines.find((line) => line.message === 'Silent turn')?.contactId).toBe('call-second');
+});
+
+test('how turns end is counted for the dashboard: hand-overs, hang-ups and failed turns', async () => {
+  const count = async (work: (handler: ReturnType<typeof createHandler>) => Promise<unknown>) =>
+    metricNames(await capture('INFO', () => work(createHandler({ env: world.env }))));
+  const handOver = await count((handler) =>
+    handler(lexEvent({ contactId: 'call-agent', intent: AGENT_INTENT, transcript: 'a person' }), lambdaContext()),
+  );
+  const hangUp = await count((handler) =>
+    handler(lexEvent({ contactId: 'call-bye', intent: GOODBYE_INTENT, transcript: 'bye' }), lambdaContext()),
+  );
+  const failed = await count((handler) => handler(null as never, lambdaContext()));
+  const ours = (names: string[]) => names.filter((name) => /HandOver|HangUp|FailedTurn/.test(name));
+  expect([ours(handOver), ours(hangUp), ours(failed)]).toEqual([
+    ['Chalkbot/HandOver'],
+    ['Chalkbot/HangUp'],
+    ['Chalkbot/FailedTurn'],
+  ]);
 });
 
 test('turns running at once in one process (the local call, the benchmark) keep their own contact id', async () => {

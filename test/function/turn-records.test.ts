@@ -5,6 +5,7 @@
  */
 import { readStoredCall } from '../../lambda/src/call-memory';
 import { createHandler } from '../../lambda/src/handler';
+import { buildTranscript } from '../../lambda/src/transcript';
 import { AGENT_INTENT, FALLBACK_INTENT } from '../../lib/definition/bot';
 import { lambdaContext, lexEvent, startWorld, type World } from '../../local/function-world';
 
@@ -111,4 +112,45 @@ test('past the message cap, the records are trimmed with the messages in the sam
   expect(messages.map((message) => message.text)).toEqual(['Five?', 'We open at nine.', 'Six?', 'We open at nine.']);
   expect(turns.length).toBeLessThanOrEqual(4);
   expect(turns.at(-1)).toMatchObject({ route: 'model', messages: 2 });
+});
+
+test('a turn that fails in the handler still leaves its record: the words, the apology, then the hand-over', async () => {
+  // The knowledge lookup throws: nothing in the turn answers for it, so the handler's own apology does.
+  const knowledge = {
+    size: { passages: 1, faq: 0 },
+    lookUp: () => Promise.reject(new Error('index corrupted')),
+  };
+  const handler = createHandler({ env: world.env, knowledge });
+  let attributes: Record<string, string> = { contactId: 'rec-throws' };
+  const spoken: string[] = [];
+  for (const transcript of ['When do you open?', 'Hello?']) {
+    const result = await handler(lexEvent({ transcript, sessionAttributes: attributes }), lambdaContext());
+    attributes = result.sessionState.sessionAttributes ?? {};
+    spoken.push(result.messages?.map((message) => ('content' in message ? message.content : '')).join(' ') ?? '');
+  }
+  const { messages, turns } = await storedCall('rec-throws');
+  expect(messages).toEqual([]);
+  expect(turns).toEqual([
+    expect.objectContaining({
+      route: 'failed',
+      next: 'listen',
+      messages: 0,
+      said: 'When do you open?',
+      answer: spoken[0],
+    }),
+    expect.objectContaining({ route: 'failed', next: 'agent', messages: 0, said: 'Hello?', answer: spoken[1] }),
+  ]);
+  expect(spoken[0]).not.toBe('');
+
+  // The transcript reads it as a conversation: what was said, the apology heard, and the failed ending.
+  const transcript = buildTranscript(
+    await storedCall('rec-throws'),
+    { contactId: 'rec-throws', endedAt: new Date(), queued: false },
+    { redact: false },
+  );
+  expect(transcript.turns.map(({ caller, bot, route }) => ({ caller, bot, route }))).toEqual([
+    { caller: 'When do you open?', bot: spoken[0], route: 'failed' },
+    { caller: 'Hello?', bot: spoken[1], route: 'failed' },
+  ]);
+  expect(transcript.ending).toBe('error');
 });
