@@ -229,7 +229,29 @@ export function nextSteps(outputsFile: string): string[] {
   }
   // The smoke test reads the bot from the outputs this deploy wrote, so it finds it under any -c prefix=...
   lines.push(`Check the live bot in text: npm run smoke -- --outputs-file ${displayPath(outputsFile)}`);
+  const dashboard = outputs[STACK_OUTPUTS.dashboardName];
+  const url = dashboard && dashboardConsoleUrl(dashboard, outputs[STACK_OUTPUTS.botAliasArn] ?? '');
+  if (url) lines.push(`Watch the calls (latency, fallbacks, hand-overs, alarms): ${url}`, 'Read them: npm run calls');
   return lines;
+}
+
+/** Console domains by partition; a partition not here gets no link rather than a wrong one. */
+const CONSOLE_DOMAINS: Readonly<Record<string, string>> = {
+  aws: 'console.aws.amazon.com',
+  'aws-us-gov': 'console.amazonaws-us-gov.com',
+  'aws-cn': 'console.amazonaws.cn',
+};
+
+/**
+ * The CloudWatch console's page for a dashboard, in the partition and region of one of the deployment's ARNs (the
+ * outputs file holds no region of its own); undefined when the ARN does not say.
+ */
+export function dashboardConsoleUrl(dashboardName: string, deployedArn: string): string | undefined {
+  const [, partition, , region] = deployedArn.split(':');
+  const domain = partition === undefined ? undefined : CONSOLE_DOMAINS[partition];
+  if (!domain || !region) return undefined;
+  const name = encodeURIComponent(dashboardName);
+  return `https://${region}.${domain}/cloudwatch/home?region=${region}#dashboards/dashboard/${name}`;
 }
 
 /** The path as typed from the repo root (where npm runs scripts), or absolute when it lies outside it. */

@@ -13,6 +13,7 @@ import { STACK_OUTPUTS } from '../definition/stack-outputs';
 import { INBOUND_FLOW_FILE, readFlowFile } from '../flow/flow-file';
 import { TRANSCRIPT_KEY_PREFIX } from '../definition/transcripts';
 import { LEX_AUDIO_LOG_PREFIX } from '../operations/conversation-logs';
+import { OperationsDashboard } from '../operations/dashboard';
 import { TranscriptArchiver } from '../operations/transcript-archiver';
 import { bucketArnExports } from '../operations/transcript-bucket';
 import { type ChalkbotSettings, memoryExpirySeconds } from '../settings';
@@ -49,6 +50,7 @@ export class BotStack extends Stack {
   readonly lexBot: ChalkbotLexBot;
   readonly inboundFlow: InboundFlow;
   readonly archiver: TranscriptArchiver;
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: BotStackProps) {
     super(scope, id, props);
@@ -101,6 +103,14 @@ export class BotStack extends Stack {
     );
     // A transcript that could not be archived is worth the same notification as the answer function's failures.
     if (this.alarms.topic) this.archiver.errorsAlarm.addAlarmAction(new actions.SnsAction(this.alarms.topic));
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      prefix: settings.prefix,
+      instanceArn: props.instanceArn,
+      answerFunction: this.answer.function,
+      archiverFunction: this.archiver.function,
+      table: this.callMemory.table,
+      alarms: [...this.alarms.alarms, this.archiver.errorsAlarm],
+    });
     this.inboundFlow = new InboundFlow(this, 'InboundFlow', {
       instanceArn: props.instanceArn,
       phoneNumberArn: props.phoneNumberArn,
@@ -118,6 +128,7 @@ export class BotStack extends Stack {
       [STACK_OUTPUTS.botLocaleId]: defaultLocale.localeId,
       [STACK_OUTPUTS.functionName]: this.answer.function.functionName,
       [STACK_OUTPUTS.callMemoryTableName]: this.callMemory.table.tableName,
+      [STACK_OUTPUTS.dashboardName]: this.dashboard.dashboard.dashboardName,
       [STACK_OUTPUTS.contactFlowArn]: this.inboundFlow.contactFlow.attrContactFlowArn,
       ...(this.orders
         ? { [STACK_OUTPUTS.ordersTableName]: this.orders.table.tableName }

@@ -4,7 +4,14 @@ import { dirname, join, relative } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { OUTPUTS_FILE, cdkDeployArgs, checkDeployPrerequisites, deployCli, nextSteps } from '../../tools/deploy';
+import {
+  OUTPUTS_FILE,
+  cdkDeployArgs,
+  checkDeployPrerequisites,
+  dashboardConsoleUrl,
+  deployCli,
+  nextSteps,
+} from '../../tools/deploy';
 import { REPO_ROOT } from '../../tools/deployment';
 
 const sts = mockClient(STSClient);
@@ -233,6 +240,28 @@ describe('npm run deploy', () => {
     ]);
     // What the caller hears until then is the function's failing-model apology, never "not configured".
     expect(nextSteps(file)[1]).not.toMatch(/not configured/);
+  });
+
+  test("after a deploy: the dashboard's console link, in the deployment's partition and region", () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'deploy-')), 'cdk-outputs.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        'demo-bot': {
+          DashboardName: 'demo-operations',
+          BotAliasArn: 'arn:aws:lex:eu-west-2:123456789012:bot-alias/BOTID/ALIASID',
+        },
+      }),
+    );
+    expect(nextSteps(file).slice(-2)).toEqual([
+      'Watch the calls (latency, fallbacks, hand-overs, alarms): ' +
+        'https://eu-west-2.console.aws.amazon.com/cloudwatch/home?region=eu-west-2#dashboards/dashboard/demo-operations',
+      'Read them: npm run calls',
+    ]);
+    expect(dashboardConsoleUrl('d', 'arn:aws-cn:lex:cn-north-1:1:bot-alias/a/b')).toBe(
+      'https://cn-north-1.console.amazonaws.cn/cloudwatch/home?region=cn-north-1#dashboards/dashboard/d',
+    );
+    expect(dashboardConsoleUrl('d', 'not an arn')).toBeUndefined();
   });
 
   test('the smoke command names the outputs file the deploy wrote, relative to the repo root where npm runs', () => {
