@@ -123,6 +123,9 @@ export async function measureHistoryOverhead(
     const group = 'turn overhead';
     const of = (pick: (run: (typeof runs)[number]) => number) => spreadOf(runs.map(pick));
     const ratio = of((run) => run.ratio);
+    // Dynalite's time grows with the item (a 200-message item is tens of kilobytes, read and written whole each turn at
+    // the cap); DynamoDB's hardly does. The ratio without it is the function's own work, held to the same bound.
+    const ownRatio = of((run) => run.ownRatio);
     const figures: Figure[] = [
       { group, name: 'p50, nothing stored', unit: 'ms', spread: of((run) => run.empty) },
       { group, name: `p50, ${storedCap} messages stored`, unit: 'ms', spread: of((run) => run.full) },
@@ -144,7 +147,8 @@ export async function measureHistoryOverhead(
         group,
         name: `less DynamoDB exchanges: ${storedCap} stored / nothing stored (p50)`,
         unit: 'x',
-        spread: of((run) => run.ownRatio),
+        spread: ownRatio,
+        target: atMost(ownRatio, HISTORY_OVERHEAD_RATIO_TARGET),
       },
       { group, name: 'CPU per turn p50, nothing stored', unit: 'ms', spread: of((run) => run.emptyCpu) },
       { group, name: `CPU per turn p50, ${storedCap} messages stored`, unit: 'ms', spread: of((run) => run.fullCpu) },
