@@ -1,11 +1,6 @@
 /** `npm run calls`: recent calls and their transcripts (see tools/calls.ts). Errors are one line. */
 import { DEFAULT_TRANSCRIPT_DIR } from '../local/local-transcript';
-import { callsCli } from '../tools/calls';
+import { CALLS_USAGE, callsCli } from '../tools/calls';
+import { runTool } from '../tools/cli-args';
 
-callsCli(process.argv.slice(2), { localDir: DEFAULT_TRANSCRIPT_DIR }).then(
-  (code) => (process.exitCode = code),
-  (error: Error) => {
-    console.error(`calls: ${error.message}`);
-    process.exitCode = 1;
-  },
-);
+runTool('calls', CALLS_USAGE, () => callsCli(process.argv.slice(2), { localDir: DEFAULT_TRANSCRIPT_DIR }));

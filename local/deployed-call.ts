@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { createDeployedBot, resolveBotTarget } from '../tools/deployed-bot';
-import { awsClientConfig, credentialProblem, profileExists } from '../tools/deployment';
+import { awsClientConfig, checkAwsAccess } from '../tools/deployment';
 import type { CallEnd, CallListener } from './call-events';
 import type { CallOptions, DeployedBotLookup } from './call-options';
 import { type Caller, withKeypad } from './caller';
@@ -26,14 +26,6 @@ export interface DeployedCallIo {
   readonly cloudFormation?: CloudFormationClient;
 }
 
-/** The deployed bot cannot be reached at all (no region, no credentials): the call does not start. */
-export class DeployedBotUnreachable extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeployedBotUnreachable';
-  }
-}
-
 export async function holdDeployedCall(
   lookup: DeployedBotLookup,
   options: CallOptions,
@@ -44,6 +36,7 @@ export async function holdDeployedCall(
   const flow = loadLocalFlow(options.flowFile, options.localeId);
   const aws = awsClientConfig(lookup);
   const lex = io.lex ?? new LexRuntimeV2Client(aws);
+  // No region or no credentials: an AwsAccessError of one line, and the call does not start.
   const region = await checkAwsAccess(lex, lookup.profile);
   const target = await resolveBotTarget(lookup, io.cloudFormation ?? new CloudFormationClient(aws));
 
@@ -70,24 +63,4 @@ export async function holdDeployedCall(
     text: `to go on with this call's memory in the deployed table: the same command with --contact-id ${contactId}`,
   });
   return end;
-}
-
-/** The client's region and credentials, resolved now; either missing is a one-line DeployedBotUnreachable. */
-export async function checkAwsAccess(client: LexRuntimeV2Client, profile?: string): Promise<string> {
-  if (profile && !profileExists(profile))
-    throw new DeployedBotUnreachable(credentialProblem(new Error('no such profile'), profile));
-  let region: string;
-  try {
-    region = await client.config.region();
-  } catch {
-    throw new DeployedBotUnreachable(
-      'No AWS region: pass --region, or set AWS_REGION or a region in your AWS profile.',
-    );
-  }
-  try {
-    await client.config.credentials();
-  } catch (error) {
-    throw new DeployedBotUnreachable(credentialProblem(error, profile));
-  }
-  return region;
 }

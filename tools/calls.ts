@@ -9,13 +9,21 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Transcript, TranscriptTurn } from '../lambda/src/transcript';
 import { STACK_OUTPUTS } from '../lib/definition/stack-outputs';
 import { DEFAULT_TRANSCRIPT_RETENTION_DAYS, TRANSCRIPT_KEY_PREFIX, transcriptKey } from '../lib/definition/transcripts';
-import { awsClientConfig, deployedOutputs, requireOutput } from './deployment';
+import { parseCommandLine, UsageError } from './cli-args';
+import {
+  AwsAccessError,
+  awsClientConfig,
+  checkAwsAccess,
+  credentialProblem,
+  deployedOutputs,
+  isNetworkError,
+  requireOutput,
+} from './deployment';
 
 export const CALLS_USAGE = `Usage: npm run calls -- [show <contactId>] [options]
 
@@ -169,48 +177,57 @@ function nextWords(turn: TranscriptTurn): string | undefined {
   return undefined;
 }
 
+/** Where the deployment is, as the smoke test takes it. */
+interface DeploymentLookup {
+  readonly prefix?: string;
+  readonly outputsFile?: string;
+  readonly profile?: string;
+  readonly region?: string;
+}
+
 export interface CallsCliDependencies {
   readonly localDir: string;
   /** The deployed source; built from the stack outputs unless a test passes one. */
-  readonly deployed?: (options: {
-    prefix?: string;
-    outputsFile?: string;
-    profile?: string;
-    region?: string;
-  }) => Promise<TranscriptSource>;
+  readonly deployed?: (options: DeploymentLookup) => Promise<TranscriptSource>;
 }
 
-/** The deployed bucket, found the way the smoke test finds the bot: an outputs file, or the stack's outputs. */
-export async function deployedTranscripts(options: {
-  prefix?: string;
-  outputsFile?: string;
-  profile?: string;
-  region?: string;
-}): Promise<TranscriptSource> {
+/**
+ * The deployed bucket, found the way the smoke test finds the bot (an outputs file, or the stack's outputs), after
+ * the same credential checks: no region or no login is one line saying what to do, before any request.
+ */
+export async function deployedTranscripts(
+  options: DeploymentLookup,
+  clients: { readonly s3?: S3Client; readonly cloudFormation?: CloudFormationClient } = {},
+): Promise<TranscriptSource> {
   const aws = awsClientConfig(options);
-  const { outputs, where } = await deployedOutputs(options, 'contactCenter', new CloudFormationClient(aws));
+  const s3 = clients.s3 ?? new S3Client(aws);
+  await checkAwsAccess(s3, options.profile);
+  const cloudFormation = clients.cloudFormation ?? new CloudFormationClient(aws);
+  const { outputs, where } = await deployedOutputs(options, 'contactCenter', cloudFormation);
   const bucket = requireOutput(outputs, STACK_OUTPUTS.transcriptBucketName, where);
-  return bucketTranscripts(new S3Client(aws), bucket);
+  return bucketTranscripts(s3, bucket);
 }
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1)
-    throw new Error(`--${name} must be a whole number above 0, got "${value}"`);
+    throw new UsageError(`--${name} must be a whole number above 0, got "${value}"`);
   return number;
 }
 
-/** `npm run calls -- ...`; resolves to the exit code. Every error is one line. */
+/**
+ * `npm run calls -- ...`; resolves to the exit code. A mistake in the arguments is a UsageError, anything else an
+ * Error of one line (bin/calls.ts prints either as one line, through runTool like the other tools).
+ */
 export async function callsCli(
   argv: string[],
   deps: CallsCliDependencies,
   log: (line: string) => void = console.log,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
       local: { type: 'boolean', default: false },
       days: { type: 'string' },
       limit: { type: 'string' },
@@ -218,20 +235,41 @@ export async function callsCli(
       'outputs-file': { type: 'string' },
       profile: { type: 'string' },
       region: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+    true,
+  );
   if (values.help) {
     log(CALLS_USAGE);
     return 0;
   }
   const [command, contactId, ...extra] = positionals;
   if (command !== undefined && command !== 'show')
-    throw new Error(`unknown command "${command}" (try: npm run calls -- show <contactId>)`);
+    throw new UsageError(`unknown command "${command}" (try: npm run calls -- show <contactId>)`);
   if (command === 'show' && contactId === undefined)
-    throw new Error('show needs a contact id: npm run calls -- show <contactId>');
-  if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
+    throw new UsageError('show needs a contact id: npm run calls -- show <contactId>');
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const days = positiveInteger('days', values.days, command === 'show' ? DEFAULT_TRANSCRIPT_RETENTION_DAYS : 7);
+  const limit = positiveInteger('limit', values.limit, 20);
 
+  try {
+    return await listOrShow(values, command, contactId, { days, limit }, deps, log);
+  } catch (error) {
+    if (error instanceof AwsAccessError) throw error;
+    // One line whatever went wrong: AWS out of reach says so (as the smoke test does), anything else its message.
+    throw new Error(
+      isNetworkError(error) ? credentialProblem(error, values.profile) : (error as Error).message.replace(/\s+/g, ' '),
+    );
+  }
+}
+
+async function listOrShow(
+  values: { local?: boolean; prefix?: string; 'outputs-file'?: string; profile?: string; region?: string },
+  command: string | undefined,
+  contactId: string | undefined,
+  { days, limit }: { days: number; limit: number },
+  deps: CallsCliDependencies,
+  log: (line: string) => void,
+): Promise<number> {
   const source = values.local
     ? localTranscripts(deps.localDir)
     : await (deps.deployed ?? deployedTranscripts)({
@@ -241,17 +279,13 @@ export async function callsCli(
         region: values.region,
       });
 
-  if (command === 'show') {
-    const days = positiveInteger('days', values.days, DEFAULT_TRANSCRIPT_RETENTION_DAYS);
-    const transcript = await source.find(contactId!, days);
+  if (command === 'show' && contactId !== undefined) {
+    const transcript = await source.find(contactId, days);
     if (!transcript) throw new Error(`no transcript for contact ${contactId} in ${source.describe}`);
     for (const line of formatConversation(transcript)) log(line);
     return 0;
   }
-  const transcripts = await source.recent(
-    positiveInteger('days', values.days, 7),
-    positiveInteger('limit', values.limit, 20),
-  );
+  const transcripts = await source.recent(days, limit);
   if (transcripts.length === 0) {
     log(`No calls in ${source.describe} yet.`);
     return 0;

@@ -165,3 +165,37 @@ export function credentialProblem(error: unknown, profile?: string): string {
     `\`aws sso login${hint}\` or \`aws configure${hint}\`${profile ? '' : ', and pick the profile with AWS_PROFILE or --profile'}.`
   );
 }
+
+/** AWS cannot be used from this machine as it is set up: no region, no credentials, or a profile that is not there. */
+export class AwsAccessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AwsAccessError';
+  }
+}
+
+/** What every AWS SDK v3 client has: its resolved configuration. */
+interface AwsClientLike {
+  readonly config: { region(): Promise<string>; credentials(): Promise<unknown> };
+}
+
+/**
+ * The client's region and credentials, resolved before its first request: a missing login is one line saying
+ * what to do (the same for every tool: smoke, calls, the deployed call), not a failed request's stack.
+ */
+export async function checkAwsAccess(client: AwsClientLike, profile?: string): Promise<string> {
+  if (profile && !profileExists(profile))
+    throw new AwsAccessError(credentialProblem(new Error('no such profile'), profile));
+  let region: string;
+  try {
+    region = await client.config.region();
+  } catch {
+    throw new AwsAccessError('No AWS region: pass --region, or set AWS_REGION or a region in your AWS profile.');
+  }
+  try {
+    await client.config.credentials();
+  } catch (error) {
+    throw new AwsAccessError(credentialProblem(error, profile));
+  }
+  return region;
+}

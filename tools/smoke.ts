@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { GOODBYE_INTENT, SESSION_ATTRIBUTES, botDefinition } from '../lib/definition/bot';
 import { parseCommandLine } from './cli-args';
+import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { type BotTurn, type DeployedBot, createDeployedBot, resolveBotTarget } from './deployed-bot';
+import { awsClientConfig, checkAwsAccess } from './deployment';
 
 /** A name the model can only know from the call's memory. */
 export const SMOKE_NAME = 'Ada';
@@ -139,6 +141,9 @@ export async function smokeCli(argv: string[], log: (line: string) => void = con
     log(SMOKE_USAGE);
     return 0;
   }
+  // Credentials and region first: without them, one line saying what to do, before any request.
+  const lex = new LexRuntimeV2Client(awsClientConfig({ profile: values.profile, region: values.region }));
+  await checkAwsAccess(lex, values.profile);
   const target = await resolveBotTarget({
     botId: values['bot-id'],
     aliasId: values['alias-id'],
@@ -149,7 +154,7 @@ export async function smokeCli(argv: string[], log: (line: string) => void = con
     region: values.region,
   });
   log(`Smoke test of bot ${target.botId}, alias ${target.botAliasId}, locale ${target.localeId}`);
-  const result = await runSmokeTest(createDeployedBot(target), log);
+  const result = await runSmokeTest(createDeployedBot(target, lex), log);
   if (result.passed) {
     log('PASS: the bot answers, remembers within the call, and closes on goodbye.');
     return 0;

@@ -33,7 +33,8 @@ import {
   UsageError,
 } from '../../local/call-options';
 import { scriptedCaller } from '../../local/caller';
-import { DeployedBotUnreachable, holdDeployedCall } from '../../local/deployed-call';
+import { holdDeployedCall } from '../../local/deployed-call';
+import { AwsAccessError } from '../../tools/deployment';
 import { SILENCE_NOT_SENT } from '../../local/deployed-lex-bot';
 import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
 import { flowLine, phoneGreeting, transcriptOf } from './call-harness';
@@ -305,7 +306,7 @@ test('no credentials: the call does not start, one clear error, nothing sent', a
     },
   });
   const call = hold(['Hello'], { lex: noCredentials });
-  await expect(call).rejects.toThrow(DeployedBotUnreachable);
+  await expect(call).rejects.toThrow(AwsAccessError);
   await expect(call).rejects.toThrow(
     /^No usable AWS credentials \(Could not load credentials from any providers\)\. Sign in the way the AWS CLI does/,
   );
