@@ -1,7 +1,8 @@
 /**
  * The transcript archiver, on a real call item: dynalite holds the call-memory table (written by the answer
  * function itself), and S3 is aws-sdk-client-mock (no local S3-compatible store is installed). Covered: a normal
- * call, a call with no item, a transfer, a silent ending, redaction, and events that are not disconnects.
+ * call, a call with no item, a transfer, a call with tool turns, a silent ending, redaction, and events that are
+ * not disconnects.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -157,6 +158,29 @@ test('a transfer: the bot handed over and Connect queued the contact', async () 
     route: 'leave',
     next: 'agent',
   });
+});
+
+test('a call with tool turns: the tool, its arguments and what it returned sit between question and answer', async () => {
+  world.openai.setBehaviour((request) =>
+    request.body.messages.at(-1)?.role === 'tool'
+      ? { reply: 'Order 4711 is on its way.' }
+      : { toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] },
+  );
+  await say('call-tools', 'Where is order 4711?');
+  await archiver()(disconnected('call-tools'));
+
+  const { transcript } = putObject();
+  expect(transcript.turns).toHaveLength(1);
+  const [turn] = transcript.turns;
+  expect(turn).toMatchObject({ caller: 'Where is order 4711?', bot: 'Order 4711 is on its way.', route: 'model' });
+  expect(turn.tools).toEqual([{ name: 'look_up_order', args: { orderId: '4711' }, result: expect.any(String) }]);
+  expect(turn.tools[0].result).toContain('4711');
+  // Redacted, the order number goes from the words, the arguments and the tool's result alike.
+  s3.reset();
+  s3.on(PutObjectCommand).resolves({});
+  await archiver(true)(disconnected('call-tools'));
+  const redacted = JSON.stringify(putObject().transcript.turns);
+  expect(redacted).not.toContain('4711');
 });
 
 test('three silent turns end the call: the ending is silence, and each silence is a turn without words', async () => {
