@@ -14,7 +14,7 @@ import { type ApiKeySettings, type ModelSettings, modelLabel, type ProviderModel
 import { createAzureModel } from './providers/azure';
 import { createBedrockModel } from './providers/bedrock';
 import type { ModelLimits } from './providers/limits';
-import { createOpenAiModel } from './providers/openai';
+import { createOpenAiModel, loadOpenAiClasses } from './providers/openai';
 
 /** One model a turn may ask. */
 export interface ModelChoice {
@@ -54,9 +54,19 @@ function createChoice(settings: ProviderModelSettings, limits: ModelLimits, clie
   const label = modelLabel(settings);
   switch (settings.provider) {
     case 'openai':
-      return keyedChoice(label, keySource(settings, clients), (apiKey) => createOpenAiModel(settings, apiKey, limits));
+      return keyedChoice(
+        label,
+        keySource(settings, clients),
+        (apiKey) => createOpenAiModel(settings, apiKey, limits),
+        loadOpenAiClasses,
+      );
     case 'azure':
-      return keyedChoice(label, keySource(settings, clients), (apiKey) => createAzureModel(settings, apiKey, limits));
+      return keyedChoice(
+        label,
+        keySource(settings, clients),
+        (apiKey) => createAzureModel(settings, apiKey, limits),
+        loadOpenAiClasses,
+      );
     case 'bedrock': {
       // No key: the role's credentials, which the SDK refreshes itself. A refused call is logged by the caller.
       let model: Promise<BaseChatModel> | undefined;
@@ -82,16 +92,29 @@ function keySource(settings: ApiKeySettings, clients: ModelSourceClients): ApiKe
 
 /**
  * A provider that takes a key: the model is made once its key is known, and again whenever the key read changes.
- * A refused key is forgotten with the model built on it, so the next turn reads the secret again.
+ * A refused key is forgotten with the model built on it, so the next turn reads the secret again. The provider's
+ * code is loaded while the key is read (`load`), so neither waits for the other.
  */
-function keyedChoice(label: string, source: ApiKeySource, build: (apiKey: string) => BaseChatModel): ModelChoice {
+function keyedChoice(
+  label: string,
+  source: ApiKeySource,
+  build: (apiKey: string) => Promise<BaseChatModel>,
+  load: () => Promise<unknown>,
+): ModelChoice {
   const keys = new ApiKeyProvider(source);
-  let current: { readonly apiKey: string; readonly model: BaseChatModel } | undefined;
+  let current: { readonly apiKey: string; readonly model: Promise<BaseChatModel> } | undefined;
   return {
     label,
     async model(timeoutMs) {
-      const apiKey = await keys.get(timeoutMs);
-      if (current?.apiKey !== apiKey) current = { apiKey, model: build(apiKey) };
+      const [apiKey] = await Promise.all([keys.get(timeoutMs), load()]);
+      if (current?.apiKey !== apiKey) {
+        const model = build(apiKey);
+        current = { apiKey, model };
+        // A model that could not be made is made again at the next ask, not remembered as failed.
+        model.catch(() => {
+          if (current?.model === model) current = undefined;
+        });
+      }
       return current.model;
     },
     credentialRefused() {

@@ -13,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import { Embeddings } from '@langchain/core/embeddings';
-import { OpenAIEmbeddings } from '@langchain/openai';
+import type { OpenAIEmbeddings } from '@langchain/openai';
 import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 
 /** The build, the local call and `npm run knowledge` read this variable; the function follows its index. */
@@ -134,6 +134,8 @@ class KeyedOpenAIEmbeddings extends Embeddings {
   private async embeddings(): Promise<OpenAIEmbeddings> {
     const apiKey = (await this.options.openAiApiKey?.()) ?? process.env.OPENAI_API_KEY ?? '';
     if (this.current?.apiKey !== apiKey) {
+      // Loaded here, not with the function: only an index built with OpenAI's embeddings needs it.
+      const { OpenAIEmbeddings } = await import('@langchain/openai');
       const embeddings = new OpenAIEmbeddings({
         model: this.model,
         apiKey,

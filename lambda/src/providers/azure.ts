@@ -4,11 +4,16 @@
  * `api-key` header (https://learn.microsoft.com/azure/ai-services/openai/reference).
  */
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AzureChatOpenAI } from '@langchain/openai';
 import type { AzureModelSettings } from '../model-settings';
 import type { ModelLimits } from './limits';
+import { loadOpenAiClasses } from './openai';
 
-export function createAzureModel(settings: AzureModelSettings, apiKey: string, limits: ModelLimits): BaseChatModel {
+export async function createAzureModel(
+  settings: AzureModelSettings,
+  apiKey: string,
+  limits: ModelLimits,
+): Promise<BaseChatModel> {
+  const { AzureChatOpenAI } = await loadOpenAiClasses();
   return new AzureChatOpenAI({
     azureOpenAIEndpoint: settings.endpoint.replace(/\/+$/, ''),
     azureOpenAIApiDeploymentName: settings.deployment,

@@ -1,6 +1,5 @@
 /** OpenAI, or any server that speaks its chat-completions API (Ollama, vLLM, the tests' fake server). */
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { ChatOpenAI } from '@langchain/openai';
 import type { OpenAiModelSettings } from '../model-settings';
 import type { ModelLimits } from './limits';
 
@@ -8,7 +7,12 @@ import type { ModelLimits } from './limits';
  * A chat model with explicit, phone-sized limits (LangChain's defaults allow six retries and ten minutes). It
  * never retries by itself: askModel decides, because only it knows how much of the turn is left.
  */
-export function createOpenAiModel(settings: OpenAiModelSettings, apiKey: string, limits: ModelLimits): BaseChatModel {
+export async function createOpenAiModel(
+  settings: OpenAiModelSettings,
+  apiKey: string,
+  limits: ModelLimits,
+): Promise<BaseChatModel> {
+  const { ChatOpenAI } = await loadOpenAiClasses();
   return new ChatOpenAI({
     model: settings.model,
     apiKey,
@@ -18,4 +22,15 @@ export function createOpenAiModel(settings: OpenAiModelSettings, apiKey: string,
     maxTokens: limits.maxAnswerTokens,
     // No temperature: reasoning models (o-series, gpt-5) reject any but their default.
   });
+}
+
+/**
+ * LangChain's OpenAI classes and the OpenAI client under them, loaded when a model is first made rather than when
+ * the function is: they are the largest part of the bundle, and a function that answers with Bedrock, or from its
+ * knowledge alone, never runs them. The model source starts this load beside the key's read, so on a cold start
+ * the two overlap instead of the load delaying the read. (Bundled, this is still one file: esbuild keeps the code
+ * and only defers running it.)
+ */
+export function loadOpenAiClasses(): Promise<typeof import('@langchain/openai')> {
+  return import('@langchain/openai');
 }
