@@ -91,10 +91,13 @@ export const DEFAULT_OUTFILE = join(root, 'lambda', 'dist', 'index.js');
 /** The transcript archiver's bundle: a zip asset of its own (lib/operations/transcript-archiver.ts). */
 export const ARCHIVER_OUTFILE = join(root, 'lambda', 'dist-archiver', 'index.js');
 
-/** Builds the bundle; returns its path and size in bytes. */
-export async function buildLambda({ outfile = DEFAULT_OUTFILE } = {}) {
+/**
+ * One Lambda function's bundle: minified CommonJS, with the stand-ins above. Returns its path and size in bytes,
+ * and writes esbuild's metafile (for the analyzer) where asked: never inside a zip asset's folder.
+ */
+async function bundleFunction(entry, outfile, { metafile } = {}) {
   const result = await build({
-    entryPoints: [join(root, 'lambda', 'src', 'index.ts')],
+    entryPoints: [join(root, 'lambda', 'src', entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -111,30 +114,19 @@ export async function buildLambda({ outfile = DEFAULT_OUTFILE } = {}) {
     tsconfig: join(root, 'tsconfig.json'),
     plugins: [stubPlugin],
   });
-  await writeFile(join(dirname(outfile), 'meta.json'), JSON.stringify(result.metafile));
+  if (metafile) await writeFile(metafile, JSON.stringify(result.metafile));
   const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
   return { outfile, bytes };
 }
 
-/** Builds the archiver's bundle (lambda/src/archiver.ts): no model, no knowledge, only the call item's reader. */
-export async function buildArchiver({ outfile = ARCHIVER_OUTFILE } = {}) {
-  const result = await build({
-    entryPoints: [join(root, 'lambda', 'src', 'archiver.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
-    metafile: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    tsconfig: join(root, 'tsconfig.json'),
-    plugins: [stubPlugin],
-  });
-  const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
-  return { outfile, bytes };
+/** The answer function (lambda/src/index.ts), which the container image holds. */
+export function buildLambda({ outfile = DEFAULT_OUTFILE } = {}) {
+  return bundleFunction('index.ts', outfile, { metafile: join(dirname(outfile), 'meta.json') });
+}
+
+/** The archiver (lambda/src/archiver.ts), a zip asset of its own: no model, no knowledge, only the call item's reader. */
+export function buildArchiver({ outfile = ARCHIVER_OUTFILE } = {}) {
+  return bundleFunction('archiver.ts', outfile);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
