@@ -19,6 +19,7 @@ import { type CallerTurn, close, elicitIntent, type LexV2Result } from './lex';
 import { isSilence, leavingLine, requestedExit, turnLocale } from './language';
 import { passagesContext, passagesForPrompt } from './knowledge/grounding';
 import type { KnowledgeBase, Lookup } from './knowledge/knowledge';
+import { knowledgeInLanguageOf } from './knowledge/knowledge-language';
 import { askModels, buildPrompt, describe, ModelFailure, phoneSystemPrompt } from './model';
 import type { ModelSource } from './model-source';
 import { METRIC, MetricUnit, type Observability } from './observability';
@@ -206,7 +207,8 @@ async function think(
   const speakable = (text: string) => presentAnswer(text, channel, deps.settings.maxSpokenChars, locale);
   // An order number is the order tool's business, never a canned answer's.
   const asksAboutOrder = orderNumberAskedAbout(question, locale) !== undefined;
-  const found = await deps.knowledge.lookUp(question, callerQuestions(history), { cannedAnswers: !asksAboutOrder });
+  const knowledge = knowledgeInLanguageOf(locale, deps.knowledge);
+  const found = await knowledge.lookUp(question, callerQuestions(history), { cannedAnswers: !asksAboutOrder });
   if (found.kind === 'canned') {
     deps.metrics.addMetric(METRIC.cannedAnswer, MetricUnit.Count, 1);
     deps.logger.info('Answered from the FAQ', { faqEntry: found.faqId, matchedBy: found.via });

@@ -68,6 +68,11 @@ export interface BotMessages {
   readonly modelUnavailable: string;
   /** No model is configured and the business's documents say nothing that fits the question. */
   readonly dontKnow: string;
+  /**
+   * No model is configured, and the business's documents (written in the default locale's language) have an
+   * answer the caller would not understand; ends with the offer of a person.
+   */
+  readonly onlyInDefaultLanguage: string;
   /** The event could not be understood, or the turn failed; the caller may try again. */
   readonly malformedEvent: string;
   /**

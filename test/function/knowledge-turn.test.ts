@@ -3,7 +3,7 @@
  * that fit (with a system prompt that never changes, and passages that win over old turns in the budget), and
  * without a model the best passage or an honest "I don't know" with the offer of a person.
  */
-import { botDefinition } from '../../lib/definition/bot';
+import { botDefinition, localeDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
 import { KNOWLEDGE_INSTRUCTIONS } from '../../lambda/src/knowledge/grounding';
@@ -143,4 +143,33 @@ test('a list in the documents is spoken as sentences', async () => {
     lambdaContext(),
   );
   expect(spokenText(result)).toBe('Sugar flowers. A written message. Edible photo prints.');
+});
+
+describe("a caller in another language than the knowledge's", () => {
+  const spanish = localeDefinition('es_US');
+
+  test('gets the passages through the model, which answers in their language; never a canned English answer', async () => {
+    const result = await withModel()(
+      lexEvent({ contactId: 'kt-es-model', localeId: 'es_US', transcript: 'When are you open?' }),
+      lambdaContext(),
+    );
+    expect(spokenText(result)).toBe('Four days ahead.');
+    const [request] = world.openai.requests;
+    expect(request.body.messages.at(-2)?.content).toMatch(/^Passages from the business documents:\n\[1\] /);
+    expect(request.body.messages[0].content).toContain('Always answer in Spanish');
+  });
+
+  test('without a model hears, in their language, that the answer is only in English, and is offered a person', async () => {
+    const found = await withoutModel()(
+      lexEvent({ contactId: 'kt-es-offline', localeId: 'es_US', transcript: 'When are you open?' }),
+      lambdaContext(),
+    );
+    expect(spokenText(found)).toBe(spanish.messages.onlyInDefaultLanguage);
+
+    const nothing = await withoutModel()(
+      lexEvent({ contactId: 'kt-es-nothing', localeId: 'es_US', transcript: '¿Venden coches?' }),
+      lambdaContext(),
+    );
+    expect(spokenText(nothing)).toBe(spanish.messages.dontKnow);
+  });
 });

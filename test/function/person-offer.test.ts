@@ -21,7 +21,8 @@ const english = localeDefinition('en_US');
 test.each(botLocales.map((locale) => [locale.localeId, locale] as const))(
   '%s: every line that offers a person ends with the offer question',
   (_id, locale) => {
-    for (const line of [locale.messages.dontKnow, locale.messages.orders.unavailable]) {
+    const { dontKnow, onlyInDefaultLanguage, orders } = locale.messages;
+    for (const line of [dontKnow, onlyInDefaultLanguage, orders.unavailable]) {
       expect(offersPerson(line, locale)).toBe(true);
     }
     expect(offersPerson(locale.messages.reprompt, locale)).toBe(false);

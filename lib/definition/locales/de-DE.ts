@@ -59,6 +59,7 @@ export const deDE: LocaleLines = {
     goodbye: 'Danke für Ihren Anruf. Auf Wiederhören.',
     modelUnavailable: 'Entschuldigung, mir fällt gerade keine Antwort ein. Können Sie mich noch einmal fragen?',
     dontKnow: 'Das weiß ich nicht; soll ich Sie mit einer Person verbinden?',
+    onlyInDefaultLanguage: 'Das kann ich nur auf Englisch beantworten; soll ich Sie mit einer Person verbinden?',
     malformedEvent: 'Entschuldigung, bei mir ist etwas schiefgegangen. Können Sie das noch einmal sagen?',
     troubleTransfer: 'Entschuldigung, ich habe Probleme. Ich verbinde Sie mit einer Person.',
     orders: {

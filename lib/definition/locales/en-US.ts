@@ -59,6 +59,7 @@ export const enUS: LocaleLines = {
     goodbye: 'Thanks for calling. Goodbye.',
     modelUnavailable: "Sorry, I couldn't come up with an answer just now. Could you ask me again?",
     dontKnow: "I don't know that; shall I get you a person?",
+    onlyInDefaultLanguage: 'I can only answer that in English; shall I get you a person?',
     malformedEvent: 'Sorry, something went wrong on my side. Could you say that again?',
     troubleTransfer: "Sorry, I'm having trouble. Let me find you a person.",
     orders: {

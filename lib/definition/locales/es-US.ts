@@ -59,6 +59,7 @@ export const esUS: LocaleLines = {
     goodbye: 'Gracias por llamar. Adiós.',
     modelUnavailable: 'Perdón, no pude encontrar una respuesta ahora. ¿Podría preguntarme otra vez?',
     dontKnow: 'Eso no lo sé; ¿quiere que le comunique con una persona?',
+    onlyInDefaultLanguage: 'Eso solo puedo responderlo en inglés; ¿quiere que le comunique con una persona?',
     malformedEvent: 'Perdón, algo falló de mi lado. ¿Podría repetirlo?',
     troubleTransfer: 'Perdón, estoy teniendo problemas. Le comunico con una persona.',
     orders: {
