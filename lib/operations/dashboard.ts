@@ -67,7 +67,7 @@ export class OperationsDashboard extends Construct {
     });
 
     facade
-      .addLargeHeader(`Chalkbot ${props.prefix}: calls`)
+      .addLargeHeader(`Chalkbot: ${props.prefix}`)
       .addWidget(
         new cloudwatch.AlarmStatusWidget({
           title: 'Alarms (README, "Running it": what each means and what to do)',

@@ -4,12 +4,13 @@
  * (lib/definition/metrics.ts), and the function's source is read to check that it emits each of them through
  * METRIC and nothing else: a new metric, emitted and not on the dashboard, fails here.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../../lib/definition/function-settings';
 import { METRIC } from '../../lib/definition/metrics';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { dashboardName } from '../../lib/operations/dashboard';
+import { dashboardHtml } from '../../scripts/render-dashboard';
 import { REPO_ROOT, templatesFor } from './synth';
 
 type Resource = { Properties: Record<string, unknown> };
@@ -102,6 +103,15 @@ describe('operations dashboard', () => {
     );
     expect(onDashboard.sort()).toEqual(alarms.map((id) => `{GetAtt:${id}}`).sort());
   });
+});
+
+test("the README's picture is drawn from this definition (scripts/render-dashboard.ts): every graph, every alarm", () => {
+  const html = dashboardHtml(bot.toJSON() as Parameters<typeof dashboardHtml>[0]);
+  const titles = body.widgets.flatMap((widget) => (widget.type === 'metric' ? [widget.properties.title ?? ''] : []));
+  for (const title of titles) expect(html).toContain(`<div class="title">${title}</div>`);
+  for (const alarm of Object.values(bot.findResources('AWS::CloudWatch::Alarm')))
+    expect(html).toContain(alarm.Properties.AlarmDescription);
+  expect(existsSync(join(REPO_ROOT, 'docs', 'dashboard.png'))).toBe(true);
 });
 
 describe('the function emits every METRIC, and only through METRIC', () => {
