@@ -15,6 +15,7 @@ import { FALLBACK_INTENT } from '../../lib/definition/bot';
 import { DynamoDBCallHistory } from './call-memory';
 import { keepFailedTurn } from './failed-turn-record';
 import { countFailedTurn } from './failed-turns';
+import { warmUpFetch } from './fetch-warm-up';
 import { builtKnowledgeDir, type KnowledgeBase, loadBuiltKnowledge } from './knowledge/knowledge';
 import { turnLocale } from './language';
 import { close, elicitIntent, type LexV2Event, type LexV2Result, localeIdOf, parseLexEvent } from './lex';
@@ -73,6 +74,7 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
       dependencies = prepare(env(), overrides, observability);
       for (const choice of dependencies.model?.choices ?? [])
         choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined);
+      if (dependencies.model) void warmUpFetch();
     } catch {
       dependencies = undefined;
     }
