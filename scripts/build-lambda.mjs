@@ -2,7 +2,7 @@
 // container image holds. One minified CommonJS file starts faster than node_modules on Lambda (see
 // notes/perf-anchors.md). A metafile beside it shows what the bundle is made of (esbuild's analyzer reads it).
 //
-//   node scripts/build-lambda.mjs [--outfile <path>]
+//   node scripts/build-lambda.mjs [--outfile <path>] [--archiver-outfile <path>]
 import { build } from 'esbuild';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -130,10 +130,15 @@ export function buildArchiver({ outfile = ARCHIVER_OUTFILE } = {}) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const at = process.argv.indexOf('--outfile');
-  const outfile = at > 0 ? resolve(process.argv[at + 1]) : undefined;
-  // --outfile names the answer function's bundle only (the bundle test); the archiver is built with the app.
-  const built = [await buildLambda({ outfile }), ...(outfile ? [] : [await buildArchiver()])];
+  const option = (name) => {
+    const at = process.argv.indexOf(name);
+    return at > 0 ? resolve(process.argv[at + 1]) : undefined;
+  };
+  const outfile = option('--outfile');
+  const archiverOutfile = option('--archiver-outfile');
+  // --outfile alone builds the answer function's bundle only (the bench); the app and the bundle test get both.
+  const archiver = outfile && !archiverOutfile ? [] : [await buildArchiver({ outfile: archiverOutfile })];
+  const built = [await buildLambda({ outfile }), ...archiver];
   for (const { outfile: written, bytes } of built)
     console.log(`Built ${relative(process.cwd(), written)} (${(bytes / 1024).toFixed(0)} KiB)`);
 }

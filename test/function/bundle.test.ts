@@ -20,13 +20,17 @@ const root = join(__dirname, '..', '..');
 let world: World;
 let folder: string;
 let bundle: string;
+/** The transcript archiver's bundle, built by the same run into its own folder (its own zip when deployed). */
+let archiverBundle: string;
 /** The bakery's index, built as `npm run build` builds one; only the test that sets KNOWLEDGE_DIR loads it. */
 let bakeryIndex: string;
 beforeAll(async () => {
   world = await startWorld();
   folder = await mkdtemp(join(tmpdir(), 'chalkbot-bundle-'));
   bundle = join(folder, 'index.js');
-  await run(process.execPath, [join(root, 'scripts', 'build-lambda.mjs'), '--outfile', bundle], { cwd: root });
+  archiverBundle = join(folder, 'archiver', 'index.js');
+  const outfiles = ['--outfile', bundle, '--archiver-outfile', archiverBundle];
+  await run(process.execPath, [join(root, 'scripts', 'build-lambda.mjs'), ...outfiles], { cwd: root });
   const source = writeKnowledgeFolder();
   const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   await run(process.execPath, [tsx, join(root, 'scripts', 'build-knowledge.ts'), '--out', folder], {
@@ -175,4 +179,18 @@ test('the image holds exactly the bundle, the knowledge index, the embedding mod
     .split('\n')
     .filter((line) => line && !line.startsWith('#'));
   expect(ignore).toEqual(['*', '!Dockerfile', '!dist/index.js', '!dist/knowledge-index', '!dist/node_modules']);
+});
+
+test("the archiver's bundle loads alone and runs its handler: a contact event that is not a disconnect is dropped", async () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, { CALL_MEMORY_TABLE: 'calls', TRANSCRIPT_BUCKET: 'transcripts', AWS_REGION: 'us-east-1' });
+  try {
+    const { handler } = require(archiverBundle) as { handler: (event: unknown) => Promise<unknown> };
+    await expect(handler({ detail: { eventType: 'CONNECTED_TO_SYSTEM', contactId: 'c-1' } })).resolves.toEqual({
+      archived: false,
+      reason: 'eventType is CONNECTED_TO_SYSTEM, not DISCONNECTED',
+    });
+  } finally {
+    process.env = saved;
+  }
 });
