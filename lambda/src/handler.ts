@@ -16,6 +16,7 @@ import { DynamoDBCallHistory } from './call-memory';
 import { keepFailedTurn } from './failed-turn-record';
 import { countFailedTurn } from './failed-turns';
 import { warmUpFetch } from './fetch-warm-up';
+import { warmUpTable } from './table-warm-up';
 import { builtKnowledgeDir, type KnowledgeBase, loadBuiltKnowledge } from './knowledge/knowledge';
 import { turnLocale } from './language';
 import { close, elicitIntent, type LexV2Event, type LexV2Result, localeIdOf, parseLexEvent } from './lex';
@@ -71,10 +72,13 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
     // hands the caller to a person). A model's key read in flight is shared with the turn that asks for it.
     try {
       observability = overrides.observability ?? createObservability(env());
-      dependencies = prepare(env(), overrides, observability);
+      const settings = readSettings(env());
+      const dynamoDB = overrides.dynamoDBClient ?? createDynamoDBClient(settings);
+      dependencies = prepare(settings, dynamoDB, overrides, observability);
       for (const choice of dependencies.model?.choices ?? [])
         choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined);
       if (dependencies.model) void warmUpFetch();
+      void warmUpTable(dynamoDB, settings.callMemoryTable);
     } catch {
       dependencies = undefined;
     }
@@ -99,7 +103,15 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
         persistentKeys: { contactId: parsed.turn.callId, requestId: context.awsRequestId },
       });
 
-      dependencies ??= prepare(env(), overrides, observability);
+      if (!dependencies) {
+        const settings = readSettings(env());
+        dependencies = prepare(
+          settings,
+          overrides.dynamoDBClient ?? createDynamoDBClient(settings),
+          overrides,
+          observability,
+        );
+      }
       const deadline = started + turnBudget(dependencies.settings, context);
       const knows = await knowledge;
       if (!knowledgeReported) {
@@ -137,21 +149,21 @@ function turnBudget(settings: Settings, context: TurnContext): number {
   return Math.max(0, Math.min(settings.turnDeadlineMs, lambdaLeft));
 }
 
-/** Settings, clients and the model, built once. Throws a SettingsError on a bad environment. */
+/** Few attempts and short timeouts: a slow table must not eat the caller's turn. */
+function createDynamoDBClient(settings: Settings): DynamoDBClient {
+  return new DynamoDBClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: settings.memoryTimeoutMs },
+  });
+}
+
+/** The clients and the model for the settings, built once. */
 function prepare(
-  env: Readonly<Record<string, string | undefined>>,
+  settings: Settings,
+  dynamoDB: DynamoDBClient,
   overrides: HandlerOverrides,
   observability: Observability,
 ): Omit<TurnDependencies, 'knowledge'> {
-  const settings = readSettings(env);
-  const dynamoDB =
-    overrides.dynamoDBClient ??
-    // Few attempts and short timeouts: a slow table must not eat the caller's turn.
-    new DynamoDBClient({
-      maxAttempts: 2,
-      requestHandler: { connectionTimeout: 1_000, requestTimeout: settings.memoryTimeoutMs },
-    });
-
   let secretsManager = overrides.secretsManagerClient;
   const secrets = () => (secretsManager ??= new SecretsManagerClient({}));
   return {

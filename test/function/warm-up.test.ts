@@ -4,6 +4,8 @@
  * pay for them. None of it may throw at import, or reach a network.
  */
 import { createHandler } from '../../lambda/src/handler';
+import { WARM_UP_CALL_ID } from '../../lambda/src/table-warm-up';
+import { lambdaContext, lexEvent, spokenText, startWorld, type World } from '../../local/function-world';
 import { emptyKnowledge } from '../../lambda/src/knowledge/knowledge';
 
 /** No knowledge folder: these tests are about the model's warm-up. */
@@ -57,4 +59,41 @@ test('a bad setting does not throw when the handler is made; the first turn meet
   ).not.toThrow();
   await settle();
   expect(fetchCalls).toEqual([]);
+});
+
+describe('the table', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => world.stop());
+
+  test('is read once at init, for a key no call has, and the first turn still reads and writes its own call', async () => {
+    world.proxy.requests.length = 0;
+    world.openai.setBehaviour({ reply: 'Hello there.' });
+    const handler = createHandler({ env: world.env, warmUp: true, knowledge });
+    await settle();
+    expect(world.proxy.requests.map(({ operation, body }) => [operation, JSON.stringify(body.Key)])).toEqual([
+      ['GetItem', JSON.stringify({ contactId: { S: WARM_UP_CALL_ID } })],
+    ]);
+
+    const result = await handler(lexEvent({ contactId: 'warm-call', transcript: 'Hi.' }), lambdaContext());
+    expect(spokenText(result)).toBe('Hello there.');
+    expect(world.proxy.requests.slice(1).map(({ operation }) => operation)).toEqual(['GetItem', 'UpdateItem']);
+    expect(await world.readItem(WARM_UP_CALL_ID)).toBeUndefined();
+  });
+
+  test('a warm-up read the table never answers does not hold up the first turn', async () => {
+    world.proxy.requests.length = 0;
+    world.openai.setBehaviour({ reply: 'Still here.' });
+    world.proxy.hang = true;
+    const handler = createHandler({ env: world.env, warmUp: true, knowledge });
+    await settle();
+    world.proxy.hang = false;
+
+    const result = await handler(lexEvent({ contactId: 'warm-call-2', transcript: 'Hi.' }), lambdaContext());
+    expect(spokenText(result)).toBe('Still here.');
+    expect(await world.readItem('warm-call-2')).toBeDefined();
+    expect(world.proxy.requests.map(({ operation }) => operation)).toEqual(['GetItem', 'GetItem', 'UpdateItem']);
+  });
 });
