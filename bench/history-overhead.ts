@@ -124,7 +124,9 @@ export async function measureHistoryOverhead(
     const of = (pick: (run: (typeof runs)[number]) => number) => spreadOf(runs.map(pick));
     const ratio = of((run) => run.ratio);
     // Dynalite's time grows with the item (a 200-message item is tens of kilobytes, read and written whole each turn at
-    // the cap); DynamoDB's hardly does. The ratio without it is the function's own work, held to the same bound.
+    // the cap); DynamoDB's hardly does, and neither is the function's work. The target (turn CPU flat in the history)
+    // is held by the function's own share: the overhead less the table's HTTP exchanges (the SDK's parsing of the
+    // bigger item stays in it). The ratio with dynalite's time is shown beside it.
     const ownRatio = of((run) => run.ownRatio);
     const figures: Figure[] = [
       { group, name: 'p50, nothing stored', unit: 'ms', spread: of((run) => run.empty) },
@@ -134,7 +136,6 @@ export async function measureHistoryOverhead(
         name: `${storedCap} messages stored / nothing stored (p50)`,
         unit: 'x',
         spread: ratio,
-        target: atMost(ratio, HISTORY_OVERHEAD_RATIO_TARGET),
       },
       { group, name: 'DynamoDB exchanges p50, nothing stored', unit: 'ms', spread: of((run) => run.emptyTable) },
       {
