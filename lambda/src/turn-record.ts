@@ -44,7 +44,7 @@ export interface TurnRecord {
    * not in the model's history, where a question without an answer would confuse the next turn.
    */
   readonly said?: string;
-  /** What the bot said when the turn kept no messages and failed: the apology the caller heard. */
+  /** What the bot said when the turn kept no messages (a reprompt, a goodbye, a failed turn's apology). */
   readonly answer?: string;
 }
 

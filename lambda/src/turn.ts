@@ -87,8 +87,10 @@ async function leaveTheBot(
   // The words go in the turn's record only: the memory goes on (a language switch comes back to the bot), and
   // a question without an answer in the history would confuse the model.
   const said = cutAtGrapheme(turn.transcript.trim(), LEX_MAX_INPUT_CHARS);
-  await keepRecord(deps.memoryFor(turn.callId), { ...record(turn, 'leave', nextAction, started, 0), said }, deps);
-  return close(leavingLine(nextAction, locale), turn.intentName, nextAction, withSilentTurns(turn, 0));
+  const line = leavingLine(nextAction, locale);
+  const kept = { ...record(turn, 'leave', nextAction, started, 0), said, ...(line ? { answer: line } : {}) };
+  await keepRecord(deps.memoryFor(turn.callId), kept, deps);
+  return close(line, turn.intentName, nextAction, withSilentTurns(turn, 0));
 }
 
 /**
@@ -106,13 +108,11 @@ async function answerSilence(
   deps.logger.info('Silent turn', { silentTurns });
   const attributes = withSilentTurns(turn, silentTurns);
   const hangUp = silentTurns >= locale.maxSilentTurns;
-  await keepRecord(
-    deps.memoryFor(turn.callId),
-    record(turn, 'silence', hangUp ? 'hangup' : 'listen', started, 0),
-    deps,
-  );
-  if (hangUp) return close(locale.messages.silentGoodbye, turn.intentName, 'hangup', attributes);
-  return elicitIntent(locale.messages.reprompt, turn.intentName, attributes);
+  const answer = hangUp ? locale.messages.silentGoodbye : locale.messages.reprompt;
+  const kept = { ...record(turn, 'silence', hangUp ? 'hangup' : 'listen', started, 0), answer };
+  await keepRecord(deps.memoryFor(turn.callId), kept, deps);
+  if (hangUp) return close(answer, turn.intentName, 'hangup', attributes);
+  return elicitIntent(answer, turn.intentName, attributes);
 }
 
 async function answerQuestion(

@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type ContactEvent, createArchiver } from '../../lambda/src/archiver';
 import { createHandler } from '../../lambda/src/handler';
 import type { Transcript } from '../../lambda/src/transcript';
-import { AGENT_INTENT } from '../../lib/definition/bot';
+import { AGENT_INTENT, botDefinition } from '../../lib/definition/bot';
 import { LOCAL_CREDENTIALS } from '../../local/dynamodb';
 import { lambdaContext, lexEvent, startWorld, TABLE, type World } from '../../local/function-world';
 
@@ -194,6 +194,9 @@ test('three silent turns end the call: the ending is silence, and each silence i
     ['silence', null],
     ['silence', null],
   ]);
+  // What the bot said to the silence is kept too: the reprompts, then the goodbye that ended the call.
+  const { reprompt, silentGoodbye } = botDefinition.messages;
+  expect(transcript.turns.slice(1).map((turn) => turn.bot)).toEqual([reprompt, reprompt, silentGoodbye]);
 });
 
 test('redactTranscripts masks digit runs (card and phone numbers), in what the caller and the bot said', async () => {
