@@ -14,7 +14,10 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { CALL_MEMORY_TABLE } from '../../lib/definition/call-memory';
+import { FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../../lib/definition/function-settings';
+import { CALL_ENDING_DIMENSION, METRIC } from '../../lib/definition/metrics';
 import { ARCHIVER_ENV, transcriptKey } from '../../lib/definition/transcripts';
 import { readStoredCall } from './call-memory';
 import { buildTranscript, type CallEndFacts, type Transcript } from './transcript';
@@ -40,6 +43,16 @@ export interface ArchiverOptions {
   readonly s3?: S3Client;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
+  /** Where each archived call is counted (METRIC.callEnded); Powertools EMF by default. */
+  readonly metrics?: ArchiverMetrics;
+}
+
+/** What the archiver needs of Powertools Metrics: one metric, published at once, with its own dimension. */
+export interface ArchiverMetrics {
+  singleMetric(): {
+    addDimension(name: string, value: string): void;
+    addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void;
+  };
 }
 
 export type ArchiveResult =
@@ -56,6 +69,9 @@ export function createArchiver(options: ArchiverOptions = {}): ArchiverHandler {
   const redact = env[ARCHIVER_ENV.redactTranscripts] === 'true';
   const dynamoDB = options.dynamoDB ?? new DynamoDBClient({});
   const s3 = options.s3 ?? new S3Client({});
+  // The answer function's namespace and service, so the dashboard finds every call metric in one place.
+  const metrics =
+    options.metrics ?? new Metrics({ namespace: FUNCTION_METRICS_NAMESPACE, serviceName: FUNCTION_SERVICE_NAME });
 
   return async function archive(event) {
     if (!tableName || !bucket) {
@@ -84,6 +100,10 @@ export function createArchiver(options: ArchiverOptions = {}): ArchiverHandler {
         ContentType: 'application/json',
       }),
     );
+    // Calls by how they ended, for the dashboard: one metric per call, published now (nothing else is batched).
+    const callEnded = metrics.singleMetric();
+    callEnded.addDimension(CALL_ENDING_DIMENSION, transcript.ending);
+    callEnded.addMetric(METRIC.callEnded, MetricUnit.Count, 1);
     logger.info('Archived the transcript', {
       contactId: end.contactId,
       key,

@@ -5,11 +5,12 @@
  * to S3, the local call to `.chalkbot/transcripts/`, and `npm run calls` reads it back.
  */
 import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
+import type { CALL_ENDINGS } from '../../lib/definition/transcripts';
 import type { StoredCall } from './call-memory';
 import type { TurnNext, TurnRecord, TurnRoute } from './turn-record';
 
 /** How the call ended, as the people who run the line ask it. */
-export type CallEnding = 'hang-up' | 'transfer' | 'silence' | 'error';
+export type CallEnding = (typeof CALL_ENDINGS)[number];
 
 export interface TranscriptTool {
   readonly name: string;

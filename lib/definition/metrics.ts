@@ -35,4 +35,12 @@ export const METRIC = {
   handOver: 'HandOver',
   /** The bot ended the call: the caller said goodbye, or stayed silent. */
   hangUp: 'HangUp',
+  /**
+   * A call ended and its transcript was archived (the archiver, once per call), with the `ending` dimension:
+   * hang-up, transfer, silence or error (lib/definition/transcripts.ts CALL_ENDINGS).
+   */
+  callEnded: 'CallEnded',
 } as const;
+
+/** The dimension of METRIC.callEnded that says how the call ended. */
+export const CALL_ENDING_DIMENSION = 'ending';

@@ -10,6 +10,9 @@ export const TRANSCRIPT_KEY_PREFIX = 'transcripts/';
 /** How long the bucket keeps a transcript unless `transcriptRetentionDays` says otherwise. */
 export const DEFAULT_TRANSCRIPT_RETENTION_DAYS = 90;
 
+/** How a call ended, as the people who run the line ask it (a transcript's `ending`, the CallEnded metric's). */
+export const CALL_ENDINGS = ['hang-up', 'transfer', 'silence', 'error'] as const;
+
 /** The local call's transcripts, relative to the repository (gitignored with the rest of `.chalkbot/`). */
 export const LOCAL_TRANSCRIPT_DIR = '.chalkbot/transcripts';
 

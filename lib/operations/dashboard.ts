@@ -1,6 +1,6 @@
 /**
  * One CloudWatch dashboard per deployment, `<prefix>-operations`, built with cdk-monitoring-constructs (cdklabs):
- * what callers experienced first (calls, turn and model latency, how turns were answered and how they ended),
+ * what callers experienced first (calls and how they ended, turn and model latency, how turns were answered),
  * then the answer function, the archiver and the call-memory table from the library's own monitors, and the
  * state of every alarm of the bot stack.
  *
@@ -23,7 +23,8 @@ import {
 import { Construct } from 'constructs';
 import { arnPathPart } from '../connect-arn';
 import { FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../definition/function-settings';
-import { METRIC } from '../definition/metrics';
+import { CALL_ENDING_DIMENSION, METRIC } from '../definition/metrics';
+import { CALL_ENDINGS } from '../definition/transcripts';
 
 type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
@@ -143,6 +144,21 @@ function callerMetricGroups(instanceArn: string): CustomMetricGroup[] {
         count(METRIC.malformedEvent, 'Malformed Lex events'),
         count(METRIC.memoryFailure, 'Call-memory failures'),
       ],
+    },
+    {
+      title: 'How calls ended (per hour)',
+      graphWidgetType: GraphWidgetType.BAR,
+      metrics: CALL_ENDINGS.map(
+        (ending) =>
+          new cloudwatch.Metric({
+            namespace: FUNCTION_METRICS_NAMESPACE,
+            metricName: METRIC.callEnded,
+            dimensionsMap: { service: FUNCTION_SERVICE_NAME, [CALL_ENDING_DIMENSION]: ending },
+            statistic: cloudwatch.Stats.SUM,
+            period: HOUR,
+            label: ending,
+          }),
+      ),
     },
     {
       title: 'How calls left the bot',

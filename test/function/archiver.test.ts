@@ -7,7 +7,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type ContactEvent, createArchiver } from '../../lambda/src/archiver';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { type ArchiverMetrics, type ContactEvent, createArchiver } from '../../lambda/src/archiver';
+import { METRIC } from '../../lib/definition/metrics';
 import { createHandler } from '../../lambda/src/handler';
 import type { Transcript } from '../../lambda/src/transcript';
 import { AGENT_INTENT, botDefinition } from '../../lib/definition/bot';
@@ -38,11 +40,31 @@ beforeEach(() => {
   world.openai.setBehaviour({ reply: 'We open at nine, Monday to Friday.' });
 });
 
-function archiver(redact = false) {
+/** The CallEnded metrics the archiver published, as [metric, dimensions]. */
+let counted: [string, Record<string, string>][] = [];
+const recordingMetrics: ArchiverMetrics = {
+  singleMetric() {
+    const dimensions: Record<string, string> = {};
+    return {
+      addDimension: (name, value) => {
+        dimensions[name] = value;
+      },
+      addMetric: (name) => {
+        counted.push([name, dimensions]);
+      },
+    };
+  },
+};
+beforeEach(() => {
+  counted = [];
+});
+
+function archiver(redact = false, metrics: ArchiverMetrics = recordingMetrics) {
   return createArchiver({
     dynamoDB,
     s3: new S3Client({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }),
     env: { CALL_MEMORY_TABLE: TABLE, TRANSCRIPT_BUCKET: BUCKET, REDACT_TRANSCRIPTS: String(redact) },
+    metrics,
   });
 }
 
@@ -152,6 +174,7 @@ test('a transfer: the bot handed over and Connect queued the contact', async () 
   );
   const { transcript } = putObject();
   expect(transcript.ending).toBe('transfer');
+  expect(counted).toEqual([[METRIC.callEnded, { ending: 'transfer' }]]);
   expect(transcript.turns.at(-1)).toMatchObject({
     caller: 'let me talk to a person',
     intent: AGENT_INTENT,
@@ -222,4 +245,28 @@ test('events that are not disconnects are dropped without a write; a failed writ
 
   s3.on(PutObjectCommand).rejects(new Error('AccessDenied'));
   await expect(archive(disconnected('call-write-fails'))).rejects.toThrow('AccessDenied');
+});
+
+test("each archived call is counted once by how it ended, as EMF in the answer function's namespace", async () => {
+  const saved = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  const written: string[] = [];
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+  try {
+    await archiver(false, new Metrics({ namespace: 'Chalkbot', serviceName: 'chalkbot' }))(disconnected('call-emf'));
+  } finally {
+    out.mockRestore();
+    if (saved === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = saved;
+  }
+  const emf = written
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes('CloudWatchMetrics'))
+    .map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: unknown[] } });
+  expect(emf).toHaveLength(1);
+  expect(emf[0]).toMatchObject({ CallEnded: 1, ending: 'hang-up', service: 'chalkbot' });
+  expect(emf[0]._aws.CloudWatchMetrics).toEqual([
+    { Namespace: 'Chalkbot', Dimensions: [['service', 'ending']], Metrics: [{ Name: 'CallEnded', Unit: 'Count' }] },
+  ]);
 });

@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTION_METRICS_NAMESPACE, FUNCTION_SERVICE_NAME } from '../../lib/definition/function-settings';
-import { METRIC } from '../../lib/definition/metrics';
+import { CALL_ENDING_DIMENSION, METRIC } from '../../lib/definition/metrics';
+import { CALL_ENDINGS } from '../../lib/definition/transcripts';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { dashboardName } from '../../lib/operations/dashboard';
 import { dashboardHtml } from '../../scripts/render-dashboard';
@@ -43,6 +44,11 @@ const body = bodyOf(dashboards[dashboardId]);
 const metricLines = body.widgets.flatMap((widget) => widget.properties.metrics ?? []);
 const shown = (namespace: string, metricName: string) =>
   metricLines.filter((line) => line[0] === namespace && line[1] === metricName);
+/** A metric line's dimensions (CloudWatch lists them as name, value pairs after the metric's name). */
+const dimensionsOf = (line: unknown[]) => {
+  const pairs = line.slice(2).filter((part): part is string => typeof part === 'string');
+  return Object.fromEntries(pairs.flatMap((_, i) => (i % 2 === 0 ? [[pairs[i], pairs[i + 1]]] : [])));
+};
 const optionsOf = (line: unknown[]) => (line.find((part) => typeof part === 'object') ?? {}) as { stat?: string };
 
 /** Every TypeScript file of the function's source. */
@@ -67,7 +73,14 @@ describe('operations dashboard', () => {
   test.each(Object.values(METRIC))('shows the function metric %s, with the service dimension', (metricName) => {
     const lines = shown(FUNCTION_METRICS_NAMESPACE, metricName);
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line.slice(2, 4)).toEqual(['service', FUNCTION_SERVICE_NAME]);
+    for (const line of lines) expect(dimensionsOf(line).service).toBe(FUNCTION_SERVICE_NAME);
+  });
+
+  test('calls by how they ended: one series per ending the archiver counts', () => {
+    const endings = shown(FUNCTION_METRICS_NAMESPACE, METRIC.callEnded).map(dimensionsOf);
+    expect(endings).toEqual(
+      CALL_ENDINGS.map((ending) => ({ service: FUNCTION_SERVICE_NAME, [CALL_ENDING_DIMENSION]: ending })),
+    );
   });
 
   test('turn and model latency as p50, p90 and p99; calls per hour from Connect, for this instance', () => {
@@ -117,7 +130,7 @@ test("the README's picture is drawn from this definition (scripts/render-dashboa
 describe('the function emits every METRIC, and only through METRIC', () => {
   const sources = sourceFiles(join(REPO_ROOT, 'lambda', 'src')).map((path) => readFileSync(path, 'utf8'));
   const calls = sources.flatMap((text) =>
-    [...text.matchAll(/addMetric\(\s*([^,]+),/g)].map((match) => match[1].trim()),
+    [...text.matchAll(/\.addMetric\(\s*([^,]+),/g)].map((match) => match[1].trim()),
   );
 
   test('each addMetric names its metric from METRIC', () => {
