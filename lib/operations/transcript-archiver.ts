@@ -8,6 +8,11 @@
  * answer function's image: it shares none of the answer function's heavy parts (model clients, knowledge index),
  * a zip needs no Docker to build or to synthesize, and it starts in a fraction of the image's cold start.
  *
+ * Connect sends its contact events to the default event bus by itself, with no setup, and delivers them "best
+ * effort" (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-connect.html): a call whose event never
+ * comes has no archive, though its item stays in the call table until it expires, and invoking the archiver with
+ * the contact's DISCONNECTED event archives it then (README, "Running it").
+ *
  * Two races, both lost only in rare cases, and neither silently:
  * - With the item's expiry (DynamoDB TTL on `expiresAt`, `memoryExpiryDays` after the call's last turn): the
  *   archiver runs seconds after the hang-up, and Lambda's retries of a failed archive (two, for asynchronous
