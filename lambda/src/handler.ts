@@ -17,6 +17,7 @@ import { keepFailedTurn } from './failed-turn-record';
 import { countFailedTurn } from './failed-turns';
 import { warmUpFetch } from './fetch-warm-up';
 import { warmUpTable } from './table-warm-up';
+import { openAiEmbeddingsOptions } from './knowledge/embeddings-key';
 import { builtKnowledgeDir, type KnowledgeBase, loadBuiltKnowledge } from './knowledge/knowledge';
 import { turnLocale } from './language';
 import { close, elicitIntent, type LexV2Event, type LexV2Result, localeIdOf, parseLexEvent } from './lex';
@@ -64,7 +65,10 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
   const env = () => ({ ...process.env, ...overrides.env });
   let observability: Observability | undefined;
   let dependencies: Omit<TurnDependencies, 'knowledge'> | undefined;
-  const knowledge = Promise.resolve(overrides.knowledge ?? loadBuiltKnowledge(builtKnowledgeDir(env())));
+  let embeddingsSecrets = overrides.secretsManagerClient;
+  // An index built with OpenAI's embeddings embeds each question with the function's OpenAI key.
+  const embeddingsKey = openAiEmbeddingsOptions(env(), () => (embeddingsSecrets ??= new SecretsManagerClient({})));
+  const knowledge = Promise.resolve(overrides.knowledge ?? loadBuiltKnowledge(builtKnowledgeDir(env()), embeddingsKey));
   let knowledgeReported = false;
 
   if (overrides.warmUp) {

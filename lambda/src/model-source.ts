@@ -83,7 +83,7 @@ function createChoice(settings: ProviderModelSettings, limits: ModelLimits, clie
   }
 }
 
-function keySource(settings: ApiKeySettings, clients: ModelSourceClients): ApiKeySource {
+export function keySource(settings: ApiKeySettings, clients: ModelSourceClients): ApiKeySource {
   if (settings.apiKey) return { kind: 'value', apiKey: settings.apiKey };
   if (settings.apiKeySecretArn)
     return { kind: 'secret', secretArn: settings.apiKeySecretArn, client: clients.secretsManager };
