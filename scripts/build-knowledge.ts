@@ -1,6 +1,7 @@
 /**
  * Builds the knowledge index the function loads, beside its bundle (`npm run build` runs this after the bundle):
- * lambda/dist/knowledge-index/ (index.json, vectors.f32) and, with the local embedding model,
+ * lambda/dist/knowledge-index/ (index.json, vectors.f32), one subfolder per locale with documents of its own
+ * (knowledge-index/es_US/, from knowledge/es_US/; see lambda/src/knowledge/knowledge-locales.ts) and, with the local embedding model,
  * lambda/dist/node_modules/ holding that model's packages (runtime and weights, ~31 MB), which esbuild leaves
  * out of the bundle. lambda/Dockerfile copies both into the image, so the function never indexes at run time
  * and a changed document changes the image, and so the deploy.
@@ -43,10 +44,13 @@ export async function buildKnowledgeIndex(options: BuildKnowledgeOptions = {}): 
   const indexDir = join(outDir, BUILT_INDEX_FOLDER);
   await rm(indexDir, { recursive: true, force: true });
   await knowledge.index.save(indexDir);
+  for (const [localeId, own] of knowledge.locales) await own.index.save(join(indexDir, localeId));
   await stageModules(outDir, choice?.kind === 'local' ? LOCAL_EMBEDDINGS_PACKAGES : []);
-  const { passages, faq } = knowledge.size;
-  const by = choice ? `${choice.kind} embeddings (${choice.model})` : 'keywords only';
-  return `Indexed ${faq} FAQ questions and ${passages} passages from ${relative(process.cwd(), source) || '.'} with ${by} into ${relative(process.cwd(), indexDir)} in ${Date.now() - started} ms`;
+  const indexed = [['', knowledge] as const, ...knowledge.locales].map(([localeId, { index, size }]) => {
+    const by = index.embeddings ? `${index.embeddings.kind} embeddings (${index.embeddings.model})` : 'keywords only';
+    return `${size.faq} FAQ questions and ${size.passages} passages${localeId ? ` in ${localeId}` : ''} with ${by}`;
+  });
+  return `Indexed ${indexed.join(', ')} from ${relative(process.cwd(), source) || '.'} into ${relative(process.cwd(), indexDir)} in ${Date.now() - started} ms`;
 }
 
 /**

@@ -229,8 +229,7 @@ async function think(
     if (timeForModel <= 0) throw new ModelFailure('no time left for the model before the turn deadline');
     const budget = deps.settings.model.historyTokenBudget;
     // A business with no documents at all gets no context: the model then answers as a general assistant.
-    const context =
-      deps.knowledge.size.passages > 0 ? passagesContext(passagesForPrompt(found.hits, budget)) : undefined;
+    const context = knowledge.size.passages > 0 ? passagesContext(passagesForPrompt(found.hits, budget)) : undefined;
     const prompt = buildPrompt(history, question, budget, phoneSystemPrompt(locale), context);
     const { requestTimeoutMs, maxRetries } = deps.settings.model;
     const limits = { deadline: modelDeadline, requestTimeoutMs, maxRetries };

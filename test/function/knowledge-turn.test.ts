@@ -8,7 +8,7 @@ import { createHandler } from '../../lambda/src/handler';
 import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
 import { KNOWLEDGE_INSTRUCTIONS } from '../../lambda/src/knowledge/grounding';
 import type { Knowledge } from '../../lambda/src/knowledge/knowledge';
-import { keywordKnowledge } from '../knowledge/bakery';
+import { BAKERY, BAKERY_SPANISH, keywordKnowledge } from '../knowledge/bakery';
 import {
   lambdaContext,
   lexEvent,
@@ -171,5 +171,43 @@ describe("a caller in another language than the knowledge's", () => {
       lambdaContext(),
     );
     expect(spokenText(nothing)).toBe(spanish.messages.dontKnow);
+  });
+});
+
+describe('a caller in a language with knowledge of its own (knowledge/es_US/)', () => {
+  let bilingual: Knowledge;
+  beforeAll(async () => {
+    bilingual = await keywordKnowledge({ ...BAKERY, ...BAKERY_SPANISH });
+  });
+  const [spanishHours] = BAKERY_SPANISH['es_US/faq.md'].split('\n').filter((line) => line.startsWith('Abrimos'));
+
+  test('gets the Spanish canned answer, with no model call', async () => {
+    const result = await createHandler({ env: world.env, knowledge: bilingual })(
+      lexEvent({ contactId: 'kt-es-own-canned', localeId: 'es_US', transcript: '¿Cuál es su horario?' }),
+      lambdaContext(),
+    );
+    expect(spokenText(result)).toBe(spanishHours);
+    expect(world.openai.requests).toHaveLength(0);
+  });
+
+  test('the model gets the Spanish passages', async () => {
+    await createHandler({ env: world.env, knowledge: bilingual })(
+      lexEvent({ contactId: 'kt-es-own-model', localeId: 'es_US', transcript: '¿Hacen decoraciones?' }),
+      lambdaContext(),
+    );
+    const [request] = world.openai.requests;
+    expect(request.body.messages.at(-2)?.content).toMatch(/\[1\] Pasteles de celebración > Adornos: Decoramos/);
+  });
+
+  test('a locale without a folder of its own still hears the English knowledge only through the model', async () => {
+    const offline = createHandler({
+      env: { ...world.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
+      knowledge: bilingual,
+    });
+    const result = await offline(
+      lexEvent({ contactId: 'kt-de-fallback', localeId: 'de_DE', transcript: 'When are you open?' }),
+      lambdaContext(),
+    );
+    expect(spokenText(result)).toBe(localeDefinition('de_DE').messages.onlyInDefaultLanguage);
   });
 });

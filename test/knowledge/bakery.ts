@@ -46,6 +46,44 @@ export const BAKERY: Readonly<Record<string, string>> = {
   ].join('\n'),
 };
 
+/** The bakery's knowledge in Spanish, in its locale's folder: an FAQ and a document. */
+export const BAKERY_SPANISH: Readonly<Record<string, string>> = {
+  'es_US/faq.md': [
+    '# Preguntas de los clientes',
+    '',
+    '### ¿A qué hora abren?',
+    '- ¿Cuál es su horario?',
+    '',
+    'Abrimos a las 7 todas las mañanas, menos los miércoles, y cerramos a las 3 de la tarde.',
+  ].join('\n'),
+  'es_US/pasteles.md': [
+    '# Pasteles de celebración',
+    '',
+    '## Adornos',
+    '',
+    'Decoramos el pastel con flores de azúcar y un mensaje escrito, sin costo adicional.',
+  ].join('\n'),
+};
+
+/** The bakery's knowledge in German. */
+export const BAKERY_GERMAN: Readonly<Record<string, string>> = {
+  'de_DE/faq.md': [
+    '# Fragen unserer Kunden',
+    '',
+    '### Wann haben Sie geöffnet?',
+    '- Wie sind Ihre Öffnungszeiten?',
+    '',
+    'Wir öffnen jeden Morgen außer mittwochs um 7 Uhr und schließen um 15 Uhr.',
+  ].join('\n'),
+  'de_DE/torten.md': [
+    '# Torten',
+    '',
+    '## Lieferung',
+    '',
+    'Eine Lieferung innerhalb von drei Kilometern kostet drei Euro.',
+  ].join('\n'),
+};
+
 /** Writes a knowledge folder (the bakery unless told otherwise) and returns its path. */
 export function writeKnowledgeFolder(files: Readonly<Record<string, string>> = BAKERY): string {
   const dir = mkdtempSync(join(tmpdir(), 'chalkbot-knowledge-'));

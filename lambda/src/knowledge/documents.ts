@@ -8,8 +8,8 @@
  * - Other `.md` files: passages are the paragraphs under each heading, carrying the heading path ("Returns and
  *   refunds > Refunds"); short paragraphs under one heading are kept together, long ones split at sentences.
  * - `.txt` files: paragraphs separated by blank lines, under the file's name as heading.
- * - Subfolders are read too, except those named like a language (`es`, `de-DE`): those hold the knowledge of
- *   another locale, read with `readKnowledgeFolder(join(dir, locale))`.
+ * - Subfolders are read too, except those named like a locale (`es_US`, `de_DE`): those hold the knowledge of
+ *   another locale (knowledge-locales.ts), read with `readKnowledgeFolder(join(dir, localeId))`.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
@@ -17,7 +17,7 @@ import { basename, extname, join, relative } from 'node:path';
 export const FAQ_FILE = 'faq.md';
 const DOCUMENT_EXTENSIONS = new Set(['.md', '.txt']);
 /** A subfolder with a locale's knowledge (i.e. another language), not part of this one. */
-const LOCALE_FOLDER = /^[a-z]{2}([-_][A-Za-z]{2})?$/;
+export const LOCALE_FOLDER = /^[a-z]{2}([-_][A-Za-z]{2})?$/;
 
 /** Passages aim for this size: enough context to answer from, small enough that several fit a prompt. */
 const PASSAGE_TARGET_CHARS = 600;

@@ -6,6 +6,7 @@
  * Loaded once per process, before the first turn: the function loads the index `npm run build` wrote beside its
  * bundle (in Lambda's init phase); the local call and `npm run knowledge` build one from a folder. A missing or
  * broken index never stops a call: the knowledge is then empty and says why (`problem`), once, in the logs.
+ * Each locale with documents of its own has its own index, carried in `locales` (see knowledge-locales.ts).
  */
 import { join } from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
@@ -15,7 +16,8 @@ import { cutAtSentence } from '../speakable';
 import { CannedAnswers, words } from './canned-answers';
 import { readKnowledgeFolder } from './documents';
 import { createEmbeddings, type EmbeddingsChoice, type RemoteEmbeddingsOptions } from './embeddings';
-import { type Hit, KnowledgeIndex } from './search-index';
+import { builtLocalesIn, embeddingsForLanguage, knowledgeLocalesIn } from './knowledge-locales';
+import { type Hit, type KeywordLanguage, KnowledgeIndex } from './search-index';
 import { CachedEmbeddings } from './vector-cache';
 
 /**
@@ -63,6 +65,11 @@ export interface KnowledgeBase {
   readonly size: { readonly passages: number; readonly faq: number };
   /** Looks the question up; `earlierQuestions` are the caller's earlier questions in this call, oldest first. */
   lookUp(question: string, earlierQuestions?: readonly string[], options?: LookUpOptions): Promise<Lookup>;
+  /**
+   * The knowledge of the other locales that have documents of their own, by Lex locale id, in their language;
+   * a locale not here uses this one's (knowledge-language.ts).
+   */
+  readonly locales?: ReadonlyMap<string, KnowledgeBase>;
 }
 
 export interface LookUpOptions {
@@ -77,6 +84,7 @@ export class Knowledge implements KnowledgeBase {
     readonly index: KnowledgeIndex,
     private readonly embeddings: Embeddings | undefined,
     readonly problem?: string,
+    readonly locales: ReadonlyMap<string, Knowledge> = new Map(),
   ) {
     this.canned = new CannedAnswers(index.faq);
   }
@@ -141,6 +149,25 @@ export interface LoadOptions extends RemoteEmbeddingsOptions {
  * not load gives keyword search; each says why in `problem`.
  */
 export async function loadBuiltKnowledge(indexDir: string, options: LoadOptions = {}): Promise<KnowledgeBase> {
+  const knowledge = await loadIndex(indexDir, options);
+  const locales = new Map<string, KnowledgeBase>();
+  const problems: string[] = [];
+  for (const { locale, folder } of await builtLocalesIn(indexDir)) {
+    const own = await loadIndex(join(indexDir, folder), options);
+    // A locale whose index is broken falls back to the default locale's knowledge rather than knowing nothing.
+    if (own.size.passages === 0 && own.problem) problems.push(`${locale.localeId}: ${own.problem}`);
+    else locales.set(locale.localeId, own);
+  }
+  if (locales.size === 0 && problems.length === 0) return knowledge;
+  return {
+    problem: [knowledge.problem, ...problems].filter(Boolean).join('; ') || undefined,
+    size: knowledge.size,
+    lookUp: (question, earlierQuestions, lookUpOptions) => knowledge.lookUp(question, earlierQuestions, lookUpOptions),
+    locales,
+  };
+}
+
+async function loadIndex(indexDir: string, options: LoadOptions): Promise<KnowledgeBase> {
   let index: KnowledgeIndex;
   try {
     index = await KnowledgeIndex.load(indexDir);
@@ -157,18 +184,38 @@ export interface FolderOptions extends LoadOptions {
   readonly vectorCacheDir?: string;
 }
 
-/** Reads a knowledge folder and builds its index (the build, the local call, `npm run knowledge`). */
+/**
+ * Reads a knowledge folder and builds its index, and one for each locale subfolder (the build, the local call,
+ * `npm run knowledge`). Throws a KnowledgeFolderError for a folder it cannot read or a locale folder it does
+ * not know.
+ */
 export async function buildKnowledge(dir: string, options: FolderOptions = {}): Promise<Knowledge> {
+  const locales = new Map<string, Knowledge>();
+  for (const { locale, folder, language } of await knowledgeLocalesIn(dir)) {
+    const choice = embeddingsForLanguage(language, options.choice);
+    locales.set(locale.localeId, await buildFolder(join(dir, folder), { ...options, choice }, language));
+  }
+  return buildFolder(dir, options, undefined, locales);
+}
+
+async function buildFolder(
+  dir: string,
+  options: FolderOptions,
+  language: KeywordLanguage | undefined,
+  locales?: ReadonlyMap<string, Knowledge>,
+): Promise<Knowledge> {
   const documents = await readKnowledgeFolder(dir);
   const { choice } = options;
-  if (!choice) return new Knowledge(await KnowledgeIndex.build(documents), undefined);
+  if (!choice) {
+    return new Knowledge(await KnowledgeIndex.build(documents, undefined, { language }), undefined, undefined, locales);
+  }
   const embeddings = options.embeddings ?? createEmbeddings(choice, options);
   const forPassages = options.vectorCacheDir
     ? new CachedEmbeddings(embeddings, choice, options.vectorCacheDir)
     : embeddings;
-  const index = await KnowledgeIndex.build(documents, { choice, embeddings: forPassages });
+  const index = await KnowledgeIndex.build(documents, { choice, embeddings: forPassages }, { language });
   if (choice.kind === 'local') await embeddings.embedQuery(WARM_UP_QUESTION);
-  return new Knowledge(index, embeddings);
+  return new Knowledge(index, embeddings, undefined, locales);
 }
 
 async function withEmbeddings(

@@ -1,6 +1,6 @@
 /**
- * The search index over a business's passages: keyword search (BM25 with English stemming, by Orama) and
- * semantic search (cosine similarity of sentence embeddings), fused into one ranking.
+ * The search index over a business's passages: keyword search (BM25 with the stemmer of the passages' language,
+ * by Orama) and semantic search (cosine similarity of sentence embeddings), fused into one ranking.
  *
  * Built once (by `npm run build` for the image, or by the local call at start) and saved as two files: the
  * Orama index with the passages as JSON, and the vectors as raw little-endian float32. The function only loads
@@ -16,6 +16,8 @@
  * keyword side still finds those by their words, and every hit's similarity is exact.
  */
 import { create, insertMultiple, load, type Orama, type RawData, save, search } from '@orama/orama';
+import { stemmer as germanStemmer } from '@orama/stemmers/german';
+import { stemmer as spanishStemmer } from '@orama/stemmers/spanish';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
@@ -43,6 +45,24 @@ const CLUSTERING_ROUNDS = 4;
 const PROBED_SHARE = 0.12;
 const MIN_PROBED_CLUSTERS = 8;
 
+/**
+ * The languages keyword search knows, by ISO 639-1 code: Orama's tokenizer language (how words are split) and
+ * stemmer ("bicicletas" and "bicicleta" are one word). Orama ships only the English stemmer; the others are
+ * @orama/stemmers' (Snowball's algorithms, pure JS). A knowledge locale in another language needs a line here.
+ */
+const KEYWORD_LANGUAGES = {
+  en: { language: 'english' },
+  es: { language: 'spanish', stemmer: spanishStemmer },
+  de: { language: 'german', stemmer: germanStemmer },
+} as const;
+export type KeywordLanguage = keyof typeof KEYWORD_LANGUAGES;
+
+/** The keyword language of a BCP 47 language code ("es-US" is "es"), or undefined when search has no stemmer for it. */
+export function keywordLanguage(languageCode: string): KeywordLanguage | undefined {
+  const code = languageCode.split(/[-_]/)[0].toLowerCase();
+  return Object.hasOwn(KEYWORD_LANGUAGES, code) ? (code as KeywordLanguage) : undefined;
+}
+
 const SCHEMA = { heading: 'string', text: 'string' } as const;
 type PassageIndex = Orama<typeof SCHEMA>;
 
@@ -64,10 +84,14 @@ interface Clusters {
 export interface BuildOptions {
   /** Cluster the vectors from this many passages on (tests lower it); 2,000 by default. */
   readonly clusteredFrom?: number;
+  /** The passages' language, for the keyword search's stemmer; English by default. */
+  readonly language?: KeywordLanguage;
 }
 
 interface SavedIndex {
   readonly format: number;
+  /** The passages' language; absent in an index built before there were others: English. */
+  readonly language?: KeywordLanguage;
   /** Absent for a keyword-only index. */
   readonly embeddings?: IndexedEmbeddings;
   /**
@@ -115,7 +139,8 @@ export class KnowledgeIndex {
     readonly embeddings: IndexedEmbeddings | undefined,
     /** Unit vectors of every FAQ wording, in FAQ order (each entry's questions in turn). */
     private readonly questionVectors: Float32Array | undefined,
-    private readonly clusters?: Clusters,
+    private readonly clusters: Clusters | undefined,
+    readonly language: KeywordLanguage,
   ) {
     this.wordings = faq.flatMap((entry) => entry.questions.map((question) => ({ entry, question })));
   }
@@ -129,7 +154,8 @@ export class KnowledgeIndex {
     embedder?: { readonly choice: EmbeddingsChoice; readonly embeddings: Embeddings },
     options: BuildOptions = {},
   ): Promise<KnowledgeIndex> {
-    const orama = createOrama();
+    const language = options.language ?? 'en';
+    const orama = createOrama(language);
     await insertMultiple(
       orama,
       documents.passages.map((passage, position) => ({
@@ -139,7 +165,16 @@ export class KnowledgeIndex {
       })),
     );
     if (!embedder || documents.passages.length === 0) {
-      return new KnowledgeIndex(documents.faq, documents.passages, orama, undefined, undefined, undefined);
+      return new KnowledgeIndex(
+        documents.faq,
+        documents.passages,
+        orama,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        language,
+      );
     }
     // A passage is embedded without its heading: on the sample's paraphrases that found more than with it.
     const wordings = documents.faq.flatMap((entry) => entry.questions);
@@ -163,6 +198,7 @@ export class KnowledgeIndex {
       { ...embedder.choice, dimensions },
       all.subarray(split),
       clusters,
+      language,
     );
   }
 
@@ -171,6 +207,7 @@ export class KnowledgeIndex {
     await mkdir(dir, { recursive: true });
     const saved: SavedIndex = {
       format: INDEX_FORMAT,
+      language: this.language,
       embeddings: this.embeddings,
       faq: this.faq,
       passages: this.passages,
@@ -211,7 +248,11 @@ export class KnowledgeIndex {
         `the knowledge index in ${dir} has format ${saved.format}, expected ${INDEX_FORMAT}: rebuild it`,
       );
     }
-    const orama = createOrama();
+    const language = saved.language ?? 'en';
+    if (!Object.hasOwn(KEYWORD_LANGUAGES, language)) {
+      throw new KnowledgeIndexError(`the knowledge index in ${dir} is in a language search does not know: ${language}`);
+    }
+    const orama = createOrama(language);
     load(orama, saved.orama);
     let vectors: Float32Array | undefined;
     let questionVectors: Float32Array | undefined;
@@ -241,7 +282,16 @@ export class KnowledgeIndex {
       questionVectors = all.subarray(split, faqEnd);
       if (assignment) clusters = withMembers(all.slice(faqEnd), assignment, clusterCount);
     }
-    return new KnowledgeIndex(saved.faq, saved.passages, orama, vectors, saved.embeddings, questionVectors, clusters);
+    return new KnowledgeIndex(
+      saved.faq,
+      saved.passages,
+      orama,
+      vectors,
+      saved.embeddings,
+      questionVectors,
+      clusters,
+      language,
+    );
   }
 
   get hasVectors(): boolean {
@@ -417,8 +467,9 @@ function withMembers(centroids: Float32Array, assignment: Int32Array, clusterCou
   return { centroids, assignment, members, start };
 }
 
-function createOrama(): PassageIndex {
-  return create({ schema: SCHEMA, components: { tokenizer: { language: 'english', stemming: true } } });
+function createOrama(language: KeywordLanguage): PassageIndex {
+  const tokenizer = { stemming: true, ...KEYWORD_LANGUAGES[language] };
+  return create({ schema: SCHEMA, components: { tokenizer } });
 }
 
 function unit(vector: readonly number[]): Float32Array {
