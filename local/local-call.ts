@@ -194,7 +194,10 @@ function describeKnowledge(knowledge: KnowledgeBase | undefined, dir: string | u
   if (!knowledge) return 'no knowledge folder: answers come from the model alone';
   const { passages, faq } = knowledge.size;
   const where = dir ? relative(process.cwd(), dir) || '.' : 'the given knowledge';
-  return `knowledge: ${faq} FAQ questions and ${passages} passages from ${where}${knowledge.problem ? ` (${knowledge.problem})` : ''}`;
+  const locales = [...(knowledge.locales ?? [])].map(
+    ([localeId, own]) => `, ${own.size.faq} and ${own.size.passages} in ${localeId}`,
+  );
+  return `knowledge: ${faq} FAQ questions and ${passages} passages from ${where}${locales.join('')}${knowledge.problem ? ` (${knowledge.problem})` : ''}`;
 }
 
 /** Which model answers, as the function will read its settings; a bad setting is left for the first turn to say. */

@@ -12,7 +12,7 @@ import {
 } from '../../lib/definition/bot';
 import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
 import type { CallEvent } from '../../local/call-events';
-import { type CallOptions, DEFAULT_ORDERS_FILE } from '../../local/call-options';
+import { type CallOptions, DEFAULT_KNOWLEDGE_DIR, DEFAULT_ORDERS_FILE } from '../../local/call-options';
 import { scriptedCaller } from '../../local/caller';
 import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
 import type { FulfillmentFunction } from '../../local/fulfillment-function';
@@ -157,6 +157,20 @@ describe('whole calls with the real function', () => {
       flowLine('say-goodbye', 'es_US'),
       '[hang up]',
     ]);
+  });
+
+  test('--locale es_US --knowledge knowledge/: answered from the Spanish FAQ (knowledge/es_US/), with no key', async () => {
+    const question = '¿A qué hora abren?';
+    const embeddings = process.env.EMBEDDINGS;
+    process.env.EMBEDDINGS = 'none'; // keywords only: the English index's embedding model is not this test's business
+    try {
+      const call = await hold([question], { localeId: 'es_US', knowledgeDir: DEFAULT_KNOWLEDGE_DIR });
+      const answer = call.transcript[call.transcript.indexOf(`[caller] ${question}`) + 1];
+      expect(answer).toMatch(/^\[bot\] La tienda abre de martes a sábado/);
+    } finally {
+      if (embeddings === undefined) delete process.env.EMBEDDINGS;
+      else process.env.EMBEDDINGS = embeddings;
+    }
   });
 
   test('a Spanish caller asks for order cuarenta y siete once with no key: looked up, said in Spanish', async () => {

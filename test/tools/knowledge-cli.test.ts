@@ -7,8 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localeDefinition } from '../../lib/definition/bot';
 import { main } from '../../tools/knowledge/cli';
-import { writeKnowledgeFolder } from '../knowledge/bakery';
+import { BAKERY, BAKERY_SPANISH, writeKnowledgeFolder } from '../knowledge/bakery';
 
 const root = join(__dirname, '..', '..');
 let folder: string;
@@ -100,4 +101,27 @@ test('the command a person types: npm run knowledge -- ask, keywords only', () =
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('Spoken without a model: We open at 7 every morning');
+});
+
+test('--locale asks as a caller in that locale: from its own folder, else from the English as the turn would', async () => {
+  const bilingual = writeKnowledgeFolder({ ...BAKERY, ...BAKERY_SPANISH });
+  try {
+    const args = ['ask', '¿Cuál es su horario?', '--knowledge', bilingual, '--locale'];
+    const spanish = await knowledgeCli([...args, 'es_US'], { EMBEDDINGS: 'none' });
+    expect(spanish.out[0]).toBe('Canned FAQ answer (matched by wording): a-que-hora-abren');
+    expect(spanish.out.at(-1)).toMatch(/^Spoken without a model: Abrimos a las 7/);
+
+    const german = await knowledgeCli(['ask', 'When are you open?', '--knowledge', bilingual, '--locale', 'de_DE'], {
+      EMBEDDINGS: 'none',
+    });
+    expect(german.out[0]).toBe('No de_DE/ folder: a caller in German is answered from the English.');
+    expect(german.out.at(-1)).toBe(
+      `Spoken without a model: ${localeDefinition('de_DE').messages.onlyInDefaultLanguage}`,
+    );
+
+    const unknown = await knowledgeCli([...args, 'fr_FR']);
+    expect(unknown.code).toBe(2);
+  } finally {
+    rmSync(bilingual, { recursive: true, force: true });
+  }
 });

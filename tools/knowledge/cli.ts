@@ -5,22 +5,29 @@
  * the top 3 passages hold one of the facts, and how often the answer spoken without a model does.
  *
  * The folder is indexed as the build indexes it (EMBEDDINGS picks the model; none: keywords only).
+ * `--locale es_US` asks as a caller in that locale: from knowledge/es_US/ when it exists, else as the turn does
+ * (the English passages, for the model; without a model, "I can only answer that in English").
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { botLocales, defaultLocale, findLocale } from '../../lib/definition/bot';
+import type { Passage } from '../../lambda/src/knowledge/documents';
 import { embeddingsChoice, EMBEDDINGS_ENV } from '../../lambda/src/knowledge/embeddings';
-import { buildKnowledge, type Knowledge, type Lookup } from '../../lambda/src/knowledge/knowledge';
+import { buildKnowledge, type KnowledgeBase, type Lookup } from '../../lambda/src/knowledge/knowledge';
+import { knowledgeInLanguageOf } from '../../lambda/src/knowledge/knowledge-language';
 import { DEFAULT_VECTOR_CACHE_DIR } from '../../lambda/src/knowledge/vector-cache';
 import { DEFAULT_KNOWLEDGE_DIR } from '../../local/call-options';
 
 const USAGE = `Usage:
-  npm run knowledge -- ask "<question>" [--knowledge <dir>]
-  npm run knowledge -- eval <file.json> [--knowledge <dir>]
+  npm run knowledge -- ask "<question>" [--knowledge <dir>] [--locale <id>]
+  npm run knowledge -- eval <file.json> [--knowledge <dir>] [--locale <id>]
 
 ask prints the passages found for a question, with their scores, and the answer the bot speaks without a model.
 eval reads [{ "q": "...", "fact": ["..."] }] and reports how often the top 3 passages hold a fact, and how often
-the answer spoken without a model does. The folder defaults to knowledge/; EMBEDDINGS=none searches keywords only.`;
+the answer spoken without a model does. The folder defaults to knowledge/; EMBEDDINGS=none searches keywords only.
+--locale asks as a caller in that locale (${botLocales.map((locale) => locale.localeId).join(', ')}), from the folder's
+<locale id>/ subfolder when there is one.`;
 
 interface EvalCase {
   readonly q: string;
@@ -32,9 +39,9 @@ function spokenWithoutModel(found: Lookup): string | undefined {
   return found.kind === 'canned' ? found.answer : found.extractive;
 }
 
-function passagesOf(found: Lookup, knowledge: Knowledge) {
+function passagesOf(found: Lookup, passages: readonly Passage[]) {
   if (found.kind === 'passages') return found.hits;
-  const passage = knowledge.index.passages.find((candidate) => candidate.faqId === found.faqId);
+  const passage = passages.find((candidate) => candidate.faqId === found.faqId);
   return passage ? [{ passage, score: 1, keyword: 0 }] : [];
 }
 
@@ -54,10 +61,16 @@ const TERMINAL: KnowledgeCliIo = {
   vectorCacheDir: DEFAULT_VECTOR_CACHE_DIR,
 };
 
-async function ask(knowledge: Knowledge, question: string, io: KnowledgeCliIo): Promise<void> {
+/** The knowledge a caller in one locale asks, with the passages its canned answers come from. */
+interface AskedKnowledge {
+  readonly knowledge: KnowledgeBase;
+  readonly passages: readonly Passage[];
+}
+
+async function ask({ knowledge, passages }: AskedKnowledge, question: string, io: KnowledgeCliIo): Promise<void> {
   const found = await knowledge.lookUp(question);
   if (found.kind === 'canned') io.log(`Canned FAQ answer (matched by ${found.via}): ${found.faqId}`);
-  for (const hit of passagesOf(found, knowledge).slice(0, 3)) {
+  for (const hit of passagesOf(found, passages).slice(0, 3)) {
     const similarity =
       'similarity' in hit && hit.similarity !== undefined ? ` similarity ${hit.similarity.toFixed(2)}` : '';
     io.log(
@@ -70,7 +83,7 @@ async function ask(knowledge: Knowledge, question: string, io: KnowledgeCliIo): 
   );
 }
 
-async function evaluate(knowledge: Knowledge, file: string, io: KnowledgeCliIo): Promise<void> {
+async function evaluate({ knowledge, passages }: AskedKnowledge, file: string, io: KnowledgeCliIo): Promise<void> {
   const cases = JSON.parse(readFileSync(file, 'utf8')) as EvalCase[];
   let inTop3 = 0;
   let spoken = 0;
@@ -78,7 +91,7 @@ async function evaluate(knowledge: Knowledge, file: string, io: KnowledgeCliIo):
     text !== undefined && facts.some((fact) => text.includes(fact));
   for (const { q, fact } of cases) {
     const found = await knowledge.lookUp(q);
-    const top3 = passagesOf(found, knowledge)
+    const top3 = passagesOf(found, passages)
       .slice(0, 3)
       .some((hit) => holds(hit.passage.text, fact));
     const said = holds(spokenWithoutModel(found), fact);
@@ -97,24 +110,28 @@ export async function main(argv: readonly string[], io: KnowledgeCliIo = TERMINA
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { knowledge: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { knowledge: { type: 'string' }, locale: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, argument] = positionals;
   if (values.help) {
     io.log(USAGE);
     return 0;
   }
-  if ((command !== 'ask' && command !== 'eval') || !argument || positionals.length > 2) {
+  const locale = values.locale === undefined ? defaultLocale : findLocale(values.locale);
+  if ((command !== 'ask' && command !== 'eval') || !argument || positionals.length > 2 || !locale) {
     io.error(USAGE);
     return 2;
   }
   const dir = resolve(values.knowledge ?? DEFAULT_KNOWLEDGE_DIR);
-  const knowledge = await buildKnowledge(dir, {
+  const built = await buildKnowledge(dir, {
     choice: embeddingsChoice(io.env[EMBEDDINGS_ENV]),
     vectorCacheDir: io.vectorCacheDir,
   });
-  if (command === 'ask') await ask(knowledge, argument, io);
-  else await evaluate(knowledge, resolve(argument), io);
+  const own = locale === defaultLocale ? built : built.locales.get(locale.localeId);
+  if (!own) io.log(`No ${locale.localeId}/ folder: a caller in ${locale.languageName} is answered from the English.`);
+  const asked = { knowledge: knowledgeInLanguageOf(locale, built), passages: (own ?? built).index.passages };
+  if (command === 'ask') await ask(asked, argument, io);
+  else await evaluate(asked, resolve(argument), io);
   return 0;
 }
 
