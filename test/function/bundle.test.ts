@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type { LexV2Event, LexV2Result } from 'aws-lambda';
 import { botDefinition } from '../../lib/definition/bot';
 import { WARM_UP_CALL_ID } from '../../lambda/src/table-warm-up';
-import { BAKERY, writeKnowledgeFolder } from '../knowledge/bakery';
+import { BAKERY, BAKERY_SPANISH, writeKnowledgeFolder } from '../knowledge/bakery';
 import { lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 const run = promisify(execFile);
@@ -32,7 +32,7 @@ beforeAll(async () => {
   archiverBundle = join(folder, 'archiver', 'index.js');
   const outfiles = ['--outfile', bundle, '--archiver-outfile', archiverBundle];
   await run(process.execPath, [join(root, 'scripts', 'build-lambda.mjs'), ...outfiles], { cwd: root });
-  const source = writeKnowledgeFolder();
+  const source = writeKnowledgeFolder({ ...BAKERY, ...BAKERY_SPANISH });
   const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   await run(process.execPath, [tsx, join(root, 'scripts', 'build-knowledge.ts'), '--out', folder], {
     cwd: root,
@@ -149,18 +149,20 @@ test('through the bundle: a hanging model is cut at the deadline, the apology sp
   ]);
 });
 
-test('through the bundle: the built index and the local embedding model load from beside the bundle', async () => {
+test("through the bundle: the built indexes (English and es_US's) and the local embedding model load from beside the bundle", async () => {
   const runs = await runBundle(
     [
       lexEvent({ contactId: 'bundle-offline', transcript: 'When are you open?' }),
       // Not an FAQ wording, no word of the documents: matched by meaning, so the staged model packages loaded.
       lexEvent({ contactId: 'bundle-offline', transcript: 'When are you around?' }),
       lexEvent({ contactId: 'bundle-offline', transcript: 'What is the capital of Peru?' }),
+      lexEvent({ contactId: 'bundle-offline-es', localeId: 'es_US', transcript: '¿A qué hora abren?' }),
     ],
     { CALL_MEMORY_TABLE: world.env.CALL_MEMORY_TABLE, KNOWLEDGE_DIR: bakeryIndex },
   );
   const [open] = BAKERY['faq.md'].split('\n').filter((line) => line.startsWith('We open at 7'));
-  expect(runs.map(({ result }) => spokenText(result))).toEqual([open, open, botDefinition.messages.dontKnow]);
+  const [abrimos] = BAKERY_SPANISH['es_US/faq.md'].split('\n').filter((line) => line.startsWith('Abrimos'));
+  expect(runs.map(({ result }) => spokenText(result))).toEqual([open, open, botDefinition.messages.dontKnow, abrimos]);
 });
 
 test('through the bundle: a missing table setting hands the call to a person, not a crash', async () => {
