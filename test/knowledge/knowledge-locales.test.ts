@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INDEX_FILE } from '../../lib/definition/knowledge-index';
 import { KnowledgeFolderError, readKnowledgeFolder } from '../../lambda/src/knowledge/documents';
-import { buildKnowledge, loadBuiltKnowledge } from '../../lambda/src/knowledge/knowledge';
+import {
+  buildKnowledge,
+  type KnowledgeBase,
+  loadBuiltKnowledge,
+  searchText,
+} from '../../lambda/src/knowledge/knowledge';
 import { embeddingsForLanguage } from '../../lambda/src/knowledge/knowledge-locales';
 import { KnowledgeIndex } from '../../lambda/src/knowledge/search-index';
 import { buildKnowledgeIndex } from '../../scripts/build-knowledge';
@@ -110,4 +115,45 @@ test('the English-only local embedding model is not used for another language; r
   expect(embeddingsForLanguage('en', local)).toBe(local);
   expect(embeddingsForLanguage('es', local)).toBeUndefined();
   expect(embeddingsForLanguage('de', openai)).toBe(openai);
+});
+
+describe("questions are read with the locale's small words", () => {
+  let spanish: KnowledgeBase | undefined;
+  let german: KnowledgeBase | undefined;
+  beforeAll(async () => {
+    const knowledge = await buildKnowledge(folderOf({ ...BAKERY, ...BAKERY_SPANISH, ...BAKERY_GERMAN }));
+    spanish = knowledge.locales.get('es_US');
+    german = knowledge.locales.get('de_DE');
+  });
+
+  test.each([
+    ['es_US', 'Hola, ¿me puede decir cuál es su horario, por favor?', /^Abrimos/],
+    ['es_US', 'a que hora abren', /^Abrimos/],
+    ['de_DE', 'Hallo, wie sind denn Ihre Öffnungszeiten?', /^Wir öffnen/],
+    ['de_DE', 'Wann haben Sie denn geöffnet, bitte?', /^Wir öffnen/],
+  ])('in %s, "%s" is the FAQ question, fillers and accents aside', async (localeId, question, answer) => {
+    const found = await (localeId === 'es_US' ? spanish : german)?.lookUp(question);
+    expect(found).toMatchObject({ kind: 'canned', answer: expect.stringMatching(answer) });
+  });
+
+  test('a content word the FAQ question does not have is no canned answer', async () => {
+    await expect(spanish?.lookUp('¿Cuál es su horario de entregas?')).resolves.toMatchObject({ kind: 'passages' });
+  });
+
+  test.each([
+    ['es_US', '¿Hacen decoraciones de pasteles?', /^Decoramos el pastel/],
+    ['de_DE', 'Was kostet eine Lieferung?', /^Eine Lieferung/],
+  ])('in %s, without a model, "%s" is answered with the passage', async (localeId, question, passage) => {
+    const found = await (localeId === 'es_US' ? spanish : german)?.lookUp(question);
+    expect(found).toMatchObject({ kind: 'passages', extractive: expect.stringMatching(passage) });
+  });
+
+  test('a Spanish follow-up that points back is searched with the question before it', () => {
+    expect(searchText('¿Y cuánto cuesta eso?', ['¿Hacen decoraciones?'], 'es')).toBe(
+      '¿Hacen decoraciones? ¿Y cuánto cuesta eso?',
+    );
+    expect(searchText('¿Venden bicicletas eléctricas?', ['¿Hacen decoraciones?'], 'es')).toBe(
+      '¿Venden bicicletas eléctricas?',
+    );
+  });
 });

@@ -11,6 +11,8 @@
  *   printer".
  */
 import type { FaqEntry } from './documents';
+import { words } from './question-words';
+import type { KeywordLanguage } from './search-index';
 
 export interface CannedAnswer {
   /** The FAQ entry's id. */
@@ -18,168 +20,22 @@ export interface CannedAnswer {
   readonly answer: string;
 }
 
-/** Words that carry no meaning in a spoken question; dropped on both sides. */
-const IGNORED_WORDS = new Set([
-  'a',
-  'an',
-  'the',
-  'um',
-  'uh',
-  'umm',
-  'uhm',
-  'er',
-  'erm',
-  'hmm',
-  'so',
-  'well',
-  'please',
-  'hi',
-  'hello',
-  'hey',
-  'ok',
-  'okay',
-  'just',
-  'like',
-  'tell',
-  'me',
-  'could',
-  'would',
-  'to',
-  'now',
-  'today',
-  'right',
-  'actually',
-  'really',
-  'exactly',
-  'again',
-  'also',
-  'thanks',
-  'thank',
-]);
-
-/**
- * Question words, pronouns and other small words. They must match where a sample has them ("your name" is not
- * "my name"), but a caller saying one more of them does not change the question the way a content word does.
- */
-const FUNCTION_WORDS = new Set([
-  'what',
-  'who',
-  'whom',
-  'whose',
-  'how',
-  'when',
-  'where',
-  'why',
-  'which',
-  'is',
-  'are',
-  'am',
-  'was',
-  'were',
-  'be',
-  'being',
-  'been',
-  'do',
-  'does',
-  'did',
-  'can',
-  'will',
-  'shall',
-  'should',
-  'may',
-  'might',
-  'must',
-  'have',
-  'has',
-  'had',
-  'i',
-  'you',
-  'we',
-  'they',
-  'he',
-  'she',
-  'it',
-  'my',
-  'your',
-  'yours',
-  'our',
-  'their',
-  'his',
-  'her',
-  'its',
-  'this',
-  'that',
-  'these',
-  'those',
-  'there',
-  'here',
-  'of',
-  'for',
-  'in',
-  'on',
-  'at',
-  'with',
-  'about',
-  'from',
-  'by',
-  'and',
-  'or',
-  'if',
-  'any',
-  'some',
-  'not',
-  'kind',
-]);
-
-/** Spoken contractions, written out so "what's your name" has the words of "what is your name". */
-const CONTRACTIONS: [RegExp, string][] = [
-  [/\b(what|who|how|where|when|why|it|that|there|here|he|she)'s\b/g, '$1 is'],
-  [/\bcan't\b/g, 'can not'],
-  [/\bwon't\b/g, 'will not'],
-  [/n't\b/g, ' not'],
-  [/\bi'm\b/g, 'i am'],
-  [/'re\b/g, ' are'],
-  [/'ll\b/g, ' will'],
-  [/'ve\b/g, ' have'],
-  [/'d\b/g, ' would'],
-];
-
-interface Words {
-  /** Every meaningful word, plurals folded. */
-  readonly all: Set<string>;
-  /** The content words among them. */
-  readonly content: Set<string>;
-}
-
-/** Lower case, contractions written out, no punctuation, no filler; simple plural folding. */
-export function words(text: string): Words {
-  let normalized = text.toLowerCase().normalize('NFKD').replace(/’/g, "'");
-  for (const [pattern, replacement] of CONTRACTIONS) normalized = normalized.replace(pattern, replacement);
-  const said = normalized
-    .replace(/'/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word !== '' && !IGNORED_WORDS.has(word));
-  const fold = (word: string) =>
-    word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
-  return {
-    all: new Set(said.map(fold)),
-    content: new Set(said.filter((word) => !FUNCTION_WORDS.has(word)).map(fold)),
-  };
-}
-
 export class CannedAnswers {
   private readonly entries: readonly { entry: FaqEntry; questions: readonly Set<string>[] }[];
 
-  constructor(entries: readonly FaqEntry[]) {
+  constructor(
+    entries: readonly FaqEntry[],
+    private readonly language: KeywordLanguage = 'en',
+  ) {
     this.entries = entries.map((entry) => ({
       entry,
-      questions: entry.questions.map((question) => words(question).all),
+      questions: entry.questions.map((question) => words(question, language).all),
     }));
   }
 
   /** The answer of the most specific FAQ question the caller asked, or undefined when none matches. */
   answer(question: string): CannedAnswer | undefined {
-    const said = words(question);
+    const said = words(question, this.language);
     if (said.all.size === 0) return undefined;
     let best: { entry: FaqEntry; sampleWords: number } | undefined;
     for (const { entry, questions } of this.entries) {

@@ -231,6 +231,7 @@ function slug(text: string): string {
     text
       .toLowerCase()
       .normalize('NFKD')
+      .replace(/\p{M}/gu, '') // "horário" is "horario", not "hora-rio"
       .replace(/[^\p{L}\p{N}]+/gu, '-')
       .replace(/^-|-$/g, '') || 'passage'
   );

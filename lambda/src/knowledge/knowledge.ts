@@ -13,9 +13,10 @@ import type { Embeddings } from '@langchain/core/embeddings';
 import { FUNCTION_ENV } from '../../../lib/definition/function-settings';
 import { BUILT_INDEX_FOLDER } from '../../../lib/definition/knowledge-index';
 import { cutAtSentence } from '../speakable';
-import { CannedAnswers, words } from './canned-answers';
+import { CannedAnswers } from './canned-answers';
 import { readKnowledgeFolder } from './documents';
 import { createEmbeddings, type EmbeddingsChoice, type RemoteEmbeddingsOptions } from './embeddings';
+import { pointsBack, words } from './question-words';
 import { builtLocalesIn, embeddingsForLanguage, knowledgeLocalesIn } from './knowledge-locales';
 import { type Hit, type KeywordLanguage, KnowledgeIndex } from './search-index';
 import { CachedEmbeddings } from './vector-cache';
@@ -86,7 +87,7 @@ export class Knowledge implements KnowledgeBase {
     readonly problem?: string,
     readonly locales: ReadonlyMap<string, Knowledge> = new Map(),
   ) {
-    this.canned = new CannedAnswers(index.faq);
+    this.canned = new CannedAnswers(index.faq, index.language);
   }
 
   get size() {
@@ -102,7 +103,8 @@ export class Knowledge implements KnowledgeBase {
     const byWording = cannedAnswers ? this.canned.answer(question) : undefined;
     if (byWording) return { kind: 'canned', faqId: byWording.id, answer: byWording.answer, via: 'wording' };
 
-    const searched = searchText(question, earlierQuestions);
+    const { language } = this.index;
+    const searched = searchText(question, earlierQuestions, language);
     let vector: number[] | undefined;
     let degraded: string | undefined;
     if (this.embeddings && this.index.hasVectors) {
@@ -121,10 +123,10 @@ export class Knowledge implements KnowledgeBase {
       }
     }
     const hits = this.index
-      .search(keywordTerms(searched), vector, SEARCH_LIMIT)
+      .search(keywordTerms(searched, language), vector, SEARCH_LIMIT)
       .filter((hit) => hit.score >= RELEVANT_SCORE);
     const best = hits[0];
-    const extractive = best && fitsWell(best, searched) ? firstSentences(best.passage.text) : undefined;
+    const extractive = best && fitsWell(best, searched, language) ? firstSentences(best.passage.text) : undefined;
     return { kind: 'passages', hits, extractive, searched, degraded };
   }
 }
@@ -239,20 +241,20 @@ async function withEmbeddings(
   }
 }
 
-/**
- * Words like "that" or "it" in a short question point back at an earlier one ("and how long does that take?"):
- * the earlier question is searched with it.
- */
-const POINTING_WORDS = new Set(['that', 'it', 'this', 'those', 'these', 'them', 'they', 'one']);
+/** A short question that points back at an earlier one ("and how long does that take?") is searched with it. */
 const MAX_CONTENT_WORDS_OF_A_FOLLOW_UP = 3;
 
-export function searchText(question: string, earlierQuestions: readonly string[]): string {
+export function searchText(
+  question: string,
+  earlierQuestions: readonly string[],
+  language: KeywordLanguage = 'en',
+): string {
   const earlier = earlierQuestions.at(-1);
   if (!earlier) return question;
-  const said = words(question);
-  const points =
-    [...said.all].some((word) => POINTING_WORDS.has(word)) || /^\s*(and|what about|how about)\b/i.test(question);
-  return points && said.content.size <= MAX_CONTENT_WORDS_OF_A_FOLLOW_UP ? `${earlier} ${question}` : question;
+  const leans = pointsBack(question, language);
+  return leans && words(question, language).content.size <= MAX_CONTENT_WORDS_OF_A_FOLLOW_UP
+    ? `${earlier} ${question}`
+    : question;
 }
 
 /**
@@ -260,11 +262,11 @@ export function searchText(question: string, earlierQuestions: readonly string[]
  * scores 1 (scores are relative), so it must also hold most of the question's words: "do you sell cars" must
  * not be answered with the one passage that says "sell".
  */
-function fitsWell(hit: Hit, question: string): boolean {
+function fitsWell(hit: Hit, question: string, language: KeywordLanguage): boolean {
   if (hit.score < EXTRACTIVE_SCORE) return false;
   // Keyword relevance is relative (the best keyword hit scores 1), so meaning must agree on its own too.
   if (hit.similarity !== undefined) return hit.similarity >= EXTRACTIVE_SIMILARITY;
-  const terms = keywordTerms(question).toLowerCase().split(' ').filter(Boolean);
+  const terms = keywordTerms(question, language).toLowerCase().split(' ').filter(Boolean);
   const text = `${hit.passage.heading} ${hit.passage.text}`.toLowerCase();
   // A crude stem (the first five letters) is enough to count "cakes" in "cake" or "ordering" in "order".
   const found = terms.filter((term) => text.includes(term.slice(0, 5)));
@@ -275,11 +277,11 @@ function fitsWell(hit: Hit, question: string): boolean {
  * The words of a question worth a keyword search: question words, pronouns and fillers ("what", "your", "um")
  * go; a code like "GF-22" stays whole, as the index's tokenizer saw it in the documents.
  */
-export function keywordTerms(question: string): string {
+export function keywordTerms(question: string, language: KeywordLanguage = 'en'): string {
   return question
     .split(/\s+/)
     .map((token) => token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
-    .filter((token) => words(token).content.size > 0)
+    .filter((token) => words(token, language).content.size > 0)
     .join(' ');
 }
 

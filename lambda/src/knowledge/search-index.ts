@@ -50,17 +50,26 @@ const MIN_PROBED_CLUSTERS = 8;
  * stemmer ("bicicletas" and "bicicleta" are one word). Orama ships only the English stemmer; the others are
  * @orama/stemmers' (Snowball's algorithms, pure JS). A knowledge locale in another language needs a line here.
  */
-const KEYWORD_LANGUAGES = {
+export type KeywordLanguage = 'en' | 'es' | 'de';
+const KEYWORD_LANGUAGES: Readonly<
+  Record<KeywordLanguage, { readonly language: 'english' | 'spanish' | 'german'; readonly stemmer?: Stemmer }>
+> = {
   en: { language: 'english' },
   es: { language: 'spanish', stemmer: spanishStemmer },
   de: { language: 'german', stemmer: germanStemmer },
-} as const;
-export type KeywordLanguage = keyof typeof KEYWORD_LANGUAGES;
+};
+type Stemmer = (word: string) => string;
 
 /** The keyword language of a BCP 47 language code ("es-US" is "es"), or undefined when search has no stemmer for it. */
 export function keywordLanguage(languageCode: string): KeywordLanguage | undefined {
   const code = languageCode.split(/[-_]/)[0].toLowerCase();
   return Object.hasOwn(KEYWORD_LANGUAGES, code) ? (code as KeywordLanguage) : undefined;
+}
+
+/** A word as the language's stemmer leaves it; English words as they are (English folds its plurals itself). */
+export function stemWord(language: KeywordLanguage, word: string): string {
+  const { stemmer } = KEYWORD_LANGUAGES[language];
+  return stemmer ? stemmer(word) : word;
 }
 
 const SCHEMA = { heading: 'string', text: 'string' } as const;
