@@ -199,6 +199,15 @@ describe('a caller in a language with knowledge of its own (knowledge/es_US/)', 
     expect(request.body.messages.at(-2)?.content).toMatch(/\[1\] Pasteles de celebración > Adornos: Decoramos/);
   });
 
+  test('what its own documents do not cover, the model gets from the English ones', async () => {
+    await createHandler({ env: world.env, knowledge: bilingual })(
+      lexEvent({ contactId: 'kt-es-own-more', localeId: 'es_US', transcript: '¿Tienen el pan GF-22?' }),
+      lambdaContext(),
+    );
+    const [request] = world.openai.requests;
+    expect(request.body.messages.at(-2)?.content).toMatch(/\[1\] Allergens: .*order code GF-22/);
+  });
+
   test('a locale without a folder of its own still hears the English knowledge only through the model', async () => {
     const offline = createHandler({
       env: { ...world.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
