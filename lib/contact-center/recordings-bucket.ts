@@ -7,6 +7,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET } from '../private-bucket';
 
 export interface RecordingsBucketProps {
   readonly instanceArn: string;
@@ -21,10 +22,7 @@ export class RecordingsBucket extends Construct {
     super(scope, id);
     const retentionDays = props.retentionDays ?? 90;
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...PRIVATE_BUCKET,
       lifecycleRules: [
         {
           id: 'expire-recordings',

@@ -7,6 +7,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TRANSCRIPT_KEY_PREFIX } from '../definition/transcripts';
+import { PRIVATE_BUCKET } from '../private-bucket';
 
 /**
  * The CloudFormation export names of the contact-center stack's bucket ARNs, which the bot stack imports. Named by
@@ -28,10 +29,7 @@ export class TranscriptBucket extends Construct {
   constructor(scope: Construct, id: string, props: TranscriptBucketProps) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...PRIVATE_BUCKET,
       lifecycleRules: [
         {
           id: 'expire-transcripts',

@@ -9,6 +9,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET } from '../private-bucket';
 
 export interface ChatSiteProps {
   /** The built page (index.html and its assets). */
@@ -27,10 +28,7 @@ export class ChatSite extends Construct {
     super(scope, id);
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...PRIVATE_BUCKET,
       // Only the built page lives here: rebuilt on every deploy, so nothing is lost with the stack.
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
