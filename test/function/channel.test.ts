@@ -5,14 +5,8 @@
 import { createHandler } from '../../lambda/src/handler';
 import { channelOf, presentAnswer, toChatText } from '../../lambda/src/channel';
 import { LEX_MAX_MESSAGE_CHARS } from '../../lib/definition/function-settings';
-import {
-  lambdaContext,
-  lexEvent,
-  spokenText,
-  startWorld,
-  storedMessages,
-  type World,
-} from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText, storedMessages } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
 describe('which channel a turn came in on', () => {
   test.each([
@@ -67,13 +61,7 @@ describe('chat text', () => {
 });
 
 describe('through the handler', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld();
-  });
-  afterAll(async () => {
-    await world.stop();
-  });
+  const world = useFunctionWorld();
 
   const reply = 'Our help page is [here](https://example.com/help). 👍';
 

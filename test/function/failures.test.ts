@@ -7,22 +7,10 @@ import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import { keywordKnowledge } from '../knowledge/bakery';
 import { lastUserMessage, type Behaviour } from '../../local/openai-server';
-import {
-  lambdaContext,
-  lexEvent,
-  spokenText,
-  startWorld,
-  storedMessages,
-  type World,
-} from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText, storedMessages } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.stop();
-});
+const world = useFunctionWorld();
 beforeEach(() => {
   world.openai.clearRequests();
   world.openai.setBehaviour({});

@@ -8,22 +8,10 @@ import { botDefinition } from '../../lib/definition/bot';
 import { createHandler } from '../../lambda/src/handler';
 import type { LexV2Event } from '../../lambda/src/lex';
 import { readSettings, SettingsError } from '../../lambda/src/settings';
-import {
-  lambdaContext,
-  lexEvent,
-  spokenText,
-  startWorld,
-  storedMessages,
-  type World,
-} from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText, storedMessages } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.stop();
-});
+const world = useFunctionWorld();
 
 const good = lexEvent({ contactId: 'call-malformed', transcript: 'Hello.' });
 const malformed: [string, unknown, string][] = [

@@ -11,23 +11,10 @@ import { attributeValueBytes, DynamoDBCallHistory } from '../../lambda/src/call-
 import { createHandler } from '../../lambda/src/handler';
 import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
 import { lastUserMessage } from '../../local/openai-server';
-import {
-  lambdaContext,
-  lexEvent,
-  spokenText,
-  startWorld,
-  storedMessages,
-  TABLE,
-  type World,
-} from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText, storedMessages, TABLE } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.stop();
-});
+const world = useFunctionWorld();
 beforeEach(() => {
   world.openai.clearRequests();
   world.openai.setBehaviour({});

@@ -6,15 +6,10 @@
 import { AGENT_INTENT, GOODBYE_INTENT } from '../../lib/definition/bot';
 import { FUNCTION_SERVICE_NAME } from '../../lib/definition/function-settings';
 import { createHandler } from '../../lambda/src/handler';
-import { lambdaContext, lexEvent, startWorld, type World } from '../../local/function-world';
+import { lambdaContext, lexEvent } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.stop();
-});
+const world = useFunctionWorld();
 
 type Line = Record<string, unknown>;
 

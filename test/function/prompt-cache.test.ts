@@ -5,15 +5,10 @@
  */
 import { createHandler } from '../../lambda/src/handler';
 import { lastUserMessage } from '../../local/openai-server';
-import { lambdaContext, lexEvent, startWorld, type World } from '../../local/function-world';
+import { lambdaContext, lexEvent } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.stop();
-});
+const world = useFunctionWorld();
 
 /** The length of the longest common prefix of the strings. */
 function commonPrefixLength(texts: readonly string[]): number {

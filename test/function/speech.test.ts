@@ -6,14 +6,8 @@ import { createHandler } from '../../lambda/src/handler';
 import { cutAtSentence, makeSpeakable } from '../../lambda/src/speakable';
 import { LEX_MAX_MESSAGE_CHARS as LEX_MESSAGE_LIMIT } from '../../lib/definition/function-settings';
 import { keywordKnowledge } from '../knowledge/bakery';
-import {
-  lambdaContext,
-  lexEvent,
-  spokenText,
-  startWorld,
-  storedMessages,
-  type World,
-} from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText, storedMessages } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
 describe('speakable text', () => {
   test('markdown, lists, links, URLs and emoji become plain spoken sentences', () => {
@@ -88,13 +82,7 @@ describe('speakable text', () => {
 });
 
 describe('through the handler', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld();
-  });
-  afterAll(async () => {
-    await world.stop();
-  });
+  const world = useFunctionWorld();
 
   test('a markdown answer is spoken plain and cut to MAX_SPOKEN_CHARS; memory keeps what was spoken', async () => {
     const markdown = `Here you go:\n${Array.from({ length: 30 }, (_, i) => `- **Point ${i + 1}** is explained at https://example.com/${i}`).join('\n')}`;

@@ -19,19 +19,12 @@ import {
   lexEvent,
   ORDERS_TABLE_NAME,
   spokenText,
-  startWorld,
   storedMessages,
   TABLE,
-  type World,
 } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.stop();
-});
+const world = useFunctionWorld();
 beforeEach(() => {
   world.openai.clearRequests();
   world.openai.setBehaviour({});

@@ -7,15 +7,10 @@ import { readStoredCall } from '../../lambda/src/call-memory';
 import { createHandler } from '../../lambda/src/handler';
 import { buildTranscript } from '../../lambda/src/transcript';
 import { AGENT_INTENT, FALLBACK_INTENT } from '../../lib/definition/bot';
-import { lambdaContext, lexEvent, startWorld, type World } from '../../local/function-world';
+import { lambdaContext, lexEvent } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.stop();
-});
+const world = useFunctionWorld();
 beforeEach(() => {
   world.openai.setBehaviour({ reply: 'We open at nine.' });
   world.proxy.operations.length = 0;

@@ -5,8 +5,9 @@
  */
 import { createHandler } from '../../lambda/src/handler';
 import { WARM_UP_CALL_ID } from '../../lambda/src/table-warm-up';
-import { lambdaContext, lexEvent, spokenText, startWorld, type World } from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText } from '../../local/function-world';
 import { emptyKnowledge } from '../../lambda/src/knowledge/knowledge';
+import { useFunctionWorld } from '../support/use-function-world';
 
 /** No knowledge folder: these tests are about the model's warm-up. */
 const knowledge = emptyKnowledge('no knowledge in this test');
@@ -62,11 +63,7 @@ test('a bad setting does not throw when the handler is made; the first turn meet
 });
 
 describe('the table', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld();
-  });
-  afterAll(() => world.stop());
+  const world = useFunctionWorld();
 
   test('is read once at init, for a key no call has, and the first turn still reads and writes its own call', async () => {
     world.proxy.requests.length = 0;
