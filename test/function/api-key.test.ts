@@ -8,17 +8,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { botDefinition } from '../../lib/definition/bot';
 import { ApiKeyProvider, KEY_MAX_AGE_MS, keyFromSecretString } from '../../lambda/src/api-key';
 import { createHandler } from '../../lambda/src/handler';
-import { lambdaContext, lexEvent, spokenText, startWorld, type World } from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:chalkbot/openai-AbCdEf';
 
-let world: World;
+const world = useFunctionWorld();
 const secrets = mockClient(SecretsManagerClient);
-beforeAll(async () => {
-  world = await startWorld();
-});
 afterAll(async () => {
-  await world.stop();
   secrets.restore();
 });
 beforeEach(() => {

@@ -6,16 +6,13 @@
 import { AGENT_INTENT, botDefinition, GOODBYE_INTENT } from '../../lib/definition/bot';
 import { createHandler, type TurnHandler } from '../../lambda/src/handler';
 import { isSilence } from '../../lambda/src/turn';
-import { lambdaContext, lexEvent, spokenText, startWorld, type World } from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
-let world: World;
+const world = useFunctionWorld();
 let handler: TurnHandler;
 beforeAll(async () => {
-  world = await startWorld();
   handler = createHandler({ env: world.env });
-});
-afterAll(async () => {
-  await world.stop();
 });
 beforeEach(() => {
   world.openai.clearRequests();

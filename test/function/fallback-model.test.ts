@@ -7,17 +7,16 @@ import { botDefinition } from '../../lib/definition/bot';
 import { createHandler, type HandlerOverrides } from '../../lambda/src/handler';
 import { keywordKnowledge } from '../knowledge/bakery';
 import { type FakeBedrock, lastUserText, startFakeBedrock } from '../../local/bedrock-server';
-import { lambdaContext, lexEvent, spokenText, startWorld, type World } from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
-let world: World;
+const world = useFunctionWorld();
 let bedrock: FakeBedrock;
 beforeAll(async () => {
-  world = await startWorld();
   bedrock = await startFakeBedrock();
 });
 afterAll(async () => {
   await bedrock.stop();
-  await world.stop();
 });
 beforeEach(() => {
   world.openai.clearRequests();

@@ -9,23 +9,13 @@ import { PHONE_SYSTEM_PROMPT } from '../../lambda/src/model';
 import { KNOWLEDGE_INSTRUCTIONS } from '../../lambda/src/knowledge/grounding';
 import type { Knowledge } from '../../lambda/src/knowledge/knowledge';
 import { BAKERY, BAKERY_SPANISH, keywordKnowledge } from '../knowledge/bakery';
-import {
-  lambdaContext,
-  lexEvent,
-  spokenText,
-  startWorld,
-  storedMessages,
-  type World,
-} from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText, storedMessages } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
-let world: World;
+const world = useFunctionWorld();
 let knowledge: Knowledge;
 beforeAll(async () => {
-  world = await startWorld();
   knowledge = await keywordKnowledge();
-});
-afterAll(async () => {
-  await world.stop();
 });
 beforeEach(() => {
   world.openai.clearRequests();

@@ -10,27 +10,17 @@ import { isSilence, requestedExit, saidGoodbye } from '../../lambda/src/language
 import { phoneSystemPrompt } from '../../lambda/src/model';
 import { makeSpeakable } from '../../lambda/src/speakable';
 import { lastUserMessage } from '../../local/openai-server';
-import {
-  lambdaContext,
-  lexEvent,
-  spokenText,
-  startWorld,
-  storedMessages,
-  type World,
-} from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText, storedMessages } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
 const spanish = localeDefinition('es_US');
 const german = localeDefinition('de_DE');
 const english = localeDefinition('en_US');
 
-let world: World;
+const world = useFunctionWorld();
 let handler: TurnHandler;
 beforeAll(async () => {
-  world = await startWorld();
   handler = createHandler({ env: world.env });
-});
-afterAll(async () => {
-  await world.stop();
 });
 beforeEach(() => {
   world.openai.clearRequests();

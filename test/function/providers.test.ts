@@ -21,30 +21,22 @@ import {
   type RecordedRequest,
   startFakeOpenAI,
 } from '../../local/openai-server';
-import {
-  lambdaContext,
-  lexEvent,
-  spokenText,
-  startWorld,
-  storedMessages,
-  type World,
-} from '../../local/function-world';
+import { lambdaContext, lexEvent, spokenText, storedMessages } from '../../local/function-world';
+import { useFunctionWorld } from '../support/use-function-world';
 
 const AZURE_DEPLOYMENT = 'phone-gpt-4o-mini';
 const AZURE_KEY = 'azure-test-key';
 const BEDROCK_MODEL = 'us.amazon.nova-lite-v1:0';
 
-let world: World;
+const world = useFunctionWorld();
 let azure: FakeOpenAI;
 let bedrock: FakeBedrock;
 beforeAll(async () => {
-  world = await startWorld();
   azure = await startFakeOpenAI({}, { azure: { deployment: AZURE_DEPLOYMENT, apiKey: AZURE_KEY } });
   bedrock = await startFakeBedrock();
 });
 afterAll(async () => {
   await Promise.all([azure.stop(), bedrock.stop()]);
-  await world.stop();
 });
 
 /** What a test asks of "the model", whatever the provider. */
