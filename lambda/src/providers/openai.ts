@@ -29,8 +29,11 @@ export async function createOpenAiModel(
  * the function is: they are the largest part of the bundle, and a function that answers with Bedrock, or from its
  * knowledge alone, never runs them. The model source starts this load beside the key's read, so on a cold start
  * the two overlap instead of the load delaying the read. (Bundled, this is still one file: esbuild keeps the code
- * and only defers running it.)
+ * and only defers running it.) Kept once loaded: every turn asks for the model, and with it for this load.
  */
 export function loadOpenAiClasses(): Promise<typeof import('@langchain/openai')> {
-  return import('@langchain/openai');
+  openAiClasses ??= import('@langchain/openai');
+  return openAiClasses;
 }
+
+let openAiClasses: Promise<typeof import('@langchain/openai')> | undefined;
