@@ -146,21 +146,35 @@ function localChoice() {
 }
 
 /**
- * In a fresh process: load a built index and its embedding model, as the function does at init (index, model,
- * one warm-up embedding), then the index alone again, to show its part. The code is the function's, bundled by
- * esbuild as the function is, so no TypeScript loader slows the measured requires.
+ * In a fresh process, as the function does at init: `whole` loads a built index and its embedding model with the
+ * function's own loadBuiltKnowledge (index, model, one warm-up embedding); `split` does the same three steps one
+ * by one and times each. The code is the function's, bundled by esbuild as the function is, so no TypeScript
+ * loader slows the measured requires.
  */
 const LOADER = `
-const { loadBuiltKnowledge, KnowledgeIndex } = require(process.argv[1]);
+const { loadBuiltKnowledge, KnowledgeIndex, LocalEmbeddings, loadLocalModel } = require(process.argv[1]);
+const [indexDir, mode] = process.argv.slice(2);
 (async () => {
   let started = performance.now();
-  const knowledge = await loadBuiltKnowledge(process.argv[2]);
-  const ms = performance.now() - started;
-  if (knowledge.problem) throw new Error(knowledge.problem);
-  started = performance.now();
-  await KnowledgeIndex.load(process.argv[2]);
-  const indexMs = performance.now() - started;
-  process.stdout.write(JSON.stringify({ ms, indexMs, passages: knowledge.size.passages }));
+  const lap = () => {
+    const ms = performance.now() - started;
+    started = performance.now();
+    return ms;
+  };
+  if (mode === 'whole') {
+    const knowledge = await loadBuiltKnowledge(indexDir);
+    const ms = lap();
+    if (knowledge.problem) throw new Error(knowledge.problem);
+    process.stdout.write(JSON.stringify({ ms, passages: knowledge.size.passages }));
+    return;
+  }
+  await KnowledgeIndex.load(indexDir);
+  const indexMs = lap();
+  await loadLocalModel();
+  const modelMs = lap();
+  await new LocalEmbeddings().embedQuery('What are your opening hours?');
+  const firstEmbeddingMs = lap();
+  process.stdout.write(JSON.stringify({ indexMs, modelMs, firstEmbeddingMs }));
 })();
 `;
 
@@ -172,6 +186,7 @@ async function bundleKnowledgeLoader(dir: string): Promise<string> {
       contents: [
         "export { loadBuiltKnowledge } from './lambda/src/knowledge/knowledge';",
         "export { KnowledgeIndex } from './lambda/src/knowledge/search-index';",
+        "export { LocalEmbeddings, loadLocalModel } from './lambda/src/knowledge/embeddings';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -188,12 +203,21 @@ async function bundleKnowledgeLoader(dir: string): Promise<string> {
   return outfile;
 }
 
-async function loadTimeMs(
-  loader: string,
-  indexDir: string,
-): Promise<{ ms: number; indexMs: number; passages: number }> {
-  const { stdout } = await run(process.execPath, ['-e', LOADER, loader, indexDir], { cwd: root });
-  return JSON.parse(stdout) as { ms: number; indexMs: number; passages: number };
+interface WholeLoad {
+  readonly ms: number;
+  readonly passages: number;
+}
+interface SplitLoad {
+  readonly indexMs: number;
+  readonly modelMs: number;
+  readonly firstEmbeddingMs: number;
+}
+
+async function loadTimes(loader: string, indexDir: string, mode: 'whole'): Promise<WholeLoad>;
+async function loadTimes(loader: string, indexDir: string, mode: 'split'): Promise<SplitLoad>;
+async function loadTimes(loader: string, indexDir: string, mode: 'whole' | 'split'): Promise<WholeLoad | SplitLoad> {
+  const { stdout } = await run(process.execPath, ['-e', LOADER, loader, indexDir, mode], { cwd: root });
+  return JSON.parse(stdout) as WholeLoad | SplitLoad;
 }
 
 /** The request bodies the OpenAI client sends, read where it sends them (its fetch), in this process. */
@@ -364,13 +388,16 @@ export async function measureKnowledge(world: BenchWorld, options: KnowledgeBenc
     // Lambda's init phase: the embedding model and the 1,000-passage index, in fresh processes.
     const loader = await bundleKnowledgeLoader(loadDir);
     const indexDir = join(loadDir, 'index');
-    const loads: { ms: number; indexMs: number }[] = [];
+    const loads: WholeLoad[] = [];
+    const splits: SplitLoad[] = [];
     for (let attempt = 0; attempt < options.loads; attempt++) {
-      const loaded = await loadTimeMs(loader, indexDir);
+      const loaded = await loadTimes(loader, indexDir, 'whole');
       if (loaded.passages !== 1_000) throw new Error(`the load found ${loaded.passages} passages, not 1000`);
       loads.push(loaded);
+      splits.push(await loadTimes(loader, indexDir, 'split'));
     }
     const load = spreadOf(loads.map((loaded) => loaded.ms));
+    const part = (pick: (split: SplitLoad) => number) => spreadOf(splits.map(pick));
     figures.push(
       {
         group,
@@ -379,7 +406,14 @@ export async function measureKnowledge(world: BenchWorld, options: KnowledgeBenc
         spread: load,
         target: atMost(load, LOAD_TARGET_MS),
       },
-      { group, name: 'of which the index alone', unit: 'ms', spread: spreadOf(loads.map((loaded) => loaded.indexMs)) },
+      { group, name: 'of which the index alone', unit: 'ms', spread: part((split) => split.indexMs) },
+      { group, name: 'of which the model (runtime and weights)', unit: 'ms', spread: part((split) => split.modelMs) },
+      {
+        group,
+        name: 'of which the first embedding (warm-up)',
+        unit: 'ms',
+        spread: part((split) => split.firstEmbeddingMs),
+      },
     );
   } finally {
     await rm(loadDir, { recursive: true, force: true });
@@ -396,7 +430,8 @@ export async function measureKnowledge(world: BenchWorld, options: KnowledgeBenc
       'Knowledge.lookUp with the question vector known in advance, over passages generated from the sample ' +
       '(sentences rotated, a product code each, vectors moved a little). Embedding: LocalEmbeddings.embedQuery, warm. ' +
       'Load: loadBuiltKnowledge of the saved 1,000-passage index in a fresh process (model, index and one warm-up ' +
-      `embedding). Prompt: a ${options.promptTurns}-turn call with HISTORY_TOKEN_BUDGET=${PROMPT_BUDGET_TOKENS}, ` +
+      'embedding); its split from another fresh process doing the three steps one by one. ' +
+      `Prompt: a ${options.promptTurns}-turn call with HISTORY_TOKEN_BUDGET=${PROMPT_BUDGET_TOKENS}, ` +
       'the prompts read where the OpenAI client sends them.',
   };
 }
