@@ -119,7 +119,7 @@ test('a missing or broken index is empty knowledge that says why, never a crash'
     /does not match its passages and FAQ: rebuild it/,
   );
   writeFileSync(join(dir, INDEX_FILE), '{"format": 99}');
-  expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(/has format 99, expected 2/);
+  expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(/has format 99, expected 3/);
 });
 
 test('when the question cannot be embedded, keywords still find the passage and the turn hears why', async () => {

@@ -12,7 +12,7 @@
  */
 import type { FaqEntry } from './documents';
 import { words } from './question-words';
-import type { KeywordLanguage } from './search-index';
+import type { KeywordLanguage } from './keyword-index';
 
 export interface CannedAnswer {
   /** The FAQ entry's id. */

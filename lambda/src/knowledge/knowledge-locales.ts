@@ -13,7 +13,7 @@ import { readdir } from 'node:fs/promises';
 import { type BotDefinition, botLocales, defaultLocale } from '../../../lib/definition/bot';
 import { KnowledgeFolderError, LOCALE_FOLDER } from './documents';
 import type { EmbeddingsChoice } from './embeddings';
-import { type KeywordLanguage, keywordLanguage } from './search-index';
+import { type KeywordLanguage, keywordLanguage } from './keyword-index';
 
 export interface KnowledgeLocale {
   readonly locale: BotDefinition;
@@ -78,7 +78,7 @@ function languageOf(locale: BotDefinition): KeywordLanguage {
   if (!language) {
     throw new KnowledgeFolderError(
       `keyword search has no stemmer for ${locale.languageName} (${locale.languageCode}): add one to ` +
-        'KEYWORD_LANGUAGES in lambda/src/knowledge/search-index.ts',
+        'KEYWORD_LANGUAGES in lambda/src/knowledge/keyword-index.ts',
     );
   }
   return language;

@@ -18,7 +18,8 @@ import { readKnowledgeFolder } from './documents';
 import { createEmbeddings, type EmbeddingsChoice, type RemoteEmbeddingsOptions } from './embeddings';
 import { pointsBack, words } from './question-words';
 import { builtLocalesIn, embeddingsForLanguage, knowledgeLocalesIn } from './knowledge-locales';
-import { type Hit, type KeywordLanguage, KnowledgeIndex } from './search-index';
+import type { KeywordLanguage } from './keyword-index';
+import { type Hit, KnowledgeIndex } from './search-index';
 import { CachedEmbeddings } from './vector-cache';
 
 /**

@@ -6,7 +6,7 @@
  * Written without accents: a word is compared with its accents taken off, so "cuál" and "cual" (a transcript
  * may have either) are one word.
  */
-import { type KeywordLanguage, stemWord } from './search-index';
+import { type KeywordLanguage, stemWord } from './keyword-index';
 
 interface LanguageWords {
   /** Words that carry no meaning in a spoken question; dropped on both sides. */

@@ -1,12 +1,11 @@
 /**
- * The search index over a business's passages: keyword search (BM25 with the stemmer of the passages' language,
- * by Orama) and semantic search (cosine similarity of sentence embeddings), fused into one ranking.
+ * The search index over a business's passages: keyword search (BM25 with the stemmer of the passages' language, in
+ * keyword-index.ts) and semantic search (cosine similarity of sentence embeddings), fused into one ranking.
  *
  * Built once (by `npm run build` for the image, or by the local call at start) and saved as two files: the
- * Orama index with the passages as JSON, and the vectors as raw little-endian float32. The function only loads
- * them. The vectors are kept out of Orama: its saved index writes each vector as JSON numbers (~10 KB a passage,
- * parsed at load), and its search checks them one by one as number arrays; a single Float32Array scanned in one
- * loop loads in a read.
+ * passages and the keyword index as JSON, and the vectors as raw little-endian float32. The function only loads
+ * them. The vectors are kept out of the JSON: as JSON numbers they would be ~10 KB a passage, parsed at load; a
+ * single Float32Array scanned in one loop loads in a read.
  *
  * A scan of every vector costs one multiply-add per dimension and passage: 5 million at 10,000 passages of 512
  * dimensions, about 5 ms of a JS thread, the whole of what a turn can spare. From 2,000 passages the build
@@ -15,18 +14,19 @@
  * FAISS calls it): about a tenth of them. It may miss a passage that sits far from its cluster's centre; the
  * keyword side still finds those by their words, and every hit's similarity is exact.
  */
-import { create, insertMultiple, load, type Orama, type RawData, save, search } from '@orama/orama';
-import { stemmer as germanStemmer } from '@orama/stemmers/german';
-import { stemmer as spanishStemmer } from '@orama/stemmers/spanish';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { INDEX_FILE } from '../../../lib/definition/knowledge-index';
 import type { FaqEntry, KnowledgeDocuments, Passage } from './documents';
 import type { EmbeddingsChoice } from './embeddings';
+import { isKeywordLanguage, type KeywordLanguage, KeywordIndex, type SavedKeywords } from './keyword-index';
 
-/** Bumped when the saved form changes, so an old index is refused with a clear message instead of misread. */
-const INDEX_FORMAT = 2;
+/**
+ * Bumped when the saved form changes, so an old index is refused with a clear message instead of misread.
+ * 3: our own keyword index replaced Orama's.
+ */
+const INDEX_FORMAT = 3;
 export const VECTORS_FILE = 'vectors.f32';
 
 /**
@@ -35,7 +35,7 @@ export const VECTORS_FILE = 'vectors.f32';
  * one folder misjudged another ten times smaller), the ratio does not.
  */
 const VECTOR_WEIGHT = 0.6;
-/** Keyword hits fetched from Orama before fusing. */
+/** Keyword hits taken before fusing. */
 const KEYWORD_CANDIDATES = 20;
 /** From this many passages the vectors are clustered, and a search scans the nearest clusters only. */
 const CLUSTERED_FROM = 2_000;
@@ -44,36 +44,6 @@ const CLUSTERING_ROUNDS = 4;
 /** Clusters scanned per search: this share of them, and at least MIN_PROBED_CLUSTERS. */
 const PROBED_SHARE = 0.12;
 const MIN_PROBED_CLUSTERS = 8;
-
-/**
- * The languages keyword search knows, by ISO 639-1 code: Orama's tokenizer language (how words are split) and
- * stemmer ("bicicletas" and "bicicleta" are one word). Orama ships only the English stemmer; the others are
- * @orama/stemmers' (Snowball's algorithms, pure JS). A knowledge locale in another language needs a line here.
- */
-export type KeywordLanguage = 'en' | 'es' | 'de';
-const KEYWORD_LANGUAGES: Readonly<
-  Record<KeywordLanguage, { readonly language: 'english' | 'spanish' | 'german'; readonly stemmer?: Stemmer }>
-> = {
-  en: { language: 'english' },
-  es: { language: 'spanish', stemmer: spanishStemmer },
-  de: { language: 'german', stemmer: germanStemmer },
-};
-type Stemmer = (word: string) => string;
-
-/** The keyword language of a BCP 47 language code ("es-US" is "es"), or undefined when search has no stemmer for it. */
-export function keywordLanguage(languageCode: string): KeywordLanguage | undefined {
-  const code = languageCode.split(/[-_]/)[0].toLowerCase();
-  return Object.hasOwn(KEYWORD_LANGUAGES, code) ? (code as KeywordLanguage) : undefined;
-}
-
-/** A word as the language's stemmer leaves it; English words as they are (English folds its plurals itself). */
-export function stemWord(language: KeywordLanguage, word: string): string {
-  const { stemmer } = KEYWORD_LANGUAGES[language];
-  return stemmer ? stemmer(word) : word;
-}
-
-const SCHEMA = { heading: 'string', text: 'string' } as const;
-type PassageIndex = Orama<typeof SCHEMA>;
 
 export interface IndexedEmbeddings extends EmbeddingsChoice {
   readonly dimensions: number;
@@ -110,7 +80,7 @@ interface SavedIndex {
   readonly clusters?: { readonly count: number; readonly assignment: readonly number[] };
   readonly faq: readonly FaqEntry[];
   readonly passages: readonly Passage[];
-  readonly orama: RawData;
+  readonly keywords: SavedKeywords;
 }
 
 export interface Hit {
@@ -142,7 +112,7 @@ export class KnowledgeIndex {
   private constructor(
     readonly faq: readonly FaqEntry[],
     readonly passages: readonly Passage[],
-    private readonly orama: PassageIndex,
+    private readonly keywords: KeywordIndex,
     /** Unit vectors, one row of `embeddings.dimensions` per passage. */
     private readonly vectors: Float32Array | undefined,
     readonly embeddings: IndexedEmbeddings | undefined,
@@ -164,20 +134,12 @@ export class KnowledgeIndex {
     options: BuildOptions = {},
   ): Promise<KnowledgeIndex> {
     const language = options.language ?? 'en';
-    const orama = createOrama(language);
-    await insertMultiple(
-      orama,
-      documents.passages.map((passage, position) => ({
-        id: String(position),
-        heading: passage.heading,
-        text: passage.text,
-      })),
-    );
+    const keywords = KeywordIndex.build(documents.passages, language);
     if (!embedder || documents.passages.length === 0) {
       return new KnowledgeIndex(
         documents.faq,
         documents.passages,
-        orama,
+        keywords,
         undefined,
         undefined,
         undefined,
@@ -202,7 +164,7 @@ export class KnowledgeIndex {
     return new KnowledgeIndex(
       documents.faq,
       documents.passages,
-      orama,
+      keywords,
       vectors,
       { ...embedder.choice, dimensions },
       all.subarray(split),
@@ -228,7 +190,7 @@ export class KnowledgeIndex {
             },
           }
         : {}),
-      orama: save(this.orama),
+      keywords: this.keywords.save(),
     };
     await writeFile(join(dir, INDEX_FILE), JSON.stringify(saved));
     if (this.vectors && this.questionVectors) {
@@ -258,11 +220,21 @@ export class KnowledgeIndex {
       );
     }
     const language = saved.language ?? 'en';
-    if (!Object.hasOwn(KEYWORD_LANGUAGES, language)) {
+    if (!isKeywordLanguage(language)) {
       throw new KnowledgeIndexError(`the knowledge index in ${dir} is in a language search does not know: ${language}`);
     }
-    const orama = createOrama(language);
-    load(orama, saved.orama);
+    if (!Array.isArray(saved.passages) || !Array.isArray(saved.faq)) {
+      throw new KnowledgeIndexError(`the knowledge index in ${dir} has no list of passages or FAQ: rebuild it`);
+    }
+    let keywords: KeywordIndex;
+    try {
+      keywords = KeywordIndex.load(saved.keywords, saved.passages.length, language);
+    } catch (error) {
+      throw new KnowledgeIndexError(
+        `the keyword index in ${dir} is malformed (${(error as Error).message}): rebuild it`,
+        { cause: error },
+      );
+    }
     let vectors: Float32Array | undefined;
     let questionVectors: Float32Array | undefined;
     let clusters: Clusters | undefined;
@@ -294,7 +266,7 @@ export class KnowledgeIndex {
     return new KnowledgeIndex(
       saved.faq,
       saved.passages,
-      orama,
+      keywords,
       vectors,
       saved.embeddings,
       questionVectors,
@@ -345,19 +317,10 @@ export class KnowledgeIndex {
   /** BM25 scores of the passages matching any of the terms, scaled so the best is 1. */
   private keywordScores(terms: string): Map<number, number> {
     const scores = new Map<number, number>();
-    if (terms.trim() === '') return scores;
-    // Orama's search is synchronous for a plain in-memory index; the cast records that.
-    const result = search(this.orama, {
-      term: terms,
-      properties: ['heading', 'text'],
-      limit: KEYWORD_CANDIDATES,
-      threshold: 1,
-    }) as {
-      hits: { id: string; score: number }[];
-    };
-    const best = result.hits[0]?.score ?? 0;
+    const hits = this.keywords.search(terms, KEYWORD_CANDIDATES);
+    const best = hits[0]?.score ?? 0;
     if (best <= 0) return scores;
-    for (const hit of result.hits) scores.set(Number(hit.id), hit.score / best);
+    for (const hit of hits) scores.set(hit.position, hit.score / best);
     return scores;
   }
 
@@ -474,11 +437,6 @@ function withMembers(centroids: Float32Array, assignment: Int32Array, clusterCou
     members[next[cluster]++] = position;
   });
   return { centroids, assignment, members, start };
-}
-
-function createOrama(language: KeywordLanguage): PassageIndex {
-  const tokenizer = { stemming: true, ...KEYWORD_LANGUAGES[language] };
-  return create({ schema: SCHEMA, components: { tokenizer } });
 }
 
 function unit(vector: readonly number[]): Float32Array {
