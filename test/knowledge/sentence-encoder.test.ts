@@ -131,3 +131,49 @@ test('on a vocabulary made for ties, the tokenizer breaks them as the library do
   }
   expect(tokenizer.encode('ab')).toEqual([8, 11]);
 });
+
+test("a 1x1 convolution runs as the backend's matrix product, with a convolution's results; others run as before", async () => {
+  interface Tensor {
+    data(): Promise<Float32Array>;
+    dispose(): void;
+  }
+  const tf = nativeRequire(TENSORFLOW_PACKAGE) as {
+    getKernel(name: string, backend: string): { kernelFunc: () => unknown };
+    tensor4d(values: number[], shape: number[]): Tensor;
+    conv2d(x: Tensor, filter: Tensor, strides: number, pad: string): Tensor;
+  };
+  const matMul = jest.spyOn(tf.getKernel('BatchMatMul', 'wasm'), 'kernelFunc');
+  try {
+    // Two texts of three positions, four channels in, five out: each output is the input's dot product with a column.
+    const [batch, positions, inChannels, outChannels] = [2, 3, 4, 5];
+    const input = Array.from({ length: batch * positions * inChannels }, (_, at) => ((at * 7) % 11) - 5);
+    const weights = Array.from({ length: inChannels * outChannels }, (_, at) => ((at * 5) % 13) / 4 - 1.5);
+    const x = tf.tensor4d(input, [batch, positions, 1, inChannels]);
+    const filter = tf.tensor4d(weights, [1, 1, inChannels, outChannels]);
+    const product = tf.conv2d(x, filter, 1, 'same');
+    const expected = Array.from({ length: batch * positions * outChannels }, (_, at) => {
+      const [row, column] = [Math.floor(at / outChannels), at % outChannels];
+      return Array.from(
+        { length: inChannels },
+        (_, k) => input[row * inChannels + k] * weights[k * outChannels + column],
+      );
+    }).map((terms) => terms.reduce((sum, term) => sum + term, 0));
+    expect([...(await product.data())]).toEqual(expected.map((value) => expect.closeTo(value, 5)));
+    expect(matMul).toHaveBeenCalledTimes(1);
+    // A 3x1 filter of ones is a real convolution (each output sums its position's neighbours): the backend's own.
+    const tall = tf.tensor4d(Array(3 * inChannels * outChannels).fill(1), [3, 1, inChannels, outChannels]);
+    const convolved = await tf.conv2d(x, tall, 1, 'same').data();
+    const sums = Array.from({ length: batch * positions }, (_, row) =>
+      input.slice(row * inChannels, (row + 1) * inChannels).reduce((sum, value) => sum + value, 0),
+    );
+    const neighbours = (row: number) =>
+      [row - 1, row, row + 1]
+        .filter((other) => Math.floor(other / positions) === Math.floor(row / positions) && other >= 0)
+        .reduce((sum, other) => sum + sums[other], 0);
+    expect([...convolved]).toEqual(sums.flatMap((_, row) => Array(outChannels).fill(neighbours(row))));
+    expect(matMul).toHaveBeenCalledTimes(1);
+    for (const tensor of [x, filter, product, tall]) tensor.dispose();
+  } finally {
+    matMul.mockRestore();
+  }
+});

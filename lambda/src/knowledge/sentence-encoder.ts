@@ -14,6 +14,12 @@
  *   GraphModel calls with the weights).
  * - the tokenizer put its 8,000 pieces in a trie whose every node keeps a copy of its prefix (about 30,000 small
  *   objects and arrays). Here the pieces go in a Map, and the search tries each substring up to the longest piece.
+ * - the first embedding packs each weight matrix for XNNPACK. The model's 4 Conv2D nodes are 1x1 convolutions
+ *   (a matrix product per position), and the wasm backend's Conv2D first transposes its filter into a new
+ *   buffer, with a generic transpose, before XNNPACK packs it: those 4 took as long as the 10 MatMul nodes that
+ *   hold three times their weights. Here a 1x1 Conv2D runs as the backend's own BatchMatMul (see
+ *   runPointwiseConvAsMatMul), which hands XNNPACK the weights as they are; XNNPACK runs a 1x1 convolution with
+ *   the same matrix-product kernels, and the vectors stay the same to the last bit.
  *
  * The packages are pinned (0.2.0, with TensorFlow.js 4.5.0 inside), which this code relies on. They are not
  * bundled: lambda/src/knowledge/embeddings.ts says why, and how the image carries them.
@@ -45,6 +51,21 @@ interface WasmBackend {
   readonly wasm: { readonly HEAPU8: Uint8Array };
   write(values: null, shape: readonly number[], dtype: WeightDtype): object;
   getMemoryOffset(dataId: object): number;
+  disposeData(dataId: object): void;
+}
+interface TensorInfo {
+  readonly dataId: object;
+  readonly shape: readonly number[];
+  readonly dtype: string;
+}
+interface KernelConfig {
+  readonly kernelName: string;
+  readonly backendName: string;
+  readonly kernelFunc: (args: {
+    inputs: Record<string, TensorInfo>;
+    backend: WasmBackend;
+    attrs: Record<string, unknown>;
+  }) => TensorInfo;
 }
 interface WeightSpec {
   readonly name: string;
@@ -68,6 +89,9 @@ interface TensorFlow {
   loadGraphModel(handler: { load(): Promise<object> }, options: object, io: object): Promise<GraphModel>;
   tensor1d(values: Int32Array, dtype: 'int32'): Tensor;
   tensor2d(values: Int32Array, shape: [number, number], dtype: 'int32'): Tensor;
+  getKernel(kernelName: string, backendName: string): KernelConfig | undefined;
+  unregisterKernel(kernelName: string, backendName: string): void;
+  registerKernel(config: KernelConfig): void;
 }
 
 /** Every weight of the pinned model is a 4-byte float32 or int32, stored unquantized. */
@@ -87,6 +111,7 @@ export async function loadSentenceEncoder(): Promise<SentenceEncoder> {
   if (tf.getBackend() !== 'wasm') {
     throw new Error(`TensorFlow.js runs on its ${tf.getBackend()} backend; the sentence encoder needs wasm`);
   }
+  runPointwiseConvAsMatMul(tf);
   const modelJson = JSON.parse(readFileSync(join(weightsDir, 'model.json'), 'utf8')) as ModelJson;
   const [manifest, ...others] = modelJson.weightsManifest;
   if (!manifest || others.length > 0) throw new Error(`${WEIGHTS_PACKAGE} should have one group of weight shards`);
@@ -155,6 +180,57 @@ function readRange(
     }
     start = end;
   }
+}
+
+/** Marks the Conv2D kernel registered below, so a second load in the same process keeps it as it is. */
+const POINTWISE = Symbol('chalkbot pointwise Conv2D');
+
+/**
+ * Registers, for the wasm backend, a Conv2D kernel that runs a 1x1 convolution (stride and dilation 1, channels
+ * last) as a matrix product: the input's positions as rows, [1, 1, in, out] filter as an [in, out] matrix, through
+ * the backend's own Reshape (which shares the data) and BatchMatMul kernels, as the backend's kernels call each
+ * other. Any other convolution goes to the backend's own Conv2D. Why: see the top of this file.
+ */
+function runPointwiseConvAsMatMul(tf: TensorFlow): void {
+  const conv2d = tf.getKernel('Conv2D', 'wasm');
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  const reshape = tf.getKernel('Reshape', 'wasm');
+  if (!conv2d || !matMul || !reshape) throw new Error('the wasm backend has no Conv2D, BatchMatMul or Reshape kernel');
+  if (POINTWISE in conv2d) return;
+  const ones = (value: unknown) => value === 1 || (Array.isArray(value) && value.every((item) => item === 1));
+  const kernel: KernelConfig & { [POINTWISE]: true } = {
+    ...conv2d,
+    [POINTWISE]: true,
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args;
+      const { x, filter } = inputs;
+      const pointwise =
+        x.shape.length === 4 &&
+        filter.shape[0] === 1 &&
+        filter.shape[1] === 1 &&
+        ones(attrs.strides) &&
+        ones(attrs.dilations) &&
+        attrs.dataFormat === 'NHWC' &&
+        (attrs.pad === 'same' || attrs.pad === 'valid');
+      if (!pointwise) return conv2d.kernelFunc(args);
+      const [batch, height, width, channels] = x.shape;
+      const out = filter.shape[3];
+      const as = (tensor: TensorInfo, shape: number[]) =>
+        reshape.kernelFunc({ inputs: { x: tensor }, backend, attrs: { shape } });
+      const rows = as(x, [1, batch * height * width, channels]);
+      const matrix = as(filter, [1, channels, out]);
+      const product = matMul.kernelFunc({
+        inputs: { a: rows, b: matrix },
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      });
+      const result = as(product, [batch, height, width, out]);
+      for (const made of [rows, matrix, product]) backend.disposeData(made.dataId);
+      return result;
+    },
+  };
+  tf.unregisterKernel('Conv2D', 'wasm');
+  tf.registerKernel(kernel);
 }
 
 /**
