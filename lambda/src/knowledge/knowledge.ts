@@ -286,11 +286,12 @@ export function keywordTerms(question: string, language: KeywordLanguage = 'en')
     .join(' ');
 }
 
+/** Made once: making one per look-up cost about 8 µs of a look-up's time. */
+const SENTENCES = new Intl.Segmenter('en', { granularity: 'sentence' });
+
 /** A few sentences of a passage: enough to answer, short enough to listen to. */
 function firstSentences(text: string): string {
-  const segments = [...new Intl.Segmenter('en', { granularity: 'sentence' }).segment(text)].map(
-    ({ segment }) => segment,
-  );
+  const segments = [...SENTENCES.segment(text)].map(({ segment }) => segment);
   return cutAtSentence(segments.slice(0, EXTRACTIVE_SENTENCES).join('').trim(), Number.MAX_SAFE_INTEGER);
 }
 
