@@ -1,14 +1,18 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import {
   GITLAB_CI_OUTPUTS,
-  GitLabCiAccessStack,
   type GitLabCiAccessProps,
   gitlabCiAccessPropsFromContext,
 } from '../../lib/ci/gitlab-ci-access-stack';
 // The app's in-process builder with cdk.json's context, as the infra tests use it.
-import { buildTestApp, templateOf, templatesFor } from '../infra/synth';
+import { buildTestApp, inNode, nagFindings, templateOf, templatesFor } from '../infra/synth';
+
+// Built where the app's synths are (see test/infra/synth.ts): in Node, once per worker.
+const { App, Stack, Validations } = inNode<typeof import('aws-cdk-lib')>('aws-cdk-lib');
+const { AwsSolutionsChecks } = inNode<typeof import('cdk-nag')>('cdk-nag');
+const { GitLabCiAccessStack } = inNode<typeof import('../../lib/ci/gitlab-ci-access-stack')>(
+  '../../lib/ci/gitlab-ci-access-stack',
+);
 
 function synth(props: GitLabCiAccessProps) {
   const app = new App();
@@ -16,7 +20,7 @@ function synth(props: GitLabCiAccessProps) {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   const stack = new GitLabCiAccessStack(app, 'CiAccess', props);
   app.synth();
-  return { stack, template: Template.fromStack(stack) };
+  return { stack, template: templateOf(stack) };
 }
 
 /** The trust policy statement of the role whose description starts with `prefix`. */
@@ -183,12 +187,7 @@ describe('GitLab CI access stack', () => {
   });
 
   test('is clean under cdk-nag AwsSolutions', () => {
-    const { stack } = synth(props);
-    const findings = [
-      ...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-      ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-    ];
-    expect(findings.map((finding) => finding.entry.data)).toEqual([]);
+    expect(nagFindings(synth(props).stack)).toEqual([]);
   });
 
   test('rejects settings that would widen or break the trust', () => {
@@ -253,7 +252,7 @@ describe('in the Chalkbot app', () => {
     expect(stack).toBeInstanceOf(GitLabCiAccessStack);
     // The whole app is nagged on synth; this stack must not break it.
     expect(() => app.synth()).not.toThrow();
-    const template = Template.fromStack(stack as GitLabCiAccessStack);
+    const template = templateOf(stack as InstanceType<typeof GitLabCiAccessStack>);
     expect(trustOf(template, 'cdk deploy')[0].Condition.StringEquals).toEqual({
       'gitlab.com:aud': 'https://gitlab.com',
       'gitlab.com:sub': 'project_path:acme/chalkbot:ref_type:branch:ref:main',
@@ -264,13 +263,13 @@ describe('in the Chalkbot app', () => {
     ]);
     const stackNames = app.node.children
       .filter((child) => child instanceof Stack)
-      .map((child) => (child as Stack).stackName);
+      .map((child) => (child as InstanceType<typeof Stack>).stackName);
     expect(stackNames.sort()).toEqual(['demo-bot', 'demo-contact-center', 'demo-gitlab-ci']);
   });
 
   test("the deploy role may call Lex's runtime on this app's bot alias only, granted beside the alias", () => {
     const { app, bot } = appWithCi();
-    const ci = app.node.tryFindChild('demo-gitlab-ci') as GitLabCiAccessStack;
+    const ci = app.node.tryFindChild('demo-gitlab-ci') as InstanceType<typeof GitLabCiAccessStack>;
     const ciTemplate = templateOf(ci);
     const botTemplate = templateOf(bot);
 
@@ -289,7 +288,7 @@ describe('in the Chalkbot app', () => {
     // So the bot stack deploys after the CI stack: the role exists before the grant is attached to it.
     expect(bot.dependencies).toContain(ci);
     // No other Lex grant anywhere in the app: policies, managed policies and roles' inline policies.
-    const templates = app.node.children.filter((child): child is Stack => child instanceof Stack).map(templateOf);
+    const templates = app.node.children.filter((child) => child instanceof Stack).map(templateOf);
     expect(templates.map(lexGrantsIn).join('')).toBe(lexGrantsIn(botTemplate));
     expect(lexGrantsIn(botTemplate).match(/"lex:/g)).toHaveLength(1);
   });
