@@ -40,6 +40,8 @@ let encoder: SentenceEncoder;
 /** Bytes read from the weight shards by the encoder's load, and how many of them landed in the WebAssembly heap. */
 const shardReads = { bytes: 0, intoHeap: 0 };
 let shardBytes = 0;
+/** The WebAssembly heap's sizes seen at each read of the weights and after the first embedding. */
+const heapSizes = new Set<number>();
 
 beforeAll(async () => {
   const weightsDir = join(dirname(nativeRequire.resolve(`${WEIGHTS_PACKAGE}/package.json`)), 'dist');
@@ -53,11 +55,14 @@ beforeAll(async () => {
     if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(join(weightsDir, 'group1-shard'))) {
       shardReads.bytes += read;
       if (buffer.buffer === tf.backend().wasm.HEAPU8.buffer) shardReads.intoHeap += read;
+      heapSizes.add(tf.backend().wasm.HEAPU8.length);
     }
     return read;
   }) as typeof fs.readSync);
   try {
     encoder = await loadSentenceEncoder();
+    await encoder.embed(['A warm-up question, as the function asks at init']);
+    heapSizes.add(tf.backend().wasm.HEAPU8.length);
   } finally {
     spy.mockRestore();
   }
@@ -176,4 +181,9 @@ test("a 1x1 convolution runs as the backend's matrix product, with a convolution
   } finally {
     matMul.mockRestore();
   }
+});
+
+test('the WebAssembly heap grows before the first weight is read, for all of them and the first embedding', () => {
+  expect(heapSizes.size).toBe(1);
+  expect([...heapSizes][0]).toBeGreaterThanOrEqual(2 * shardBytes);
 });
