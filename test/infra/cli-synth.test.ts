@@ -6,7 +6,7 @@
  * its templates. Bad settings are met by the app itself, before any synth: that case runs the app alone, with the
  * context the CLI would hand it.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,21 +41,27 @@ function synth(extraArgs: string[]): { status: number | null; output: string; ou
  * cfn-lint over the templates, parseable output; undefined (and one line saying how to get it) when it is not
  * installed here. `.ci/run` requires it, so CI never skips. W3005 is left out: the CDK writes an explicit
  * DependsOn beside a GetAtt on purpose (a role's policy must exist before the function), which cfn-lint calls
- * redundant.
+ * redundant. It runs in the background (about 10 s) while the next test runs the app.
  */
-function lintTemplates(templates: string[]): { status: number | null; findings: string } | undefined {
-  const version = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
-  if (version.error) {
-    console.warn(
-      'cfn-lint is not installed, so the templates were not linted: pip install cfn-lint (.ci/run requires it)',
+function lintTemplates(templates: string[]): Promise<{ status: number; findings: string } | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      'cfn-lint',
+      ['--format', 'parseable', '--ignore-checks', 'W3005', '--', ...templates],
+      { encoding: 'utf8', timeout: 170_000 },
+      (error, stdout, stderr) => {
+        if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+          console.warn(
+            'cfn-lint is not installed, so the templates were not linted: pip install cfn-lint (.ci/run requires it)',
+          );
+          resolve(undefined);
+          return;
+        }
+        const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ status, findings: `${stdout}${stderr}`.trim() });
+      },
     );
-    return undefined;
-  }
-  const result = spawnSync('cfn-lint', ['--format', 'parseable', '--ignore-checks', 'W3005', '--', ...templates], {
-    encoding: 'utf8',
-    timeout: 170_000,
   });
-  return { status: result.status, findings: `${result.stdout}${result.stderr}`.trim() };
 }
 
 const templateIn = (outDir: string, stack: string) =>
@@ -65,6 +71,8 @@ const templateIn = (outDir: string, stack: string) =>
 
 describe('npx cdk synth (offline, no credentials)', () => {
   const outDirs: string[] = [];
+  /** cfn-lint over the templates of the first test, started as soon as they are written. */
+  let linting: ReturnType<typeof lintTemplates> | undefined;
   afterAll(() => {
     for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
   });
@@ -89,34 +97,39 @@ describe('npx cdk synth (offline, no credentials)', () => {
     expect(Object.values(images[0].destinations).map((d) => d.repositoryName)).toEqual(['demo-answer-function']);
     // cdk.json's "build" ran first, so the image context holds the bundle the Dockerfile copies.
     expect(existsSync(join(REPO_ROOT, 'lambda', 'dist', 'index.js'))).toBe(true);
-  }, 180_000);
-
-  test('cfn-lint finds nothing in any template synthesized above', () => {
-    const templates = outDirs.flatMap((dir) =>
-      readdirSync(dir)
-        .filter((f) => f.endsWith('.template.json'))
-        .map((f) => join(dir, f)),
-    );
+    const templates = readdirSync(outDir)
+      .filter((f) => f.endsWith('.template.json'))
+      .map((f) => join(outDir, f));
     expect(templates).toHaveLength(3);
-    const result = lintTemplates(templates);
-    if (result === undefined) return;
-    expect({ status: result.status, findings: result.findings }).toEqual({ status: 0, findings: '' });
+    linting = lintTemplates(templates);
   }, 180_000);
 
-  test('bad settings fail the synth with one line per problem and no stack trace', () => {
+  test('bad settings fail the synth with one line per problem and no stack trace', async () => {
     // As `npx cdk synth -c prefix=Bad_Prefix -c prefx=demo` runs the app: cdk.json's context and the -c values.
     const context = {
       ...cdkJsonContext(),
       prefix: 'Bad_Prefix',
       prefx: 'demo',
     };
-    const result = spawnSync('npx', ['tsx', 'bin/chalkbot.ts'], {
-      cwd: REPO_ROOT,
-      env: { ...offlineEnvironment(), CDK_CONTEXT_JSON: JSON.stringify(context) },
-      encoding: 'utf8',
-      timeout: 60_000,
+    // Not spawnSync: cfn-lint is still reading the templates in the background, and this keeps its output flowing.
+    const result = await new Promise<{ status: number; output: string }>((resolve) => {
+      execFile(
+        'npx',
+        ['tsx', 'bin/chalkbot.ts'],
+        {
+          cwd: REPO_ROOT,
+          env: { ...offlineEnvironment(), CDK_CONTEXT_JSON: JSON.stringify(context) },
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({
+            status: typeof error?.code === 'number' ? error.code : error ? -1 : 0,
+            output: `${stdout}\n${stderr}`,
+          }),
+      );
     });
-    const output = `${result.stdout}\n${result.stderr}`;
+    const { output } = result;
     expect(result.status).toBe(1);
     const errors = output.split('\n').filter((line) => line.startsWith('Setting error: '));
     expect(errors).toEqual([
@@ -125,5 +138,12 @@ describe('npx cdk synth (offline, no credentials)', () => {
     ]);
     expect(output).not.toMatch(/^\s+at /m);
     expect(output).not.toContain('instanceAlias');
+  }, 180_000);
+
+  test('cfn-lint finds nothing in any template synthesized above', async () => {
+    expect(linting).toBeDefined();
+    const result = await linting;
+    if (result === undefined) return;
+    expect({ status: result.status, findings: result.findings }).toEqual({ status: 0, findings: '' });
   }, 180_000);
 });
