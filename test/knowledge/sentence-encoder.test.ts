@@ -187,3 +187,21 @@ test('the WebAssembly heap grows before the first weight is read, for all of the
   expect(heapSizes.size).toBe(1);
   expect([...heapSizes][0]).toBeGreaterThanOrEqual(2 * shardBytes);
 });
+
+test('a weight shard cut short fails the load with its name, and leaves no weights behind in the heap', async () => {
+  const tf = nativeRequire(TENSORFLOW_PACKAGE) as { memory(): { numTensors: number } };
+  const before = tf.memory().numTensors;
+  const readSync = fs.readSync;
+  let reads = 0;
+  // The third read finds the end of its file: a shard shorter than the manifest says.
+  const spy = jest.spyOn(fs, 'readSync').mockImplementation(((...args: unknown[]) => {
+    reads += 1;
+    return reads === 3 ? 0 : (readSync as (...args: unknown[]) => number)(...args);
+  }) as typeof fs.readSync);
+  try {
+    await expect(loadSentenceEncoder()).rejects.toThrow(/group1-shard\dof7 ended early/);
+  } finally {
+    spy.mockRestore();
+  }
+  expect(tf.memory().numTensors).toBe(before);
+});

@@ -131,14 +131,15 @@ export async function loadSentenceEncoder(): Promise<SentenceEncoder> {
  */
 function readWeightsIntoHeap(tf: TensorFlow, shards: readonly string[], specs: readonly WeightSpec[]) {
   const backend = tf.backend();
-  const files = shards.map((path) => {
-    const fd = openSync(path, 'r');
-    return { path, fd, size: fstatSync(fd).size };
-  });
+  const files: ShardFile[] = [];
+  const tensors: Record<string, Tensor> = {};
   try {
+    for (const path of shards) {
+      const fd = openSync(path, 'r');
+      files.push({ path, fd, size: fstatSync(fd).size });
+    }
     const total = files.reduce((sum, file) => sum + file.size, 0);
     reserveHeap(backend, total * HEAP_PER_WEIGHT_BYTE);
-    const tensors: Record<string, Tensor> = {};
     let position = 0;
     for (const spec of specs) {
       const dtype = spec.dtype;
@@ -149,16 +150,26 @@ function readWeightsIntoHeap(tf: TensorFlow, shards: readonly string[], specs: r
       const bytes = shape.reduce((product, size) => product * size, 1) * BYTES_PER_VALUE;
       if (position + bytes > total) throw new Error(`the weight shards end before weight ${spec.name}`);
       const dataId = backend.write(null, shape, dtype);
+      tensors[spec.name] = tf.engine().makeTensorFromDataId(dataId, shape, dtype, backend);
       // HEAPU8 is read after the write: the heap may have grown for the block, which replaces the view.
       readRange(files, position, backend.wasm.HEAPU8, backend.getMemoryOffset(dataId), bytes);
-      tensors[spec.name] = tf.engine().makeTensorFromDataId(dataId, shape, dtype, backend);
       position += bytes;
     }
     if (position !== total) throw new Error(`the weight shards hold ${total - position} bytes no weight names`);
     return tensors;
+  } catch (error) {
+    // A load that fails leaves no weights in the heap: a later load (see loadLocalModel) starts afresh.
+    for (const tensor of Object.values(tensors)) tensor.dispose();
+    throw error;
   } finally {
     for (const file of files) closeSync(file.fd);
   }
+}
+
+interface ShardFile {
+  readonly path: string;
+  readonly fd: number;
+  readonly size: number;
 }
 
 /**
@@ -179,7 +190,7 @@ function reserveHeap(backend: WasmBackend, bytes: number): void {
 
 /** Reads `length` bytes at `position` of the shards laid end to end into `target` at `offset`. */
 function readRange(
-  files: readonly { path: string; fd: number; size: number }[],
+  files: readonly ShardFile[],
   position: number,
   target: Uint8Array,
   offset: number,
