@@ -19,10 +19,10 @@
  * function of the passage alone, a passage's weight per field is computed once, at load, and a search multiplies
  * it by each matched word's idf.
  *
- * Words are Orama's tokenizer's (`components.tokenizer`, the only part of Orama still used): its splitting per
+ * Words are Orama's tokenizer's (`@orama/orama/components`, the only part of Orama still used): its splitting per
  * language, lower case, stemmer and diacritics, the same for the documents at build and for the question.
  */
-import { components } from '@orama/orama';
+import { tokenizer as oramaTokenizer } from '@orama/orama/components';
 import { stemmer as germanStemmer } from '@orama/stemmers/german';
 import { stemmer as spanishStemmer } from '@orama/stemmers/spanish';
 
@@ -227,7 +227,7 @@ export class KeywordIndex {
 }
 
 function tokenizerFor(language: KeywordLanguage) {
-  return components.tokenizer.createTokenizer({ stemming: true, ...KEYWORD_LANGUAGES[language] });
+  return oramaTokenizer.createTokenizer({ stemming: true, ...KEYWORD_LANGUAGES[language] });
 }
 
 function withWeights(words: readonly string[], starts: Int32Array, passages: Int32Array, lengths: Int32Array) {
