@@ -118,6 +118,10 @@ test('a missing or broken index is empty knowledge that says why, never a crash'
   expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(
     /does not match its passages and FAQ: rebuild it/,
   );
+  writeFileSync(join(dir, 'vectors.f32'), Buffer.alloc(13));
+  expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(
+    /vectors.f32 in .* is not float32s: rebuild it/,
+  );
   writeFileSync(join(dir, INDEX_FILE), '{"format": 99}');
   expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(/has format 99, expected 3/);
 });

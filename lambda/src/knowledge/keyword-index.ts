@@ -273,8 +273,18 @@ function bestOf(touched: Int32Array, reached: number, scores: Float64Array, limi
 /** Little-endian int32s from base64; throws naming `what` when the text is not that. */
 function int32s(text: unknown, what: string): Int32Array {
   if (typeof text !== 'string') throw new Error(`${what} are missing`);
+  // Buffer.from skips what is not base64 rather than failing, so the text is checked first.
+  if (text.length % 4 !== 0 || !BASE64.test(text)) throw new Error(`${what} are not base64 int32s`);
   const bytes = Buffer.from(text, 'base64');
-  if (bytes.length % 4 !== 0 || bytes.toString('base64') !== text) throw new Error(`${what} are not base64 int32s`);
-  // Copied into an aligned buffer: an Int32Array view needs an offset that is a multiple of 4.
-  return new Int32Array(new Uint8Array(bytes).buffer);
+  if (bytes.length % 4 !== 0) throw new Error(`${what} are not base64 int32s`);
+  return int32View(bytes);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** The bytes as int32s: a view when they start at a multiple of 4, as an Int32Array needs, else a copy. */
+function int32View(bytes: Buffer): Int32Array {
+  return bytes.byteOffset % 4 === 0
+    ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
+    : new Int32Array(new Uint8Array(bytes).buffer);
 }

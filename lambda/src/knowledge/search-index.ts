@@ -244,8 +244,15 @@ export class KnowledgeIndex {
           `the knowledge index in ${dir} has no readable ${VECTORS_FILE}: ${error.message}`,
         );
       });
-      // Copied into an aligned buffer: a Float32Array view needs an offset that is a multiple of 4.
-      const all = new Float32Array(new Uint8Array(bytes).buffer);
+      // A view of the bytes read (a copy only when they do not start at a multiple of 4, as a Float32Array needs):
+      // copying took as long as reading, 20 MB at 10,000 passages.
+      if (bytes.length % 4 !== 0) {
+        throw new KnowledgeIndexError(`${VECTORS_FILE} in ${dir} is not float32s: rebuild it`);
+      }
+      const all =
+        bytes.byteOffset % 4 === 0
+          ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
+          : new Float32Array(new Uint8Array(bytes).buffer);
       const { dimensions } = saved.embeddings;
       const wordings = saved.faq.reduce((count, entry) => count + entry.questions.length, 0);
       const assignment = saved.clusters ? Int32Array.from(saved.clusters.assignment) : undefined;
