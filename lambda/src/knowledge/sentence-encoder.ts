@@ -316,7 +316,7 @@ const UNKNOWN_ID = 0;
 export class PieceTokenizer {
   /** The id of each piece (a piece listed twice keeps its last id, as the library's trie does). */
   private readonly ids = new Map<string, number>();
-  /** The longest piece, in characters (code points). */
+  /** At least the longest piece's length in characters (its UTF-16 length, which counting code points would cost). */
   private readonly longest: number;
 
   constructor(private readonly vocabulary: Vocabulary) {
@@ -324,7 +324,7 @@ export class PieceTokenizer {
     for (let id = RESERVED_PIECES; id < vocabulary.length; id++) {
       const piece = vocabulary[id][0];
       this.ids.set(piece, id);
-      longest = Math.max(longest, [...piece].length);
+      longest = Math.max(longest, piece.length);
     }
     this.longest = longest;
   }
