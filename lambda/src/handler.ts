@@ -17,6 +17,7 @@ import { keepFailedTurn } from './failed-turn-record';
 import { countFailedTurn } from './failed-turns';
 import { warmUpFetch } from './fetch-warm-up';
 import { warmUpTable } from './table-warm-up';
+import { rehearseTurn } from './turn-rehearsal';
 import { openAiEmbeddingsOptions } from './knowledge/embeddings-key';
 import { builtKnowledgeDir, type KnowledgeBase, loadBuiltKnowledge } from './knowledge/knowledge';
 import { turnLocale } from './language';
@@ -45,8 +46,9 @@ export interface HandlerOverrides {
   readonly observability?: Observability;
   /**
    * Start now, rather than at the first turn, what the first caller would otherwise wait for: the settings, the
-   * clients, the model's key secret and the model. Lambda's entry point sets it, so the work runs in the init
-   * phase; the local call and the tests, which set their environment after importing, do not.
+   * clients, the model's key secret and the model, and the compiling of the turn's code (a rehearsed turn). Lambda's
+   * entry point sets it, so the work runs in the init phase; the local call and the tests, which set their
+   * environment after importing, do not.
    */
   readonly warmUp?: boolean;
   /**
@@ -83,6 +85,8 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
         choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined);
       if (dependencies.model) void warmUpFetch();
       void warmUpTable(dynamoDB, settings.callMemoryTable);
+      // A turn played in process, so the first caller finds the turn's code compiled (turn-rehearsal.ts).
+      void rehearseTurn(settings, observability.logger);
     } catch {
       dependencies = undefined;
     }

@@ -33,6 +33,12 @@ afterEach(() => jest.restoreAllMocks());
 /** Lets the warm-up's promises run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
+/** Waits until the table has seen `count` requests: on a busy machine the init phase can take longer than settle. */
+async function tableRequests(world: { proxy: { requests: readonly unknown[] } }, count: number) {
+  for (const deadline = Date.now() + 5_000; world.proxy.requests.length < count && Date.now() < deadline; )
+    await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 test('with a model configured, the warm-up sends one data: request through fetch and nothing to the network', async () => {
   createHandler({ env: MODEL_SETTINGS, warmUp: true, knowledge });
   await settle();
@@ -69,6 +75,7 @@ describe('the table', () => {
     world.proxy.requests.length = 0;
     world.openai.setBehaviour({ reply: 'Hello there.' });
     const handler = createHandler({ env: world.env, warmUp: true, knowledge });
+    await tableRequests(world, 1);
     await settle();
     expect(world.proxy.requests.map(({ operation, body }) => [operation, JSON.stringify(body.Key)])).toEqual([
       ['GetItem', JSON.stringify({ contactId: { S: WARM_UP_CALL_ID } })],
@@ -85,7 +92,7 @@ describe('the table', () => {
     world.openai.setBehaviour({ reply: 'Still here.' });
     world.proxy.hang = true;
     const handler = createHandler({ env: world.env, warmUp: true, knowledge });
-    await settle();
+    await tableRequests(world, 1);
     world.proxy.hang = false;
 
     const result = await handler(lexEvent({ contactId: 'warm-call-2', transcript: 'Hi.' }), lambdaContext());

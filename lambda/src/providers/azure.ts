@@ -12,9 +12,12 @@ export async function createAzureModel(
   settings: AzureModelSettings,
   apiKey: string,
   limits: ModelLimits,
+  /** Replaces the fetch it sends through (the init phase's rehearsal answers in process, turn-rehearsal.ts). */
+  fetch?: typeof globalThis.fetch,
 ): Promise<BaseChatModel> {
   const { AzureChatOpenAI } = await loadOpenAiClasses();
   return new AzureChatOpenAI({
+    ...(fetch ? { configuration: { fetch } } : {}),
     azureOpenAIEndpoint: settings.endpoint.replace(/\/+$/, ''),
     azureOpenAIApiDeploymentName: settings.deployment,
     azureOpenAIApiVersion: settings.apiVersion,

@@ -5,18 +5,21 @@ import type { ModelLimits } from './limits';
 
 /**
  * A chat model with explicit, phone-sized limits (LangChain's defaults allow six retries and ten minutes). It
- * never retries by itself: askModel decides, because only it knows how much of the turn is left.
+ * never retries by itself: askModel decides, because only it knows how much of the turn is left. `fetch` replaces
+ * the one it sends through (the init phase's rehearsal answers in process, turn-rehearsal.ts).
  */
 export async function createOpenAiModel(
   settings: OpenAiModelSettings,
   apiKey: string,
   limits: ModelLimits,
+  fetch?: typeof globalThis.fetch,
 ): Promise<BaseChatModel> {
   const { ChatOpenAI } = await loadOpenAiClasses();
+  const configuration = { ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}), ...(fetch ? { fetch } : {}) };
   return new ChatOpenAI({
     model: settings.model,
     apiKey,
-    configuration: settings.baseUrl ? { baseURL: settings.baseUrl } : undefined,
+    configuration: Object.keys(configuration).length > 0 ? configuration : undefined,
     timeout: limits.requestTimeoutMs,
     maxRetries: 0,
     maxTokens: limits.maxAnswerTokens,
