@@ -18,6 +18,7 @@ import { countFailedTurn } from './failed-turns';
 import { warmUpFetch } from './fetch-warm-up';
 import { warmUpTable } from './table-warm-up';
 import { rehearseTurn } from './turn-rehearsal';
+import { collectYoungGeneration } from './young-generation';
 import { openAiEmbeddingsOptions } from './knowledge/embeddings-key';
 import { builtKnowledgeDir, type KnowledgeBase, loadBuiltKnowledge } from './knowledge/knowledge';
 import { turnLocale } from './language';
@@ -85,8 +86,9 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
         choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined);
       if (dependencies.model) void warmUpFetch();
       void warmUpTable(dynamoDB, settings.callMemoryTable);
-      // A turn played in process, so the first caller finds the turn's code compiled (turn-rehearsal.ts).
-      void rehearseTurn(settings, observability.logger);
+      // A turn played in process, so the first caller finds the turn's code compiled (turn-rehearsal.ts), then
+      // the collection the first turn would otherwise make of all the init phase left (young-generation.ts).
+      void rehearseTurn(settings, observability.logger).then(() => collectYoungGeneration());
     } catch {
       dependencies = undefined;
     }

@@ -9,6 +9,7 @@ import { emptyKnowledge } from '../../lambda/src/knowledge/knowledge';
 import { readSettings, type Settings } from '../../lambda/src/settings';
 import { WARM_UP_CALL_ID } from '../../lambda/src/table-warm-up';
 import * as rehearsalModule from '../../lambda/src/turn-rehearsal';
+import * as youngGeneration from '../../lambda/src/young-generation';
 import { lambdaContext, lexEvent, spokenText, storedMessages } from '../../local/function-world';
 import { useFunctionWorld } from '../support/use-function-world';
 
@@ -43,7 +44,7 @@ beforeEach(() => {
   world.openai.clearRequests();
 });
 
-test('a rehearsal plays a whole turn in process: it reads and writes the call, asks the model, speaks its answer', async () => {
+test('a rehearsal plays a whole turn in process: it reads and writes the call, asks the model, speaks', async () => {
   const fetch = jest.spyOn(globalThis, 'fetch');
   try {
     const rehearsal = await rehearsalModule.rehearseTurn(readSettings(world.env), debugLogger());
@@ -69,8 +70,10 @@ test('it is over before the event loop turns, so in Lambda before the first even
   expect(turned).toBe(false);
 });
 
-test('the init phase rehearses a turn, and with DEBUG logs, Advanced Logging Controls and metrics on, it logs and emits nothing', async () => {
+// DEBUG logs, Advanced Logging Controls and metrics on: whatever the rehearsal wrote would show.
+test('the init phase rehearses a turn, then collects, and logs and emits nothing', async () => {
   const rehearse = jest.spyOn(rehearsalModule, 'rehearseTurn');
+  const collect = jest.spyOn(youngGeneration, 'collectYoungGeneration');
   const saved = { ...process.env };
   delete process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.AWS_LAMBDA_LOG_LEVEL = 'DEBUG';
@@ -88,7 +91,11 @@ test('the init phase rehearses a turn, and with DEBUG logs, Advanced Logging Con
   }
   expect(rehearse).toHaveBeenCalledTimes(1);
   expect((await rehearse.mock.results[0]?.value)?.spoken).toMatch(/Saturday/);
+  // Then the young generation is collected once, with all the init phase and the rehearsal left in it.
+  expect(collect).toHaveBeenCalledTimes(1);
+  expect(collect.mock.invocationCallOrder[0]).toBeGreaterThan(rehearse.mock.invocationCallOrder[0] ?? Infinity);
   rehearse.mockRestore();
+  collect.mockRestore();
   // The table saw only the warm-up's read of a key no call has; the model saw nothing.
   expect(world.proxy.requests.map(({ operation, body }) => [operation, body.Key])).toEqual([
     ['GetItem', { contactId: { S: WARM_UP_CALL_ID } }],
