@@ -12,7 +12,7 @@
  *   earlier turn and any write with an empty answer: serializers, signer and parsers run, nothing is sent;
  * - the model is the real chat model class of the configured provider, given a `fetch` that answers a canned
  *   completion: no key, no request (Bedrock's client is not rehearsed);
- * - the logger formats its lines and prints none; the metrics are counted in an object that is never published;
+ * - the logger formats its lines and prints none; the metrics are counted and formatted, and never written;
  * - the knowledge is empty: the real index is still loading, and looking in it is its own warm-up's work.
  *
  * Every step answers from memory, through promises only, so the whole turn runs before the event loop turns: in
@@ -21,7 +21,7 @@
  */
 import { Readable } from 'node:stream';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
@@ -73,14 +73,14 @@ export async function rehearseTurn(settings: Settings, logger: Logger): Promise<
     const silent = new RehearsalLogger({ logLevel: logger.getLevelName() });
     const parsed = parseLexEvent(rehearsalEvent());
     if (!parsed.ok) return undefined;
+    const metrics = new RehearsalMetrics({ namespace: METRICS_NAMESPACE });
     const model = settings.model && (await rehearsalModel(settings.model.primary, settings.model));
     const result = await takeTurn(
       parsed.turn,
       {
         settings,
         logger: silent.createChild({ persistentKeys: { contactId: REHEARSAL_CALL_ID, requestId: 'rehearsal' } }),
-        // Counted, never published: only the handler publishes, and this object is nobody's.
-        metrics: new Metrics({ namespace: METRICS_NAMESPACE }),
+        metrics,
         knowledge: emptyKnowledge('the rehearsal looks nothing up'),
         tools: createToolbox(settings, {
           dynamoDB: client,
@@ -101,6 +101,7 @@ export async function rehearseTurn(settings: Settings, logger: Logger): Promise<
       },
       Date.now() + settings.turnDeadlineMs,
     );
+    metrics.publishStoredMetrics();
     const spoken = result.messages?.map((message) => ('content' in message ? message.content : '')).join(' ');
     return { spoken, tableRequests };
   } catch {
@@ -208,11 +209,23 @@ function modelSource(model: BaseChatModel): ModelSource {
   return { choices: [{ label: 'rehearsal', model: async () => model, credentialRefused: () => undefined }] };
 }
 
-/** A logger that does all a logger does but print: the turn's log lines are formatted, and dropped. */
+/** A logger that does all a logger does but print: the turn's log lines are formatted as JSON, and dropped. */
 class RehearsalLogger extends Logger {
-  protected override printLog(): void {}
+  protected override printLog(_logLevel: number, log: LogItem): void {
+    log.prepareForPrint();
+    JSON.stringify(log.getAttributes(), this.getJsonReplacer());
+  }
 
   protected override createLogger(options?: ConstructorOptions): Logger {
     return new RehearsalLogger(options);
+  }
+}
+
+/** Metrics published as the handler publishes them after a turn, formatted as EMF, and never written. */
+class RehearsalMetrics extends Metrics {
+  override publishStoredMetrics(): this {
+    if (!this.isDisabled()) JSON.stringify(this.serializeMetrics());
+    this.clearMetrics();
+    return this;
   }
 }
