@@ -10,8 +10,8 @@
  * given an answer in process:
  * - the call's memory is the real DynamoDB client with a request handler that answers a GetItem with a call of one
  *   earlier turn and any write with an empty answer: serializers, signer and parsers run, nothing is sent;
- * - the model is the real chat model class of the configured provider, given a `fetch` that answers a canned
- *   completion: no key, no request (Bedrock's client is not rehearsed);
+ * - the model is the real chat model class of the configured provider, given a `fetch` (OpenAI, Azure) or a
+ *   request handler (Bedrock) that answers a canned completion: no key, no credentials, no request;
  * - the logger formats its lines and prints none; the metrics are counted and formatted, and never written;
  * - the knowledge is empty: the real index is still loading, and looking in it is its own warm-up's work.
  *
@@ -20,6 +20,7 @@
  * start wait: any failure ends the rehearsal quietly, and the first caller pays for what was not rehearsed.
  */
 import { Readable } from 'node:stream';
+import type { BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
@@ -35,6 +36,7 @@ import type { ProviderModelSettings } from './model-settings';
 import type { ModelSource } from './model-source';
 import { METRICS_NAMESPACE } from './observability';
 import { createAzureModel } from './providers/azure';
+import { createBedrockModel } from './providers/bedrock';
 import type { ModelLimits } from './providers/limits';
 import { createOpenAiModel } from './providers/openai';
 import type { Settings } from './settings';
@@ -157,52 +159,82 @@ function inProcessTable(requests: string[]): DynamoDBClient {
       writes: { N: '1' },
     },
   });
-  const requestHandler: DynamoDBClientConfig['requestHandler'] = {
-    handle: async (request: { headers: Record<string, string> }) => {
-      const operation = request.headers['x-amz-target']?.split('.').at(-1) ?? '';
-      requests.push(operation);
-      const body = operation === 'GetItem' ? storedCall : '{}';
-      return {
-        response: {
-          statusCode: 200,
-          headers: { 'content-type': 'application/x-amz-json-1.0' },
-          body: Readable.from([Buffer.from(body)]),
-        },
-      };
-    },
-  };
   return new DynamoDBClient({
     region: process.env.AWS_REGION || 'us-east-1',
-    credentials: { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' },
+    credentials: FAKE_CREDENTIALS,
     maxAttempts: 1,
-    requestHandler,
+    requestHandler: answeredInProcess('application/x-amz-json-1.0', ({ headers }) => {
+      const operation = headers['x-amz-target']?.split('.').at(-1) ?? '';
+      requests.push(operation);
+      return operation === 'GetItem' ? storedCall : '{}';
+    }),
   });
 }
 
-/** The configured provider's chat model, with a fetch that answers in process; Bedrock's is not rehearsed. */
-async function rehearsalModel(model: ProviderModelSettings, limits: ModelLimits): Promise<BaseChatModel | undefined> {
-  const fetch = cannedCompletion(model);
+const FAKE_CREDENTIALS = { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' };
+
+/**
+ * An AWS SDK client's request handler that sends nothing: each request is answered here, with `answer`'s JSON, as
+ * a stream (as the HTTP handler's response body is) for the client's parsers.
+ */
+function answeredInProcess(
+  contentType: string,
+  answer: (request: { headers: Record<string, string> }) => string,
+): InProcessHandler {
+  return {
+    handle: async (request: { headers: Record<string, string> }) => ({
+      response: {
+        statusCode: 200,
+        headers: { 'content-type': contentType },
+        body: Readable.from([Buffer.from(answer(request))]),
+      },
+    }),
+  };
+}
+
+type InProcessHandler = NonNullable<
+  DynamoDBClientConfig['requestHandler'] & BedrockRuntimeClientConfig['requestHandler']
+>;
+
+/**
+ * The configured provider's chat model, answered in process: OpenAI's and Azure's with a fetch that answers a
+ * canned completion, Bedrock's with a request handler that answers a canned Converse response.
+ */
+async function rehearsalModel(model: ProviderModelSettings, limits: ModelLimits): Promise<BaseChatModel> {
   switch (model.provider) {
     case 'openai':
-      return createOpenAiModel(model, 'rehearsal', limits, fetch);
+      return createOpenAiModel(model, 'rehearsal', limits, cannedCompletion(model.model));
     case 'azure':
-      return createAzureModel(model, 'rehearsal', limits, fetch);
+      return createAzureModel(model, 'rehearsal', limits, cannedCompletion(model.deployment));
     case 'bedrock':
-      return undefined;
+      return createBedrockModel(model, limits, FAKE_CREDENTIALS, answeredInProcess('application/json', cannedConverse));
   }
 }
 
 /** A chat completion as OpenAI's API answers one, made here. */
-function cannedCompletion(model: ProviderModelSettings): typeof fetch {
+function cannedCompletion(model: string): typeof fetch {
   const completion = JSON.stringify({
     id: 'chatcmpl-rehearsal',
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
-    model: model.provider === 'openai' ? model.model : 'rehearsal',
+    model,
     choices: [{ index: 0, message: { role: 'assistant', content: ANSWER }, finish_reason: 'stop', logprobs: null }],
     usage: { prompt_tokens: 120, completion_tokens: 40, total_tokens: 160 },
   });
   return async () => new Response(completion, { status: 200, headers: { 'content-type': 'application/json' } });
+}
+
+/**
+ * A Converse answer as Bedrock's runtime gives one
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html).
+ */
+function cannedConverse(): string {
+  return JSON.stringify({
+    output: { message: { role: 'assistant', content: [{ text: ANSWER }] } },
+    stopReason: 'end_turn',
+    usage: { inputTokens: 120, outputTokens: 40, totalTokens: 160 },
+    metrics: { latencyMs: 1 },
+  });
 }
 
 function modelSource(model: BaseChatModel): ModelSource {

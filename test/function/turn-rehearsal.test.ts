@@ -134,11 +134,24 @@ test('the first real turns after a rehearsal are the same as without one', async
 
 test('a rehearsal that cannot run ends quietly', async () => {
   await expect(rehearsalModule.rehearseTurn(undefined as unknown as Settings, debugLogger())).resolves.toBeUndefined();
-  const bedrock = readSettings({ ...world.env, MODEL_PROVIDER: 'bedrock', AWS_REGION: 'us-east-1' });
-  // Bedrock's client is not rehearsed: the turn runs without a model, and still reaches nothing.
-  expect((await rehearsalModule.rehearseTurn(bedrock, debugLogger()))?.tableRequests).toEqual([
-    'GetItem',
-    'UpdateItem',
-  ]);
+});
+
+/** Each provider's endpoint is a closed loopback port: a request that left the process would fail the turn. */
+const DEAD_END = 'http://127.0.0.1:9';
+const otherProviders = {
+  azure: {
+    MODEL_PROVIDER: 'azure',
+    AZURE_OPENAI_ENDPOINT: DEAD_END,
+    AZURE_OPENAI_DEPLOYMENT: 'rehearsal-deployment',
+    AZURE_OPENAI_API_KEY: 'test-key',
+  },
+  bedrock: { MODEL_PROVIDER: 'bedrock', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_BEDROCK_RUNTIME: DEAD_END },
+};
+
+test.each(Object.entries(otherProviders))('with %s, the real chat model is answered in process too', async (_, env) => {
+  const rehearsal = await rehearsalModule.rehearseTurn(readSettings({ ...world.env, ...env }), debugLogger());
+  expect(rehearsal?.spoken).toMatch(/Saturday/);
+  expect(rehearsal?.spoken).not.toMatch(/[*[\]]|https?:/);
+  expect(rehearsal?.tableRequests).toEqual(['GetItem', 'UpdateItem']);
   expect(world.proxy.requests).toEqual([]);
 });

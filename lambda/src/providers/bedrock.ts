@@ -17,6 +17,8 @@ export async function createBedrockModel(
   settings: BedrockModelSettings,
   limits: ModelLimits,
   credentials?: BedrockRuntimeClientConfig['credentials'],
+  /** Replaces the HTTP handler (the init phase's rehearsal answers in process, turn-rehearsal.ts). */
+  requestHandler?: BedrockRuntimeClientConfig['requestHandler'],
 ): Promise<BaseChatModel> {
   const [{ BedrockRuntimeClient }, { ChatBedrockConverse }] = await Promise.all([
     import('@aws-sdk/client-bedrock-runtime'),
@@ -30,7 +32,7 @@ export async function createBedrockModel(
     maxAttempts: 1,
     // The client's default handler speaks HTTP/2; its requestTimeout ends a request with no answer in that long
     // (a TimeoutError), where HTTP/1's only logs a warning unless told to throw.
-    requestHandler: { requestTimeout: limits.requestTimeoutMs },
+    requestHandler: requestHandler ?? { requestTimeout: limits.requestTimeoutMs },
   });
   return new ChatBedrockConverse({
     client,
