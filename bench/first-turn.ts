@@ -161,9 +161,11 @@ export async function measureFirstTurn(world: BenchWorld, options: { runs: numbe
       figures,
       method:
         `${options.runs} fresh ${process.version} processes, each requiring the bundle (the init phase starts the key ` +
-        'read from a loopback Secrets Manager and the model), then fetching three events of one call from a loopback ' +
+        'read from a loopback Secrets Manager and the model, rehearses a turn in process and collects the young ' +
+        'generation), then fetching three events of one call from a loopback ' +
         "stand-in for Lambda's runtime API and answering them against the bench world (dynalite, a model that " +
-        'answers at once). Warm turn: the faster of turns 2 and 3. Cold start: from the load to the first answer.',
+        'answers at once; no knowledge index beside the bundle). Warm turn: the faster of turns 2 and 3. Cold ' +
+        'start: from the load to the first answer.',
     };
   } finally {
     await secrets.stop();
