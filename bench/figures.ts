@@ -51,6 +51,28 @@ export function spreadOf(values: readonly number[]): Spread {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values.length };
 }
 
+/** A run's latencies, in ms, by percentile. */
+export interface Percentiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+export function percentilesOf(values: readonly number[]): Percentiles {
+  return { p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) };
+}
+
+/** The p50, p95 and p99 of repeated runs, in ms; the p99 is judged against `p99Target`. */
+export function percentileFigures(group: string, runs: readonly Percentiles[], p99Target: number): Figure[] {
+  const of = (pick: (run: Percentiles) => number) => spreadOf(runs.map(pick));
+  const p99 = of((run) => run.p99);
+  return [
+    { group, name: 'p50', unit: 'ms', spread: of((run) => run.p50) },
+    { group, name: 'p95', unit: 'ms', spread: of((run) => run.p95) },
+    { group, name: 'p99', unit: 'ms', spread: p99, target: atMost(p99, p99Target) },
+  ];
+}
+
 /** The target is judged on the median unless `on` says otherwise (a worst case is judged on the max). */
 export function atMost(spread: Spread, limit: number, on: 'median' | 'max' = 'median'): Target {
   return { text: `${on === 'max' ? 'worst ' : ''}<= ${format(limit)}`, met: spread[on] <= limit };

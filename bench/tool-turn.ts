@@ -12,7 +12,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHandler } from '../lambda/src/handler';
 import { lookUpOrder } from '../lib/definition/tools';
 import { ORDERS_TABLE_NAME } from '../local/function-world';
-import { atMost, type Figure, type MeasurementResult, percentile, spreadOf } from './figures';
+import {
+  atMost,
+  type Figure,
+  type MeasurementResult,
+  type Percentiles,
+  percentile,
+  percentileFigures,
+  percentilesOf,
+  spreadOf,
+} from './figures';
 import { installModelExchangeTimer } from './model-time';
 import { type ExchangeTimer, handlerPrototypeOf, timeSdkExchanges } from './sdk-exchanges';
 import { playTurn } from './turns';
@@ -57,17 +66,14 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
   try {
     for (let turn = 1; turn <= 10; turn++) await playTurn(handler, 'tool-warm-up', ask('tool-warm-up', turn));
 
-    const runs: {
-      p50: number;
-      p95: number;
-      p99: number;
+    const runs: (Percentiles & {
       readsPerTurn: number;
       exchangesPerTurn: number;
       lookupsPerTurn: number;
       modelP50: number;
       lookupP50: number;
       failed: number;
-    }[] = [];
+    })[] = [];
     for (let repetition = 0; repetition < options.repetitions; repetition++) {
       const overheads: number[] = [];
       const modelTimes: number[] = [];
@@ -89,9 +95,7 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
         lookupTimes.push(lookupMs);
       }
       runs.push({
-        p50: percentile(overheads, 50),
-        p95: percentile(overheads, 95),
-        p99: percentile(overheads, 99),
+        ...percentilesOf(overheads),
         readsPerTurn: ((await world.ordersReads()) - readsBefore) / options.turns,
         exchangesPerTurn: (timer.exchanges - exchangesBefore) / options.turns,
         lookupsPerTurn: (orders.exchanges - lookupsBefore) / options.turns,
@@ -103,13 +107,10 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
 
     const group = 'tool turn overhead';
     const of = (pick: (run: (typeof runs)[number]) => number) => spreadOf(runs.map(pick));
-    const p99 = of((run) => run.p99);
     const reads = of((run) => run.readsPerTurn);
     const failed = of((run) => run.failed);
     const figures: Figure[] = [
-      { group, name: 'p50', unit: 'ms', spread: of((run) => run.p50) },
-      { group, name: 'p95', unit: 'ms', spread: of((run) => run.p95) },
-      { group, name: 'p99', unit: 'ms', spread: p99, target: atMost(p99, TOOL_TURN_OVERHEAD_TARGET_MS) },
+      ...percentileFigures(group, runs, TOOL_TURN_OVERHEAD_TARGET_MS),
       {
         group,
         name: 'orders table GetItem per tool turn',

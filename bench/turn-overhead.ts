@@ -8,7 +8,16 @@
  */
 import { createHandler } from '../lambda/src/handler';
 import { MODEL_PROVIDERS } from '../lib/definition/function-settings';
-import { atMost, type Figure, type MeasurementResult, percentile, spreadOf } from './figures';
+import {
+  atMost,
+  type Figure,
+  type MeasurementResult,
+  type Percentiles,
+  percentile,
+  percentileFigures,
+  percentilesOf,
+  spreadOf,
+} from './figures';
 import { installModelExchangeTimer } from './model-time';
 import { playTurn, question } from './turns';
 import type { BenchWorld } from './world';
@@ -25,10 +34,7 @@ export const DYNAMODB_REQUESTS_PER_TURN_TARGET = 2;
 
 const REPLY = 'Sure. You can pay by card or by bank transfer, and I can tell you more about either.';
 
-interface OverheadRun {
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
+interface OverheadRun extends Percentiles {
   readonly requestsPerTurn: number;
   readonly modelP50: number;
   readonly turnP50: number;
@@ -67,9 +73,7 @@ async function overheadRuns(
         turnTimes.push(played.elapsedMs);
       }
       runs.push({
-        p50: percentile(overheads, 50),
-        p95: percentile(overheads, 95),
-        p99: percentile(overheads, 99),
+        ...percentilesOf(overheads),
         requestsPerTurn: ((await world.tableRequests()) - requestsBefore) / options.turns,
         modelP50: percentile(modelTimes, 50),
         turnP50: percentile(turnTimes, 50),
@@ -86,15 +90,13 @@ const spreadsOf = (runs: readonly OverheadRun[]) => (pick: (run: OverheadRun) =>
 
 export async function measureTurnOverhead(world: BenchWorld, options: TurnOverheadOptions): Promise<MeasurementResult> {
   await world.setModelBehaviour({ reply: REPLY });
-  const of = spreadsOf(await overheadRuns(world, world.env, 'overhead', options));
+  const runs = await overheadRuns(world, world.env, 'overhead', options);
+  const of = spreadsOf(runs);
   const group = 'turn overhead';
-  const p99 = of((run) => run.p99);
   const requests = of((run) => run.requestsPerTurn);
   const failed = of((run) => run.failed);
   const figures: Figure[] = [
-    { group, name: 'p50', unit: 'ms', spread: of((run) => run.p50) },
-    { group, name: 'p95', unit: 'ms', spread: of((run) => run.p95) },
-    { group, name: 'p99', unit: 'ms', spread: p99, target: atMost(p99, TURN_OVERHEAD_TARGET_MS) },
+    ...percentileFigures(group, runs, TURN_OVERHEAD_TARGET_MS),
     {
       group,
       name: 'DynamoDB requests per turn',
