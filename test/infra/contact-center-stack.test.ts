@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { SUPPORT_QUEUE_NAME } from '../../lib/contact-center/support-queue';
 import { LOG_RETENTION_DAYS } from '../../lib/log-retention';
+import { ALL_PUBLIC_ACCESS_BLOCKED, S3_MANAGED_ENCRYPTION } from './bucket-expectations';
 import { templatesFor } from './synth';
 
 const EXISTING_INSTANCE = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
@@ -55,15 +56,8 @@ describe('contact-center stack (new instance)', () => {
   test('the recordings bucket: encrypted, private, TLS only, expiring; wired through the storage config', () => {
     template.hasResource('AWS::S3::Bucket', {
       Properties: {
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
+        BucketEncryption: S3_MANAGED_ENCRYPTION,
+        PublicAccessBlockConfiguration: ALL_PUBLIC_ACCESS_BLOCKED,
         LifecycleConfiguration: { Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 90 })] },
       },
       DeletionPolicy: 'Retain',

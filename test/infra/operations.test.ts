@@ -9,6 +9,7 @@ import { LOG_RETENTION_DAYS } from '../../lib/log-retention';
 import { LEX_AUDIO_LOG_PREFIX } from '../../lib/operations/conversation-logs';
 import { archiverMaxEventAge } from '../../lib/operations/transcript-archiver';
 import { bucketArnExports } from '../../lib/operations/transcript-bucket';
+import { ALL_PUBLIC_ACCESS_BLOCKED, S3_MANAGED_ENCRYPTION } from './bucket-expectations';
 import { templatesFor } from './synth';
 
 type Json = Record<string, unknown>;
@@ -40,15 +41,8 @@ describe('transcript bucket (contact-center stack)', () => {
     expect(buckets[bucketId]).toMatchObject({
       DeletionPolicy: 'Retain',
       Properties: {
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
+        BucketEncryption: S3_MANAGED_ENCRYPTION,
+        PublicAccessBlockConfiguration: ALL_PUBLIC_ACCESS_BLOCKED,
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       },
     });

@@ -7,6 +7,7 @@ import { Validations } from 'aws-cdk-lib';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import { DISPLAY_NAME_MAX_LENGTH, START_CHAT_ENV } from '../../lib/definition/web-chat';
 import { STAGE_THROTTLE, RATE_WINDOW_SECONDS } from '../../lib/web-chat/start-chat-api';
+import { ALL_PUBLIC_ACCESS_BLOCKED } from '../infra/bucket-expectations';
 import { buildTestApp, nagFindings, templateOf } from '../infra/synth';
 
 const STARTS_PER_IP = 42;
@@ -209,12 +210,7 @@ describe('the page', () => {
     expect(config.DefaultRootObject).toBe('index.html');
 
     const bucket = only('AWS::S3::Bucket');
-    expect(bucket.properties.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true,
-      BlockPublicPolicy: true,
-      IgnorePublicAcls: true,
-      RestrictPublicBuckets: true,
-    });
+    expect(bucket.properties.PublicAccessBlockConfiguration).toEqual(ALL_PUBLIC_ACCESS_BLOCKED);
     const statements = only('AWS::S3::BucketPolicy').properties.PolicyDocument.Statement;
     const reads = statements.filter(
       (statement: { Principal?: { Service?: string } }) => statement.Principal?.Service === 'cloudfront.amazonaws.com',
