@@ -1,7 +1,8 @@
 /**
  * The first caller's turn in a fresh Lambda process, beside a warm turn of the same process: what a cold start
- * costs beyond loading the code. The bundle is required the way Lambda's runtime requires it (which starts the
- * settings, the key read and the model in the init phase, see lambda/src/index.ts), and the first event is sent
+ * costs beyond loading the code. The entry (lambda/init.mjs) is imported the way Lambda's runtime imports it: its
+ * top-level await holds the init phase until the work the bundle starts there has ended (the settings, the key
+ * read, the model, the rehearsed turn, see lambda/src/index.ts); the first event is sent
  * at once, as a cold start's triggering event would be. The key comes from a loopback Secrets Manager, as it would
  * deployed; the table and the model are the bench world's.
  */
@@ -24,7 +25,7 @@ const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:chalkbo
 export const FIRST_TURN_RATIO_TARGET = 2;
 
 /**
- * In a fresh process, as Lambda's runtime does it: load the bundle (the init phase), then ask the runtime API for
+ * In a fresh process, as Lambda's runtime does it: import the entry (the init phase), then ask the runtime API for
  * each event over HTTP on loopback (node:http, as the runtime client's GET .../invocation/next) and hand it to the
  * handler. Three turns of one call, each timed; the cold start is from the load's start to the first answer.
  */
@@ -39,9 +40,10 @@ const next = () => new Promise((resolve, reject) => {
   }).on('error', reject);
 });
 const t0 = performance.now();
-const { handler } = require(process.env.BUNDLE);
-const loadMs = performance.now() - t0;
 (async () => {
+  // As the runtime loads an ES module entry: its top-level await (the init work) ends before the first event.
+  const { handler } = await import(process.env.ENTRY);
+  const loadMs = performance.now() - t0;
   const turns = [];
   let coldMs;
   for (let event = await next(); event; event = await next()) {
@@ -120,7 +122,7 @@ export async function measureFirstTurn(world: BenchWorld, options: { runs: numbe
         cwd: folder,
         env: {
           PATH: process.env.PATH,
-          BUNDLE: bundle,
+          ENTRY: join(folder, 'init.mjs'),
           RUNTIME_API: runtimeApi.url,
           ...settings,
           OPENAI_API_KEY_SECRET_ARN: SECRET_ARN,
@@ -160,9 +162,9 @@ export async function measureFirstTurn(world: BenchWorld, options: { runs: numbe
     return {
       figures,
       method:
-        `${options.runs} fresh ${process.version} processes, each requiring the bundle (the init phase starts the key ` +
-        'read from a loopback Secrets Manager and the model, rehearses a turn in process and collects the young ' +
-        'generation), then fetching three events of one call from a loopback ' +
+        `${options.runs} fresh ${process.version} processes, each importing Lambda's entry, init.mjs, which ` +
+        'requires the bundle and waits for its init work (the key read from a loopback Secrets Manager and the ' +
+        'model, a turn rehearsed in process, a collection of the young generation), then fetching three events of one call from a loopback ' +
         "stand-in for Lambda's runtime API and answering them against the bench world (dynalite, a model that " +
         'answers at once; no knowledge index beside the bundle). Warm turn: the faster of turns 2 and 3. Cold ' +
         'start: from the load to the first answer.',

@@ -1,10 +1,10 @@
-// Bundles the fulfillment function into one file, lambda/dist/index.js (exports `handler`), the only file the
-// container image holds. One minified CommonJS file starts faster than node_modules on Lambda (see
+// Bundles the fulfillment function into one file, lambda/dist/index.js (exports `handler`), and puts Lambda's entry
+// point (lambda/init.mjs, which loads it) beside it: the only code the container image holds. One minified CommonJS file starts faster than node_modules on Lambda (see
 // notes/perf-anchors.md). A metafile beside it shows what the bundle is made of (esbuild's analyzer reads it).
 //
 //   node scripts/build-lambda.mjs [--outfile <path>] [--archiver-outfile <path>]
 import { build } from 'esbuild';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -119,9 +119,14 @@ async function bundleFunction(entry, outfile, { metafile } = {}) {
   return { outfile, bytes };
 }
 
-/** The answer function (lambda/src/index.ts), which the container image holds. */
-export function buildLambda({ outfile = DEFAULT_OUTFILE } = {}) {
-  return bundleFunction('index.ts', outfile, { metafile: join(dirname(outfile), 'meta.json') });
+/** Lambda's entry point for the answer function: an ES module that loads the bundle beside it (it says why). */
+const ENTRY = join(root, 'lambda', 'init.mjs');
+
+/** The answer function (lambda/src/index.ts), which the container image holds, with its entry point beside it. */
+export async function buildLambda({ outfile = DEFAULT_OUTFILE } = {}) {
+  const built = await bundleFunction('index.ts', outfile, { metafile: join(dirname(outfile), 'meta.json') });
+  await copyFile(ENTRY, join(dirname(outfile), 'init.mjs'));
+  return built;
 }
 
 /** The archiver (lambda/src/archiver.ts), a zip asset of its own: no model, no knowledge, only the call item's reader. */

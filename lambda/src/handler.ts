@@ -35,6 +35,16 @@ export type TurnContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequest
 
 export type TurnHandler = (event: LexV2Event, context: TurnContext) => Promise<LexV2Result>;
 
+/** A handler as createHandler makes it: with what it started when it was made. */
+export type StartedHandler = TurnHandler & {
+  /**
+   * Settles (never rejects) when the work the handler started when it was made has ended: the knowledge's load
+   * and, with `warmUp`, the key read, the warm-ups and the rehearsed turn. Lambda's entry (lambda/init.mjs) waits
+   * for it, so that work is done in the init phase rather than in the first caller's turn.
+   */
+  readonly initialized: Promise<void>;
+};
+
 export interface HandlerOverrides {
   /** Laid over process.env when the settings are read. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -63,7 +73,7 @@ export interface HandlerOverrides {
 const WARM_UP_KEY_TIMEOUT_MS = 5_000;
 
 /** Builds a turn handler configured from the environment (and optional overrides). */
-export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
+export function createHandler(overrides: HandlerOverrides = {}): StartedHandler {
   // Read at the first turn, not here: the local call may set its environment after importing this module.
   const env = () => ({ ...process.env, ...overrides.env });
   let observability: Observability | undefined;
@@ -73,6 +83,7 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
   const embeddingsKey = openAiEmbeddingsOptions(env(), () => (embeddingsSecrets ??= new SecretsManagerClient({})));
   const knowledge = Promise.resolve(overrides.knowledge ?? loadBuiltKnowledge(builtKnowledgeDir(env()), embeddingsKey));
   let knowledgeReported = false;
+  const initWork: Promise<unknown>[] = [knowledge];
 
   if (overrides.warmUp) {
     // Never throws at import: what fails here is met again, and reported, by the first turn (a bad setting then
@@ -83,18 +94,20 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
       const dynamoDB = overrides.dynamoDBClient ?? createDynamoDBClient(settings);
       dependencies = prepare(settings, dynamoDB, overrides, observability);
       for (const choice of dependencies.model?.choices ?? [])
-        choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined);
-      if (dependencies.model) void warmUpFetch();
-      void warmUpTable(dynamoDB, settings.callMemoryTable);
+        initWork.push(choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined));
+      if (dependencies.model) initWork.push(warmUpFetch());
+      initWork.push(warmUpTable(dynamoDB, settings.callMemoryTable));
       // A turn played in process, so the first caller finds the turn's code compiled (turn-rehearsal.ts), then
       // the collection the first turn would otherwise make of all the init phase left (young-generation.ts).
-      void rehearseTurn(settings, observability.logger).then(() => collectYoungGeneration());
+      initWork.push(rehearseTurn(settings, observability.logger).then(() => collectYoungGeneration()));
     } catch {
       dependencies = undefined;
     }
   }
 
-  return async function handleTurn(event, context) {
+  const initialized = Promise.allSettled(initWork).then(() => undefined);
+
+  async function handleTurn(event: LexV2Event, context: TurnContext): Promise<LexV2Result> {
     const started = Date.now();
     observability ??= overrides.observability ?? createObservability(env());
     const { logger, metrics } = observability;
@@ -147,7 +160,8 @@ export function createHandler(overrides: HandlerOverrides = {}): TurnHandler {
       metrics.addMetric(METRIC.turnLatency, MetricUnit.Milliseconds, Date.now() - started);
       metrics.publishStoredMetrics();
     }
-  };
+  }
+  return Object.assign(handleTurn, { initialized });
 }
 
 /**

@@ -172,22 +172,66 @@ test('through the bundle: a missing table setting hands the call to a person, no
   expect(spokenText(result)).toBe(botDefinition.messages.troubleTransfer);
 });
 
-test('the image holds exactly the bundle, the knowledge index, the embedding model and their compile cache, started as index.handler on Node.js 22', async () => {
+/**
+ * What Lambda's runtime does with an ES module entry: imports it, and only when its top-level await is done ends
+ * the init phase and takes the handler. The bundle is required first, to see when its init work settles.
+ */
+const ENTRY_PROBE = `
+import { createRequire } from 'node:module';
+const bundle = createRequire(process.env.BUNDLE)(process.env.BUNDLE);
+let settledAt;
+bundle.initialized.then(() => { settledAt = performance.now(); });
+const entry = await import(process.env.ENTRY);
+const handedOverAt = performance.now();
+process.stdout.write(JSON.stringify({
+  sameHandler: entry.handler === bundle.handler,
+  settledBeforeHandOver: settledAt !== undefined && settledAt <= handedOverAt,
+}));
+`;
+
+test("Lambda's entry hands the handler over only when the init work has ended: the knowledge's model loaded, the turn rehearsed", async () => {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', ENTRY_PROBE], {
+    cwd: folder,
+    env: {
+      PATH: process.env.PATH,
+      BUNDLE: bundle,
+      ENTRY: join(folder, 'init.mjs'),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: world.proxy.endpoint,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      CALL_MEMORY_TABLE: world.env.CALL_MEMORY_TABLE,
+      KNOWLEDGE_DIR: bakeryIndex,
+    },
+  });
+  expect(JSON.parse(stdout)).toEqual({ sameHandler: true, settledBeforeHandOver: true });
+});
+
+test('the image holds exactly the bundle and its entry, the knowledge index, the embedding model and their compile cache, started as init.handler on Node.js 22', async () => {
   const dockerfile = await readFile(join(root, 'lambda', 'Dockerfile'), 'utf8');
   const instructions = dockerfile.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
   expect(instructions).toEqual([
     'FROM public.ecr.aws/lambda/nodejs:22',
     'COPY dist/node_modules ${LAMBDA_TASK_ROOT}/node_modules',
     'COPY dist/knowledge-index ${LAMBDA_TASK_ROOT}/knowledge-index',
-    'COPY dist/index.js ${LAMBDA_TASK_ROOT}/',
+    'COPY dist/index.js dist/init.mjs ${LAMBDA_TASK_ROOT}/',
     'ENV NODE_COMPILE_CACHE=${LAMBDA_TASK_ROOT}/.compile-cache',
     `RUN POWERTOOLS_LOG_LEVEL=SILENT node -e "require(process.env.LAMBDA_TASK_ROOT + '/index.js')"`,
-    'CMD ["index.handler"]',
+    'CMD ["init.handler"]',
   ]);
   const ignore = (await readFile(join(root, 'lambda', '.dockerignore'), 'utf8'))
     .split('\n')
     .filter((line) => line && !line.startsWith('#'));
-  expect(ignore).toEqual(['*', '!Dockerfile', '!dist/index.js', '!dist/knowledge-index', '!dist/node_modules']);
+  expect(ignore).toEqual([
+    '*',
+    '!Dockerfile',
+    '!dist/index.js',
+    '!dist/init.mjs',
+    '!dist/knowledge-index',
+    '!dist/node_modules',
+  ]);
 });
 
 test("the archiver's bundle loads alone and runs its handler: a contact event that is not a disconnect is dropped", async () => {
