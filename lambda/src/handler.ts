@@ -97,9 +97,15 @@ export function createHandler(overrides: HandlerOverrides = {}): StartedHandler 
         initWork.push(choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined));
       if (dependencies.model) initWork.push(warmUpFetch());
       initWork.push(warmUpTable(dynamoDB, settings.callMemoryTable));
-      // A turn played in process, so the first caller finds the turn's code compiled (turn-rehearsal.ts), then
-      // the collection the first turn would otherwise make of all the init phase left (young-generation.ts).
-      initWork.push(rehearseTurn(settings, observability.logger).then(() => collectYoungGeneration()));
+      // A turn played in process, so the first caller finds the turn's code compiled (turn-rehearsal.ts); once
+      // the knowledge has loaded, a look-up in it, for the search's code; then the collection the first turn would
+      // otherwise make of all the init phase left (young-generation.ts).
+      initWork.push(
+        rehearseTurn(settings, observability.logger)
+          .then(() => knowledge)
+          .then((loaded) => loaded.warmUp?.())
+          .then(() => collectYoungGeneration()),
+      );
     } catch {
       dependencies = undefined;
     }

@@ -101,3 +101,18 @@ describe('the table', () => {
     expect(world.proxy.requests.map(({ operation }) => operation)).toEqual(['GetItem', 'GetItem', 'UpdateItem']);
   });
 });
+
+test("the init work ends with the knowledge's warm-up, and `initialized` settles only after it", async () => {
+  let warmedUp = false;
+  const knows = {
+    ...emptyKnowledge('a stand-in'),
+    warmUp: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      warmedUp = true;
+    },
+  };
+  const handler = createHandler({ env: MODEL_SETTINGS, warmUp: true, knowledge: knows });
+  expect(warmedUp).toBe(false);
+  await handler.initialized;
+  expect(warmedUp).toBe(true);
+});

@@ -15,6 +15,7 @@ import { KnowledgeIndex, VECTORS_FILE } from '../../lambda/src/knowledge/search-
 import { INDEX_FILE } from '../../lib/definition/knowledge-index';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { writeKnowledgeFolder } from './bakery';
+import { readKnowledgeFolder } from '../../lambda/src/knowledge/documents';
 
 const choice = { kind: 'local', model: DEFAULT_EMBEDDING_MODELS.local } as const;
 const embeddings = new LocalEmbeddings();
@@ -225,4 +226,25 @@ describe('a large index scans only the clusters nearest the question', () => {
     expect(readFileSync(join(again, VECTORS_FILE))).toEqual(readFileSync(join(dir, VECTORS_FILE)));
     expect(readFileSync(join(again, INDEX_FILE))).toEqual(readFileSync(join(dir, INDEX_FILE)));
   });
+});
+
+test('the init warm-up looks questions up with the local model, and sends nothing to a remote one', async () => {
+  const local = jest.spyOn(embeddings, 'embedQuery');
+  // Vectors made by the local model, but an index that says OpenAI embedded them: the warm-up goes by the index.
+  const remoteModel = new LocalEmbeddings();
+  const remote = jest.spyOn(remoteModel, 'embedQuery');
+  try {
+    await knowledge.warmUp();
+    expect(local).toHaveBeenCalled();
+    const documents = await readKnowledgeFolder(folder);
+    const openAiIndex = await KnowledgeIndex.build(documents, {
+      choice: { kind: 'openai', model: DEFAULT_EMBEDDING_MODELS.openai },
+      embeddings,
+    });
+    await new (knowledge.constructor as typeof Knowledge)(openAiIndex, remoteModel).warmUp();
+    expect(remote).not.toHaveBeenCalled();
+  } finally {
+    local.mockRestore();
+    remote.mockRestore();
+  }
 });

@@ -72,6 +72,12 @@ export interface KnowledgeBase {
    * a locale not here uses this one's (knowledge-language.ts).
    */
   readonly locales?: ReadonlyMap<string, KnowledgeBase>;
+  /**
+   * Looks questions up once with no caller, so the first caller's look-up finds the search's code compiled (the
+   * handler's init phase calls it). Never rejects, and sends nothing: an index whose questions are embedded by a
+   * remote model is left alone.
+   */
+  warmUp?(): Promise<void>;
 }
 
 export interface LookUpOptions {
@@ -130,6 +136,17 @@ export class Knowledge implements KnowledgeBase {
     const extractive = best && fitsWell(best, searched, language) ? firstSentences(best.passage.text) : undefined;
     return { kind: 'passages', hits, extractive, searched, degraded };
   }
+
+  async warmUp(): Promise<void> {
+    if (this.embeddings && this.index.embeddings?.kind !== 'local') return;
+    try {
+      // Both ways a look-up goes: the FAQ first, then the documents alone (as for a question about an order).
+      await this.lookUp(WARM_UP_QUESTION);
+      await this.lookUp(WARM_UP_QUESTION, [], { cannedAnswers: false });
+    } catch {
+      // The first caller's look-up meets whatever this did, and reports it.
+    }
+  }
 }
 
 /** Knowledge that knows nothing, and says why. */
@@ -167,6 +184,9 @@ export async function loadBuiltKnowledge(indexDir: string, options: LoadOptions 
     size: knowledge.size,
     lookUp: (question, earlierQuestions, lookUpOptions) => knowledge.lookUp(question, earlierQuestions, lookUpOptions),
     locales,
+    warmUp: async () => {
+      for (const each of [knowledge, ...locales.values()]) await each.warmUp?.();
+    },
   };
 }
 
