@@ -63,22 +63,25 @@ const { handler } = require(process.env.BUNDLE);
 })();
 `;
 
+/** A fresh process's environment, as the function's would be, with the test world's table. */
+function functionEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    BUNDLE: bundle,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: world.proxy.endpoint,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    ...env,
+  };
+}
+
 async function runBundle(events: LexV2Event[], env: Record<string, string>, remainingMs = 20_000) {
   const { stdout } = await run(process.execPath, ['-e', RUNTIME], {
     cwd: folder,
-    env: {
-      PATH: process.env.PATH,
-      BUNDLE: bundle,
-      EVENTS: JSON.stringify(events),
-      REMAINING_MS: String(remainingMs),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: world.proxy.endpoint,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      ...env,
-    },
+    env: functionEnvironment({ EVENTS: JSON.stringify(events), REMAINING_MS: String(remainingMs), ...env }),
   });
   return JSON.parse(stdout) as { result: LexV2Result; elapsedMs: number }[];
 }
@@ -192,19 +195,11 @@ process.stdout.write(JSON.stringify({
 test("Lambda's entry hands the handler over only when the init work has ended: the knowledge's model loaded, the turn rehearsed", async () => {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', ENTRY_PROBE], {
     cwd: folder,
-    env: {
-      PATH: process.env.PATH,
-      BUNDLE: bundle,
+    env: functionEnvironment({
       ENTRY: join(folder, 'init.mjs'),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: world.proxy.endpoint,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
       CALL_MEMORY_TABLE: world.env.CALL_MEMORY_TABLE,
       KNOWLEDGE_DIR: bakeryIndex,
-    },
+    }),
   });
   expect(JSON.parse(stdout)).toEqual({ sameHandler: true, settledBeforeHandOver: true });
 });

@@ -89,26 +89,21 @@ describe('Bedrock alone (modelProvider=bedrock, the default model)', () => {
   });
 });
 
+/** The grant to invoke one foundation model in the function's own Region, as the template writes it. */
+const invokeInFunctionRegion = (modelId: string) => ({
+  Effect: 'Allow',
+  Action: 'bedrock:InvokeModel',
+  Resource: {
+    'Fn::Join': [
+      '',
+      ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:', { Ref: 'AWS::Region' }, `::foundation-model/${modelId}`],
+    ],
+  },
+});
+
 test('a foundation model id is one ARN in the function Region, with no condition', () => {
   const template = templateOf(buildTestApp({ modelProvider: 'bedrock', bedrockModelId: 'amazon.nova-micro-v1:0' }).bot);
-  expect(bedrockOnly(roleStatements(template))).toEqual([
-    {
-      Effect: 'Allow',
-      Action: 'bedrock:InvokeModel',
-      Resource: {
-        'Fn::Join': [
-          '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':bedrock:',
-            { Ref: 'AWS::Region' },
-            '::foundation-model/amazon.nova-micro-v1:0',
-          ],
-        ],
-      },
-    },
-  ]);
+  expect(bedrockOnly(roleStatements(template))).toEqual([invokeInFunctionRegion('amazon.nova-micro-v1:0')]);
 });
 
 describe('Azure OpenAI first, Bedrock as the fallback', () => {
@@ -206,24 +201,7 @@ describe('the embedding model of the knowledge index', () => {
     const imageDirectory = imageWithIndex({ kind: 'bedrock', model: 'amazon.titan-embed-text-v2:0', dimensions: 1024 });
     const { bot } = buildTestApp({}, { imageDirectory });
     const template = templateOf(bot);
-    expect(bedrockOnly(roleStatements(template))).toEqual([
-      {
-        Effect: 'Allow',
-        Action: 'bedrock:InvokeModel',
-        Resource: {
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':bedrock:',
-              { Ref: 'AWS::Region' },
-              '::foundation-model/amazon.titan-embed-text-v2:0',
-            ],
-          ],
-        },
-      },
-    ]);
+    expect(bedrockOnly(roleStatements(template))).toEqual([invokeInFunctionRegion('amazon.titan-embed-text-v2:0')]);
     expect(nagFindings(bot)).toEqual([]);
   });
 
