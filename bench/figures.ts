@@ -51,6 +51,11 @@ export function spreadOf(values: readonly number[]): Spread {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values.length };
 }
 
+/** The spread over runs of one number each run has: `spreadsOf(runs)((run) => run.p99)`. */
+export function spreadsOf<Run>(runs: readonly Run[]): (pick: (run: Run) => number) => Spread {
+  return (pick) => spreadOf(runs.map(pick));
+}
+
 /** A run's latencies, in ms, by percentile. */
 export interface Percentiles {
   readonly p50: number;
@@ -64,7 +69,7 @@ export function percentilesOf(values: readonly number[]): Percentiles {
 
 /** The p50, p95 and p99 of repeated runs, in ms; the p99 is judged against `p99Target`. */
 export function percentileFigures(group: string, runs: readonly Percentiles[], p99Target: number): Figure[] {
-  const of = (pick: (run: Percentiles) => number) => spreadOf(runs.map(pick));
+  const of = spreadsOf(runs);
   const p99 = of((run) => run.p99);
   return [
     { group, name: 'p50', unit: 'ms', spread: of((run) => run.p50) },

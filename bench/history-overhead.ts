@@ -14,7 +14,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHandler } from '../lambda/src/handler';
 import { readSettings } from '../lambda/src/settings';
-import { atMost, type Figure, type MeasurementResult, median, spreadOf } from './figures';
+import { atMost, type Figure, type MeasurementResult, median, spreadsOf } from './figures';
 import { installModelExchangeTimer } from './model-time';
 import { handlerPrototypeOf, timeSdkExchanges } from './sdk-exchanges';
 import { playTurn, question } from './turns';
@@ -121,7 +121,7 @@ export async function measureHistoryOverhead(
     }
 
     const group = 'turn overhead';
-    const of = (pick: (run: (typeof runs)[number]) => number) => spreadOf(runs.map(pick));
+    const of = spreadsOf(runs);
     const ratio = of((run) => run.ratio);
     // Dynalite's time grows with the item (a 200-message item is tens of kilobytes, read and written whole each turn at
     // the cap); DynamoDB's hardly does, and neither is the function's work. The target (turn CPU flat in the history)

@@ -23,7 +23,7 @@ import { Knowledge, type KnowledgeBase, type Lookup } from '../lambda/src/knowle
 import { KnowledgeIndex } from '../lambda/src/knowledge/search-index';
 import { CachedEmbeddings, DEFAULT_VECTOR_CACHE_DIR } from '../lambda/src/knowledge/vector-cache';
 import { DEFAULT_KNOWLEDGE_DIR } from '../local/call-options';
-import { atLeast, atMost, type Figure, type MeasurementResult, percentile, spreadOf } from './figures';
+import { atLeast, atMost, type Figure, type MeasurementResult, percentile, spreadOf, spreadsOf } from './figures';
 import { playTurn } from './turns';
 import type { BenchWorld } from './world';
 
@@ -295,7 +295,7 @@ export async function measureKnowledge(world: BenchWorld, options: KnowledgeBenc
     cannedRuns.push({ p50: percentile(times, 50), p99: percentile(times, 99), modelRequests, notCanned });
   }
   if (cannedRuns.length > 0) {
-    const of = (pick: (run: (typeof cannedRuns)[number]) => number) => spreadOf(cannedRuns.map(pick));
+    const of = spreadsOf(cannedRuns);
     const p99 = of((run) => run.p99);
     const requests = of((run) => run.modelRequests);
     figures.push(
@@ -397,7 +397,7 @@ export async function measureKnowledge(world: BenchWorld, options: KnowledgeBenc
       splits.push(await loadTimes(loader, indexDir, 'split'));
     }
     const load = spreadOf(loads.map((loaded) => loaded.ms));
-    const part = (pick: (split: SplitLoad) => number) => spreadOf(splits.map(pick));
+    const part = spreadsOf(splits);
     figures.push(
       {
         group,

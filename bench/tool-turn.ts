@@ -20,7 +20,7 @@ import {
   percentile,
   percentileFigures,
   percentilesOf,
-  spreadOf,
+  spreadsOf,
 } from './figures';
 import { installModelExchangeTimer } from './model-time';
 import { type ExchangeTimer, handlerPrototypeOf, timeSdkExchanges } from './sdk-exchanges';
@@ -106,7 +106,7 @@ export async function measureToolTurnOverhead(world: BenchWorld, options: ToolTu
     }
 
     const group = 'tool turn overhead';
-    const of = (pick: (run: (typeof runs)[number]) => number) => spreadOf(runs.map(pick));
+    const of = spreadsOf(runs);
     const reads = of((run) => run.readsPerTurn);
     const failed = of((run) => run.failed);
     const figures: Figure[] = [

@@ -16,7 +16,7 @@ import {
   percentile,
   percentileFigures,
   percentilesOf,
-  spreadOf,
+  spreadsOf,
 } from './figures';
 import { installModelExchangeTimer } from './model-time';
 import { playTurn, question } from './turns';
@@ -85,8 +85,6 @@ async function overheadRuns(
     timer.uninstall();
   }
 }
-
-const spreadsOf = (runs: readonly OverheadRun[]) => (pick: (run: OverheadRun) => number) => spreadOf(runs.map(pick));
 
 export async function measureTurnOverhead(world: BenchWorld, options: TurnOverheadOptions): Promise<MeasurementResult> {
   await world.setModelBehaviour({ reply: REPLY });
