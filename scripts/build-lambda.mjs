@@ -77,6 +77,73 @@ async function openAiAreaStandIn(path) {
   return { contents: lines.join('\n'), loader: 'js' };
 }
 
+/**
+ * Modules that the function's packages import but that no turn runs, replaced by stand-ins made from their own
+ * export names (`neverRunStandIn`): each export can be imported, read and extended, and throws when called or
+ * constructed, naming this file. Each line says why the module never runs.
+ */
+const NEVER_RUN = [
+  // zod 3. LangChain and the OpenAI client keep it for schemas written with zod 3 (and for LangChain's own
+  // string-input tools and `asTool`, which the function never makes); the function's tools are zod 4 schemas
+  // (lib/definition/tools.ts), which LangChain converts and checks with zod 4's own core.
+  'zod/v3/index.js',
+  // LangChain's copy of zod-to-json-schema: its toJsonSchema calls it only for zod 3 schemas (see above).
+  '@langchain/core/dist/utils/zod-to-json-schema/index.js',
+  '@langchain/core/dist/utils/zod-to-json-schema/zodToJsonSchema.js',
+  // The OpenAI client's zod helpers (zodResponseFormat, zodFunction), which LangChain calls only for a zod 3
+  // response format in withStructuredOutput; the function asks for plain answers and binds tools.
+  'openai/helpers/zod.mjs',
+  // The OpenAI client's runners and streams (chat.completions.runTools and .stream, responses.stream): LangChain
+  // calls `create` (with `stream: true` when it streams), which returns the client's plain Stream, not these.
+  'openai/lib/ChatCompletionRunner.mjs',
+  'openai/lib/ChatCompletionStreamingRunner.mjs',
+  'openai/lib/ChatCompletionStream.mjs',
+  'openai/lib/responses/ResponseStream.mjs',
+  // LangChain's XML output parser (with an XML tokenizer): only for a chain that asks a model for XML.
+  '@langchain/core/dist/output_parsers/xml.js',
+  // zod 4's z.fromJSONSchema and z.compile: made only when called, and nothing calls them.
+  'zod/v4/classic/from-json-schema.js',
+  'zod/v4/core/compile.js',
+];
+const neverRun = new RegExp(
+  `[\\/]node_modules[\\/](${NEVER_RUN.map((module) => module.replace(/[.]/g, '\\.').replace(/\//g, '[\\\\/]')).join('|')})$`,
+);
+
+/** The names a module exports (through `export *` too), found by bundling it alone. */
+async function exportNames(path) {
+  const probe = await build({
+    entryPoints: [path],
+    write: false,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return Object.values(probe.metafile.outputs).flatMap((output) => output.exports ?? []);
+}
+
+/**
+ * A stand-in for a module no turn runs: each of its exports is a function that throws when called or
+ * constructed, naming the module and this file. Reading a property gives another such function, so the module's
+ * importers still load (a class may even extend one); `instanceof` one is false, as nothing is ever made by it.
+ */
+async function neverRunStandIn(path) {
+  const module = relative(join(root, 'node_modules'), path).replaceAll('\\', '/');
+  const names = await exportNames(path);
+  const message = `${module} is not bundled into the Chalkbot function: no turn runs it (scripts/build-lambda.mjs)`;
+  const lines = [
+    `const standIn = (name) => new Proxy(function () {}, {`,
+    `  apply() { throw new Error(name + ': ' + ${JSON.stringify(message)}); },`,
+    `  construct() { throw new Error(name + ': ' + ${JSON.stringify(message)}); },`,
+    `  get: (target, key) => key === 'prototype' ? target.prototype : typeof key === 'symbol' ? undefined : standIn(name + '.' + key),`,
+    `});`,
+    // Through `as`, since an export may be named like a keyword (zod 3 exports `enum`).
+    ...names.map((name, index) => `const $${index} = standIn('${name}'); export { $${index} as ${name} };`),
+  ];
+  return { contents: lines.join('\n'), loader: 'js' };
+}
+
 /** An esbuild plugin that resolves each stubbed import to its stand-in. */
 const stubPlugin = {
   name: 'chalkbot-stubs',
@@ -85,6 +152,7 @@ const stubPlugin = {
       builder.onResolve({ filter }, (args) => (importer && !importer.test(args.importer) ? undefined : { path }));
     }
     builder.onLoad({ filter: unusedOpenAiArea }, (args) => openAiAreaStandIn(args.path));
+    builder.onLoad({ filter: neverRun }, (args) => neverRunStandIn(args.path));
   },
 };
 export const DEFAULT_OUTFILE = join(root, 'lambda', 'dist', 'index.js');

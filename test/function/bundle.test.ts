@@ -96,6 +96,8 @@ test('the bundle is one self-contained file, small enough to start fast', async 
   expect(source).not.toContain('/vector_stores');
   expect(source).toContain('OpenAI fine-tuning/fine-tuning.mjs is not bundled into the Chalkbot function');
   expect(source).toContain('/chat/completions');
+  // So are modules no turn runs (zod 3 among them), whose exports throw if ever called.
+  expect(source).toContain('zod/v3/index.js is not bundled into the Chalkbot function');
 });
 
 test('the bundle keeps function and class names, so production stack traces can be read', async () => {
@@ -130,6 +132,33 @@ test('through the bundle: a call remembers its turns, one read and one write eac
   expect(turnRequests.map((request) => request.operation)).toEqual(['GetItem', 'UpdateItem', 'GetItem', 'UpdateItem']);
   expect(world.proxy.requests).toHaveLength(5);
   expect(storedMessages(await world.readItem('bundle-call'))).toHaveLength(4);
+});
+
+test("through the bundle: a tool-calling turn, with the tools' zod schemas sent as JSON schema and a bad call refused by them", async () => {
+  // First a call whose argument has the wrong type, then a good one, then words: the tool's result, spoken.
+  world.openai.clearRequests();
+  world.openai.setBehaviour((request) => {
+    const toolMessages = request.body.messages.filter((message) => message.role === 'tool');
+    if (toolMessages.length === 0) return { toolCalls: [{ name: 'look_up_order', arguments: { orderId: 4711 } }] };
+    if (toolMessages.length === 1) return { toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] };
+    return { reply: `Status: ${JSON.parse(toolMessages[1].content).status}.` };
+  });
+
+  const [{ result }] = await runBundle(
+    [lexEvent({ contactId: 'bundle-tool', transcript: 'Where is my order four seven one one?' })],
+    world.env,
+  );
+
+  expect(spokenText(result)).toBe('Status: shipped.');
+  const [first, , last] = world.openai.requests;
+  const tools = first.body.tools as { function: { name: string; parameters: Record<string, unknown> } }[];
+  expect(tools[0].function).toMatchObject({
+    name: 'look_up_order',
+    parameters: { type: 'object', properties: { orderId: { type: 'string', minLength: 1 } }, required: ['orderId'] },
+  });
+  const [refused, answered] = last.body.messages.filter((message) => message.role === 'tool');
+  expect(JSON.parse(refused.content).error).toMatch(/did not match the tool's schema/);
+  expect(JSON.parse(answered.content)).toMatchObject({ found: true, orderId: '4711', status: 'shipped' });
 });
 
 test('through the bundle: a hanging model is cut at the deadline, the apology spoken and the turn stored', async () => {
