@@ -181,6 +181,12 @@ async function bundleFunction(entry, outfile, { metafile } = {}) {
     logLevel: 'warning',
     tsconfig: join(root, 'tsconfig.json'),
     plugins: [stubPlugin],
+    // Each package's ES module build first (`module`), where it has one: esbuild can then leave out what is never
+    // imported, which it cannot do inside a CommonJS file. The AWS SDK's clients hold every command and its
+    // schema in one CommonJS file (DynamoDB's: 94 KiB), of which the function sends a few. For platform 'node'
+    // esbuild's default is the reverse (https://esbuild.github.io/api/#main-fields). Only the AWS SDK's packages
+    // resolve differently this way (compared in meta.json); their `browser` files stay out, as before.
+    mainFields: ['module', 'main'],
   });
   if (metafile) await writeFile(metafile, JSON.stringify(result.metafile));
   const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
