@@ -4,10 +4,12 @@
  *   those turns, with the loopback model asserted idle;
  * - retrieval at 1,000 and 10,000 passages generated from the sample, the question's embedding aside;
  * - the question's embedding by the local model;
- * - loading the model and a 1,000-passage index, as Lambda's init phase does, in fresh processes;
- * - the prompt of a long call with passages: under the budget, the passages kept and old turns dropped.
+ * - the prompt of a long call with passages: under the budget, the passages kept and old turns dropped;
+ * and, as a part of its own (measureKnowledgeLoad), loading the model and a 1,000-passage index, as Lambda's init
+ * phase does, in fresh processes.
  *
- * Runs alone with `npm run bench -- --only knowledge` (add `--quick` for fewer repetitions).
+ * Runs alone with `npm run bench -- --only knowledge` or `--only "knowledge load"` (add `--quick` for fewer
+ * repetitions).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -46,10 +48,13 @@ interface KnowledgeBenchOptions {
   readonly searches: number;
   /** Question embeddings timed per repetition. */
   readonly embeddings: number;
-  /** Fresh processes that load the model and the 1,000-passage index. */
-  readonly loads: number;
   /** Turns of the long call whose prompts are measured. */
   readonly promptTurns: number;
+}
+
+interface KnowledgeLoadOptions {
+  /** Fresh processes that load the model and the 1,000-passage index (each, whole and split). */
+  readonly loads: number;
   /** Where the loader is bundled: inside the repository, so its packages resolve from node_modules. */
   readonly workDir: string;
 }
@@ -344,79 +349,31 @@ export async function measureKnowledge(world: BenchWorld, options: KnowledgeBenc
 
   // Retrieval at scale: the whole look-up of a turn (FAQ by meaning, keywords, vectors, fusion) with the
   // question's vector known in advance, so the embedding's time is not in it.
-  const vectors = new Map<string, number[]>();
-  const texts = [
-    ...sampleDocuments.passages.map((passage) => passage.text),
-    ...sampleDocuments.faq.flatMap((entry) => entry.questions),
-  ];
-  const textVectors = await cached.embedDocuments(texts);
-  texts.forEach((text, at) => {
-    vectors.set(text, textVectors[at]);
-  });
-  for (const question of questions) vectors.set(question, await model.embedQuery(question));
-  await mkdir(options.workDir, { recursive: true });
-  const loadDir = await mkdtemp(join(options.workDir, 'knowledge-'));
-  try {
-    for (const size of SIZES) {
-      const index = await generatedIndex(size, vectors);
-      if (size === 1_000) await index.save(join(loadDir, 'index'));
-      const knowledge = new Knowledge(index, new KnownVectors(vectors));
-      for (const question of questions) await knowledge.lookUp(question, [], { cannedAnswers: false });
-      const runs: { p50: number; p99: number }[] = [];
-      for (let repetition = 0; repetition < options.repetitions; repetition++) {
-        const times: number[] = [];
-        for (let index = 0; index < options.searches; index++) {
-          const started = performance.now();
-          await knowledge.lookUp(questions[index % questions.length], [], { cannedAnswers: false });
-          times.push(performance.now() - started);
-        }
-        runs.push({ p50: percentile(times, 50), p99: percentile(times, 99) });
+  const vectors = await sampleVectors(cached, model, questions);
+  for (const size of SIZES) {
+    const knowledge = new Knowledge(await generatedIndex(size, vectors), new KnownVectors(vectors));
+    for (const question of questions) await knowledge.lookUp(question, [], { cannedAnswers: false });
+    const runs: { p50: number; p99: number }[] = [];
+    for (let repetition = 0; repetition < options.repetitions; repetition++) {
+      const times: number[] = [];
+      for (let index = 0; index < options.searches; index++) {
+        const started = performance.now();
+        await knowledge.lookUp(questions[index % questions.length], [], { cannedAnswers: false });
+        times.push(performance.now() - started);
       }
-      const p99 = spreadOf(runs.map((run) => run.p99));
-      figures.push(
-        { group, name: `retrieval p50 at ${size} passages`, unit: 'ms', spread: spreadOf(runs.map((run) => run.p50)) },
-        {
-          group,
-          name: `retrieval p99 at ${size} passages`,
-          unit: 'ms',
-          spread: p99,
-          ...(size === 10_000 ? { target: atMost(p99, RETRIEVAL_P99_TARGET_MS) } : {}),
-        },
-      );
+      runs.push({ p50: percentile(times, 50), p99: percentile(times, 99) });
     }
-
-    // Lambda's init phase: the embedding model and the 1,000-passage index, in fresh processes.
-    const loader = await bundleKnowledgeLoader(loadDir);
-    const indexDir = join(loadDir, 'index');
-    const loads: WholeLoad[] = [];
-    const splits: SplitLoad[] = [];
-    for (let attempt = 0; attempt < options.loads; attempt++) {
-      const loaded = await loadTimes(loader, indexDir, 'whole');
-      if (loaded.passages !== 1_000) throw new Error(`the load found ${loaded.passages} passages, not 1000`);
-      loads.push(loaded);
-      splits.push(await loadTimes(loader, indexDir, 'split'));
-    }
-    const load = spreadOf(loads.map((loaded) => loaded.ms));
-    const part = spreadsOf(splits);
+    const p99 = spreadOf(runs.map((run) => run.p99));
     figures.push(
+      { group, name: `retrieval p50 at ${size} passages`, unit: 'ms', spread: spreadOf(runs.map((run) => run.p50)) },
       {
         group,
-        name: 'model and index load at 1000 passages (init)',
+        name: `retrieval p99 at ${size} passages`,
         unit: 'ms',
-        spread: load,
-        target: atMost(load, LOAD_TARGET_MS),
-      },
-      { group, name: 'of which the index alone', unit: 'ms', spread: part((split) => split.indexMs) },
-      { group, name: 'of which the model (runtime and weights)', unit: 'ms', spread: part((split) => split.modelMs) },
-      {
-        group,
-        name: 'of which the first embedding (warm-up)',
-        unit: 'ms',
-        spread: part((split) => split.firstEmbeddingMs),
+        spread: p99,
+        ...(size === 10_000 ? { target: atMost(p99, RETRIEVAL_P99_TARGET_MS) } : {}),
       },
     );
-  } finally {
-    await rm(loadDir, { recursive: true, force: true });
   }
 
   figures.push(...(await promptFigures(world, sample, options.promptTurns, questions, canned)));
@@ -429,11 +386,78 @@ export async function measureKnowledge(world: BenchWorld, options: KnowledgeBenc
       `${options.cannedTurns} turns of the canned ones per run, handler time, the model's requests counted. Retrieval: ` +
       'Knowledge.lookUp with the question vector known in advance, over passages generated from the sample ' +
       '(sentences rotated, a product code each, vectors moved a little). Embedding: LocalEmbeddings.embedQuery, warm. ' +
-      'Load: loadBuiltKnowledge of the saved 1,000-passage index in a fresh process (model, index and one warm-up ' +
-      'embedding); its split from another fresh process doing the three steps one by one. ' +
       `Prompt: a ${options.promptTurns}-turn call with HISTORY_TOKEN_BUDGET=${PROMPT_BUDGET_TOKENS}, ` +
       'the prompts read where the OpenAI client sends them.',
   };
+}
+
+/** The vectors of the sample's passages, FAQ wordings and eval questions, by text (passages cached between runs). */
+async function sampleVectors(
+  cached: Embeddings,
+  model: Embeddings,
+  questions: readonly string[],
+): Promise<Map<string, number[]>> {
+  const documents = await readKnowledgeFolder(DEFAULT_KNOWLEDGE_DIR);
+  const texts = [...documents.passages.map((passage) => passage.text), ...documents.faq.flatMap((e) => e.questions)];
+  const vectors = new Map<string, number[]>();
+  (await cached.embedDocuments(texts)).forEach((vector, at) => {
+    vectors.set(texts[at], vector);
+  });
+  for (const question of questions) vectors.set(question, await model.embedQuery(question));
+  return vectors;
+}
+
+/**
+ * Lambda's init phase: the embedding model and a 1,000-passage index generated from the sample, loaded in fresh
+ * processes. A part of its own (`npm run bench -- --only "knowledge load"`), so it can be measured alone.
+ */
+export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promise<MeasurementResult> {
+  const group = 'knowledge';
+  const model = new LocalEmbeddings();
+  const cached = new CachedEmbeddings(model, localChoice(), DEFAULT_VECTOR_CACHE_DIR);
+  const vectors = await sampleVectors(cached, model, evalQuestions());
+  await mkdir(options.workDir, { recursive: true });
+  const loadDir = await mkdtemp(join(options.workDir, 'knowledge-'));
+  try {
+    const indexDir = join(loadDir, 'index');
+    await (await generatedIndex(1_000, vectors)).save(indexDir);
+    const loader = await bundleKnowledgeLoader(loadDir);
+    const loads: WholeLoad[] = [];
+    const splits: SplitLoad[] = [];
+    for (let attempt = 0; attempt < options.loads; attempt++) {
+      const loaded = await loadTimes(loader, indexDir, 'whole');
+      if (loaded.passages !== 1_000) throw new Error(`the load found ${loaded.passages} passages, not 1000`);
+      loads.push(loaded);
+      splits.push(await loadTimes(loader, indexDir, 'split'));
+    }
+    const load = spreadOf(loads.map((loaded) => loaded.ms));
+    const part = spreadsOf(splits);
+    return {
+      figures: [
+        {
+          group,
+          name: 'model and index load at 1000 passages (init)',
+          unit: 'ms',
+          spread: load,
+          target: atMost(load, LOAD_TARGET_MS),
+        },
+        { group, name: 'of which the index alone', unit: 'ms', spread: part((split) => split.indexMs) },
+        { group, name: 'of which the model (runtime and weights)', unit: 'ms', spread: part((split) => split.modelMs) },
+        {
+          group,
+          name: 'of which the first embedding (warm-up)',
+          unit: 'ms',
+          spread: part((split) => split.firstEmbeddingMs),
+        },
+      ],
+      method:
+        'loadBuiltKnowledge of a saved 1,000-passage index generated from the sample, in a fresh process (model, ' +
+        "index and one warm-up embedding), the function's code bundled by esbuild; its split from another fresh " +
+        'process doing the three steps one by one.',
+    };
+  } finally {
+    await rm(loadDir, { recursive: true, force: true });
+  }
 }
 
 /**

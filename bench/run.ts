@@ -16,7 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { measureFaults } from './fault-figures';
 import { measureFirstTurn } from './first-turn';
 import { measureHistoryOverhead } from './history-overhead';
-import { measureKnowledge } from './knowledge';
+import { measureKnowledge, measureKnowledgeLoad } from './knowledge';
 import { type Figure, format, type MeasurementResult, renderTable } from './figures';
 import { measureLongCall } from './long-call';
 import { measureManyCalls } from './many-calls';
@@ -45,9 +45,9 @@ function plan(quick: boolean) {
       cannedTurns: 200,
       searches: 300,
       embeddings: 100,
-      loads: quick ? 3 : 7,
       promptTurns: 30,
     },
+    knowledgeLoad: { loads: quick ? 3 : 7 },
     faults: {
       repetitions: quick ? 1 : 3,
       drill: { calls: quick ? 5 : 10, faultedTurns: quick ? 2 : 3, turnDeadlineMs: 4_000, memoryTimeoutMs: 1_500 },
@@ -142,8 +142,13 @@ async function main(): Promise<void> {
     },
     {
       name: 'knowledge',
-      progress: `${steps.knowledge.repetitions} runs; retrieval at 1000 and 10000 passages; ${steps.knowledge.loads} loads`,
-      run: (world) => measureKnowledge(world, { ...steps.knowledge, workDir: join(root, 'bench', 'results') }),
+      progress: `${steps.knowledge.repetitions} runs; retrieval at 1000 and 10000 passages`,
+      run: (world) => measureKnowledge(world, steps.knowledge),
+    },
+    {
+      name: 'knowledge load',
+      progress: `${steps.knowledgeLoad.loads} fresh processes, whole and split`,
+      run: () => measureKnowledgeLoad({ ...steps.knowledgeLoad, workDir: join(root, 'bench', 'results') }),
     },
     {
       name: 'faults',

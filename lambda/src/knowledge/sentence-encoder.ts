@@ -14,12 +14,14 @@
  *   GraphModel calls with the weights).
  * - the tokenizer put its 8,000 pieces in a trie whose every node keeps a copy of its prefix (about 30,000 small
  *   objects and arrays). Here the pieces go in a Map, and the search tries each substring up to the longest piece.
- * - the first embedding packs each weight matrix for XNNPACK. The model's 4 Conv2D nodes are 1x1 convolutions
- *   (a matrix product per position), and the wasm backend's Conv2D first transposes its filter into a new
- *   buffer, with a generic transpose, before XNNPACK packs it: those 4 took as long as the 10 MatMul nodes that
- *   hold three times their weights. Here a 1x1 Conv2D runs as the backend's own BatchMatMul (see
- *   runPointwiseConvAsMatMul), which hands XNNPACK the weights as they are; XNNPACK runs a 1x1 convolution with
- *   the same matrix-product kernels, and the vectors stay the same to the last bit.
+ * - the first embedding packed each weight matrix for XNNPACK (a copy as large as the matrix, in fresh memory) while
+ *   the raw matrices stayed in the heap, never read again: about 20 MB of memory touched twice. Here each matrix is
+ *   packed as soon as it is read, and its raw block freed, so the next matrix is read into pages already touched;
+ *   the first embedding finds every matrix packed (see packAndRelease). The model's 4 Conv2D nodes are 1x1
+ *   convolutions (a matrix product per position), and the wasm backend's Conv2D first transposes its filter into a
+ *   new buffer, with a generic transpose, before XNNPACK packs it. Here a 1x1 Conv2D runs as the backend's own
+ *   BatchMatMul (see runPointwiseConvAsMatMul), which hands XNNPACK the weights as they are; XNNPACK runs a 1x1
+ *   convolution with the same matrix-product kernels, and the vectors stay the same to the last bit.
  *
  * The packages are pinned (0.2.0, with TensorFlow.js 4.5.0 inside), which this code relies on. They are not
  * bundled: lambda/src/knowledge/embeddings.ts says why, and how the image carries them.
@@ -49,6 +51,8 @@ interface Tensor {
 }
 interface WasmBackend {
   readonly wasm: { readonly HEAPU8: Uint8Array; _malloc(bytes: number): number; _free(pointer: number): void };
+  /** The backend's record of each tensor's data: where in the heap it lives. */
+  readonly dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   write(values: null, shape: readonly number[], dtype: WeightDtype): object;
   getMemoryOffset(dataId: object): number;
   disposeData(dataId: object): void;
@@ -73,8 +77,15 @@ interface WeightSpec {
   readonly dtype: string;
   readonly quantization?: unknown;
 }
+/** A node of the graph (model.json's modelTopology.node): which op, reading which tensors, with which attributes. */
+interface GraphNode {
+  readonly name: string;
+  readonly op: string;
+  readonly input?: readonly string[];
+  readonly attr?: Readonly<Record<string, { b?: boolean; s?: number[] | string; list?: { i?: string[] } }>>;
+}
 interface ModelJson {
-  readonly modelTopology: object;
+  readonly modelTopology: { readonly node: readonly GraphNode[] };
   readonly weightsManifest: readonly { readonly paths: readonly string[]; readonly weights: readonly WeightSpec[] }[];
 }
 interface GraphModel {
@@ -98,9 +109,9 @@ interface TensorFlow {
 const BYTES_PER_VALUE = 4;
 
 /**
- * Loads the model: TensorFlow.js and its WebAssembly backend, the graph with its weights in the backend's heap,
- * and the tokenizer. The first `embed` then packs the weights of the model's matrix products for XNNPACK (about a
- * third of the load), which is why the function embeds one question at init.
+ * Loads the model: TensorFlow.js and its WebAssembly backend, the graph with its weights in the backend's heap (the
+ * matrices already packed for XNNPACK), and the tokenizer. The first `embed` still runs code for the first time,
+ * which is why the function embeds one question at init.
  */
 export async function loadSentenceEncoder(): Promise<SentenceEncoder> {
   // Resolved at run time from node_modules beside this file, in the image as locally (see embeddings.ts).
@@ -116,7 +127,8 @@ export async function loadSentenceEncoder(): Promise<SentenceEncoder> {
   const [manifest, ...others] = modelJson.weightsManifest;
   if (!manifest || others.length > 0) throw new Error(`${WEIGHTS_PACKAGE} should have one group of weight shards`);
   const shards = manifest.paths.map((path) => join(weightsDir, path));
-  const io = { ...tf.io, decodeWeights: () => readWeightsIntoHeap(tf, shards, manifest.weights) };
+  const matrices = matrixWeights(modelJson.modelTopology.node, manifest.weights);
+  const io = { ...tf.io, decodeWeights: () => readWeightsIntoHeap(tf, shards, manifest.weights, matrices) };
   const artifacts = { modelTopology: modelJson.modelTopology, weightSpecs: manifest.weights };
   const model = await tf.loadGraphModel({ load: async () => artifacts }, {}, io);
   const vocabulary = JSON.parse(readFileSync(join(weightsDir, 'vocab.json'), 'utf8')) as Vocabulary;
@@ -129,8 +141,15 @@ export async function loadSentenceEncoder(): Promise<SentenceEncoder> {
  * weight's size, registered with the backend, then tracked by the engine), and reads the weight's bytes from the
  * shards into that block: the weights are laid end to end across the shards, in the manifest's order.
  */
-function readWeightsIntoHeap(tf: TensorFlow, shards: readonly string[], specs: readonly WeightSpec[]) {
+function readWeightsIntoHeap(
+  tf: TensorFlow,
+  shards: readonly string[],
+  specs: readonly WeightSpec[],
+  matrices: ReadonlySet<string>,
+) {
   const backend = tf.backend();
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (!matMul) throw new Error('the wasm backend has no BatchMatMul kernel');
   const files: ShardFile[] = [];
   const tensors: Record<string, Tensor> = {};
   try {
@@ -139,7 +158,8 @@ function readWeightsIntoHeap(tf: TensorFlow, shards: readonly string[], specs: r
       files.push({ path, fd, size: fstatSync(fd).size });
     }
     const total = files.reduce((sum, file) => sum + file.size, 0);
-    reserveHeap(backend, total * HEAP_PER_WEIGHT_BYTE);
+    const largestMatrix = Math.max(0, ...specs.filter((spec) => matrices.has(spec.name)).map(bytesOf));
+    reserveHeap(backend, total + largestMatrix + HEAP_FOR_EMBEDDING);
     let position = 0;
     for (const spec of specs) {
       const dtype = spec.dtype;
@@ -147,13 +167,14 @@ function readWeightsIntoHeap(tf: TensorFlow, shards: readonly string[], specs: r
         throw new Error(`weight ${spec.name} is ${dtype}${spec.quantization ? ', quantized' : ''}: not expected`);
       }
       const shape = [...spec.shape];
-      const bytes = shape.reduce((product, size) => product * size, 1) * BYTES_PER_VALUE;
+      const bytes = bytesOf(spec);
       if (position + bytes > total) throw new Error(`the weight shards end before weight ${spec.name}`);
       const dataId = backend.write(null, shape, dtype);
       tensors[spec.name] = tf.engine().makeTensorFromDataId(dataId, shape, dtype, backend);
       // HEAPU8 is read after the write: the heap may have grown for the block, which replaces the view.
       readRange(files, position, backend.wasm.HEAPU8, backend.getMemoryOffset(dataId), bytes);
       position += bytes;
+      if (matrices.has(spec.name)) packAndRelease(backend, matMul, dataId, shape);
     }
     if (position !== total) throw new Error(`the weight shards hold ${total - position} bytes no weight names`);
     return tensors;
@@ -172,11 +193,82 @@ interface ShardFile {
   readonly size: number;
 }
 
+function bytesOf(spec: WeightSpec): number {
+  return spec.shape.reduce((product, size) => product * size, 1) * BYTES_PER_VALUE;
+}
+
+/** Heap for an embedding's intermediate tensors, beyond the weights (a question's are well under 1 MB). */
+const HEAP_FOR_EMBEDDING = 4 * 2 ** 20;
+
+/** The data of matrices released once XNNPACK packed them: nothing may read them again (see packAndRelease). */
+const released = new WeakSet<object>();
+
 /**
- * The heap the load and the first embedding need, per byte of weights: the weights, and XNNPACK's packed copy of
- * the matrices (measured: 52 MB of heap after the warm-up, for 28 MB of weights).
+ * The weights the graph uses only as the matrix of a matrix product: the second input of a MatMul without
+ * transposes, or the [1, 1, in, out] filter of a Conv2D that runPointwiseConvAsMatMul runs as one. XNNPACK reads
+ * such a weight once, when it packs it, and never again.
  */
-const HEAP_PER_WEIGHT_BYTE = 2;
+export function matrixWeights(nodes: readonly GraphNode[], specs: readonly WeightSpec[]): Set<string> {
+  const shapes = new Map(specs.map((spec) => [spec.name, spec.shape]));
+  const uses = new Map<string, boolean[]>();
+  for (const node of nodes) {
+    (node.input ?? []).forEach((input, at) => {
+      const name = input.replace(/^\^/, '').replace(/:0$/, '');
+      const shape = shapes.get(name);
+      if (!shape) return;
+      uses.set(name, [...(uses.get(name) ?? []), at === 1 && asMatrixProduct(node, shape)]);
+    });
+  }
+  return new Set([...uses].filter(([, each]) => each.every(Boolean)).map(([name]) => name));
+}
+
+function asMatrixProduct(node: GraphNode, weightShape: readonly number[]): boolean {
+  const attr = node.attr ?? {};
+  const text = (value: { s?: number[] | string } | undefined) =>
+    Array.isArray(value?.s) ? String.fromCharCode(...value.s) : Buffer.from(value?.s ?? '', 'base64').toString();
+  const ones = (value: { list?: { i?: string[] } } | undefined) => (value?.list?.i ?? ['1']).every((i) => i === '1');
+  if (node.op === 'MatMul') return !attr.transpose_a?.b && !attr.transpose_b?.b && weightShape.length === 2;
+  return (
+    node.op === 'Conv2D' &&
+    weightShape.length === 4 &&
+    weightShape[0] === 1 &&
+    weightShape[1] === 1 &&
+    ones(attr.strides) &&
+    ones(attr.dilations) &&
+    (attr.data_format === undefined || text(attr.data_format) === 'NHWC') &&
+    ['SAME', 'VALID'].includes(text(attr.padding))
+  );
+}
+
+/**
+ * Has XNNPACK pack a matrix now, through the backend's BatchMatMul as the graph will call it (a product with one
+ * row of zeros: the packed operator is cached on the matrix's tensor), then frees the matrix's heap block. Why:
+ * packing writes a copy as large as the matrix into fresh heap, and every fresh 4 KiB page costs a page fault
+ * (in a micro-VM such as Lambda's, a costly one); the next matrix is read into the block freed here, so the
+ * matrices' raw and packed copies no longer both touch new memory. The tensor stays, as the operator's key, with
+ * no data: its offset becomes 0, which the backend's dispose frees as nothing.
+ */
+function packAndRelease(backend: WasmBackend, matMul: KernelConfig, dataId: object, shape: readonly number[]): void {
+  const columns = shape[shape.length - 1];
+  const rows = shape.reduce((product, size) => product * size, 1) / columns;
+  const zeros = backend.write(null, [1, 1, rows], 'float32');
+  backend.wasm.HEAPU8.fill(0, backend.getMemoryOffset(zeros), backend.getMemoryOffset(zeros) + rows * BYTES_PER_VALUE);
+  const product = matMul.kernelFunc({
+    inputs: {
+      a: { dataId: zeros, shape: [1, 1, rows], dtype: 'float32' },
+      b: { dataId, shape: [1, rows, columns], dtype: 'float32' },
+    },
+    backend,
+    attrs: { transposeA: false, transposeB: false },
+  });
+  backend.disposeData(product.dataId);
+  backend.disposeData(zeros);
+  const data = backend.dataIdMap.get(dataId);
+  if (!data) throw new Error('a packed matrix has no data to release');
+  backend.wasm._free(data.memoryOffset);
+  data.memoryOffset = 0;
+  released.add(dataId);
+}
 
 /**
  * Grows the WebAssembly heap once, to `bytes` more, by allocating and freeing one block: the allocator keeps the
@@ -240,7 +332,10 @@ function runPointwiseConvAsMatMul(tf: TensorFlow): void {
         ones(attrs.dilations) &&
         attrs.dataFormat === 'NHWC' &&
         (attrs.pad === 'same' || attrs.pad === 'valid');
-      if (!pointwise) return conv2d.kernelFunc(args);
+      if (!pointwise) {
+        if (released.has(filter.dataId)) throw new Error('a filter packed as a matrix reached a convolution');
+        return conv2d.kernelFunc(args);
+      }
       const [batch, height, width, channels] = x.shape;
       const out = filter.shape[3];
       const as = (tensor: TensorInfo, shape: number[]) =>
