@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.tsx?$': 'ts-jest' },
+  transform: { '^.+\\.tsx?$': '<rootDir>/test/support/esbuild-transform.cjs' },
   testTimeout: 30000,
   // Every core: jest's default keeps one for its own process, which here mostly waits, while many test files
   // wait on child processes and loopback servers. On the 2-core machine, 232 s with one worker, 142 s with two.

@@ -9,7 +9,6 @@ import { emptyKnowledge } from '../../lambda/src/knowledge/knowledge';
 import { readSettings, type Settings } from '../../lambda/src/settings';
 import { WARM_UP_CALL_ID } from '../../lambda/src/table-warm-up';
 import * as rehearsalModule from '../../lambda/src/turn-rehearsal';
-import * as youngGeneration from '../../lambda/src/young-generation';
 import { lambdaContext, lexEvent, spokenText, storedMessages } from '../../local/function-world';
 import { useFunctionWorld } from '../support/use-function-world';
 
@@ -37,6 +36,28 @@ async function outputOf(run: () => Promise<unknown>): Promise<unknown[]> {
     for (const spy of spies) spy.mockRestore();
   }
   return written;
+}
+
+/**
+ * createHandler from a fresh load of the function's modules, with the init phase's two steps watched: a module's
+ * exports are read-only (test/support/esbuild-transform.cjs), so the handler is given watched modules instead.
+ */
+function handlerWithWatchedInitPhase() {
+  const rehearsal = '../../lambda/src/turn-rehearsal';
+  const youngGeneration = '../../lambda/src/young-generation';
+  const rehearse = jest.fn(jest.requireActual<typeof rehearsalModule>(rehearsal).rehearseTurn);
+  const collect = jest.fn(
+    jest.requireActual<typeof import('../../lambda/src/young-generation')>(youngGeneration).collectYoungGeneration,
+  );
+  let watched: typeof createHandler = createHandler;
+  jest.isolateModules(() => {
+    jest.doMock(rehearsal, () => ({ rehearseTurn: rehearse }));
+    jest.doMock(youngGeneration, () => ({ collectYoungGeneration: collect }));
+    watched = require('../../lambda/src/handler').createHandler;
+  });
+  jest.dontMock(rehearsal);
+  jest.dontMock(youngGeneration);
+  return { createHandler: watched, rehearse, collect };
 }
 
 beforeEach(() => {
@@ -72,14 +93,14 @@ test('it is over before the event loop turns, so in Lambda before the first even
 
 // DEBUG logs, Advanced Logging Controls and metrics on: whatever the rehearsal wrote would show.
 test('the init phase rehearses a turn, then collects, and logs and emits nothing', async () => {
-  const rehearse = jest.spyOn(rehearsalModule, 'rehearseTurn');
-  const collect = jest.spyOn(youngGeneration, 'collectYoungGeneration');
+  const watched = handlerWithWatchedInitPhase();
+  const { rehearse, collect } = watched;
   const saved = { ...process.env };
   delete process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.AWS_LAMBDA_LOG_LEVEL = 'DEBUG';
   try {
     const written = await outputOf(async () => {
-      createHandler({ env: { ...world.env, POWERTOOLS_LOG_LEVEL: 'DEBUG' }, warmUp: true, knowledge });
+      watched.createHandler({ env: { ...world.env, POWERTOOLS_LOG_LEVEL: 'DEBUG' }, warmUp: true, knowledge });
       // Until the warm-up's read has reached the table (a busy machine can take a while), and a little longer.
       for (const deadline = Date.now() + 5_000; world.proxy.requests.length === 0 && Date.now() < deadline; )
         await new Promise((resolve) => setTimeout(resolve, 10));
@@ -94,8 +115,6 @@ test('the init phase rehearses a turn, then collects, and logs and emits nothing
   // Then the young generation is collected once, with all the init phase and the rehearsal left in it.
   expect(collect).toHaveBeenCalledTimes(1);
   expect(collect.mock.invocationCallOrder[0]).toBeGreaterThan(rehearse.mock.invocationCallOrder[0] ?? Infinity);
-  rehearse.mockRestore();
-  collect.mockRestore();
   // The table saw only the warm-up's read of a key no call has; the model saw nothing.
   expect(world.proxy.requests.map(({ operation, body }) => [operation, body.Key])).toEqual([
     ['GetItem', { contactId: { S: WARM_UP_CALL_ID } }],
