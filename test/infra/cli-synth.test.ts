@@ -5,12 +5,15 @@
  * CI stack); the in-process tests cover the variants. cfn-lint (the CLI; it has no JavaScript API) then checks
  * its templates. Bad settings are met by the app itself, before any synth: that case runs the app alone, with the
  * context the CLI would hand it.
+ *
+ * The in-process tests synthesize without aws-cdk-lib's built-in template validation (test/support/global-setup.ts
+ * says why), so cfn-lint also reads the templates of the app's variants that the CLI's synth does not build.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cdkJsonContext, REPO_ROOT } from './synth';
+import { buildTestApp, cdkJsonContext, REPO_ROOT, templateOf } from './synth';
 
 /** The environment without anything that could reach AWS: no credentials, no profile, no metadata probe. */
 function offlineEnvironment(): NodeJS.ProcessEnv {
@@ -64,6 +67,37 @@ function lintTemplates(templates: string[]): Promise<{ status: number; findings:
   });
 }
 
+/**
+ * The app's variants whose templates differ from the CLI's synth above in what they hold, beyond names: another
+ * model provider, the business's order API, alarms by mail, Lex's audio logs, an adopted instance and number,
+ * and the web chat. Built in process (a second CLI synth would take as long as the first), written into `outDir`.
+ */
+function writeVariantTemplates(outDir: string): string[] {
+  const variants: Record<string, Record<string, unknown>> = {
+    'bedrock-orders-alarms': {
+      modelProvider: 'bedrock',
+      orderLookupUrl: 'https://shop.example.com/api/orders/{orderId}',
+      orderLookupTokenSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:order-api-token-AbCdEf',
+      alarmEmail: 'oncall@example.com',
+      lexAudioLogs: true,
+    },
+    'adopted-instance-web-chat': {
+      existingInstanceArn: 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555',
+      existingPhoneNumberArn:
+        'arn:aws:connect:us-east-1:123456789012:phone-number/66666666-7777-8888-9999-000000000000',
+      webChat: true,
+    },
+  };
+  return Object.entries(variants).flatMap(([variant, context]) => {
+    const { contactCenter, bot, webChat } = buildTestApp({ prefix: variant.slice(0, 7), ...context });
+    return [contactCenter, bot, ...(webChat ? [webChat] : [])].map((stack) => {
+      const file = join(outDir, `${variant}-${stack.stackName}.template.json`);
+      writeFileSync(file, JSON.stringify(templateOf(stack).toJSON()));
+      return file;
+    });
+  });
+}
+
 const templateIn = (outDir: string, stack: string) =>
   JSON.parse(readFileSync(join(outDir, `${stack}.template.json`), 'utf8')) as {
     Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
@@ -101,7 +135,11 @@ describe('npx cdk synth (offline, no credentials)', () => {
       .filter((f) => f.endsWith('.template.json'))
       .map((f) => join(outDir, f));
     expect(templates).toHaveLength(3);
-    linting = lintTemplates(templates);
+    const variantsDir = mkdtempSync(join(tmpdir(), 'chalkbot-variants-'));
+    outDirs.push(variantsDir);
+    const variants = writeVariantTemplates(variantsDir);
+    expect(variants).toHaveLength(5);
+    linting = lintTemplates([...templates, ...variants]);
   }, 180_000);
 
   test('bad settings fail the synth with one line per problem and no stack trace', async () => {
@@ -140,7 +178,7 @@ describe('npx cdk synth (offline, no credentials)', () => {
     expect(output).not.toContain('instanceAlias');
   }, 180_000);
 
-  test('cfn-lint finds nothing in any template synthesized above', async () => {
+  test("cfn-lint finds nothing in any template synthesized above, the CLI's or its variants'", async () => {
     expect(linting).toBeDefined();
     const result = await linting;
     if (result === undefined) return;
