@@ -106,8 +106,7 @@ export async function measureFirstTurn(world: BenchWorld, options: { runs: numbe
   const secrets = await startSecretsManager(world.env.OPENAI_API_KEY ?? 'bench-key');
   await world.setModelBehaviour({}, { echoQuestion: true });
   try {
-    const bundle = join(folder, 'index.js');
-    await run(process.execPath, [join(root, 'scripts', 'build-lambda.mjs'), '--outfile', bundle], { cwd: root });
+    await run(process.execPath, [join(root, 'scripts', 'build-lambda.mjs'), '--outdir', folder], { cwd: root });
     // As in the image: the sample business's index and the local embedding model beside the bundle.
     const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     await run(process.execPath, [tsx, join(root, 'scripts', 'build-knowledge.ts'), '--out', folder], { cwd: root });
@@ -167,7 +166,7 @@ export async function measureFirstTurn(world: BenchWorld, options: { runs: numbe
       figures,
       method:
         `${options.runs} fresh ${process.version} processes, each importing Lambda's entry, init.mjs, which ` +
-        'requires the bundle and waits for its init work (the key read from a loopback Secrets Manager and the ' +
+        'imports the bundle and waits for its init work (the key read from a loopback Secrets Manager and the ' +
         'model, a turn rehearsed in process, a collection of the young generation), then fetching three events of one call from a loopback ' +
         "stand-in for Lambda's runtime API and answering them against the bench world (dynalite, a model that " +
         "answers at once; the sample business's knowledge index and the local embedding model beside the bundle, as in " +

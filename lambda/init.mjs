@@ -1,10 +1,10 @@
 // Lambda's entry point (lambda/Dockerfile: CMD ["init.handler"]): the bundle's handler, handed over only when the
 // work its init started has ended (the knowledge's index and model, the key read, the warm-ups, the rehearsed
-// turn). It is an ES module because only an ES module's top-level await holds Lambda's init phase open. Loaded
-// alone, the CommonJS bundle ended the init phase at once and that work ran on into the first invocation; with
-// provisioned concurrency (or SnapStart) the environment is frozen in between, so the first caller paid for all
-// of it. https://aws.amazon.com/blogs/compute/using-node-js-es-modules-and-top-level-await-in-aws-lambda/
-import { createRequire } from 'node:module';
+// turn). It waits with a top-level await, which holds Lambda's init phase open: the bundle alone would end the
+// init phase at once and that work would run on into the first invocation; with provisioned concurrency (or
+// SnapStart) the environment is frozen in between, so the first caller paid for all of it.
+// https://aws.amazon.com/blogs/compute/using-node-js-es-modules-and-top-level-await-in-aws-lambda/
+import { handler, initialized } from './index.mjs';
 
 /**
  * The most the init phase waits, in ms. The work is bounded on its own (the key read gives up after 5 s), and
@@ -12,7 +12,6 @@ import { createRequire } from 'node:module';
  */
 const INIT_WAIT_LIMIT_MS = 8_000;
 
-const { handler, initialized } = createRequire(import.meta.url)('./index.js');
 let limit;
 await Promise.race([initialized, new Promise((resolve) => (limit = setTimeout(resolve, INIT_WAIT_LIMIT_MS)))]);
 clearTimeout(limit);

@@ -1,10 +1,12 @@
-// Bundles the fulfillment function into one file, lambda/dist/index.js (exports `handler`), and puts Lambda's entry
-// point (lambda/init.mjs, which loads it) beside it: the only code the container image holds. One minified CommonJS file starts faster than node_modules on Lambda (see
-// notes/perf-anchors.md). A metafile beside it shows what the bundle is made of (esbuild's analyzer reads it).
+// Bundles the fulfillment function into lambda/dist/: index.mjs (exports `handler`) and the files it imports, with
+// Lambda's entry point (lambda/init.mjs, which imports it) beside them: the only code the container image holds.
+// Minified bundle files start faster than node_modules on Lambda (see notes/perf-anchors.md); what only some
+// deployments run (Bedrock) is in files of its own, loaded when first imported. A metafile beside them shows what
+// the bundle is made of (esbuild's analyzer reads it), and cold-start.json what a default deployment loads.
 //
-//   node scripts/build-lambda.mjs [--outfile <path>] [--archiver-outfile <path>]
+//   node scripts/build-lambda.mjs [--outdir <folder>] [--archiver-outfile <path>]
 import { build } from 'esbuild';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -155,57 +157,123 @@ const stubPlugin = {
     builder.onLoad({ filter: neverRun }, (args) => neverRunStandIn(args.path));
   },
 };
-export const DEFAULT_OUTFILE = join(root, 'lambda', 'dist', 'index.js');
+/** Where `npm run build` puts the answer function: the container image's build context (lambda/Dockerfile). */
+export const DEFAULT_OUTDIR = join(root, 'lambda', 'dist');
 /** The transcript archiver's bundle: a zip asset of its own (lib/operations/transcript-archiver.ts). */
 export const ARCHIVER_OUTFILE = join(root, 'lambda', 'dist-archiver', 'index.js');
 
+/** What both functions' bundles are built with. */
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  // Minified, but with function and class names kept: production stack traces and error names (ModelFailure,
+  // SettingsError) stay readable. Measured: +5% in size (2.18 to 2.30 MB), no measurable change in require time.
+  keepNames: true,
+  sourcemap: false,
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  tsconfig: join(root, 'tsconfig.json'),
+  plugins: [stubPlugin],
+  // Each package's ES module build first (`module`), where it has one: esbuild can then leave out what is never
+  // imported, which it cannot do inside a CommonJS file. The AWS SDK's clients hold every command and its
+  // schema in one CommonJS file (DynamoDB's: 94 KiB), of which the function sends a few. For platform 'node'
+  // esbuild's default is the reverse (https://esbuild.github.io/api/#main-fields). Only the AWS SDK's packages
+  // resolve differently this way (compared in meta.json); their `browser` files stay out, as before.
+  mainFields: ['module', 'main'],
+};
+
 /**
- * One Lambda function's bundle: minified CommonJS, with the stand-ins above. Returns its path and size in bytes,
- * and writes esbuild's metafile (for the analyzer) where asked: never inside a zip asset's folder.
+ * What every file of the answer function's bundle starts with. Its packages' CommonJS code still calls
+ * `require` (for Node's own modules, and the embedding model's packages beside the bundle) and our code reads
+ * `__dirname` (the knowledge index beside the bundle): an ES module has neither, so each file makes them. All
+ * files sit in one folder, so `__dirname` is the bundle's folder in each.
  */
-async function bundleFunction(entry, outfile, { metafile } = {}) {
-  const result = await build({
-    entryPoints: [join(root, 'lambda', 'src', entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    // Minified, but with function and class names kept: production stack traces and error names (ModelFailure,
-    // SettingsError) stay readable. Measured: +5% in size (2.18 to 2.30 MB), no measurable change in require time.
-    keepNames: true,
-    sourcemap: false,
-    metafile: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    tsconfig: join(root, 'tsconfig.json'),
-    plugins: [stubPlugin],
-    // Each package's ES module build first (`module`), where it has one: esbuild can then leave out what is never
-    // imported, which it cannot do inside a CommonJS file. The AWS SDK's clients hold every command and its
-    // schema in one CommonJS file (DynamoDB's: 94 KiB), of which the function sends a few. For platform 'node'
-    // esbuild's default is the reverse (https://esbuild.github.io/api/#main-fields). Only the AWS SDK's packages
-    // resolve differently this way (compared in meta.json); their `browser` files stay out, as before.
-    mainFields: ['module', 'main'],
-  });
-  if (metafile) await writeFile(metafile, JSON.stringify(result.metafile));
-  const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
-  return { outfile, bytes };
+const ESM_BANNER = [
+  "import { createRequire as __chalkbotCreateRequire } from 'node:module';",
+  "import { dirname as __chalkbotDirname } from 'node:path';",
+  "import { fileURLToPath as __chalkbotFileURLToPath } from 'node:url';",
+  'const require = __chalkbotCreateRequire(import.meta.url);',
+  'const __filename = __chalkbotFileURLToPath(import.meta.url);',
+  'const __dirname = __chalkbotDirname(__filename);',
+].join('\n');
+
+/**
+ * The modules a default deployment (OpenAI's chat model, local embeddings) imports lazily in its init phase
+ * anyway: the model is made there (lambda/src/handler.ts). Their files count in the bundle's size at cold start;
+ * the other lazy files (Bedrock's client and LangChain classes, the SDK's other credential sources) load only
+ * in deployments that use them.
+ */
+const LOADED_AT_COLD_START = [/node_modules[\\/]@langchain[\\/]openai[\\/]dist[\\/]index\.js$/];
+
+/**
+ * The files a default deployment loads at cold start: the entry, the modules above (`lazyStarts`, their files),
+ * and every file they import (statically, so at once), from esbuild's metafile. Paths are the metafile's.
+ */
+function coldStart(metafile, entryFile) {
+  const outputs = metafile.outputs;
+  const lazyStarts = Object.entries(outputs)
+    .filter(([, output]) => LOADED_AT_COLD_START.some((module) => module.test(output.entryPoint ?? '')))
+    .map(([file]) => file);
+  if (lazyStarts.length !== LOADED_AT_COLD_START.length)
+    throw new Error('A module a default deployment loads at cold start is no longer a file of its own');
+  const files = new Set();
+  const visit = (file) => {
+    if (files.has(file) || !outputs[file]) return;
+    files.add(file);
+    for (const imported of outputs[file].imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  for (const file of [entryFile, ...lazyStarts]) visit(file);
+  return { files: [...files], lazyStarts };
 }
 
-/** Lambda's entry point for the answer function: an ES module that loads the bundle beside it (it says why). */
+/** Lambda's entry point for the answer function: an ES module that imports the bundle beside it (it says why). */
 const ENTRY = join(root, 'lambda', 'init.mjs');
 
-/** The answer function (lambda/src/index.ts), which the container image holds, with its entry point beside it. */
-export async function buildLambda({ outfile = DEFAULT_OUTFILE } = {}) {
-  const built = await bundleFunction('index.ts', outfile, { metafile: join(dirname(outfile), 'meta.json') });
-  await copyFile(ENTRY, join(dirname(outfile), 'init.mjs'));
-  return built;
+/**
+ * The answer function (lambda/src/index.ts), which the container image holds: minified ES modules in `outdir`,
+ * index.mjs and the files it imports, each module that only some deployments need (Bedrock's client, say) in
+ * files of its own that load when first imported, and Lambda's entry point beside them. Old bundle files there
+ * are removed first, so the image copies only this build's. Writes esbuild's metafile (meta.json, for the
+ * analyzer) and cold-start.json: the files a default deployment loads at cold start, and their size in bytes.
+ */
+export async function buildLambda({ outdir = DEFAULT_OUTDIR } = {}) {
+  await mkdir(outdir, { recursive: true });
+  // index.js: the one CommonJS file that earlier builds wrote.
+  for (const file of await readdir(outdir))
+    if (file.endsWith('.mjs') || file === 'index.js') await rm(join(outdir, file));
+  const result = await build({
+    ...COMMON,
+    entryPoints: { index: join(root, 'lambda', 'src', 'index.ts') },
+    outdir,
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    banner: { js: ESM_BANNER },
+  });
+  await copyFile(ENTRY, join(outdir, 'init.mjs'));
+  const entryFile = Object.keys(result.metafile.outputs).find((file) => file.endsWith('index.mjs'));
+  const { files, lazyStarts } = coldStart(result.metafile, entryFile);
+  const bytes = files.reduce((sum, file) => sum + result.metafile.outputs[file].bytes, 0);
+  const name = (file) => relative(outdir, resolve(file));
+  await writeFile(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  const summary = { files: files.map(name), bytes, importedByInit: lazyStarts.map(name) };
+  await writeFile(join(outdir, 'cold-start.json'), JSON.stringify(summary, null, 2));
+  return { written: join(outdir, 'index.mjs'), bytes, files: files.length };
 }
 
 /** The archiver (lambda/src/archiver.ts), a zip asset of its own: no model, no knowledge, only the call item's reader. */
-export function buildArchiver({ outfile = ARCHIVER_OUTFILE } = {}) {
-  return bundleFunction('archiver.ts', outfile);
+export async function buildArchiver({ outfile = ARCHIVER_OUTFILE } = {}) {
+  const result = await build({
+    ...COMMON,
+    entryPoints: [join(root, 'lambda', 'src', 'archiver.ts')],
+    outfile,
+    format: 'cjs',
+  });
+  return { written: outfile, bytes: Object.values(result.metafile.outputs)[0]?.bytes ?? 0, files: 1 };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -213,11 +281,13 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const at = process.argv.indexOf(name);
     return at > 0 ? resolve(process.argv[at + 1]) : undefined;
   };
-  const outfile = option('--outfile');
+  const outdir = option('--outdir');
   const archiverOutfile = option('--archiver-outfile');
-  // --outfile alone builds the answer function's bundle only (the bench); the app and the bundle test get both.
-  const archiver = outfile && !archiverOutfile ? [] : [await buildArchiver({ outfile: archiverOutfile })];
-  const built = [await buildLambda({ outfile }), ...archiver];
-  for (const { outfile: written, bytes } of built)
-    console.log(`Built ${relative(process.cwd(), written)} (${(bytes / 1024).toFixed(0)} KiB)`);
+  // --outdir alone builds the answer function's bundle only (the bench); the app and the bundle test get both.
+  const archiver = outdir && !archiverOutfile ? [] : [await buildArchiver({ outfile: archiverOutfile })];
+  const built = [await buildLambda({ outdir }), ...archiver];
+  for (const { written, bytes, files } of built)
+    console.log(
+      `Built ${relative(process.cwd(), written)} (${(bytes / 1024).toFixed(0)} KiB in ${files} file(s) at cold start)`,
+    );
 }

@@ -127,12 +127,12 @@ export async function checkDeployPrerequisites(env: DeployEnvironment): Promise<
   );
 
   // Not a blocker: cdk.json's build hook bundles the function before every synth.
-  const bundle = join(REPO_ROOT, 'lambda', 'dist', 'index.js');
+  const bundle = join(REPO_ROOT, 'lambda', 'dist', 'index.mjs');
   results.push({
     name: 'Function bundle',
     ok: true,
     detail: existsSync(bundle)
-      ? 'lambda/dist/index.js is there (rebuilt before synth)'
+      ? 'lambda/dist/index.mjs is there (rebuilt before synth)'
       : 'not built yet; the cdk.json build hook builds it before synth',
   });
   return results;

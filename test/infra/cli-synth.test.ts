@@ -130,7 +130,7 @@ describe('npx cdk synth (offline, no credentials)', () => {
     expect(images[0].source.platform).toBe('linux/arm64');
     expect(Object.values(images[0].destinations).map((d) => d.repositoryName)).toEqual(['demo-answer-function']);
     // cdk.json's "build" ran first, so the image context holds the bundle the Dockerfile copies.
-    expect(existsSync(join(REPO_ROOT, 'lambda', 'dist', 'index.js'))).toBe(true);
+    expect(existsSync(join(REPO_ROOT, 'lambda', 'dist', 'index.mjs'))).toBe(true);
     const templates = readdirSync(outDir)
       .filter((f) => f.endsWith('.template.json'))
       .map((f) => join(outDir, f));
