@@ -26,6 +26,12 @@ const STUBS = [
   { filter: /^@aws-sdk\/credential-provider-node$/, path: join(stubs, 'credential-provider-node.cjs') },
   // The Kendra and Bedrock Agent clients behind @langchain/aws's retrievers; the function uses only its chat model.
   { filter: /^@aws-sdk\/client-(kendra|bedrock-agent-runtime)$/, path: join(stubs, 'unused-aws-clients.cjs') },
+  // zod's whole namespace, which LangChain's tools module imports for one function (the stand-in says which).
+  {
+    filter: /^zod\/v4$/,
+    importer: /@langchain[\\/]core[\\/]dist[\\/]tools[\\/]index\.js$/,
+    path: join(stubs, 'zod-v4-for-tools.mjs'),
+  },
   // A browser user-agent parser the SDK imports only in browsers.
   { filter: /^bowser$/, path: join(stubs, 'bowser.mjs') },
 ];
@@ -106,6 +112,11 @@ const NEVER_RUN = [
   // zod 4's z.fromJSONSchema and z.compile: made only when called, and nothing calls them.
   'zod/v4/classic/from-json-schema.js',
   'zod/v4/core/compile.js',
+  '@langchain/openai/dist/tools/index.js',
+  '@langchain/openai/dist/tools/custom.js',
+  '@langchain/openai/dist/llms.js',
+  '@langchain/openai/dist/azure/llms.js',
+  '@langchain/core/dist/runnables/graph.js',
 ];
 const neverRun = new RegExp(
   `[\\/]node_modules[\\/](${NEVER_RUN.map((module) => module.replace(/[.]/g, '\\.').replace(/\//g, '[\\\\/]')).join('|')})$`,

@@ -6,11 +6,12 @@
  * Descriptions are written for the model and for a phone: they say when to call the tool and what to do with
  * its result in a spoken answer.
  *
- * Pure data and zod schemas: the function's bundle includes it.
+ * Pure data and zod schemas: the function's bundle includes it. zod's functions are imported by name, not as
+ * its `z` namespace, which would keep every zod schema type in the bundle (scripts/build-lambda.mjs).
  */
-import { z } from 'zod';
+import { object, string, type ZodObject } from 'zod';
 
-export interface ToolDeclaration<Schema extends z.ZodObject = z.ZodObject> {
+export interface ToolDeclaration<Schema extends ZodObject = ZodObject> {
   /** The name the model calls; snake_case, as OpenAI and Bedrock expect. */
   readonly name: string;
   readonly description: string;
@@ -26,8 +27,8 @@ export const lookUpOrder = {
     'Say the result in one short sentence. If the order is not found, tell the caller the digits you heard,',
     'one by one, and ask them to say the number again.',
   ].join(' '),
-  schema: z.object({
-    orderId: z.string().min(1).max(64).describe('The order number the caller said, as digits (letters if it has any).'),
+  schema: object({
+    orderId: string().min(1).max(64).describe('The order number the caller said, as digits (letters if it has any).'),
   }),
 } as const satisfies ToolDeclaration;
 
@@ -38,15 +39,15 @@ export const transferToPerson = {
     'Call it when the caller asks for a person, or when they need something you cannot do or answer.',
     'Do not say anything else: the phone system tells the caller what happens next.',
   ].join(' '),
-  schema: z.object({
-    reason: z.string().min(1).max(200).describe('Why the caller needs a person, in a few words, for the agent.'),
+  schema: object({
+    reason: string().min(1).max(200).describe('Why the caller needs a person, in a few words, for the agent.'),
   }),
 } as const satisfies ToolDeclaration;
 
 export const endCall = {
   name: 'end_call',
   description: 'Ends the call politely. Call it only when the caller says they are done or says goodbye.',
-  schema: z.object({}),
+  schema: object({}),
 } as const satisfies ToolDeclaration;
 
 /**

@@ -104,6 +104,8 @@ test('the bundle is self-contained, and what a default deployment loads at cold 
   const coldSource = (await Promise.all(coldStart.files.map((file) => readFile(join(folder, file), 'utf8')))).join();
   expect(coldSource).toContain('/chat/completions');
   expect(coldSource).not.toContain('ConverseCommand');
+  // zod's schema types the function never makes are left out (no import of zod's whole `z` namespace).
+  expect(coldSource).not.toContain('"ZodTemplateLiteral"');
   const source = await bundleSource();
   expect(source).toContain('ConverseCommand');
   expect(source).toContain(botDefinition.messages.dontKnow); // the bot definition is inlined
@@ -173,7 +175,8 @@ test("through the bundle: a tool-calling turn, with the tools' zod schemas sent 
     parameters: { type: 'object', properties: { orderId: { type: 'string', minLength: 1 } }, required: ['orderId'] },
   });
   const [refused, answered] = last.body.messages.filter((message) => message.role === 'tool');
-  expect(JSON.parse(refused.content).error).toMatch(/did not match the tool's schema/);
+  // zod's own English message, through the one zod function LangChain's tools module is given (its stand-in).
+  expect(JSON.parse(refused.content).error).toMatch(/did not match the tool's schema[\s\S]*expected string/);
   expect(JSON.parse(answered.content)).toMatchObject({ found: true, orderId: '4711', status: 'shipped' });
 });
 
