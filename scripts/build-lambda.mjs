@@ -112,10 +112,14 @@ const NEVER_RUN = [
   // zod 4's z.fromJSONSchema and z.compile: made only when called, and nothing calls them.
   'zod/v4/classic/from-json-schema.js',
   'zod/v4/core/compile.js',
+  // OpenAI's built-in tools (web and file search, code interpreter, computer use, shell, image generation, MCP,
+  // custom tools) as LangChain offers them; the function binds its own tools (lambda/src/tools/) and never these.
   '@langchain/openai/dist/tools/index.js',
   '@langchain/openai/dist/tools/custom.js',
+  // LangChain's OpenAI and Azure completion LLMs (the legacy /completions API); the function uses chat models.
   '@langchain/openai/dist/llms.js',
   '@langchain/openai/dist/azure/llms.js',
+  // LangChain's graph of a runnable (Runnable.getGraph, for drawing a chain); nothing draws one.
   '@langchain/core/dist/runnables/graph.js',
 ];
 const neverRun = new RegExp(
