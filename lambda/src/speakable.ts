@@ -201,7 +201,11 @@ export function cutAtSentence(text: string, maxChars: number, languageCode = 'en
   return `${head}.`;
 }
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/**
+ * Made at the first cut, not at load: only an answer too long to speak whole needs it, and the first segmenter
+ * a process makes loads ICU's break rules (about 15 ms of the function's load when it was made here).
+ */
+let graphemes: Intl.Segmenter | undefined;
 /** Grapheme rules look back only within a cluster: the last boundary before a cut lies in this many units. */
 const GRAPHEME_WINDOW = 64;
 const REGIONAL_INDICATOR = /^\p{Regional_Indicator}/u;
@@ -227,6 +231,7 @@ export function cutAtGrapheme(text: string, maxChars: number): string {
 /** The last grapheme boundary at or before `at`, segmenting from `from` (itself taken as a boundary). */
 function lastBoundary(text: string, from: number, at: number): number {
   let end = from;
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   for (const { index } of graphemes.segment(text.slice(from, at + 2))) {
     if (from + index > at) break;
     end = from + index;

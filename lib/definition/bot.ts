@@ -262,7 +262,9 @@ const SHARED = {
 /** The letters beyond a-z that a locale's own words use (é and ñ in Spanish, ä and ß in German, none in English). */
 function extraLetters(lines: LocaleLines): Set<string> {
   const text = JSON.stringify([lines.messages, lines.flow, lines.sampleUtterances]).toLowerCase();
-  return new Set([...text].filter((char) => /\p{L}/u.test(char) && !/[a-z]/.test(char)));
+  // One match over the text: a test per character made a regular expression per character (bundled, about 4 ms
+  // of the function's load, where this runs for each locale).
+  return new Set(text.match(/[^\P{L}a-z]/gu));
 }
 
 /**

@@ -306,12 +306,16 @@ export function keywordTerms(question: string, language: KeywordLanguage = 'en')
     .join(' ');
 }
 
-/** Made once: making one per look-up cost about 8 µs of a look-up's time. */
-const SENTENCES = new Intl.Segmenter('en', { granularity: 'sentence' });
+/**
+ * Made once: making one per look-up cost about 8 µs of a look-up's time. Made at the first passage spoken, not at
+ * load: the first segmenter a process makes loads ICU's break rules, which a turn without knowledge never needs.
+ */
+let sentences: Intl.Segmenter | undefined;
 
 /** A few sentences of a passage: enough to answer, short enough to listen to. */
 function firstSentences(text: string): string {
-  const segments = [...SENTENCES.segment(text)].map(({ segment }) => segment);
+  sentences ??= new Intl.Segmenter('en', { granularity: 'sentence' });
+  const segments = [...sentences.segment(text)].map(({ segment }) => segment);
   return cutAtSentence(segments.slice(0, EXTRACTIVE_SENTENCES).join('').trim(), Number.MAX_SAFE_INTEGER);
 }
 
