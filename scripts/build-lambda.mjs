@@ -23,7 +23,7 @@ const STUBS = [
   // zod's error messages in 50 languages; zod uses English unless told otherwise, and nothing tells it.
   { filter: /^\.\.\/locales\/index\.js$/, importer: /zod[\\/]v4[\\/]/, path: join(stubs, 'zod-locales.mjs') },
   // The SDK's default credential chain; on Lambda its first link (the environment) always answers.
-  { filter: /^@aws-sdk\/credential-provider-node$/, path: join(stubs, 'credential-provider-node.cjs') },
+  { filter: /^@aws-sdk\/credential-provider-node$/, path: join(stubs, 'credential-provider-node.mjs') },
   // The Kendra and Bedrock Agent clients behind @langchain/aws's retrievers; the function uses only its chat model.
   { filter: /^@aws-sdk\/client-(kendra|bedrock-agent-runtime)$/, path: join(stubs, 'unused-aws-clients.cjs') },
   // zod's whole namespace, which LangChain's tools module imports for one function (the stand-in says which).
@@ -121,6 +121,10 @@ const NEVER_RUN = [
   '@langchain/openai/dist/azure/llms.js',
   // LangChain's graph of a runnable (Runnable.getGraph, for drawing a chain); nothing draws one.
   '@langchain/core/dist/runnables/graph.js',
+  // A JSON Schema validator: LangChain checks a tool's arguments with it only when the tool's schema is plain JSON
+  // Schema (the function's are zod schemas, checked by zod), and diffs streamed JSON output with it (the
+  // function parses no JSON output).
+  '@cfworker/json-schema/dist/esm/index.js',
 ];
 const neverRun = new RegExp(
   `[\\/]node_modules[\\/](${NEVER_RUN.map((module) => module.replace(/[.]/g, '\\.').replace(/\//g, '[\\\\/]')).join('|')})$`,
