@@ -325,6 +325,66 @@ test('a weight shard cut short fails the load with its name, and leaves no weigh
   expect(tf.memory().numTensors).toBe(before);
 });
 
+describe('a matrix packed at load', () => {
+  interface Tensor {
+    data(): Promise<Float32Array>;
+    dispose(): void;
+  }
+  type TensorFlowOps = TensorFlow & {
+    tensor2d(values: number[], shape: [number, number]): Tensor;
+    matMul(a: Tensor, b: Tensor): Tensor;
+    memory(): { numTensors: number };
+  };
+  let dir: string;
+  let shard: string;
+  const specs = [{ name: 'w', shape: [3, 2], dtype: 'float32' }];
+  const nodes = [{ name: 'm', op: 'MatMul', input: ['x', 'w'] }];
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(join(tmpdir(), 'matrix-'));
+    shard = join(dir, 'shard');
+    fs.writeFileSync(shard, Buffer.from(new Float32Array([1, 2, 3, 4, 5, 6]).buffer));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true }));
+
+  test('multiplies as it did before its raw copy was freed', async () => {
+    const tf = nativeRequire(TENSORFLOW_PACKAGE) as TensorFlowOps;
+    const weights = readWeightsIntoHeap(tf, [shard], specs, nodes);
+    const x = tf.tensor2d([1, 0, 1, 0, 1, 1], [2, 3]);
+    const product = tf.matMul(x, weights.w as unknown as Tensor);
+    try {
+      expect([...(await product.data())]).toEqual([1 + 5, 2 + 6, 3 + 5, 4 + 6]);
+    } finally {
+      for (const tensor of [x, product, ...Object.values(weights)]) tensor.dispose();
+    }
+  });
+
+  test('that XNNPACK did not pack fails the load, and leaves no weights behind', () => {
+    const tf = nativeRequire(TENSORFLOW_PACKAGE) as TensorFlowOps;
+    const before = tf.memory().numTensors;
+    const matMul = tf.getKernel('BatchMatMul', 'wasm');
+    if (!matMul) throw new Error('no BatchMatMul');
+    // As the backend does when XNNPACK fails: it warns and returns, and the product's block holds what it held.
+    const unwritten: typeof matMul = {
+      ...matMul,
+      kernelFunc: ({ backend }) => ({
+        dataId: backend.write(null, [1, 1, 2], 'float32'),
+        shape: [1, 1, 2],
+        dtype: 'float32',
+      }),
+    };
+    const failing: TensorFlow = {
+      backend: () => tf.backend(),
+      engine: () => tf.engine(),
+      getKernel: (name, backend) => (name === 'BatchMatMul' ? unwritten : tf.getKernel(name, backend)),
+      unregisterKernel: () => undefined,
+      registerKernel: () => undefined,
+    };
+    expect(() => readWeightsIntoHeap(failing, [shard], specs, nodes)).toThrow(/XNNPACK did not pack the matrix w/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('the tables whose rows are read on demand', () => {
   test('are the first input of a GatherV2, and nothing else', () => {
     const specs = ['table', 'shared', 'indices', 'cube'].map((name) => ({

@@ -133,7 +133,7 @@ export function readWeightsIntoHeap(
       } else {
         // HEAPU8 is read after the write: the heap may have grown for the block, which replaces the view.
         reader.read(position, backend.wasm.HEAPU8, backend.getMemoryOffset(dataId), bytes);
-        if (matrices.has(spec.name)) packAndRelease(backend, matMul, dataId, shape);
+        if (matrices.has(spec.name)) packAndRelease(backend, matMul, dataId, spec.name, shape);
       }
     }
     return tensors;
@@ -266,29 +266,48 @@ export function tableWeights(nodes: readonly GraphNode[], specs: readonly Weight
 const released = new WeakSet<object>();
 
 /**
- * Has XNNPACK pack a matrix now, through the backend's BatchMatMul as the graph will call it (a product with one
- * row of zeros: the packed operator is cached on the matrix's tensor), then frees the matrix's heap block. Why:
- * packing writes a copy as large as the matrix into fresh heap; the next matrix is read into the block freed here,
- * so the matrices' raw and packed copies no longer both touch new memory. The tensor stays, as the operator's key,
- * with no data: its offset becomes 0, which the backend's dispose frees as nothing.
+ * Has XNNPACK pack a matrix now, through the backend's BatchMatMul as the graph will call it (the packed operator
+ * is cached on the matrix's tensor), then frees the matrix's heap block. Why: packing writes a copy as large as the
+ * matrix into fresh heap; the next matrix is read into the block freed here, so the matrices' raw and packed copies
+ * no longer both touch new memory. The tensor stays, as the operator's key, with no data: its offset becomes 0,
+ * which the backend's dispose frees as nothing.
+ *
+ * The product is of the row [1, 0, 0, ...], which must give the matrix's first row: when XNNPACK could not pack it
+ * (out of memory, say), the backend only warns and leaves the product unwritten, and a matrix freed then would be
+ * read from freed memory at the first embedding. Such a matrix is kept, and the load fails saying so.
  */
-function packAndRelease(backend: WasmBackend, matMul: KernelConfig, dataId: object, shape: readonly number[]): void {
+function packAndRelease(
+  backend: WasmBackend,
+  matMul: KernelConfig,
+  dataId: object,
+  name: string,
+  shape: readonly number[],
+): void {
   const columns = shape[shape.length - 1];
   const rows = shape.reduce((product, size) => product * size, 1) / columns;
-  const zeros = backend.write(null, [1, 1, rows], 'float32');
-  backend.wasm.HEAPU8.fill(0, backend.getMemoryOffset(zeros), backend.getMemoryOffset(zeros) + rows * BYTES_PER_VALUE);
+  const probe = backend.write(null, [1, 1, rows], 'float32');
+  const probeOffset = backend.getMemoryOffset(probe);
+  backend.wasm.HEAPU8.fill(0, probeOffset, probeOffset + rows * BYTES_PER_VALUE);
+  new Float32Array(backend.wasm.HEAPU8.buffer, probeOffset, 1)[0] = 1;
   const product = matMul.kernelFunc({
     inputs: {
-      a: { dataId: zeros, shape: [1, 1, rows], dtype: 'float32' },
+      a: { dataId: probe, shape: [1, 1, rows], dtype: 'float32' },
       b: { dataId, shape: [1, rows, columns], dtype: 'float32' },
     },
     backend,
     attrs: { transposeA: false, transposeB: false },
   });
+  const heap = backend.wasm.HEAPU8.buffer;
+  const firstRow = new Float32Array(heap, backend.getMemoryOffset(dataId), columns);
+  const got = new Float32Array(heap, backend.getMemoryOffset(product.dataId), columns);
+  const packed = got.every(
+    (value, at) => value === firstRow[at] || (Number.isNaN(value) && Number.isNaN(firstRow[at])),
+  );
   backend.disposeData(product.dataId);
-  backend.disposeData(zeros);
+  backend.disposeData(probe);
+  if (!packed) throw new Error(`XNNPACK did not pack the matrix ${name}: its product came out wrong`);
   const data = backend.dataIdMap.get(dataId);
-  if (!data) throw new Error('a packed matrix has no data to release');
+  if (!data) throw new Error(`the packed matrix ${name} has no data to release`);
   backend.wasm._free(data.memoryOffset);
   data.memoryOffset = 0;
   released.add(dataId);
