@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { atMost, type Figure, type MeasurementResult, spreadOf } from './figures';
 import { lexEvent } from '../local/function-world';
+import { LOOPBACK_SECRET_ARN, startSecretsManager } from '../local/secrets-manager-server';
 import type { BenchWorld } from './world';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..');
-const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:chalkbot-openai-key-AbCdEf';
 
 /** The first turn may cost this many warm turns (beyond the load). */
 export const FIRST_TURN_RATIO_TARGET = 2;
@@ -73,34 +73,6 @@ async function startRuntimeApi(events: readonly unknown[]) {
   };
 }
 
-/** Answers GetSecretValue (AWS JSON 1.1) with the key; counts the reads. */
-async function startSecretsManager(secretString: string) {
-  let reads = 0;
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      reads += 1;
-      const body = JSON.stringify({
-        ARN: SECRET_ARN,
-        Name: 'chalkbot-openai-key',
-        SecretString: secretString,
-        VersionId: 'v1',
-      });
-      response.writeHead(200, {
-        'content-type': 'application/x-amz-json-1.1',
-        'content-length': Buffer.byteLength(body),
-      });
-      response.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    reads: () => reads,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 export async function measureFirstTurn(world: BenchWorld, options: { runs: number }): Promise<MeasurementResult> {
   const folder = await mkdtemp(join(tmpdir(), 'chalkbot-bench-first-turn-'));
   const secrets = await startSecretsManager(world.env.OPENAI_API_KEY ?? 'bench-key');
@@ -128,7 +100,7 @@ export async function measureFirstTurn(world: BenchWorld, options: { runs: numbe
           ENTRY: join(folder, 'init.mjs'),
           RUNTIME_API: runtimeApi.url,
           ...settings,
-          OPENAI_API_KEY_SECRET_ARN: SECRET_ARN,
+          OPENAI_API_KEY_SECRET_ARN: LOOPBACK_SECRET_ARN,
           AWS_REGION: 'us-east-1',
           AWS_ACCESS_KEY_ID: 'local',
           AWS_SECRET_ACCESS_KEY: 'local',

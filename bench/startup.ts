@@ -3,8 +3,9 @@
  * loaded unbundled.
  *
  * The bundle is built by the real build script (scripts/build-lambda.mjs) into a folder away from node_modules.
- * Its size is what a default deployment (OpenAI's chat model, local embeddings) loads at cold start: the entry,
- * the files it imports, and the OpenAI classes its init phase imports (the build's cold-start.json), never only
+ * Its size is what a default deployment (OpenAI's chat model, its key in a secret, local embeddings) loads at cold
+ * start: the entry, the files it imports, and what its init phase imports, the OpenAI classes and Secrets Manager's
+ * client (the build's cold-start.json), never only
  * the entry file. "Unbundled" is the same entry built by esbuild with `packages: 'external'`: our own modules are
  * still in one file, but every package (LangChain, the OpenAI client, the AWS SDK, Powertools) is loaded from
  * node_modules file by file, as a plain `tsc` build would. No TypeScript loader is involved in either, so the
@@ -33,28 +34,32 @@ export interface StartupOptions {
 
 /**
  * Runs in a fresh process: the time the file's load takes, as Lambda's runtime loads it (an ES module is imported,
- * CommonJS required), then the time until the OpenAI classes are loaded too, as a default deployment's init
- * phase loads them when it makes the model (the bundle's file for them, or the package from node_modules).
+ * CommonJS required), then the time until what a default deployment's init phase imports (the OpenAI classes,
+ * Secrets Manager's client) is loaded too, as that init * phase loads them when it makes the model (the bundle's file for them, or the package from node_modules).
  */
 const LOADER = `
 const { createRequire } = require('node:module');
-const [file, openAi] = process.argv.slice(1);
+const [file, ...initImports] = process.argv.slice(1);
 const load = (target) => target.endsWith('.mjs') ? import(target) : Promise.resolve(createRequire(file)(target));
 const started = performance.now();
 load(file).then(async () => {
   const loadMs = performance.now() - started;
-  await load(openAi);
-  process.stdout.write(JSON.stringify({ loadMs, withOpenAiMs: performance.now() - started }));
+  for (const target of initImports) await load(target);
+  process.stdout.write(JSON.stringify({ loadMs, withInitMs: performance.now() - started }));
 });
 `;
 
 interface LoadTime {
   readonly loadMs: number;
-  readonly withOpenAiMs: number;
+  readonly withInitMs: number;
 }
 
-async function loadTime(file: string, openAi: string, env: Record<string, string> = {}): Promise<LoadTime> {
-  const { stdout } = await run(process.execPath, ['-e', LOADER, file, openAi], {
+async function loadTime(
+  file: string,
+  initImports: readonly string[],
+  env: Record<string, string> = {},
+): Promise<LoadTime> {
+  const { stdout } = await run(process.execPath, ['-e', LOADER, file, ...initImports], {
     env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', ...env },
   });
   return JSON.parse(stdout) as LoadTime;
@@ -64,8 +69,8 @@ async function loadTime(file: string, openAi: string, env: Record<string, string
 interface ColdStart {
   readonly files: readonly string[];
   readonly bytes: number;
-  /** The files its init phase imports lazily: the OpenAI classes. */
-  readonly importedByInit: readonly string[];
+  /** What its init phase imports lazily (the OpenAI classes, Secrets Manager's client): package and bundle file. */
+  readonly importedByInit: readonly { readonly module: string; readonly file: string }[];
 }
 
 /**
@@ -91,7 +96,7 @@ export async function measureStartup(options: StartupOptions): Promise<Measureme
     const bundled = join(bundleDir, 'index.mjs');
     await run(process.execPath, [join(root, 'scripts', 'build-lambda.mjs'), '--outdir', bundleDir], { cwd: root });
     const coldStart = JSON.parse(await readFile(join(bundleDir, 'cold-start.json'), 'utf8')) as ColdStart;
-    const [bundledOpenAi] = coldStart.importedByInit.map((file) => join(bundleDir, file));
+    const bundledInit = coldStart.importedByInit.map(({ file }) => join(bundleDir, file));
     const unbundled = join(unbundledDir, 'index.js');
     await mkdir(unbundledDir, { recursive: true });
     await build({
@@ -105,19 +110,19 @@ export async function measureStartup(options: StartupOptions): Promise<Measureme
       logLevel: 'warning',
       tsconfig: join(root, 'tsconfig.json'),
     });
-    const unbundledOpenAi = '@langchain/openai';
+    const unbundledInit = coldStart.importedByInit.map(({ module }) => module);
 
     const image = await imageCompileCache(bundleDir);
 
     // One untimed load each first, so all are timed with the files in the page cache.
-    await loadTime(bundled, bundledOpenAi);
-    await loadTime(bundled, bundledOpenAi, image);
-    await loadTime(unbundled, unbundledOpenAi);
+    await loadTime(bundled, bundledInit);
+    await loadTime(bundled, bundledInit, image);
+    await loadTime(unbundled, unbundledInit);
     const runs: { fast: LoadTime; cached: LoadTime; slow: LoadTime }[] = [];
     for (let index = 0; index < options.runs; index++) {
-      const fast = await loadTime(bundled, bundledOpenAi);
-      const cached = await loadTime(bundled, bundledOpenAi, image);
-      const slow = await loadTime(unbundled, unbundledOpenAi);
+      const fast = await loadTime(bundled, bundledInit);
+      const cached = await loadTime(bundled, bundledInit, image);
+      const slow = await loadTime(unbundled, unbundledInit);
       runs.push({ fast, cached, slow });
     }
     const spread = spreadsOf(runs);
@@ -125,7 +130,7 @@ export async function measureStartup(options: StartupOptions): Promise<Measureme
     const group = 'start-up';
     const size = spreadOf([coldStart.bytes / 1024]);
     // The target is on the load a default deployment does at cold start, the same files as the size above.
-    const coldRatio = spread(({ slow, cached }) => slow.withOpenAiMs / cached.withOpenAiMs);
+    const coldRatio = spread(({ slow, cached }) => slow.withInitMs / cached.withInitMs);
     const figures: Figure[] = [
       {
         group,
@@ -156,19 +161,19 @@ export async function measureStartup(options: StartupOptions): Promise<Measureme
       },
       {
         group,
-        name: "with the OpenAI classes (init phase): bundle, image's compile cache",
+        name: "with the init phase's imports: bundle, image's compile cache",
         unit: 'ms',
-        spread: spread(({ cached }) => cached.withOpenAiMs),
+        spread: spread(({ cached }) => cached.withInitMs),
       },
       {
         group,
-        name: 'with the OpenAI classes (init phase): unbundled',
+        name: "with the init phase's imports: unbundled",
         unit: 'ms',
-        spread: spread(({ slow }) => slow.withOpenAiMs),
+        spread: spread(({ slow }) => slow.withInitMs),
       },
       {
         group,
-        name: 'with the OpenAI classes (init phase): unbundled / bundle with compile cache (a cold start)',
+        name: "with the init phase's imports: unbundled / bundle with compile cache (a cold start)",
         unit: 'x',
         spread: coldRatio,
         target: atLeast(coldRatio, LOAD_SPEED_RATIO_TARGET),
@@ -178,8 +183,9 @@ export async function measureStartup(options: StartupOptions): Promise<Measureme
       figures,
       method:
         `${options.runs} fresh ${process.version} processes per variant, alternating, each timing the load of the ` +
-        'entry (import of the bundle, require() of the unbundled build; files in the page cache), then of the OpenAI ' +
-        'classes, which a default deployment imports in its init phase. Bundle: scripts/build-lambda.mjs (minified ES ' +
+        'entry (import of the bundle, require() of the unbundled build; files in the page cache), then of what a ' +
+        "default deployment's init phase imports (the OpenAI classes, Secrets Manager's client). Bundle: " +
+        'scripts/build-lambda.mjs (minified ES ' +
         "modules; its size counts every file a default deployment loads at cold start). With the image's compile " +
         "cache: the same bundle after the Dockerfile's RUN line made V8's code cache for it (NODE_COMPILE_CACHE), as " +
         "in the image. Unbundled: esbuild with packages: 'external', so every package loads from node_modules, with " +

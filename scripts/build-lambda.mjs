@@ -220,31 +220,36 @@ const ESM_BANNER = [
 ].join('\n');
 
 /**
- * The modules a default deployment (OpenAI's chat model, local embeddings) imports lazily in its init phase
- * anyway: the model is made there (lambda/src/handler.ts). Their files count in the bundle's size at cold start;
- * the other lazy files (Bedrock's client and LangChain classes, the SDK's other credential sources) load only
- * in deployments that use them.
+ * The packages a default deployment (OpenAI's chat model, its key in a secret, local embeddings) imports lazily
+ * in its init phase anyway: the key is read and the model made there (lambda/src/handler.ts). Their files count
+ * in the bundle's size at cold start; the other lazy files (Bedrock's client and LangChain classes, the SDK's other
+ * credential sources) load only in deployments that use them. `module`: the package; `file`: the module of the
+ * bundle that starts its file (esbuild's entry point for it).
  */
-const LOADED_AT_COLD_START = [/node_modules[\\/]@langchain[\\/]openai[\\/]dist[\\/]index\.js$/];
+const LOADED_AT_COLD_START = [
+  { module: '@langchain/openai', file: /node_modules[\\/]@langchain[\\/]openai[\\/]/ },
+  // Imported through a module of ours that keeps only the client and the command the function uses.
+  { module: '@aws-sdk/client-secrets-manager', file: /lambda[\\/]src[\\/]secrets-manager\.ts$/ },
+];
 
 /**
- * The files a default deployment loads at cold start: the entry, the modules above (`lazyStarts`, their files),
+ * The files a default deployment loads at cold start: the entry, the packages above (`lazyStarts`, their files),
  * and every file they import (statically, so at once), from esbuild's metafile. Paths are the metafile's.
  */
 function coldStart(metafile, entryFile) {
   const outputs = metafile.outputs;
-  const lazyStarts = Object.entries(outputs)
-    .filter(([, output]) => LOADED_AT_COLD_START.some((module) => module.test(output.entryPoint ?? '')))
-    .map(([file]) => file);
-  if (lazyStarts.length !== LOADED_AT_COLD_START.length)
-    throw new Error('A module a default deployment loads at cold start is no longer a file of its own');
+  const lazyStarts = LOADED_AT_COLD_START.map(({ module, file: entry }) => {
+    const [file] = Object.entries(outputs).find(([, output]) => entry.test(output.entryPoint ?? '')) ?? [];
+    if (!file) throw new Error(`${module}, which a default deployment loads at cold start, is not a file of its own`);
+    return { module, file };
+  });
   const files = new Set();
   const visit = (file) => {
     if (files.has(file) || !outputs[file]) return;
     files.add(file);
     for (const imported of outputs[file].imports) if (imported.kind === 'import-statement') visit(imported.path);
   };
-  for (const file of [entryFile, ...lazyStarts]) visit(file);
+  for (const file of [entryFile, ...lazyStarts.map(({ file }) => file)]) visit(file);
   return { files: [...files], lazyStarts };
 }
 
@@ -279,7 +284,8 @@ export async function buildLambda({ outdir = DEFAULT_OUTDIR } = {}) {
   const bytes = files.reduce((sum, file) => sum + result.metafile.outputs[file].bytes, 0);
   const name = (file) => relative(outdir, resolve(file));
   await writeFile(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-  const summary = { files: files.map(name), bytes, importedByInit: lazyStarts.map(name) };
+  const importedByInit = lazyStarts.map(({ module, file }) => ({ module, file: name(file) }));
+  const summary = { files: files.map(name), bytes, importedByInit };
   await writeFile(join(outdir, 'cold-start.json'), JSON.stringify(summary, null, 2));
   return { written: join(outdir, 'index.mjs'), bytes, files: files.length };
 }

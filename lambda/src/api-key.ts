@@ -5,15 +5,28 @@
  * creates the secret with a placeholder, and the operator sets or rotates the real key while containers are warm.
  * A failed read is not kept, and a key the model rejected is forgotten (`forget`), so the next turn reads again.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 /** Servers such as Ollama or the tests' fake take no key, but the OpenAI client insists on one. */
 export const NO_KEY_NEEDED = 'not-needed';
 
+/** Secrets Manager's client for a secret's reader, made when first asked for (`newSecretsManagerClient`). */
+export type SecretsManagerClientSource = () => SecretsManagerClient | Promise<SecretsManagerClient>;
+
 export type ApiKeySource =
   | { readonly kind: 'value'; readonly apiKey: string }
-  | { readonly kind: 'secret'; readonly secretArn: string; readonly client: () => SecretsManagerClient }
+  | { readonly kind: 'secret'; readonly secretArn: string; readonly client: SecretsManagerClientSource }
   | { readonly kind: 'none' };
+
+/**
+ * Secrets Manager's client, its code loaded at the first call rather than with the function: only a deployment
+ * with a secret configured (a model key, an order API token) reads one. Bundled, the client is a file of its own
+ * (scripts/build-lambda.mjs), which a function on Bedrock or with its key in the environment never reads.
+ */
+export async function newSecretsManagerClient(): Promise<SecretsManagerClient> {
+  const { SecretsManagerClient } = await import('./secrets-manager');
+  return new SecretsManagerClient({});
+}
 
 /**
  * The secret holds the key as plain text, or as JSON with an `apiKey` or `OPENAI_API_KEY` field (the console's
@@ -75,11 +88,13 @@ export class ApiKeyProvider {
       case 'none':
         return NO_KEY_NEEDED;
       case 'secret': {
-        const { SecretString } = await this.source
-          .client()
-          .send(new GetSecretValueCommand({ SecretId: this.source.secretArn }), {
-            abortSignal: AbortSignal.timeout(timeoutMs),
-          });
+        const [client, { GetSecretValueCommand }] = await Promise.all([
+          this.source.client(),
+          import('./secrets-manager'),
+        ]);
+        const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: this.source.secretArn }), {
+          abortSignal: AbortSignal.timeout(timeoutMs),
+        });
         if (SecretString === undefined) throw new Error('the OpenAI key secret has no SecretString');
         return keyFromSecretString(SecretString);
       }

@@ -9,9 +9,10 @@
  * made (for `handler`, in Lambda's init phase, which is not billed as turn time), in a promise that never rejects.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { FALLBACK_INTENT } from '../../lib/definition/bot';
+import { newSecretsManagerClient } from './api-key';
 import { DynamoDBCallHistory } from './call-memory';
 import { keepFailedTurn } from './failed-turn-record';
 import { countFailedTurn } from './failed-turns';
@@ -78,9 +79,10 @@ export function createHandler(overrides: HandlerOverrides = {}): StartedHandler 
   const env = () => ({ ...process.env, ...overrides.env });
   let observability: Observability | undefined;
   let dependencies: Omit<TurnDependencies, 'knowledge'> | undefined;
-  let embeddingsSecrets = overrides.secretsManagerClient;
+  let embeddingsSecrets: SecretsManagerClient | Promise<SecretsManagerClient> | undefined =
+    overrides.secretsManagerClient;
   // An index built with OpenAI's embeddings embeds each question with the function's OpenAI key.
-  const embeddingsKey = openAiEmbeddingsOptions(env(), () => (embeddingsSecrets ??= new SecretsManagerClient({})));
+  const embeddingsKey = openAiEmbeddingsOptions(env(), () => (embeddingsSecrets ??= newSecretsManagerClient()));
   const knowledge = Promise.resolve(overrides.knowledge ?? loadBuiltKnowledge(builtKnowledgeDir(env()), embeddingsKey));
   let knowledgeReported = false;
   const initWork: Promise<unknown>[] = [knowledge];
@@ -194,8 +196,8 @@ function prepare(
   overrides: HandlerOverrides,
   observability: Observability,
 ): Omit<TurnDependencies, 'knowledge'> {
-  let secretsManager = overrides.secretsManagerClient;
-  const secrets = () => (secretsManager ??= new SecretsManagerClient({}));
+  let secretsManager: SecretsManagerClient | Promise<SecretsManagerClient> | undefined = overrides.secretsManagerClient;
+  const secrets = () => (secretsManager ??= newSecretsManagerClient());
   return {
     ...observability,
     settings,

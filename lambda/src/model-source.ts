@@ -6,10 +6,9 @@
  * Building the source is cheap and touches nothing: a model is made at the first turn that asks for it (a key is
  * read from Secrets Manager then), and kept until its key changes or is refused.
  */
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { type ApiKeySource, ApiKeyProvider } from './api-key';
+import { type ApiKeySource, ApiKeyProvider, type SecretsManagerClientSource } from './api-key';
 import { type ApiKeySettings, type ModelSettings, modelLabel, type ProviderModelSettings } from './model-settings';
 import { createAzureModel } from './providers/azure';
 import { createBedrockModel } from './providers/bedrock';
@@ -34,7 +33,7 @@ export interface ModelSource {
 /** The clients the source shares with the rest of the function, and what the local call may replace. */
 export interface ModelSourceClients {
   /** Made at the first read of a key secret. */
-  readonly secretsManager: () => SecretsManagerClient;
+  readonly secretsManager: SecretsManagerClientSource;
   /** Credentials for Bedrock instead of the default chain (the local call's fake ones for a loopback server). */
   readonly bedrockCredentials?: BedrockRuntimeClientConfig['credentials'];
 }

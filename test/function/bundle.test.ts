@@ -14,6 +14,11 @@ import { botDefinition } from '../../lib/definition/bot';
 import { WARM_UP_CALL_ID } from '../../lambda/src/table-warm-up';
 import { BAKERY, BAKERY_SPANISH, writeKnowledgeFolder } from '../knowledge/bakery';
 import { startFakeBedrock, type FakeBedrock } from '../../local/bedrock-server';
+import {
+  LOOPBACK_SECRET_ARN,
+  type LoopbackSecretsManager,
+  startSecretsManager,
+} from '../../local/secrets-manager-server';
 import { lexEvent, spokenText, startWorld, storedMessages, type World } from '../../local/function-world';
 
 const run = promisify(execFile);
@@ -21,6 +26,7 @@ const root = join(__dirname, '..', '..');
 
 let world: World;
 let bedrock: FakeBedrock;
+let secrets: LoopbackSecretsManager;
 let folder: string;
 let bundle: string;
 /** The transcript archiver's bundle, built by the same run into its own folder (its own zip when deployed). */
@@ -28,7 +34,11 @@ let archiverBundle: string;
 /** The bakery's index, built as `npm run build` builds one; only the test that sets KNOWLEDGE_DIR loads it. */
 let bakeryIndex: string;
 beforeAll(async () => {
-  [world, bedrock] = await Promise.all([startWorld(), startFakeBedrock()]);
+  [world, bedrock, secrets] = await Promise.all([
+    startWorld(),
+    startFakeBedrock(),
+    startSecretsManager('sk-from-the-secret'),
+  ]);
   folder = await mkdtemp(join(tmpdir(), 'chalkbot-bundle-'));
   bundle = join(folder, 'index.mjs');
   archiverBundle = join(folder, 'archiver', 'index.js');
@@ -46,7 +56,7 @@ beforeAll(async () => {
   await rename(join(folder, 'knowledge-index'), bakeryIndex);
 }, 120_000);
 afterAll(async () => {
-  await Promise.all([world.stop(), bedrock.stop()]);
+  await Promise.all([world.stop(), bedrock.stop(), secrets.stop()]);
   await rm(folder, { recursive: true, force: true });
 });
 
@@ -104,6 +114,9 @@ test('the bundle is self-contained, and what a default deployment loads at cold 
   const coldSource = (await Promise.all(coldStart.files.map((file) => readFile(join(folder, file), 'utf8')))).join();
   expect(coldSource).toContain('/chat/completions');
   expect(coldSource).not.toContain('ConverseCommand');
+  // Secrets Manager's client is there (a default deployment reads its key at init), without its other commands.
+  expect(coldSource).toContain('GetSecretValue');
+  expect(coldSource).not.toContain('RotateSecret');
   // zod's schema types the function never makes are left out (no import of zod's whole `z` namespace).
   expect(coldSource).not.toContain('"ZodTemplateLiteral"');
   const source = await bundleSource();
@@ -178,6 +191,20 @@ test("through the bundle: a tool-calling turn, with the tools' zod schemas sent 
   // zod's own English message, through the one zod function LangChain's tools module is given (its stand-in).
   expect(JSON.parse(refused.content).error).toMatch(/did not match the tool's schema[\s\S]*expected string/);
   expect(JSON.parse(answered.content)).toMatchObject({ found: true, orderId: '4711', status: 'shipped' });
+});
+
+test("through the bundle, deployed as by default: the model's key read from its secret, through Secrets Manager's client in a file of its own", async () => {
+  world.openai.clearRequests();
+  world.openai.setBehaviour({ reply: 'Hello with the key.' });
+  const { OPENAI_API_KEY: _inEnvironment, ...env } = world.env;
+  const [{ result }] = await runBundle([lexEvent({ contactId: 'bundle-secret', transcript: 'Hello?' })], {
+    ...env,
+    OPENAI_API_KEY_SECRET_ARN: LOOPBACK_SECRET_ARN,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+  });
+  expect(spokenText(result)).toBe('Hello with the key.');
+  expect(world.openai.requests.at(-1)?.headers.authorization).toBe('Bearer sk-from-the-secret');
+  expect(secrets.reads()).toBe(1);
 });
 
 test("through the bundle: a Bedrock deployment's turn, with Bedrock's client and LangChain classes loaded from their own files", async () => {

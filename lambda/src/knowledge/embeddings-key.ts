@@ -4,9 +4,8 @@
  * Secrets Manager secret. Read when the first question is embedded and kept as the chat model's key is
  * (api-key.ts), so a key set or rotated after the deploy reaches warm functions too.
  */
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { FUNCTION_ENV } from '../../../lib/definition/function-settings';
-import { ApiKeyProvider } from '../api-key';
+import { ApiKeyProvider, type SecretsManagerClientSource } from '../api-key';
 import { keySource } from '../model-source';
 import type { RemoteEmbeddingsOptions } from './embeddings';
 
@@ -16,7 +15,7 @@ const KEY_READ_TIMEOUT_MS = 2_000;
 /** What OpenAI embeddings need from the function's environment; nothing is read until a question is embedded. */
 export function openAiEmbeddingsOptions(
   env: Readonly<Record<string, string | undefined>>,
-  secretsManager: () => SecretsManagerClient,
+  secretsManager: SecretsManagerClientSource,
 ): RemoteEmbeddingsOptions {
   const settings = {
     apiKey: env[FUNCTION_ENV.openAiApiKey]?.trim() || undefined,

@@ -4,8 +4,7 @@
  * tool is a declaration in lib/definition/tools.ts, a file in this folder, and one line here.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ApiKeyProvider } from '../api-key';
+import { ApiKeyProvider, type SecretsManagerClientSource } from '../api-key';
 import type { OrderSource } from '../orders/order-source';
 import { OrdersApi } from '../orders/orders-api';
 import { OrdersTable } from '../orders/orders-table';
@@ -19,7 +18,7 @@ import { transferToPersonTool } from './transfer-to-person';
 export interface ToolClients {
   readonly dynamoDB: DynamoDBClient;
   /** Made when first needed: only a deployment with an order API token reads a secret for tools. */
-  readonly secretsManager: () => SecretsManagerClient;
+  readonly secretsManager: SecretsManagerClientSource;
 }
 
 export function createToolbox(settings: Settings, clients: ToolClients): Toolbox {
