@@ -7,6 +7,7 @@
  * use keyword-only knowledge.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_EMBEDDING_MODELS, embeddingsChoice, LocalEmbeddings } from '../../lambda/src/knowledge/embeddings';
@@ -101,6 +102,25 @@ test('saved and loaded as the function loads it, the index answers the same', as
   ]) {
     expect(await loaded.lookUp(question)).toEqual(await knowledge.lookUp(question));
   }
+});
+
+test('the index reads its vectors while it parses its JSON, and without them says so', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chalkbot-index-'));
+  made.push(dir);
+  await knowledge.index.save(dir);
+  const readFile = jest.spyOn(fsPromises, 'readFile');
+  try {
+    const loading = KnowledgeIndex.load(dir);
+    // Both reads are under way before either is done.
+    expect(readFile.mock.calls.map(([path]) => String(path)).sort()).toEqual(
+      [join(dir, INDEX_FILE), join(dir, VECTORS_FILE)].sort(),
+    );
+    expect((await loading).hasVectors).toBe(true);
+  } finally {
+    readFile.mockRestore();
+  }
+  rmSync(join(dir, VECTORS_FILE));
+  expect((await loadBuiltKnowledge(dir, { embeddings })).problem).toMatch(/has no readable vectors.f32: ENOENT/);
 });
 
 test('a missing or broken index is empty knowledge that says why, never a crash', async () => {
