@@ -8,6 +8,7 @@ module.exports = {
   // Every core: jest's default keeps one for its own process, which here mostly waits, while many test files
   // wait on child processes and loopback servers. On the 2-core machine, 232 s with one worker, 142 s with two.
   maxWorkers: '100%',
+  testSequencer: '<rootDir>/test/support/longest-first.cjs',
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };
