@@ -238,10 +238,10 @@ const LOADED_AT_COLD_START = [
  */
 function coldStart(metafile, entryFile) {
   const outputs = metafile.outputs;
-  const lazyStarts = LOADED_AT_COLD_START.map(({ module, file: entry }) => {
+  // A package imported statically somewhere has no file of its own: it is in the entry's files, counted there.
+  const lazyStarts = LOADED_AT_COLD_START.flatMap(({ module, file: entry }) => {
     const [file] = Object.entries(outputs).find(([, output]) => entry.test(output.entryPoint ?? '')) ?? [];
-    if (!file) throw new Error(`${module}, which a default deployment loads at cold start, is not a file of its own`);
-    return { module, file };
+    return file ? [{ module, file }] : [];
   });
   const files = new Set();
   const visit = (file) => {

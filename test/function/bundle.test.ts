@@ -165,7 +165,7 @@ test('through the bundle: a call remembers its turns, one read and one write eac
   expect(storedMessages(await world.readItem('bundle-call'))).toHaveLength(4);
 });
 
-test("through the bundle: a tool-calling turn, with the tools' zod schemas sent as JSON schema and a bad call refused by them", async () => {
+test("through the bundle, deployed as by default (the model's key in a secret): a tool-calling turn, the tools' zod schemas sent as JSON schema and a bad call refused by them", async () => {
   // First a call whose argument has the wrong type, then a good one, then words: the tool's result, spoken.
   world.openai.clearRequests();
   world.openai.setBehaviour((request) => {
@@ -174,13 +174,19 @@ test("through the bundle: a tool-calling turn, with the tools' zod schemas sent 
     if (toolMessages.length === 1) return { toolCalls: [{ name: 'look_up_order', arguments: { orderId: '4711' } }] };
     return { reply: `Status: ${JSON.parse(toolMessages[1].content).status}.` };
   });
+  const { OPENAI_API_KEY: _inEnvironment, ...env } = world.env;
 
   const [{ result }] = await runBundle(
     [lexEvent({ contactId: 'bundle-tool', transcript: 'Where is my order four seven one one?' })],
-    world.env,
+    { ...env, OPENAI_API_KEY_SECRET_ARN: LOOPBACK_SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint },
   );
 
   expect(spokenText(result)).toBe('Status: shipped.');
+  // The key was read once, through Secrets Manager's client in a file of its own, and sent with each request.
+  expect(secrets.reads()).toBe(1);
+  expect(world.openai.requests.map((request) => request.headers.authorization)).toEqual(
+    Array(3).fill('Bearer sk-from-the-secret'),
+  );
   const [first, , last] = world.openai.requests;
   const tools = first.body.tools as { function: { name: string; parameters: Record<string, unknown> } }[];
   expect(tools[0].function).toMatchObject({
@@ -191,20 +197,6 @@ test("through the bundle: a tool-calling turn, with the tools' zod schemas sent 
   // zod's own English message, through the one zod function LangChain's tools module is given (its stand-in).
   expect(JSON.parse(refused.content).error).toMatch(/did not match the tool's schema[\s\S]*expected string/);
   expect(JSON.parse(answered.content)).toMatchObject({ found: true, orderId: '4711', status: 'shipped' });
-});
-
-test("through the bundle, deployed as by default: the model's key read from its secret, through Secrets Manager's client in a file of its own", async () => {
-  world.openai.clearRequests();
-  world.openai.setBehaviour({ reply: 'Hello with the key.' });
-  const { OPENAI_API_KEY: _inEnvironment, ...env } = world.env;
-  const [{ result }] = await runBundle([lexEvent({ contactId: 'bundle-secret', transcript: 'Hello?' })], {
-    ...env,
-    OPENAI_API_KEY_SECRET_ARN: LOOPBACK_SECRET_ARN,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-  });
-  expect(spokenText(result)).toBe('Hello with the key.');
-  expect(world.openai.requests.at(-1)?.headers.authorization).toBe('Bearer sk-from-the-secret');
-  expect(secrets.reads()).toBe(1);
 });
 
 test("through the bundle: a Bedrock deployment's turn, with Bedrock's client and LangChain classes loaded from their own files", async () => {
