@@ -3,10 +3,9 @@
  * creates the table, the function that looks orders up, `npm run orders` that loads them and the local call
  * that loads the sample file. One order per item, keyed by its id.
  *
- * Pure data and a zod schema: the function's bundle includes it. zod's functions are imported by name, not as
- * its `z` namespace, which would keep every zod schema type in the bundle (scripts/build-lambda.mjs).
+ * Pure data and a zod schema (zod mini's, see ./zod.ts): the function's bundle includes it.
  */
-import { array, type infer as Infer, object, string } from 'zod';
+import { array, type infer as Infer, maxLength, minLength, object, optional, refine, string, trim } from './zod';
 
 export const ORDERS_TABLE = {
   /** Partition key: the order id as the business writes it (a string, so leading zeros survive). */
@@ -14,23 +13,28 @@ export const ORDERS_TABLE = {
 } as const;
 
 /** An ISO date (2026-12-04) or date-time; the bot speaks only the day. */
-const isoDate = string().refine((value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)), {
-  message: 'must be an ISO date such as 2026-12-04',
-});
+const isoDate = string().check(
+  refine((value: string) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: 'must be an ISO date such as 2026-12-04',
+  }),
+);
+
+/** A trimmed, non-empty string of at most `max` characters. */
+const text = (max: number) => string().check(trim(), minLength(1), maxLength(max));
 
 /**
  * One order. `status` is required; the rest is optional. Fields not named here may be present in the table or
  * the business's API; the bot never reads them.
  */
 export const orderRecordSchema = object({
-  orderId: string().trim().min(1).max(64),
+  orderId: text(64),
   /** Said as written, e.g. "shipped", "in transit", "out for delivery", "delivered". */
-  status: string().trim().min(1).max(100),
-  carrier: string().trim().min(1).max(100).optional(),
-  trackingNumber: string().trim().min(1).max(100).optional(),
-  expectedDelivery: isoDate.optional(),
-  items: array(string().max(200)).max(100).optional(),
-  updatedAt: isoDate.optional(),
+  status: text(100),
+  carrier: optional(text(100)),
+  trackingNumber: optional(text(100)),
+  expectedDelivery: optional(isoDate),
+  items: optional(array(string().check(maxLength(200))).check(maxLength(100))),
+  updatedAt: optional(isoDate),
 });
 
 export type OrderRecord = Infer<typeof orderRecordSchema>;

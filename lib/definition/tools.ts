@@ -6,12 +6,13 @@
  * Descriptions are written for the model and for a phone: they say when to call the tool and what to do with
  * its result in a spoken answer.
  *
- * Pure data and zod schemas: the function's bundle includes it. zod's functions are imported by name, not as
- * its `z` namespace, which would keep every zod schema type in the bundle (scripts/build-lambda.mjs).
+ * Pure data and zod schemas (zod mini's, see ./zod.ts): the function's bundle includes it.
  */
-import { object, string, type ZodObject } from 'zod';
+import type { $ZodObject } from 'zod/v4/core';
+import { describe, maxLength, minLength, object, string } from './zod';
 
-export interface ToolDeclaration<Schema extends ZodObject = ZodObject> {
+/** A tool's declaration; its schema may be any zod 4 object schema (mini's here, the full API's in tests). */
+export interface ToolDeclaration<Schema extends $ZodObject = $ZodObject> {
   /** The name the model calls; snake_case, as OpenAI and Bedrock expect. */
   readonly name: string;
   readonly description: string;
@@ -28,7 +29,11 @@ export const lookUpOrder = {
     'one by one, and ask them to say the number again.',
   ].join(' '),
   schema: object({
-    orderId: string().min(1).max(64).describe('The order number the caller said, as digits (letters if it has any).'),
+    orderId: string().check(
+      minLength(1),
+      maxLength(64),
+      describe('The order number the caller said, as digits (letters if it has any).'),
+    ),
   }),
 } as const satisfies ToolDeclaration;
 
@@ -40,7 +45,11 @@ export const transferToPerson = {
     'Do not say anything else: the phone system tells the caller what happens next.',
   ].join(' '),
   schema: object({
-    reason: string().min(1).max(200).describe('Why the caller needs a person, in a few words, for the agent.'),
+    reason: string().check(
+      minLength(1),
+      maxLength(200),
+      describe('Why the caller needs a person, in a few words, for the agent.'),
+    ),
   }),
 } as const satisfies ToolDeclaration;
 

@@ -2,6 +2,7 @@
  * Where the business keeps its orders, as look_up_order needs it: find one order by id, or say it is not there.
  * Two kinds: the stack's own DynamoDB table (orders-table.ts) and the business's HTTPS API (orders-api.ts).
  */
+import { pick } from '../../../lib/definition/zod';
 import { orderRecordSchema, type OrderRecord } from '../../../lib/definition/orders';
 
 /** What the bot may say about an order; nothing else is read from the source. */
@@ -20,7 +21,7 @@ export class OrderSourceError extends Error {
   }
 }
 
-const speakableOrderSchema = orderRecordSchema.pick({
+const speakableOrderSchema = pick(orderRecordSchema, {
   orderId: true,
   status: true,
   carrier: true,

@@ -2,7 +2,7 @@
  * What a tool implementation is: a declaration from lib/definition/tools.ts and the function that does it.
  * One file per tool in this folder; toolbox.ts binds them for the model.
  */
-import type { z } from 'zod';
+import type { $ZodObject, output } from 'zod/v4/core';
 import type { BotDefinition, NextAction } from '../../../lib/definition/bot';
 import type { ToolDeclaration } from '../../../lib/definition/tools';
 
@@ -24,9 +24,9 @@ export interface ToolContext {
   readonly locale: BotDefinition;
 }
 
-export interface ToolImplementation<Schema extends z.ZodObject = z.ZodObject> {
+export interface ToolImplementation<Schema extends $ZodObject = $ZodObject> {
   readonly declaration: ToolDeclaration<Schema>;
-  run(args: z.infer<Schema>, context: ToolContext): Promise<ToolOutcome>;
+  run(args: output<Schema>, context: ToolContext): Promise<ToolOutcome>;
   /** What the turn says and the model reads when the tool throws or runs out of time. */
   unavailable?(locale: BotDefinition): ToolOutcome;
 }
