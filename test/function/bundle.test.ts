@@ -191,7 +191,19 @@ test("through the bundle, deployed as by default (the model's key in a secret): 
   const tools = first.body.tools as { function: { name: string; parameters: Record<string, unknown> } }[];
   expect(tools[0].function).toMatchObject({
     name: 'look_up_order',
-    parameters: { type: 'object', properties: { orderId: { type: 'string', minLength: 1 } }, required: ['orderId'] },
+    parameters: {
+      type: 'object',
+      properties: {
+        // The field's own description and limits: zod mini's `describe` and checks reach the JSON schema.
+        orderId: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 64,
+          description: expect.stringMatching(/^The order number/),
+        },
+      },
+      required: ['orderId'],
+    },
   });
   const [refused, answered] = last.body.messages.filter((message) => message.role === 'tool');
   // zod's own English message, through the one zod function LangChain's tools module is given (its stand-in).
