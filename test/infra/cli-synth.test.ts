@@ -15,7 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTestApp, cdkJsonContext, REPO_ROOT, templateOf } from './synth';
 
-/** The environment without anything that could reach AWS: no credentials, no profile, no metadata probe. */
+/**
+ * The environment without anything that could reach AWS: no credentials, no profile, no metadata probe. Without
+ * the test run's CDK_VALIDATION=false too (test/support/global-setup.ts): the CLI's synth validates its templates
+ * as a user's does.
+ */
 function offlineEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env))

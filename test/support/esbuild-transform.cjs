@@ -1,7 +1,9 @@
 // Jest's TypeScript transformer: esbuild, which the function's bundle is already built with. It only strips
 // types, file by file (the type check is `npm run typecheck`'s job), about 1 ms a file where ts-jest's
-// TypeScript took tens. One difference a test can meet: esbuild's CommonJS exports are getters, so a test cannot
-// `jest.spyOn` one of our modules' exports; give the code under test its collaborators instead.
+// TypeScript took tens. Two differences a test can meet: esbuild's CommonJS exports are getters, so a test cannot
+// `jest.spyOn` one of our modules' exports; and nothing hoists `jest.mock` above the imports, so a `jest.mock` at
+// the top of a file would come after the modules it means to replace were loaded. Give the code under test its
+// collaborators instead, or load it after `jest.doMock` (test/function/turn-rehearsal.test.ts does).
 const { transformSync } = require('esbuild');
 const { createHash } = require('node:crypto');
 const { readFileSync } = require('node:fs');

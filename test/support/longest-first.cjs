@@ -2,7 +2,8 @@
 // file does, so the longest files must start first. Jest knows a file's time from its cache of earlier runs; a
 // fresh clone (CI) has none, and then jest starts the biggest files first, which puts the end-to-end tests of the
 // CLIs (short files, long runs: each spawns processes) near the end, where one of them ran on alone for half a
-// minute. These start first, longest first; every other file keeps jest's own order.
+// minute. These start first, longest first, after any file that failed last time; every other file keeps jest's
+// own order.
 const Sequencer = require('@jest/test-sequencer').default;
 
 const LONGEST = [
@@ -15,6 +16,8 @@ const LONGEST = [
 class LongestFirst extends Sequencer {
   sort(tests) {
     const rank = (test) => {
+      // Jest's first rule stays first: what failed last time runs first, to say soonest whether it is mended.
+      if (this.hasFailed(test)) return -1;
       const at = LONGEST.findIndex((path) => test.path.endsWith(path));
       return at < 0 ? LONGEST.length : at;
     };

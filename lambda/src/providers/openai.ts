@@ -31,8 +31,9 @@ export async function createOpenAiModel(
  * LangChain's OpenAI classes and the OpenAI client under them, loaded when a model is first made rather than when
  * the function is: they are the largest part of the bundle, and a function that answers with Bedrock, or from its
  * knowledge alone, never runs them. The model source starts this load beside the key's read, so on a cold start
- * the two overlap instead of the load delaying the read. (Bundled, this is still one file: esbuild keeps the code
- * and only defers running it.) Kept once loaded: every turn asks for the model, and with it for this load.
+ * the two overlap instead of the load delaying the read. (Bundled, they are a file of their own, which the init
+ * phase of a deployment on OpenAI imports.) Kept once loaded: every turn asks for the model, and with it for this
+ * load.
  */
 export function loadOpenAiClasses(): Promise<typeof import('@langchain/openai')> {
   openAiClasses ??= import('@langchain/openai');
