@@ -172,8 +172,10 @@ const [indexDir, mode] = process.argv.slice(2);
     const ms = lap();
     const pageFaults = process.resourceUsage().minorPageFault - faults;
     if (knowledge.problem) throw new Error(knowledge.problem);
-    // Then the first callers' questions, each asked once: the rows of the model's embeddings table they need are
-    // read from disk then, not at load (lambda/src/knowledge/encoder-weights.ts).
+    // Then the init phase's warm-up look-ups, as the handler does them, and the first callers' questions, each
+    // asked once: the rows of the model's embeddings table they need are read from disk then, not at load
+    // (lambda/src/knowledge/encoder-weights.ts).
+    await knowledge.warmUp?.();
     const embeddings = new LocalEmbeddings();
     const firstQuestionMs = [];
     for (const question of JSON.parse(process.env.QUESTIONS)) {
@@ -483,9 +485,9 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
       method:
         'loadBuiltKnowledge of a saved 1,000-passage index generated from the sample, in a fresh process (model, ' +
         "index and one warm-up embedding), the function's code bundled by esbuild, with the minor page faults it " +
-        'took (each a fresh 4 KiB page, costly in a micro-VM), then each eval question embedded once (the rows of ' +
-        "the model's embeddings table a question needs are read then); its split from another fresh process doing " +
-        'the three steps one by one.',
+        "took (each a fresh 4 KiB page, costly in a micro-VM); then, after the init phase's warm-up look-ups, each " +
+        "eval question embedded once (the rows of the model's embeddings table a question needs are read then); its " +
+        'split from another fresh process doing the three steps one by one.',
     };
   } finally {
     await rm(loadDir, { recursive: true, force: true });
