@@ -79,10 +79,12 @@ export function createHandler(overrides: HandlerOverrides = {}): StartedHandler 
   const env = () => ({ ...process.env, ...overrides.env });
   let observability: Observability | undefined;
   let dependencies: Omit<TurnDependencies, 'knowledge'> | undefined;
-  let embeddingsSecrets: SecretsManagerClient | Promise<SecretsManagerClient> | undefined =
-    overrides.secretsManagerClient;
+  // One Secrets Manager client for the handler, made at the first secret read (a deployment with no secret never
+  // loads its code): the embeddings key, the tools and the model share it.
+  let secretsManager: SecretsManagerClient | Promise<SecretsManagerClient> | undefined = overrides.secretsManagerClient;
+  const secrets = () => (secretsManager ??= newSecretsManagerClient());
   // An index built with OpenAI's embeddings embeds each question with the function's OpenAI key.
-  const embeddingsKey = openAiEmbeddingsOptions(env(), () => (embeddingsSecrets ??= newSecretsManagerClient()));
+  const embeddingsKey = openAiEmbeddingsOptions(env(), secrets);
   const knowledge = Promise.resolve(overrides.knowledge ?? loadBuiltKnowledge(builtKnowledgeDir(env()), embeddingsKey));
   let knowledgeReported = false;
   const initWork: Promise<unknown>[] = [knowledge];
@@ -94,7 +96,7 @@ export function createHandler(overrides: HandlerOverrides = {}): StartedHandler 
       observability = overrides.observability ?? createObservability(env());
       const settings = readSettings(env());
       const dynamoDB = overrides.dynamoDBClient ?? createDynamoDBClient(settings);
-      dependencies = prepare(settings, dynamoDB, overrides, observability);
+      dependencies = prepare(settings, dynamoDB, overrides, observability, secrets);
       for (const choice of dependencies.model?.choices ?? [])
         initWork.push(choice.model(WARM_UP_KEY_TIMEOUT_MS).catch(() => undefined));
       if (dependencies.model) initWork.push(warmUpFetch());
@@ -141,6 +143,7 @@ export function createHandler(overrides: HandlerOverrides = {}): StartedHandler 
           overrides.dynamoDBClient ?? createDynamoDBClient(settings),
           overrides,
           observability,
+          secrets,
         );
       }
       const deadline = started + turnBudget(dependencies.settings, context);
@@ -195,9 +198,8 @@ function prepare(
   dynamoDB: DynamoDBClient,
   overrides: HandlerOverrides,
   observability: Observability,
+  secrets: () => SecretsManagerClient | Promise<SecretsManagerClient>,
 ): Omit<TurnDependencies, 'knowledge'> {
-  let secretsManager: SecretsManagerClient | Promise<SecretsManagerClient> | undefined = overrides.secretsManagerClient;
-  const secrets = () => (secretsManager ??= newSecretsManagerClient());
   return {
     ...observability,
     settings,
