@@ -1,14 +1,7 @@
 #!/usr/bin/env node
 /** The CDK app entry (cdk.json "app"): settings come from cdk.json context and `-c`; the stacks live in lib/. */
 import { App } from 'aws-cdk-lib';
-import { buildChalkbotApp } from '../lib/app';
-import { SettingsError } from '../lib/settings';
+import { runChalkbotApp } from '../lib/app';
 
-try {
-  buildChalkbotApp(new App());
-} catch (error) {
-  // A setting a person typed gets one line per problem, not a Node stack trace around it.
-  if (!(error instanceof SettingsError)) throw error;
-  for (const problem of error.problems) process.stderr.write(`Setting error: ${problem}\n`);
-  process.exit(1);
-}
+// On bad settings, exit at once: the App would otherwise synthesize what was built of it when Node runs out of work.
+if (runChalkbotApp(new App()) !== 0) process.exit(1);

@@ -10,7 +10,13 @@ import { GitLabCiAccessStack, gitlabCiAccessPropsFromContext } from './ci/gitlab
 import { SmokeTestAccess } from './ci/smoke-test-access';
 import { ContactCenterStack } from './contact-center/contact-center-stack';
 import { bucketArnExports } from './operations/transcript-bucket';
-import { type ChalkbotSettings, functionImageRepositoryName, readSettings, stackNames } from './settings';
+import {
+  type ChalkbotSettings,
+  functionImageRepositoryName,
+  readSettings,
+  SettingsError,
+  stackNames,
+} from './settings';
 import { WebChatStack } from './web-chat/web-chat-stack';
 
 /** The function's Docker build context in the repo. */
@@ -39,6 +45,25 @@ export interface ChalkbotStacks {
   readonly bot: BotStack;
   /** Only with the `webChat` setting. */
   readonly webChat?: WebChatStack;
+}
+
+/**
+ * The app as `cdk synth` runs it (bin/chalkbot.ts): the stacks built into `app`, and exit code 0; or, when a
+ * setting a person typed is wrong, one line per problem through `write` (not a Node stack trace around them), and
+ * exit code 1. Any other error is a bug, and is thrown with its stack.
+ */
+export function runChalkbotApp(
+  app: App,
+  write: (line: string) => unknown = (line) => process.stderr.write(line),
+): 0 | 1 {
+  try {
+    buildChalkbotApp(app);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    for (const problem of error.problems) write(`Setting error: ${problem}\n`);
+    return 1;
+  }
 }
 
 export function buildChalkbotApp(app: App, options: ChalkbotAppOptions = {}): ChalkbotStacks {

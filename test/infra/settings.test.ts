@@ -8,7 +8,7 @@ import {
   SettingsError,
   unknownSettingProblems,
 } from '../../lib/settings';
-import { cdkJsonContext } from './synth';
+import { cdkJsonContext, inNode } from './synth';
 
 const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
 
@@ -115,5 +115,21 @@ describe('settings', () => {
 
   test('all problems are reported at once', () => {
     expect(() => settingsFrom({ prefix: 'Bad', phoneType: 'X' })).toThrow(/prefix "Bad"[\s\S]*phoneType "X"/);
+  });
+
+  test('the app entry (bin/chalkbot.ts) answers bad settings with one line per problem and exit code 1', () => {
+    // As `npx cdk synth -c prefix=Bad_Prefix -c prefx=demo` runs it: cdk.json's context and the -c values. Loaded
+    // as the app is (test/infra/synth.ts), so the SettingsError it catches is its own class.
+    const { runChalkbotApp } = inNode<typeof import('../../lib/app')>('../../lib/app');
+    const cdk = inNode<typeof import('aws-cdk-lib')>('aws-cdk-lib');
+    const app = new cdk.App({ context: { ...cdkJsonContext(), prefix: 'Bad_Prefix', prefx: 'demo' } });
+    const written: string[] = [];
+
+    expect(runChalkbotApp(app, (line) => written.push(line))).toBe(1);
+    expect(written).toEqual([
+      'Setting error: unknown setting prefx (did you mean prefix?)\n',
+      expect.stringMatching(/^Setting error: prefix "Bad_Prefix" must be lower case.*\n$/),
+    ]);
+    expect(app.node.children).toEqual([]);
   });
 });

@@ -4,9 +4,8 @@
  *   templates, see test/infra/synth.ts);
  * - no built-in CloudFormation validation in the in-process synths. aws-cdk-lib checks every synthesized template
  *   with a WebAssembly engine that took about 6 s to start in each worker and 2.5 s a synth: 40 s of a run's CPU,
- *   for checking the same templates again and again. The real CLI's synth in test/infra/cli-synth.test.ts still
- *   runs that validation (its environment drops this variable), and cfn-lint reads the CLI's templates and those
- *   of the variants named there.
+ *   for checking the same templates again and again. Its rules are cfn-lint's, and cfn-lint itself reads the CLI's
+ *   templates and those of the app's variants in test/infra/cli-synth.test.ts, failing on any error or warning.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
