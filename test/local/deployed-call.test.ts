@@ -2,10 +2,10 @@
  * `npm start -- --deployed`: the real inbound flow walked locally, its Lex block talking to a deployed bot
  * alias through RecognizeText. Lex and CloudFormation are aws-sdk-client-mock stand-ins; nothing reaches AWS.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DependencyFailedException,
@@ -25,6 +25,7 @@ import {
 import { INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import type { CallEvent } from '../../local/call-events';
+import { runCallCommand } from '../../local/call-cli';
 import {
   type CallOptions,
   DEFAULT_ORDERS_FILE,
@@ -370,38 +371,40 @@ describe('options', () => {
 });
 
 describe('npm start -- --deployed as a user runs it', () => {
-  jest.setTimeout(60_000);
-
   test('without AWS credentials: one line on stderr, exit 1, no stack trace', async () => {
-    // Strip every credential source the SDK's chain reads; the instance metadata service is switched off.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
-    const child = spawn(
-      'npx',
-      ['tsx', 'bin/call.ts', '--deployed', '--bot-id', 'B', '--alias-id', 'A', '--region', REGION],
-      {
-        cwd: join(__dirname, '..', '..'),
-        env: {
-          ...env,
-          AWS_CONFIG_FILE: '/nonexistent/aws-config',
-          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-          AWS_EC2_METADATA_DISABLED: 'true',
-        },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.stdin.end('Hello\n');
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
+    // The command as bin/call.ts runs it (test/local/cli.test.ts runs `npm start` itself as a process), with every
+    // credential source the SDK's default chain reads taken away and the instance metadata service switched off.
+    const saved = { ...process.env };
+    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+    Object.assign(process.env, {
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
     });
-    expect(code).toBe(1);
-    const lines = stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm warn'));
-    expect(lines).toEqual([
-      expect.stringMatching(
-        /^The local call stopped: No usable AWS credentials \(.+\)\. Sign in the way the AWS CLI does/,
-      ),
-    ]);
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let errors = '';
+    stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    try {
+      const argv = ['--deployed', '--bot-id', 'B', '--alias-id', 'A', '--region', REGION];
+      const never = () => new Promise<void>(() => {});
+      const code = await runCallCommand(argv, {
+        stdin: Readable.from(['Hello\n']),
+        stdout,
+        stderr,
+        stopRequested: never,
+      });
+
+      expect(code).toBe(1);
+      expect(errors.split('\n').filter((line) => line.trim() !== '')).toEqual([
+        expect.stringMatching(
+          /^The local call stopped: No usable AWS credentials \(.+\)\. Sign in the way the AWS CLI does/,
+        ),
+      ]);
+      expect(lex.calls()).toEqual([]);
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
   });
 });

@@ -1,15 +1,14 @@
 /**
- * `npm start -- --web` as a user runs it: the options it takes, and one end-to-end run as a child process that
- * prints the page's URL, serves the page and its local config, and stops cleanly on Ctrl-C (SIGINT).
+ * `npm start -- --web`: the options it takes, and the command run in process (local/call-cli.ts, as bin/call.ts
+ * runs it; test/local/cli.test.ts runs `npm start` itself as a process): it prints the page's URL, serves the page
+ * and its local config, and stops cleanly on Ctrl-C.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { runCallCommand } from '../../local/call-cli';
 import { DEFAULT_WEB_PORT, parseCallOptions, UsageError } from '../../local/call-options';
 
-const REPO = join(__dirname, '..', '..');
-
-// Node, tsx and the page build on a busy machine.
-jest.setTimeout(90_000);
+// The page build on a busy machine.
+jest.setTimeout(60_000);
 
 describe('the --web options', () => {
   function options(argv: string[]) {
@@ -39,35 +38,56 @@ describe('the --web options', () => {
   });
 });
 
-test('npm start -- --web prints the URL, serves the page, and Ctrl-C stops it cleanly', async () => {
-  // One process (node with tsx's loader), so the signal reaches the server itself, as Ctrl-C does.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/call.ts', '--web', '--port', '0'], {
-    cwd: REPO,
-    env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      const found = /Web chat on (http:\/\/127\.0\.0\.1:\d+\/) \(Ctrl-C stops it\)/.exec(stdout);
-      if (found) resolve(found[1]);
+test('npm start -- --web prints the URL, serves the page, and stops cleanly when Ctrl-C asks it to', async () => {
+  // The command as bin/call.ts runs it, in process: bin/call.ts hands it the terminal and Ctrl-C (SIGINT).
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let printed = '';
+  let errors = '';
+  stdout.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+  stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+  let pressCtrlC = () => {};
+  const stopRequested = () => new Promise<void>((resolve) => (pressCtrlC = resolve));
+  const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
+  Object.assign(process.env, { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' });
+  try {
+    const exited = runCallCommand(['--web', '--port', '0'], {
+      stdin: Readable.from([]),
+      stdout,
+      stderr,
+      stopRequested,
     });
-    child.on('close', () => reject(new Error(`exited before printing the URL: ${stdout}${stderr}`)));
-  });
+    const url = await new Promise<string>((resolve, reject) => {
+      stdout.on('data', () => {
+        const found = /Web chat on (http:\/\/127\.0\.0\.1:\d+\/) \(Ctrl-C stops it\)/.exec(printed);
+        if (found) resolve(found[1]);
+      });
+      exited.then((code) => reject(new Error(`ended (${code}) before printing the URL: ${printed}${errors}`)));
+    });
 
-  const page = await fetch(url);
-  expect(page.status).toBe(200);
-  expect(await page.text()).toContain('<script src="chat.js"></script>');
-  const config = (await (await fetch(`${url}config.json`)).json()) as Record<string, string>;
-  expect(config).toEqual({ startChatUrl: '/chats', region: 'us-east-1', participantEndpoint: url.replace(/\/$/, '') });
-  expect((await fetch(`${url}chat.js`)).status).toBe(200);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script src="chat.js"></script>');
+    const config = (await (await fetch(`${url}config.json`)).json()) as Record<string, string>;
+    expect(config).toEqual({
+      startChatUrl: '/chats',
+      region: 'us-east-1',
+      participantEndpoint: url.replace(/\/$/, ''),
+    });
+    expect((await fetch(`${url}chat.js`)).status).toBe(200);
 
-  child.kill('SIGINT');
-  expect(await exited).toBe(0);
-  expect(stdout).toContain('Stopping the web chat.');
-  expect(stderr).toBe('');
+    pressCtrlC();
+    expect(await exited).toBe(0);
+    expect(printed).toContain('Stopping the web chat.');
+    expect(errors).toBe('');
+    await expect(fetch(url)).rejects.toThrow();
+  } finally {
+    restoreEnv('OPENAI_API_KEY', saved.key);
+    restoreEnv('OPENAI_BASE_URL', saved.url);
+  }
 });
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
