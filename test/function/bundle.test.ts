@@ -86,6 +86,8 @@ function functionEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
     AWS_ENDPOINT_URL_DYNAMODB: world.proxy.endpoint,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    // The test run's code cache (test/support/global-setup.ts), as the image has one of its own.
+    ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
     ...env,
   };
 }
