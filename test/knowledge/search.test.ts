@@ -255,7 +255,9 @@ test('the init warm-up looks questions up with the local model, and sends nothin
   const remote = jest.spyOn(remoteModel, 'embedQuery');
   try {
     await knowledge.warmUp();
-    expect(local).toHaveBeenCalled();
+    // Questions of different lengths, so the model's code is optimized for more than one (knowledge.ts says why).
+    const embedded = local.mock.calls.map(([text]) => text.split(' ').length);
+    expect(new Set(embedded).size).toBeGreaterThanOrEqual(2);
     const documents = await readKnowledgeFolder(folder);
     const openAiIndex = await KnowledgeIndex.build(documents, {
       choice: { kind: 'openai', model: DEFAULT_EMBEDDING_MODELS.openai },
