@@ -24,8 +24,11 @@ import { embeddingsChoice, LOCAL_EMBEDDINGS_PACKAGES, LocalEmbeddings } from '..
 import { Knowledge, type KnowledgeBase, type Lookup } from '../lambda/src/knowledge/knowledge';
 import { KnowledgeIndex } from '../lambda/src/knowledge/search-index';
 import { CachedEmbeddings, DEFAULT_VECTOR_CACHE_DIR } from '../lambda/src/knowledge/vector-cache';
+import { BUILT_INDEX_FOLDER } from '../lib/definition/knowledge-index';
 import { DEFAULT_KNOWLEDGE_DIR } from '../local/call-options';
+import { stageModules } from '../scripts/build-knowledge';
 import { atLeast, atMost, type Figure, type MeasurementResult, percentile, spreadOf, spreadsOf } from './figures';
+import { imageCompileCache } from './startup';
 import { playTurn } from './turns';
 import type { BenchWorld } from './world';
 
@@ -154,10 +157,12 @@ function localChoice() {
  * In a fresh process, as the function does at init: `whole` loads a built index and its embedding model with the
  * function's own loadBuiltKnowledge (index, model, one warm-up embedding); `split` does the same three steps one
  * by one and times each. The code is the function's, bundled by esbuild as the function is, so no TypeScript
- * loader slows the measured requires.
+ * loader slows the measured requires; it sits in a folder laid out as the image (the model's packages as the build
+ * stages them), and runs with or without the image's compile cache (NODE_COMPILE_CACHE, made by the Dockerfile).
  */
 const LOADER = `
-const { loadBuiltKnowledge, KnowledgeIndex, LocalEmbeddings, loadLocalModel } = require(process.argv[1]);
+const { loadBuiltKnowledge, KnowledgeIndex, LocalEmbeddings, loadLocalModel, collectYoungGeneration } =
+  require(process.argv[1]);
 const [indexDir, mode] = process.argv.slice(2);
 (async () => {
   let started = performance.now();
@@ -172,10 +177,13 @@ const [indexDir, mode] = process.argv.slice(2);
     const ms = lap();
     const pageFaults = process.resourceUsage().minorPageFault - faults;
     if (knowledge.problem) throw new Error(knowledge.problem);
-    // Then the init phase's warm-up look-ups, as the handler does them, and the first callers' questions, each
-    // asked once: the rows of the model's embeddings table they need are read from disk then, not at load
-    // (lambda/src/knowledge/encoder-weights.ts).
+    // Then the rest of the init phase as the handler does it (lambda/src/handler.ts): the warm-up look-ups, then
+    // the young generation's collection; then the first callers' questions, each asked once: the rows of the
+    // model's embeddings table they need are read from disk then, not at load (encoder-weights.ts).
+    lap();
     await knowledge.warmUp?.();
+    collectYoungGeneration();
+    const warmUpMs = lap();
     const embeddings = new LocalEmbeddings();
     const firstQuestionMs = [];
     for (const question of JSON.parse(process.env.QUESTIONS)) {
@@ -183,7 +191,10 @@ const [indexDir, mode] = process.argv.slice(2);
       await embeddings.embedQuery(question);
       firstQuestionMs.push(lap());
     }
-    process.stdout.write(JSON.stringify({ ms, pageFaults, passages: knowledge.size.passages, firstQuestionMs }));
+    const { codeCache } = await loadLocalModel();
+    process.stdout.write(
+      JSON.stringify({ ms, pageFaults, passages: knowledge.size.passages, warmUpMs, firstQuestionMs, codeCache }),
+    );
     return;
   }
   await KnowledgeIndex.load(indexDir);
@@ -196,7 +207,10 @@ const [indexDir, mode] = process.argv.slice(2);
 })();
 `;
 
-/** The function's knowledge code in one file, in `dir` (inside the repository, so the model's packages resolve). */
+/**
+ * The function's knowledge code in one file, in `dir`: the image's folder, so the model's packages resolve from the
+ * node_modules the build staged there, as in the image.
+ */
 async function bundleKnowledgeLoader(dir: string): Promise<string> {
   const outfile = join(dir, 'knowledge-loader.js');
   await build({
@@ -205,6 +219,7 @@ async function bundleKnowledgeLoader(dir: string): Promise<string> {
         "export { loadBuiltKnowledge } from './lambda/src/knowledge/knowledge';",
         "export { KnowledgeIndex } from './lambda/src/knowledge/search-index';",
         "export { LocalEmbeddings, loadLocalModel } from './lambda/src/knowledge/embeddings';",
+        "export { collectYoungGeneration } from './lambda/src/young-generation';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -221,13 +236,29 @@ async function bundleKnowledgeLoader(dir: string): Promise<string> {
   return outfile;
 }
 
+/**
+ * A folder laid out as the image (lambda/Dockerfile): the function's bundle, the 1,000-passage index as its
+ * knowledge index, the model's packages staged by the build; then the Dockerfile's own RUN line makes the compile
+ * cache there, loading the model as the image build does. Returns the environment a cold start of the image has.
+ */
+async function imageFolder(dir: string, index: KnowledgeIndex): Promise<Record<string, string>> {
+  await run(process.execPath, [join(root, 'scripts', 'build-lambda.mjs'), '--outdir', dir], { cwd: root });
+  await index.save(join(dir, BUILT_INDEX_FOLDER));
+  await stageModules(dir, LOCAL_EMBEDDINGS_PACKAGES);
+  return imageCompileCache(dir);
+}
+
 interface WholeLoad {
   readonly ms: number;
   /** Fresh 4 KiB pages the load touched (minor page faults): most of its time, and of its spread. */
   readonly pageFaults: number;
   readonly passages: number;
+  /** The rest of the init phase after the load: the warm-up look-ups and the young generation's collection. */
+  readonly warmUpMs: number;
   /** Each eval question embedded once, after the load: the first callers' questions. */
   readonly firstQuestionMs: number[];
+  /** What happened to TensorFlow.js's code cache (lambda/src/knowledge/code-cache.ts). */
+  readonly codeCache: string;
 }
 interface SplitLoad {
   readonly indexMs: number;
@@ -235,12 +266,33 @@ interface SplitLoad {
   readonly firstEmbeddingMs: number;
 }
 
-async function loadTimes(loader: string, indexDir: string, mode: 'whole'): Promise<WholeLoad>;
-async function loadTimes(loader: string, indexDir: string, mode: 'split'): Promise<SplitLoad>;
-async function loadTimes(loader: string, indexDir: string, mode: 'whole' | 'split'): Promise<WholeLoad | SplitLoad> {
-  const env = { ...process.env, QUESTIONS: JSON.stringify(evalQuestions()) };
-  const { stdout } = await run(process.execPath, ['-e', LOADER, loader, indexDir, mode], { cwd: root, env });
-  return JSON.parse(stdout) as WholeLoad | SplitLoad;
+/** With the image's compile cache (its environment), or without any. */
+type Start = { readonly image: Record<string, string> } | 'no cache';
+
+async function loadTimes(loader: string, indexDir: string, mode: 'whole', start: Start): Promise<WholeLoad>;
+async function loadTimes(loader: string, indexDir: string, mode: 'split', start: Start): Promise<SplitLoad>;
+async function loadTimes(
+  loader: string,
+  indexDir: string,
+  mode: 'whole' | 'split',
+  start: Start,
+): Promise<WholeLoad | SplitLoad> {
+  const env: NodeJS.ProcessEnv = { ...process.env, QUESTIONS: JSON.stringify(evalQuestions()) };
+  delete env.NODE_COMPILE_CACHE;
+  const image = start === 'no cache' ? {} : start.image;
+  const { stdout } = await run(process.execPath, ['-e', LOADER, loader, indexDir, mode], {
+    cwd: root,
+    env: { ...env, ...image },
+  });
+  const loaded = JSON.parse(stdout) as WholeLoad | SplitLoad;
+  if ('codeCache' in loaded) {
+    // The figure must be of the start it says: TensorFlow.js read its code cache, or had none.
+    const expected = start === 'no cache' ? 'none' : 'used';
+    if (loaded.codeCache !== expected) {
+      throw new Error(`TensorFlow.js's code cache was ${loaded.codeCache}, not ${expected}`);
+    }
+  }
+  return loaded;
 }
 
 /** The request bodies the OpenAI client sends, read where it sends them (its fetch), in this process. */
@@ -437,41 +489,65 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
   await mkdir(options.workDir, { recursive: true });
   const loadDir = await mkdtemp(join(options.workDir, 'knowledge-'));
   try {
-    const indexDir = join(loadDir, 'index');
-    await (await generatedIndex(1_000, vectors)).save(indexDir);
+    const image = await imageFolder(loadDir, await generatedIndex(1_000, vectors));
+    const indexDir = join(loadDir, BUILT_INDEX_FOLDER);
     const loader = await bundleKnowledgeLoader(loadDir);
-    const loads: WholeLoad[] = [];
+    const loads: { image: WholeLoad; uncached: WholeLoad }[] = [];
     const splits: SplitLoad[] = [];
     for (let attempt = 0; attempt < options.loads; attempt++) {
-      const loaded = await loadTimes(loader, indexDir, 'whole');
-      if (loaded.passages !== 1_000) throw new Error(`the load found ${loaded.passages} passages, not 1000`);
-      loads.push(loaded);
-      splits.push(await loadTimes(loader, indexDir, 'split'));
+      // Alternating, so the machine's noise falls on both alike.
+      const pair = {
+        image: await loadTimes(loader, indexDir, 'whole', { image }),
+        uncached: await loadTimes(loader, indexDir, 'whole', 'no cache'),
+      };
+      for (const loaded of Object.values(pair)) {
+        if (loaded.passages !== 1_000) throw new Error(`the load found ${loaded.passages} passages, not 1000`);
+      }
+      loads.push(pair);
+      splits.push(await loadTimes(loader, indexDir, 'split', { image }));
     }
-    const load = spreadOf(loads.map((loaded) => loaded.ms));
-    const firstQuestions = spreadOf(loads.map((loaded) => percentile(loaded.firstQuestionMs, 99)));
+    const load = spreadOf(loads.map((pair) => pair.image.ms));
+    const firstQuestions = spreadOf(loads.map((pair) => percentile(pair.image.firstQuestionMs, 99)));
     const part = spreadsOf(splits);
     return {
       figures: [
         {
           group,
-          name: 'model and index load at 1000 passages (init)',
+          name: "model and index load at 1000 passages (init, with the image's compile cache)",
           unit: 'ms',
           spread: load,
           target: atMost(load, LOAD_TARGET_MS),
         },
         {
           group,
-          name: 'pages of fresh memory the load touched (page faults)',
-          unit: 'pages',
-          spread: spreadOf(loads.map((loaded) => loaded.pageFaults)),
+          name: 'model and index load at 1000 passages, without a compile cache',
+          unit: 'ms',
+          spread: spreadOf(loads.map((pair) => pair.uncached.ms)),
         },
         {
           group,
-          name: 'question embedding p99, each question the first time, after the load',
+          name: 'pages of fresh memory the load touched (page faults)',
+          unit: 'pages',
+          spread: spreadOf(loads.map((pair) => pair.image.pageFaults)),
+        },
+        {
+          group,
+          name: "then the init phase's warm-up look-ups (not in the load)",
+          unit: 'ms',
+          spread: spreadOf(loads.map((pair) => pair.image.warmUpMs)),
+        },
+        {
+          group,
+          name: 'question embedding p99, each question the first time, after the init phase',
           unit: 'ms',
           spread: firstQuestions,
           target: atMost(firstQuestions, EMBEDDING_P99_TARGET_MS),
+        },
+        {
+          group,
+          name: 'the same, without a compile cache',
+          unit: 'ms',
+          spread: spreadOf(loads.map((pair) => percentile(pair.uncached.firstQuestionMs, 99))),
         },
         { group, name: 'of which the index alone', unit: 'ms', spread: part((split) => split.indexMs) },
         { group, name: 'of which the model (runtime and weights)', unit: 'ms', spread: part((split) => split.modelMs) },
@@ -484,10 +560,15 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
       ],
       method:
         'loadBuiltKnowledge of a saved 1,000-passage index generated from the sample, in a fresh process (model, ' +
-        "index and one warm-up embedding), the function's code bundled by esbuild, with the minor page faults it " +
-        "took (each a fresh 4 KiB page, costly in a micro-VM); then, after the init phase's warm-up look-ups, each " +
-        "eval question embedded once (the rows of the model's embeddings table a question needs are read then); its " +
-        'split from another fresh process doing the three steps one by one.',
+        "index and one warm-up embedding), the function's code bundled by esbuild, in a folder laid out as the " +
+        "image: the function's bundle, the index, the model's packages staged by the build (TensorFlow.js " +
+        "minified), and the compile cache the Dockerfile's RUN line made there (it loads the model, so it holds " +
+        "TensorFlow.js's code cache, lambda/src/knowledge/code-cache.ts); each load with that cache, as the image " +
+        'starts, alternating with one without any. With the minor page faults the load took (each a fresh 4 KiB ' +
+        'page, costly in a micro-VM); then the rest of the init phase as the handler does it (the warm-up ' +
+        'look-ups, the young generation collected), and each eval question embedded once (the rows of the ' +
+        "model's embeddings table a question needs are read then); the split, with the image's cache, from " +
+        'another fresh process doing the three steps one by one.',
     };
   } finally {
     await rm(loadDir, { recursive: true, force: true });

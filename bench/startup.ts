@@ -77,7 +77,7 @@ interface ColdStart {
  * Makes the compile cache as the image build does: the Dockerfile's own RUN line, with its NODE_COMPILE_CACHE,
  * run in the bundle's folder by this Node.js. Returns the environment a cold start of the image has.
  */
-async function imageCompileCache(bundleDir: string): Promise<Record<string, string>> {
+export async function imageCompileCache(bundleDir: string): Promise<Record<string, string>> {
   const dockerfile = (await readFile(join(root, 'lambda', 'Dockerfile'), 'utf8')).replace(/\s*\\\n\s*/g, ' ');
   const command = /^RUN (.+)$/m.exec(dockerfile)?.[1];
   const cacheDir = /^ENV NODE_COMPILE_CACHE=\$\{LAMBDA_TASK_ROOT\}(\/.+)$/m.exec(dockerfile)?.[1];
