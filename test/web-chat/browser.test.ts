@@ -37,7 +37,7 @@ function flowText(identifier: string): string {
 function model(request: RecordedRequest) {
   const question = lastUserMessage(request);
   if (/opening hours/i.test(question))
-    return { reply: 'We are open 9 to 5 on weekdays. Details: https://example.com/hours', delayMs: 1500 };
+    return { reply: 'We are open 9 to 5 on weekdays. Details: https://example.com/hours', delayMs: 700 };
   if (/what is my name/i.test(question)) {
     const said = request.body.messages
       .map((message) => /my name is (\w+)/i.exec(message.content ?? '')?.[1])
