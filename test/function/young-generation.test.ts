@@ -1,9 +1,15 @@
 /**
  * The init phase ends with one collection of V8's young generation (lambda/src/young-generation.ts), which the
- * first turn would otherwise make. It must collect at once, and leave no `gc` function for any other code.
+ * first turn would otherwise make, after writing each of its pages once. It must collect at once, leave no `gc`
+ * function for any other code, and leave no fresh page of the young generation for the first turns to touch.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { buildSync } from 'esbuild';
 import { collectYoungGeneration } from '../../lambda/src/young-generation';
 
 const youngBytes = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_used_size;
@@ -24,4 +30,44 @@ test('leaves no gc function in this context or in contexts made later', () => {
   collectYoungGeneration();
   expect(typeof (globalThis as { gc?: unknown }).gc).toBe('undefined');
   expect(runInNewContext('typeof gc')).toBe('undefined');
+});
+
+test('writes each page of the young generation first, so the first turns after it touch no fresh page', async () => {
+  // In a worker thread, a heap of its own: a young generation grown by what an init phase loads, then collected.
+  const dir = mkdtempSync(join(tmpdir(), 'young-generation-'));
+  try {
+    const bundle = join(dir, 'young-generation.js');
+    buildSync({
+      entryPoints: [join(__dirname, '..', '..', 'lambda', 'src', 'young-generation.ts')],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'warning',
+    });
+    const script = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { getHeapSpaceStatistics } = require('node:v8');
+      const { collectYoungGeneration } = require(workerData.bundle);
+      const kept = [];
+      for (let index = 0; index < 300000; index++) kept.push({ index, text: 'item ' + index });
+      collectYoungGeneration();
+      const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+      const faults = process.resourceUsage().minorPageFault;
+      // What the first turns allocate: as much as the young generation holds, all of it short-lived.
+      let sum = 0;
+      for (let bytes = 0; bytes < young; bytes += 8192) sum += new Array(1022).fill(bytes).length;
+      const touched = process.resourceUsage().minorPageFault - faults;
+      parentPort.postMessage({ pages: young / 4096, faults: touched, kept: kept.length + sum });
+    `;
+    const result = await new Promise<{ pages: number; faults: number }>((resolve, reject) => {
+      const worker = new Worker(script, { eval: true, workerData: { bundle } });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(result.pages).toBeGreaterThan(256);
+    expect(result.faults).toBeLessThan(result.pages / 4);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
