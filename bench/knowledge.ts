@@ -564,7 +564,9 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
         "image: the function's bundle, the index, the model's packages staged by the build (TensorFlow.js " +
         "minified), and the compile cache the Dockerfile's RUN line made there (it loads the model, so it holds " +
         "TensorFlow.js's code cache, lambda/src/knowledge/code-cache.ts); each load with that cache, as the image " +
-        'starts, alternating with one without any. With the minor page faults the load took (each a fresh 4 KiB ' +
+        'starts, alternating with one without any (a cache holds only for the V8 flags it was made with: if ' +
+        "Lambda's runtime starts Node.js with others, the figures without a cache are the ones that hold). With the " +
+        'minor page faults the load took (each a fresh 4 KiB ' +
         'page, costly in a micro-VM); then the rest of the init phase as the handler does it (the warm-up ' +
         'look-ups, the young generation collected), and each eval question embedded once (the rows of the ' +
         "model's embeddings table a question needs are read then); the split, with the image's cache, from " +
