@@ -60,11 +60,16 @@ test('writes each page of the young generation first, so the first turns after i
       const touched = process.resourceUsage().minorPageFault - faults;
       parentPort.postMessage({ pages: young / 4096, faults: touched, kept: kept.length + sum });
     `;
-    const result = await new Promise<{ pages: number; faults: number }>((resolve, reject) => {
-      const worker = new Worker(script, { eval: true, workerData: { bundle } });
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
+    const worker = new Worker(script, { eval: true, workerData: { bundle } });
+    let result: { pages: number; faults: number };
+    try {
+      result = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+    } finally {
+      await worker.terminate();
+    }
     expect(result.pages).toBeGreaterThan(256);
     expect(result.faults).toBeLessThan(result.pages / 4);
   } finally {

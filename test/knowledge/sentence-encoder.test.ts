@@ -153,12 +153,17 @@ test("the model as the build stages it for the image (TensorFlow.js minified, th
     `;
     const workerData = { encoder: join(dir, 'encoder.js'), texts: TEXTS };
     const env = { ...process.env, NODE_COMPILE_CACHE: join(dir, 'cache') };
-    const result = await new Promise<{ vectors: number[][]; codeCache: string }>((resolve, reject) => {
-      const worker = new Worker(script, { eval: true, workerData, env });
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the worker ended (${code}) before it answered`)));
-    });
+    const worker = new Worker(script, { eval: true, workerData, env });
+    let result: { vectors: number[][]; codeCache: string };
+    try {
+      result = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`the worker ended (${code}) before it answered`)));
+      });
+    } finally {
+      await worker.terminate();
+    }
     expect(result.codeCache).toBe('made');
     expect(result.vectors).toEqual(await libraryModel.embed(TEXTS));
   } finally {
