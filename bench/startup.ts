@@ -129,8 +129,13 @@ export async function measureStartup(options: StartupOptions): Promise<Measureme
 
     const group = 'start-up';
     const size = spreadOf([coldStart.bytes / 1024]);
-    // The target is on the load a default deployment does at cold start, the same files as the size above.
-    const coldRatio = spread(({ slow, cached }) => slow.withInitMs / cached.withInitMs);
+    // The target is on the load a default deployment does at cold start, the same files as the size above, with no
+    // code cache on either side: like for like, and what holds if Lambda's start-up misses the image's cache. Lambda's
+    // Node.js bootstrap passes V8 heap flags sized from the function's memory (public copies of it; not checked on a
+    // deployed function), and V8 flags are part of the compile cache's key, so the cache made by the Dockerfile's RUN
+    // line, without them, may never be read there. The cached figures are printed beside it.
+    const coldRatio = spread(({ slow, fast }) => slow.withInitMs / fast.withInitMs);
+    const cachedColdRatio = spread(({ slow, cached }) => slow.withInitMs / cached.withInitMs);
     const figures: Figure[] = [
       {
         group,
@@ -161,6 +166,12 @@ export async function measureStartup(options: StartupOptions): Promise<Measureme
       },
       {
         group,
+        name: "with the init phase's imports: bundle",
+        unit: 'ms',
+        spread: spread(({ fast }) => fast.withInitMs),
+      },
+      {
+        group,
         name: "with the init phase's imports: bundle, image's compile cache",
         unit: 'ms',
         spread: spread(({ cached }) => cached.withInitMs),
@@ -173,10 +184,16 @@ export async function measureStartup(options: StartupOptions): Promise<Measureme
       },
       {
         group,
-        name: "with the init phase's imports: unbundled / bundle with compile cache (a cold start)",
+        name: "with the init phase's imports: unbundled / bundle, no cache on either (a cold start)",
         unit: 'x',
         spread: coldRatio,
         target: atLeast(coldRatio, LOAD_SPEED_RATIO_TARGET),
+      },
+      {
+        group,
+        name: "with the init phase's imports: unbundled / bundle with the image's compile cache",
+        unit: 'x',
+        spread: cachedColdRatio,
       },
     ];
     return {
@@ -189,7 +206,8 @@ export async function measureStartup(options: StartupOptions): Promise<Measureme
         "modules; its size counts every file a default deployment loads at cold start). With the image's compile " +
         "cache: the same bundle after the Dockerfile's RUN line made V8's code cache for it (NODE_COMPILE_CACHE), as " +
         "in the image. Unbundled: esbuild with packages: 'external', so every package loads from node_modules, with " +
-        'no cache.',
+        'no cache. The 4x target is read with no cache on either side: Lambda starts Node.js with V8 heap flags, ' +
+        "which are part of the cache's key, so the image's cache may not be read there (not checked on Lambda).",
     };
   } finally {
     await rm(bundleDir, { recursive: true, force: true });
