@@ -506,23 +506,25 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
       loads.push(pair);
       splits.push(await loadTimes(loader, indexDir, 'split', { image }));
     }
-    const load = spreadOf(loads.map((pair) => pair.image.ms));
-    const firstQuestions = spreadOf(loads.map((pair) => percentile(pair.image.firstQuestionMs, 99)));
+    // The targets are read without a compile cache: Lambda starts Node.js with V8 heap flags, which are part of
+    // the cache's key, so the image's cache may not be read there (bench/startup.ts says more). With it, beside.
+    const load = spreadOf(loads.map((pair) => pair.uncached.ms));
+    const firstQuestions = spreadOf(loads.map((pair) => percentile(pair.uncached.firstQuestionMs, 99)));
     const part = spreadsOf(splits);
     return {
       figures: [
         {
           group,
-          name: "model and index load at 1000 passages (init, with the image's compile cache)",
+          name: 'model and index load at 1000 passages (init, without a compile cache)',
           unit: 'ms',
           spread: load,
           target: atMost(load, LOAD_TARGET_MS),
         },
         {
           group,
-          name: 'model and index load at 1000 passages, without a compile cache',
+          name: "the same, with the image's compile cache",
           unit: 'ms',
-          spread: spreadOf(loads.map((pair) => pair.uncached.ms)),
+          spread: spreadOf(loads.map((pair) => pair.image.ms)),
         },
         {
           group,
@@ -538,16 +540,16 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
         },
         {
           group,
-          name: 'question embedding p99, each question the first time, after the init phase',
+          name: 'question embedding p99, each question the first time, after the init phase (no cache)',
           unit: 'ms',
           spread: firstQuestions,
           target: atMost(firstQuestions, EMBEDDING_P99_TARGET_MS),
         },
         {
           group,
-          name: 'the same, without a compile cache',
+          name: "the same, with the image's compile cache",
           unit: 'ms',
-          spread: spreadOf(loads.map((pair) => percentile(pair.uncached.firstQuestionMs, 99))),
+          spread: spreadOf(loads.map((pair) => percentile(pair.image.firstQuestionMs, 99))),
         },
         { group, name: 'of which the index alone', unit: 'ms', spread: part((split) => split.indexMs) },
         { group, name: 'of which the model (runtime and weights)', unit: 'ms', spread: part((split) => split.modelMs) },
