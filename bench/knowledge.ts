@@ -182,8 +182,9 @@ const [indexDir, mode] = process.argv.slice(2);
     // model's embeddings table they need are read from disk then, not at load (encoder-weights.ts).
     lap();
     await knowledge.warmUp?.();
-    collectYoungGeneration();
     const warmUpMs = lap();
+    collectYoungGeneration();
+    const collectionMs = lap();
     const embeddings = new LocalEmbeddings();
     const firstQuestionMs = [];
     for (const question of JSON.parse(process.env.QUESTIONS)) {
@@ -193,7 +194,15 @@ const [indexDir, mode] = process.argv.slice(2);
     }
     const { codeCache } = await loadLocalModel();
     process.stdout.write(
-      JSON.stringify({ ms, pageFaults, passages: knowledge.size.passages, warmUpMs, firstQuestionMs, codeCache }),
+      JSON.stringify({
+        ms,
+        pageFaults,
+        passages: knowledge.size.passages,
+        warmUpMs,
+        collectionMs,
+        firstQuestionMs,
+        codeCache,
+      }),
     );
     return;
   }
@@ -255,6 +264,8 @@ interface WholeLoad {
   readonly passages: number;
   /** The rest of the init phase after the load: the warm-up look-ups and the young generation's collection. */
   readonly warmUpMs: number;
+  /** The young generation written once and collected, at the init phase's end (lambda/src/young-generation.ts). */
+  readonly collectionMs: number;
   /** Each eval question embedded once, after the load: the first callers' questions. */
   readonly firstQuestionMs: number[];
   /** What happened to TensorFlow.js's code cache (lambda/src/knowledge/code-cache.ts). */
@@ -537,6 +548,12 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
           name: "then the init phase's warm-up look-ups (not in the load)",
           unit: 'ms',
           spread: spreadOf(loads.map((pair) => pair.image.warmUpMs)),
+        },
+        {
+          group,
+          name: 'then the young generation written once and collected (not in the load)',
+          unit: 'ms',
+          spread: spreadOf(loads.map((pair) => pair.image.collectionMs)),
         },
         {
           group,

@@ -370,7 +370,7 @@ describe('options', () => {
   });
 });
 
-describe('npm start -- --deployed as a user runs it', () => {
+describe('npm start -- --deployed, the command as bin/call.ts runs it', () => {
   test('without AWS credentials: one line on stderr, exit 1, no stack trace', async () => {
     // The command as bin/call.ts runs it (test/local/cli.test.ts runs `npm start` itself as a process), with every
     // credential source the SDK's default chain reads taken away and the instance metadata service switched off.

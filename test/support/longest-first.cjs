@@ -1,4 +1,4 @@
-// The order jest starts test files in. Two workers share the machine's two cores, and the run ends when the last
+// The order jest starts test files in. A few workers share the machine's cores, and the run ends when the last
 // file does, so the longest files must start first. Jest knows a file's time from its cache of earlier runs; a
 // fresh clone (CI) has none, and then jest starts the biggest files first, which puts the end-to-end tests of the
 // CLIs (short files, long runs: each spawns processes) near the end, where one of them ran on alone for half a

@@ -50,13 +50,8 @@ test('npm start -- --web prints the URL, serves the page, and stops cleanly when
   const stopRequested = () => new Promise<void>((resolve) => (pressCtrlC = resolve));
   const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
   Object.assign(process.env, { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' });
+  const exited = runCallCommand(['--web', '--port', '0'], { stdin: Readable.from([]), stdout, stderr, stopRequested });
   try {
-    const exited = runCallCommand(['--web', '--port', '0'], {
-      stdin: Readable.from([]),
-      stdout,
-      stderr,
-      stopRequested,
-    });
     const url = await new Promise<string>((resolve, reject) => {
       stdout.on('data', () => {
         const found = /Web chat on (http:\/\/127\.0\.0\.1:\d+\/) \(Ctrl-C stops it\)/.exec(printed);
@@ -82,6 +77,9 @@ test('npm start -- --web prints the URL, serves the page, and stops cleanly when
     expect(errors).toBe('');
     await expect(fetch(url)).rejects.toThrow();
   } finally {
+    // Stopped whatever failed above, so no server outlives the test in a reused worker.
+    pressCtrlC();
+    await exited.catch(() => undefined);
     restoreEnv('OPENAI_API_KEY', saved.key);
     restoreEnv('OPENAI_BASE_URL', saved.url);
   }

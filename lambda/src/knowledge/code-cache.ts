@@ -17,7 +17,8 @@
  * - V8 checks a cache before using it (its version and flags, the source's length) and compiles afresh when it
  *   rejects one; the cache's name holds a hash of the source's text, so a cache made for another version of the
  *   file, even one of the same length, is never read.
- * - Without a compile cache directory (the tests, the local call) the file is required as before. A cache that
+ * - Without a compile cache directory (the local call; jest's sandbox, whose module registry is not Node's) the
+ *   file is required as before. A cache that
  *   cannot be written (Lambda's /var/task is read-only) stays as it is, silently, as Node.js does with its own.
  */
 import { createHash } from 'node:crypto';
@@ -32,7 +33,7 @@ export type CodeCacheUse = 'none' | 'used' | 'made' | 'rejected';
 /** The wrapper Node.js puts around a CommonJS module's text. */
 const WRAPPER = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'] as const;
 
-/** Caches to write when the process exits (or when writeCodeCaches is called). */
+/** Caches to write when the process exits. */
 const pending = new Map<string, Script>();
 let writesAtExit = false;
 
@@ -84,7 +85,7 @@ export function requireWithCodeCache(
 }
 
 /** Writes the code caches this process made, with every function compiled so far. Never throws. */
-export function writeCodeCaches(): void {
+function writeCodeCaches(): void {
   for (const [cachePath, script] of pending) {
     try {
       writeFileSync(cachePath, script.createCachedData());
