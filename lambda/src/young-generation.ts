@@ -26,8 +26,9 @@ const VALUES_PER_CHUNK = 1_022;
 const CHUNK_BYTES = 8 * 1024;
 
 /**
- * Allocates short-lived garbage of twice the young generation's size: the allocation fills one half of it, a
- * scavenge (which finds nothing alive) swaps the halves, and it fills the other, so every page has been written.
+ * Allocates short-lived garbage of twice the size V8 reports for the young generation (which counts both its
+ * halves): the allocation fills one half, a scavenge (which finds nothing alive) swaps the halves, it fills the
+ * other, and so on, so every page has been written at least twice.
  */
 function writeYoungGeneration(): number {
   const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
