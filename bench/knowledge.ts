@@ -519,8 +519,9 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
     }
     // The targets are read without a compile cache: Lambda starts Node.js with V8 heap flags, which are part of
     // the cache's key, so the image's cache may not be read there (bench/startup.ts says more). With it, beside.
-    const load = spreadOf(loads.map((pair) => pair.uncached.ms));
-    const firstQuestions = spreadOf(loads.map((pair) => percentile(pair.uncached.firstQuestionMs, 99)));
+    const whole = spreadsOf(loads);
+    const load = whole((pair) => pair.uncached.ms);
+    const firstQuestions = whole((pair) => percentile(pair.uncached.firstQuestionMs, 99));
     const part = spreadsOf(splits);
     return {
       figures: [
@@ -535,25 +536,25 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
           group,
           name: "the same, with the image's compile cache",
           unit: 'ms',
-          spread: spreadOf(loads.map((pair) => pair.image.ms)),
+          spread: whole((pair) => pair.image.ms),
         },
         {
           group,
           name: 'pages of fresh memory the load touched (page faults)',
           unit: 'pages',
-          spread: spreadOf(loads.map((pair) => pair.image.pageFaults)),
+          spread: whole((pair) => pair.image.pageFaults),
         },
         {
           group,
           name: "then the init phase's warm-up look-ups (not in the load)",
           unit: 'ms',
-          spread: spreadOf(loads.map((pair) => pair.image.warmUpMs)),
+          spread: whole((pair) => pair.image.warmUpMs),
         },
         {
           group,
           name: 'then the young generation written once and collected (not in the load)',
           unit: 'ms',
-          spread: spreadOf(loads.map((pair) => pair.image.collectionMs)),
+          spread: whole((pair) => pair.image.collectionMs),
         },
         {
           group,
@@ -566,7 +567,7 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
           group,
           name: "the same, with the image's compile cache",
           unit: 'ms',
-          spread: spreadOf(loads.map((pair) => percentile(pair.image.firstQuestionMs, 99))),
+          spread: whole((pair) => percentile(pair.image.firstQuestionMs, 99)),
         },
         { group, name: 'of which the index alone', unit: 'ms', spread: part((split) => split.indexMs) },
         { group, name: 'of which the model (runtime and weights)', unit: 'ms', spread: part((split) => split.modelMs) },
