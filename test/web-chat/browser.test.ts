@@ -174,6 +174,28 @@ maybe('the web chat page in Chromium', () => {
     });
   });
 
+  test('a line said while the connection was down shows when it comes back, in its place', async () => {
+    await onPage('reconnect', async (page) => {
+      const log = await startChat(page, 'Alan');
+      const chat = server.service.allChats.at(-1)!;
+      // The network drops: the server's side of the websocket goes, and the bot speaks into the gap.
+      for (const socket of chat.sockets) socket.terminate();
+      chat.hear({ kind: 'bot', text: 'Said while you were away.', latencyMs: 0 });
+      // chatjs opens a new connection by itself; the page then reads what it missed from the transcript.
+      await log.getByText('Said while you were away.').waitFor();
+      await say(page, 'My name is Alan.');
+      await log.getByText('Nice to meet you.').waitFor();
+      const lines = await log.locator('li').allInnerTexts();
+      expect(lines.map((line) => line.replace(/\s+/g, ' ').trim())).toEqual([
+        `Chalkbot ${flowText('greet')}`,
+        `Chalkbot ${flowText('talk-to-bot')}`,
+        'Chalkbot Said while you were away.',
+        'You My name is Alan.',
+        'Chalkbot Nice to meet you.',
+      ]);
+    });
+  });
+
   test("a refused start is shown with the API's reason and the name stays editable", async () => {
     await onPage('refused', async (page) => {
       // The page enforces the length itself; this goes around it to reach the function's check.

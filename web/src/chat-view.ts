@@ -37,6 +37,8 @@ export class ChatView {
   starting(): void {
     this.showError('');
     this.setBusy(this.startForm, true);
+    // Cleared now, not when the chat opens: lines can arrive before the page hears that it is connected.
+    this.transcript.replaceChildren();
   }
 
   /** The chat is open: the conversation shows and the message box has the focus. */
@@ -44,7 +46,6 @@ export class ChatView {
     this.startForm.hidden = true;
     this.newChatButton.hidden = true;
     this.conversation.hidden = false;
-    this.transcript.replaceChildren();
     this.setBusy(this.messageForm, false);
     this.endButton.disabled = false;
     this.messageInput.focus();
@@ -57,7 +58,12 @@ export class ChatView {
     this.nameInput.focus();
   }
 
-  addLine(speaker: Speaker, name: string, text: string): void {
+  /**
+   * A line of the conversation, in the place its time gives it: a line caught up from the transcript after a
+   * reconnection can be older than the last one shown. Connect's AbsoluteTime is ISO 8601 in UTC with
+   * milliseconds, so the strings sort as the times do.
+   */
+  addLine(speaker: Speaker, name: string, text: string, at?: string): void {
     if (speaker !== 'customer') this.stopTyping();
     const item = document.createElement('li');
     item.className = speaker;
@@ -68,7 +74,11 @@ export class ChatView {
       item.append(sender);
     }
     item.append(...withLinks(text));
-    this.transcript.append(item);
+    if (at) item.dataset.at = at;
+    const later = at
+      ? Array.from(this.transcript.children).find((line) => ((line as HTMLElement).dataset.at ?? '') > at)
+      : undefined;
+    this.transcript.insertBefore(item, later ?? null);
     item.scrollIntoView({ block: 'end' });
   }
 

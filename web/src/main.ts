@@ -25,10 +25,12 @@ const CONTENT = {
 /** Typing events go out at most this often while the visitor types. */
 const TYPING_EVERY_MS = 5_000;
 const BOT_NAME = 'Chalkbot';
+const CATCH_UP_RETRY_MS = 1_000;
 
 /** The fields of a transcript item or websocket message that the page reads. */
 interface ChatItem {
   readonly Id?: string;
+  readonly AbsoluteTime?: string;
   readonly Type?: string;
   readonly ContentType?: string;
   readonly Content?: string;
@@ -89,11 +91,11 @@ function show(item: ChatItem): void {
   }
   if (item.Type === 'MESSAGE' && item.Content) {
     const { speaker, name } = speakerOf(item);
-    view.addLine(speaker, name, item.Content);
+    view.addLine(speaker, name, item.Content, item.AbsoluteTime);
   } else if (item.ContentType === CONTENT.joined && item.ParticipantRole === 'AGENT') {
-    view.addLine('notice', '', `${item.DisplayName || 'An agent'} joined the chat.`);
+    view.addLine('notice', '', `${item.DisplayName || 'An agent'} joined the chat.`, item.AbsoluteTime);
   } else if (item.ContentType === CONTENT.left && item.ParticipantRole === 'AGENT') {
-    view.addLine('notice', '', `${item.DisplayName || 'The agent'} left the chat.`);
+    view.addLine('notice', '', `${item.DisplayName || 'The agent'} left the chat.`, item.AbsoluteTime);
   } else if (item.ContentType === CONTENT.ended) {
     end();
   }
@@ -126,6 +128,9 @@ async function open(config: WebChatConfig, displayName: string): Promise<void> {
   });
   session = current;
   current.onMessage((event) => show(event.data));
+  // Each time the websocket is up (the first time, and after a lost connection comes back), what was said while
+  // it was not: chatjs's connect() resolves before its websocket opens, so the flow's greeting can fall between.
+  current.onConnectionEstablished(() => void catchUp(current));
   current.onTyping((event) => {
     if (event.data.ParticipantRole !== 'CUSTOMER') view.showTyping(speakerOf(event.data).name);
   });
@@ -140,9 +145,22 @@ async function open(config: WebChatConfig, displayName: string): Promise<void> {
     return;
   }
   view.opened();
-  // What was said before the connection was up (the greeting): the flow starts with the chat, not with us.
-  const { data } = await current.getTranscript({ sortOrder: 'ASCENDING', scanDirection: 'BACKWARD', maxResults: 100 });
-  for (const item of (data as { Transcript?: ChatItem[] } | undefined)?.Transcript ?? []) show(item);
+}
+
+/** Shows what the transcript has and the page has not; a failed read is tried again once, then said. */
+async function catchUp(current: Session, attempt = 1): Promise<void> {
+  try {
+    const { data } = await current.getTranscript({
+      sortOrder: 'ASCENDING',
+      scanDirection: 'BACKWARD',
+      maxResults: 100,
+    });
+    for (const item of (data as { Transcript?: ChatItem[] } | undefined)?.Transcript ?? []) show(item);
+  } catch {
+    if (session !== current || chatOver) return;
+    if (attempt < 2) setTimeout(() => void catchUp(current, attempt + 1), CATCH_UP_RETRY_MS);
+    else view.showStatus('Some earlier messages could not be loaded.');
+  }
 }
 
 async function send(text: string): Promise<void> {
