@@ -28,7 +28,7 @@ import { BUILT_INDEX_FOLDER } from '../lib/definition/knowledge-index';
 import { DEFAULT_KNOWLEDGE_DIR } from '../local/call-options';
 import { stageModules } from '../scripts/build-knowledge';
 import { atLeast, atMost, type Figure, type MeasurementResult, percentile, spreadOf, spreadsOf } from './figures';
-import { imageCompileCache } from './startup';
+import { asLambdaStarts, imageCompileCache } from './startup';
 import { playTurn } from './turns';
 import type { BenchWorld } from './world';
 
@@ -291,7 +291,9 @@ async function loadTimes(
   const env: NodeJS.ProcessEnv = { ...process.env, QUESTIONS: JSON.stringify(evalQuestions()) };
   delete env.NODE_COMPILE_CACHE;
   const image = start === 'no cache' ? {} : start.image;
-  const { stdout } = await run(process.execPath, ['-e', LOADER, loader, indexDir, mode], {
+  // Node.js as Lambda starts the function: the bootstrap's command line through the image's wrapper script.
+  const [command, args] = asLambdaStarts(['-e', LOADER, loader, indexDir, mode], 'wrapper');
+  const { stdout } = await run(command, args, {
     cwd: root,
     env: { ...env, ...image },
   });
@@ -517,8 +519,7 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
       loads.push(pair);
       splits.push(await loadTimes(loader, indexDir, 'split', { image }));
     }
-    // The targets are read without a compile cache: Lambda starts Node.js with V8 heap flags, which are part of
-    // the cache's key, so the image's cache may not be read there (bench/startup.ts says more). With it, beside.
+    // The targets are read without a compile cache, the stricter reading (both pass either way). With it, beside.
     const whole = spreadsOf(loads);
     const load = whole((pair) => pair.uncached.ms);
     const firstQuestions = whole((pair) => percentile(pair.uncached.firstQuestionMs, 99));
@@ -584,8 +585,8 @@ export async function measureKnowledgeLoad(options: KnowledgeLoadOptions): Promi
         "image: the function's bundle, the index, the model's packages staged by the build (TensorFlow.js " +
         "minified), and the compile cache the Dockerfile's RUN line made there (it loads the model, so it holds " +
         "TensorFlow.js's code cache, lambda/src/knowledge/code-cache.ts); each load with that cache, as the image " +
-        'starts, alternating with one without any (a cache holds only for the V8 flags it was made with: if ' +
-        "Lambda's runtime starts Node.js with others, the figures without a cache are the ones that hold). With the " +
+        "starts, alternating with one without any; node started as Lambda starts the function (its bootstrap's " +
+        "command line through the image's wrapper script, bench/startup.ts). With the " +
         'minor page faults the load took (each a fresh 4 KiB ' +
         'page, costly in a micro-VM); then the rest of the init phase as the handler does it (the warm-up ' +
         'look-ups, the young generation collected), and each eval question embedded once (the rows of the ' +

@@ -15,6 +15,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LOG_RETENTION_DAYS } from '../log-retention';
 import { type DeployedModels, usesProvider } from '../model-settings';
+import { ANSWER_FUNCTION_MEMORY_MB, START_NODE_WRAPPER } from '../definition/function-runtime';
 import { grantBedrockInvoke } from './bedrock-access';
 import { grantIndexEmbeddings } from './embeddings-access';
 import {
@@ -93,6 +94,8 @@ export class AnswerFunction extends Construct {
       POWERTOOLS_SERVICE_NAME: FUNCTION_SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: FUNCTION_METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      // Node.js starts without the bootstrap's V8 flags, so its own and the image's code caches are read.
+      AWS_LAMBDA_EXEC_WRAPPER: START_NODE_WRAPPER,
     };
     if (props.openAiBaseUrl !== undefined && this.openAiKeySecret)
       environment[FUNCTION_ENVIRONMENT.openAiBaseUrl] = props.openAiBaseUrl;
@@ -108,7 +111,7 @@ export class AnswerFunction extends Construct {
       // arm64: cheaper per GB-second and the base image exists for it; the image platform must match.
       architecture: lambda.Architecture.ARM_64,
       code: lambda.DockerImageCode.fromImageAsset(props.imageDirectory, { platform: Platform.LINUX_ARM64 }),
-      memorySize: 1024,
+      memorySize: ANSWER_FUNCTION_MEMORY_MB,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
       role,
       logGroup,

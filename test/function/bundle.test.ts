@@ -11,6 +11,12 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LexV2Event, LexV2Result } from 'aws-lambda';
 import { botDefinition } from '../../lib/definition/bot';
+import {
+  ANSWER_FUNCTION_MEMORY_MB,
+  LAMBDA_RUNTIME_SCRIPT,
+  lambdaBootstrapNodeOptions,
+  START_NODE_WRAPPER,
+} from '../../lib/definition/function-runtime';
 import { WARM_UP_CALL_ID } from '../../lambda/src/table-warm-up';
 import { BAKERY, BAKERY_SPANISH, writeKnowledgeFolder } from '../knowledge/bakery';
 import { startFakeBedrock, type FakeBedrock } from '../../local/bedrock-server';
@@ -23,6 +29,8 @@ import { lexEvent, spokenText, startWorld, storedMessages, type World } from '..
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
+/** Lambda's wrapper script for the function (lambda/Dockerfile puts it at START_NODE_WRAPPER). */
+const WRAPPER = join(root, 'lambda', 'start-node.sh');
 
 let world: World;
 let bedrock: FakeBedrock;
@@ -303,6 +311,7 @@ test('the image holds exactly the bundle and its entry, the knowledge index, the
     'COPY dist/node_modules ${LAMBDA_TASK_ROOT}/node_modules',
     'COPY dist/knowledge-index ${LAMBDA_TASK_ROOT}/knowledge-index',
     'COPY dist/*.mjs ${LAMBDA_TASK_ROOT}/',
+    `COPY --chmod=755 start-node.sh ${START_NODE_WRAPPER}`,
     'ENV NODE_COMPILE_CACHE=${LAMBDA_TASK_ROOT}/.compile-cache',
     'RUN POWERTOOLS_LOG_LEVEL=SILENT node --input-type=module -e "for (const file of process.argv.slice(1)) await import(file)" ${LAMBDA_TASK_ROOT}/*.mjs',
     'CMD ["init.handler"]',
@@ -310,10 +319,38 @@ test('the image holds exactly the bundle and its entry, the knowledge index, the
   const ignore = (await readFile(join(root, 'lambda', '.dockerignore'), 'utf8'))
     .split('\n')
     .filter((line) => line && !line.startsWith('#'));
-  expect(ignore).toEqual(['*', '!Dockerfile', '!dist/*.mjs', '!dist/knowledge-index', '!dist/node_modules']);
+  expect(ignore).toEqual([
+    '*',
+    '!Dockerfile',
+    '!start-node.sh',
+    '!dist/*.mjs',
+    '!dist/knowledge-index',
+    '!dist/node_modules',
+  ]);
 });
 
-test("the image's compile-cache step imports every file of the bundle, the lazy ones too, and the model, and caches them", async () => {
+test("the wrapper script starts the bootstrap's command without its V8 flags, Node.js's options and the runtime's script kept in order", async () => {
+  const { stdout } = await run('sh', [
+    WRAPPER,
+    'printf',
+    '%s\\n',
+    ...lambdaBootstrapNodeOptions(ANSWER_FUNCTION_MEMORY_MB),
+    LAMBDA_RUNTIME_SCRIPT,
+  ]);
+  expect(stdout.trim().split('\n')).toEqual([
+    '--max-http-header-size',
+    '81920',
+    '--no-experimental-require-module',
+    '--no-experimental-detect-module',
+    LAMBDA_RUNTIME_SCRIPT,
+  ]);
+  // The flags it drops are the ones the bootstrap gives for this memory (1,024 MB: a tenth for the young generation).
+  expect(lambdaBootstrapNodeOptions(1024)).toEqual(
+    expect.arrayContaining(['--expose-gc', '--max-semi-space-size=51', '--max-old-space-size=922']),
+  );
+});
+
+test("the image's compile-cache step imports every file of the bundle, the lazy ones too, and the model, and caches them for node as Lambda starts it", async () => {
   const dockerfile = (await readFile(join(root, 'lambda', 'Dockerfile'), 'utf8')).replace(/\s*\\\n\s*/g, ' ');
   const [, command] = /^RUN (.+)$/m.exec(dockerfile) ?? [];
   const cache = join(folder, '.compile-cache');
@@ -332,6 +369,32 @@ test("the image's compile-cache step imports every file of the bundle, the lazy 
   expect(cached.length).toBeGreaterThanOrEqual(files.length);
   // And TensorFlow.js's, made after the model loaded (lambda/src/knowledge/code-cache.ts).
   expect(cached.filter((entry) => /^code-cache-[0-9a-f]{32}\.v8$/.test(entry.name))).toHaveLength(1);
+
+  // Node.js as Lambda starts it, through the wrapper script with the bootstrap's command line, reads that cache: the
+  // wrapper leaves out the bootstrap's V8 flags, which are part of the cache's key.
+  const { stderr } = await run(
+    'sh',
+    [
+      WRAPPER,
+      process.execPath,
+      ...lambdaBootstrapNodeOptions(ANSWER_FUNCTION_MEMORY_MB),
+      '--input-type=module',
+      '-e',
+      'await import(process.argv[1])',
+      join(folder, 'index.mjs'),
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        NODE_COMPILE_CACHE: cache,
+        NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        KNOWLEDGE_DIR: bakeryIndex,
+      },
+    },
+  );
+  expect(stderr).toMatch(/cache for file:\/\/\S+\/index\.mjs was accepted/);
+  expect(stderr).not.toMatch(/index\.mjs was not initialized/);
 });
 
 test("the archiver's bundle loads alone and runs its handler: a contact event that is not a disconnect is dropped", async () => {

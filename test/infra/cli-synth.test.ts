@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { ANSWER_FUNCTION_MEMORY_MB, START_NODE_WRAPPER } from '../../lib/definition/function-runtime';
 import { buildTestApp, REPO_ROOT, templateOf } from './synth';
 
 /** Whether a command of that name is on PATH. */
@@ -157,6 +158,14 @@ describe('npx cdk synth (offline, no credentials)', () => {
     }[];
     expect(images).toHaveLength(1);
     expect(images[0].source.platform).toBe('linux/arm64');
+    // Lambda starts the image's node through its wrapper script, for the memory the bootstrap's flags are sized from.
+    const answerFunction = Object.values(templateIn(outDir, 'demo-bot').Resources).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && (r.Properties?.PackageType as string | undefined) === 'Image',
+    );
+    expect(answerFunction?.Properties).toMatchObject({
+      MemorySize: ANSWER_FUNCTION_MEMORY_MB,
+      Environment: { Variables: expect.objectContaining({ AWS_LAMBDA_EXEC_WRAPPER: START_NODE_WRAPPER }) },
+    });
     expect(Object.values(images[0].destinations).map((d) => d.repositoryName)).toEqual(['demo-answer-function']);
     // cdk.json's "build" ran first, so the image context holds the bundle the Dockerfile copies.
     expect(existsSync(join(REPO_ROOT, 'lambda', 'dist', 'index.mjs'))).toBe(true);
