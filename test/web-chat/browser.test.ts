@@ -54,6 +54,7 @@ maybe('the web chat page in Chromium', () => {
   let server: WebChatServer;
   let browser: Browser;
   let siteDirectory: string | undefined;
+  let page: Page | undefined;
 
   beforeAll(async () => {
     openai = await startFakeOpenAI(model);
@@ -83,9 +84,12 @@ maybe('the web chat page in Chromium', () => {
     if (siteDirectory) rmSync(siteDirectory, { recursive: true, force: true });
   });
 
-  /** Runs a test on a fresh page; on failure the page is saved as a screenshot first. */
+  /**
+   * Runs a test on the page freshly loaded; on failure the page is saved as a screenshot first. One tab for the
+   * file, loaded again for each test: a new tab starts a new renderer process, about 1.5 s of CPU each here.
+   */
   async function onPage(name: string, body: (page: Page) => Promise<void>): Promise<void> {
-    const page = await browser.newPage();
+    page ??= await browser.newPage();
     try {
       await page.goto(server.url);
       await body(page);
@@ -93,8 +97,6 @@ maybe('the web chat page in Chromium', () => {
       mkdirSync(RESULTS, { recursive: true });
       await page.screenshot({ path: join(RESULTS, `web-chat-${name}.png`), fullPage: true }).catch(() => undefined);
       throw error;
-    } finally {
-      await page.close();
     }
   }
 
