@@ -1,8 +1,14 @@
 // `npm test`: the type check, the lint and the tests, side by side. One after the other they took the sum of
 // their times, though much of the tests' time is waiting (for deadlines, child processes, a browser) while a core
-// is free; the type check alone is about 20 s of one core. The tests print as they run; the checks print when
-// they end, so their lines do not land in the middle of jest's. It fails when any of the three fails.
-// Arguments go to jest: `npm test -- test/function` runs those tests, still beside the whole type check and lint.
+// is free; the type check alone is about 20 s of one core. The checks print when they end, so their lines do not
+// land in the middle of jest's. It fails when any part fails.
+//
+// The tests run as two jest processes, each with its files one after another (--runInBand), split by what they
+// load (test/support/longest-first.cjs): the CDK side and the function side. Jest's own two workers each loaded
+// and compiled nearly everything (aws-cdk-lib, LangChain, the AWS SDK) for the files it happened to get: on the
+// 2-core machine the tests took 101 s and 178 s of CPU that way, 90 s and 158 s as two such processes
+// (2 December 2026). Both print as they go, through this process, line by line.
+// Arguments go to both: `npm test -- test/function` runs those tests, still beside the whole type check and lint.
 import { spawn } from 'node:child_process';
 
 /** Runs an npm script with its output kept, and resolves to its exit code and output. */
@@ -17,21 +23,45 @@ function quietly(script) {
   });
 }
 
-function loudly(command, args) {
+/**
+ * One half of the tests; its output passes through here a whole line at a time, so the two halves' lines never
+ * mix within a line. Colour stays when this process prints to a terminal.
+ */
+function testShard(index, count) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit' });
+    const args = ['jest', `--shard=${index}/${count}`, '--runInBand', '--passWithNoTests', ...process.argv.slice(2)];
+    const env = { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) };
+    const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    for (const [from, to] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ]) {
+      let partial = '';
+      from.on('data', (chunk) => {
+        const text = partial + chunk;
+        const end = text.lastIndexOf('\n') + 1;
+        to.write(text.slice(0, end));
+        partial = text.slice(end);
+      });
+      from.on('end', () => partial && to.write(`${partial}\n`));
+    }
     child.on('error', () => resolve(1));
     child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
+const SHARDS = 2;
 const checks = Promise.all(['typecheck', 'lint'].map(quietly));
-const tests = loudly('npx', ['jest', ...process.argv.slice(2)]);
-const [testsCode, results] = await Promise.all([tests, checks]);
+const shards = Promise.all(Array.from({ length: SHARDS }, (_, at) => testShard(at + 1, SHARDS)));
+const [shardCodes, results] = await Promise.all([shards, checks]);
 
+shardCodes.forEach((code, at) => {
+  if (code === 0) console.log(`jest, tests ${at + 1} of ${SHARDS}: passed`);
+  else console.error(`jest, tests ${at + 1} of ${SHARDS}: FAILED (exit ${code}; its output is above)`);
+});
 for (const { script, code, output } of results) {
   if (code === 0) console.log(`npm run ${script}: passed`);
   else console.error(`npm run ${script}: FAILED (exit ${code})\n${output.trimEnd()}`);
 }
-const failed = testsCode !== 0 || results.some(({ code }) => code !== 0);
+const failed = shardCodes.some((code) => code !== 0) || results.some(({ code }) => code !== 0);
 process.exitCode = failed ? 1 : 0;

@@ -13,7 +13,24 @@ const LONGEST = [
   'test/web-chat/browser.test.ts', // Chromium
 ];
 
+/**
+ * `npm test` runs two jest processes side by side, each on one core with its files one after another (--runInBand,
+ * scripts/test.mjs says why), split by what the files load: the first the CDK side (aws-cdk-lib, the templates,
+ * the CLIs that build and synthesize, the web chat and the knowledge build), the second the function side
+ * (LangChain, the AWS SDK, the local call). A process compiles and warms what its files share once, where jest's
+ * own split (by a hash of the path) had both processes load everything. The fault drills, which mostly wait on
+ * deadlines, go with the first half, which already loads the function (the web chat runs it): the halves then take
+ * about the same time.
+ */
+const FUNCTION_SIDE = ['test/function/', 'test/local/'];
+
 class LongestFirst extends Sequencer {
+  shard(tests, { shardIndex, shardCount }) {
+    if (shardCount !== 2) return super.shard(tests, { shardIndex, shardCount });
+    const functionSide = (test) => FUNCTION_SIDE.some((folder) => test.path.includes(`/${folder}`));
+    return tests.filter((test) => functionSide(test) === (shardIndex === 2));
+  }
+
   sort(tests) {
     const rank = (test) => {
       // Jest's first rule stays first: what failed last time runs first, to say soonest whether it is mended.
