@@ -1,6 +1,6 @@
 // `npm test`: the type check, the lint and the tests, side by side. One after the other they took the sum of
 // their times, though much of the tests' time is waiting (for deadlines, child processes, a browser) while a core
-// is free; the type check alone is about 20 s of one core. The checks print when they end, so their lines do not
+// is free; the type check alone is several seconds of one core. The checks print when they end, so their lines do not
 // land in the middle of jest's. It fails when any part fails.
 //
 // The tests run as two jest processes, each with its files one after another (--runInBand), split by what they

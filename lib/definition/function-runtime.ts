@@ -6,10 +6,11 @@
  * Why a wrapper: V8's flags are part of every code cache's key (Node.js's own options are not). The bootstrap's
  * V8 flags make Node.js compile its own modules (http, tls, crypto...) from source instead of from the code cache
  * built into it, and make the image's cache of the bundle (the Dockerfile's RUN line) unreadable. On the bench
- * machine, loading the bundle with what the init phase imports took 218 ms under the bootstrap's flags, 178 ms
- * without them and 152 ms without them and with the image's cache (medians of 15, 2 December 2026). Without the
- * heap flags V8 sizes the heap from the memory it sees (the old generation a quarter of it, 256 MB here); the
- * function holds 16 MB of heap after its init phase with the sample business.
+ * machine, loading the bundle with what the init phase imports took 218 ms under the bootstrap's flags (one bench
+ * run), 178 ms without them and 152 ms without them and with the image's cache (the next run; medians of 15,
+ * 2 December 2026). Without the heap flags V8 sizes the heap from the memory it sees (by V8's rule about a quarter
+ * of it for the old generation; not measured in a 1,024 MB machine); the function holds 16 MB of heap after its
+ * init phase with the sample business (measured).
  *
  * The bootstrap's command line, from the public copies read (the Node.js 14 and 18 runtimes' whole, copied into
  * public repositories; the Node.js 24 runtime's memory part, in
