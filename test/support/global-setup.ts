@@ -8,9 +8,12 @@
  *   templates and those of the app's variants in test/infra/cli-synth.test.ts, failing on any error or warning;
  * - V8's code cache (NODE_COMPILE_CACHE) for every Node process of the run: jest's workers and the processes the
  *   tests start (the CLIs, gitlab-ci-local, the bundle's fresh processes). The first process to load a file
- *   compiles it, the next ones load it compiled. It lives in the run's folder, so it is never stale.
+ *   compiles it, the next ones load it compiled. It lives in the run's folder, so it is never stale;
+ * - the temporary folder (TMPDIR, which `os.tmpdir()` reads on each call) of the tests and of every process they
+ *   start: what a test leaves there (an in-process synth's cdk.out, a CLI's scratch folder) goes with the run's
+ *   folder at the end, where each run had left about 200 folders in /tmp.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,4 +22,7 @@ export default function globalSetup(): void {
   process.env.CHALKBOT_TEST_RUN_CACHE = runCache;
   process.env.CDK_VALIDATION = 'false';
   process.env.NODE_COMPILE_CACHE = join(runCache, 'node-compile-cache');
+  const temporary = join(runCache, 'tmp');
+  mkdirSync(temporary);
+  process.env.TMPDIR = temporary;
 }
