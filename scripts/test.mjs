@@ -3,13 +3,18 @@
 // is free; the type check alone is several seconds of one core. The checks print when they end, so their lines do not
 // land in the middle of jest's. It fails when any part fails.
 //
-// The tests run as two jest processes, each with its files one after another (--runInBand), split by what they
-// load (test/support/longest-first.cjs): the CDK side and the function side. Jest's own two workers each loaded
-// and compiled nearly everything (aws-cdk-lib, LangChain, the AWS SDK) for the files it happened to get: on the
-// 2-core machine the tests took 101 s and 178 s of CPU that way, 90 s and 158 s as two such processes
-// (2 December 2026). Both print as they go, through this process, line by line.
-// Arguments go to both: `npm test -- test/function` runs those tests, still beside the whole type check and lint.
+// The tests run as three jest processes, each with its files one after another (--runInBand), split by what they
+// load and do (test/support/longest-first.cjs): the CDK side, the function side, and the files that mostly wait.
+// Jest's own two workers each loaded and compiled nearly everything (aws-cdk-lib, LangChain, the AWS SDK) for the
+// files it happened to get: on the 2-core machine the tests took 101 s and 178 s of CPU that way, 90 s and 158 s as
+// two such processes (2 December 2026); 47 s and about 86 s for the whole npm test as three (3 December). All
+// print as they go, through this process, line by line. Jest is started by this Node.js (npm's scripts run Node
+// 22), not through npx, whose own npm process cost about half a second of CPU for each.
+// Arguments go to all: `npm test -- test/function` runs those tests, still beside the whole type check and lint.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const jestCli = createRequire(import.meta.url).resolve('jest/bin/jest');
 
 /** Runs an npm script with its output kept, and resolves to its exit code and output. */
 function quietly(script) {
@@ -24,14 +29,14 @@ function quietly(script) {
 }
 
 /**
- * One half of the tests; its output passes through here a whole line at a time, so the two halves' lines never
- * mix within a line. Colour stays when this process prints to a terminal.
+ * One part of the tests; its output passes through here a whole line at a time, so the parts' lines never mix
+ * within a line. Colour stays when this process prints to a terminal.
  */
 function testShard(index, count) {
   return new Promise((resolve) => {
-    const args = ['jest', `--shard=${index}/${count}`, '--runInBand', '--passWithNoTests', ...process.argv.slice(2)];
+    const args = [jestCli, `--shard=${index}/${count}`, '--runInBand', '--passWithNoTests', ...process.argv.slice(2)];
     const env = { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) };
-    const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     for (const [from, to] of [
       [child.stdout, process.stdout],
       [child.stderr, process.stderr],
@@ -50,7 +55,7 @@ function testShard(index, count) {
   });
 }
 
-const SHARDS = 2;
+const SHARDS = 3;
 const checks = Promise.all(['typecheck', 'lint'].map(quietly));
 const shards = Promise.all(Array.from({ length: SHARDS }, (_, at) => testShard(at + 1, SHARDS)));
 const [shardCodes, results] = await Promise.all([shards, checks]);

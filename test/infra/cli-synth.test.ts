@@ -1,5 +1,5 @@
 /**
- * The real CLI, as a fresh clone runs it: `npx cdk synth` with no AWS credentials and no network, through
+ * The real CLI, as a fresh clone runs it: `cdk synth` (the project's own aws-cdk, as `npx cdk synth` runs it) with no AWS credentials and no network, through
  * cdk.json (its "build" bundles the function first, its "app" runs bin/chalkbot.ts). A synth through the CLI takes
  * tens of seconds (the build, then the app), so there is one, with every stack (a prefix of its own and the GitLab
  * CI stack); the in-process tests cover the variants, and bad settings (test/infra/settings.test.ts runs the app's
@@ -43,14 +43,23 @@ function offlineEnvironment(): NodeJS.ProcessEnv {
 }
 
 /**
- * `npx cdk synth` into a new folder. Not spawnSync: the test builds the variants' templates in process meanwhile.
+ * `cdk synth` into a new folder, the CLI started by this Node.js (22) as `npx cdk` would start it, without npx's own
+ * npm process (about a second of CPU). Not spawnSync: the test builds the variants' templates in process meanwhile.
  */
 function synth(extraArgs: string[]): Promise<{ status: number; output: string; outDir: string }> {
   const outDir = mkdtempSync(join(tmpdir(), 'chalkbot-synth-'));
-  const args = ['cdk', 'synth', '--no-notices', '--quiet', '--output', outDir, ...extraArgs];
+  const args = [
+    require.resolve('aws-cdk/bin/cdk'),
+    'synth',
+    '--no-notices',
+    '--quiet',
+    '--output',
+    outDir,
+    ...extraArgs,
+  ];
   return new Promise((resolve) => {
     execFile(
-      'npx',
+      process.execPath,
       args,
       { cwd: REPO_ROOT, env: offlineEnvironment(), encoding: 'utf8', timeout: 170_000 },
       (error, stdout, stderr) => {
@@ -126,7 +135,7 @@ const templateIn = (outDir: string, stack: string) =>
     Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
   };
 
-describe('npx cdk synth (offline, no credentials)', () => {
+describe('cdk synth (offline, no credentials)', () => {
   const outDirs: string[] = [];
   /** cfn-lint over the templates of the first test, started as soon as they are written. */
   let linting: ReturnType<typeof lintTemplates> | undefined;

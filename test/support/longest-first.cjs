@@ -14,21 +14,38 @@ const LONGEST = [
 ];
 
 /**
- * `npm test` runs two jest processes side by side, each on one core with its files one after another (--runInBand,
- * scripts/test.mjs says why), split by what the files load: the first the CDK side (aws-cdk-lib, the templates,
- * the CLIs that build and synthesize, the web chat and the knowledge build), the second the function side
- * (LangChain, the AWS SDK, the local call). A process compiles and warms what its files share once, where jest's
- * own split (by a hash of the path) had both processes load everything. The fault drills, which mostly wait on
- * deadlines, go with the first half, which already loads the function (the web chat runs it): the halves then take
- * about the same time.
+ * `npm test` runs three jest processes side by side, each with its files one after another (--runInBand,
+ * scripts/test.mjs says why), split by what the files do:
+ * 1. the CDK side: aws-cdk-lib, the templates, the CLIs that build and synthesize, the pipeline, the web chat's
+ *    stack;
+ * 2. the function side: LangChain, the AWS SDK, the local call, the knowledge search;
+ * 3. the files that mostly wait: on turn deadlines and hanging models or tables, about 25 s of waiting for a few
+ *    seconds of CPU, and on the browser. In the second process they kept a core idle for that long; on their own
+ *    they wait while the other two work.
+ * A process compiles and warms what its files share once (aws-cdk-lib is loaded by Node, not by jest:
+ * test/infra/synth.ts), where jest's own split (by a hash of the path) had every process load everything. The
+ * three take about the same time.
  */
-const FUNCTION_SIDE = ['test/function/', 'test/local/'];
+const WAITING = [
+  'test/function/tools.test.ts',
+  'test/function/failures.test.ts',
+  'test/function/fallback-model.test.ts',
+  'test/faults/fault-drills.test.ts',
+  'test/web-chat/browser.test.ts',
+];
+const FUNCTION_SIDE = ['test/function/', 'test/local/', 'test/knowledge/'];
+
+/** Which of the three processes runs a file: 1, 2 or 3, as above. */
+function group(path) {
+  if (WAITING.some((file) => path.endsWith(file))) return 3;
+  if (FUNCTION_SIDE.some((folder) => path.includes(`/${folder}`))) return 2;
+  return 1;
+}
 
 class LongestFirst extends Sequencer {
   shard(tests, { shardIndex, shardCount }) {
-    if (shardCount !== 2) return super.shard(tests, { shardIndex, shardCount });
-    const functionSide = (test) => FUNCTION_SIDE.some((folder) => test.path.includes(`/${folder}`));
-    return tests.filter((test) => functionSide(test) === (shardIndex === 2));
+    if (shardCount !== 3) return super.shard(tests, { shardIndex, shardCount });
+    return tests.filter((test) => group(test.path) === shardIndex);
   }
 
   sort(tests) {
