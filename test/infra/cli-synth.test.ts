@@ -1,9 +1,10 @@
 /**
- * The real CLI, as a fresh clone runs it: `cdk synth` (the project's own aws-cdk, as `npx cdk synth` runs it) with no AWS credentials and no network, through
- * cdk.json (its "build" bundles the function first, its "app" runs bin/chalkbot.ts). A synth through the CLI takes
- * tens of seconds (the build, then the app), so there is one, with every stack (a prefix of its own and the GitLab
- * CI stack); the in-process tests cover the variants, and bad settings (test/infra/settings.test.ts runs the app's
- * entry in process). cfn-lint (the CLI; it has no JavaScript API) then checks its templates.
+ * The real CLI, as a fresh clone runs it: `cdk synth` (the project's own aws-cdk, as `npx cdk synth` starts it) with
+ * no AWS credentials and no network, through cdk.json (its "build" bundles the function first, its "app" runs
+ * bin/chalkbot.ts). A synth through the CLI takes seconds (the build, then the app), so there is one, with every
+ * stack (a prefix of its own and the GitLab CI stack); the in-process tests cover the variants, and bad settings
+ * (test/infra/settings.test.ts runs the app's entry in process). cfn-lint (the CLI; it has no JavaScript API) then
+ * checks its templates.
  *
  * The in-process tests synthesize without aws-cdk-lib's built-in template validation (test/support/global-setup.ts
  * says why), so cfn-lint also reads the templates of the app's variants that the CLI's synth does not build.
