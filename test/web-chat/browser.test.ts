@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Route } from 'playwright-core';
 import { botDefinition } from '../../lib/definition/bot';
 import { parseCallOptions } from '../../local/call-options';
 import { lastUserMessage, type RecordedRequest, startFakeOpenAI, type FakeOpenAI } from '../../local/openai-server';
@@ -195,6 +195,33 @@ maybe('the web chat page in Chromium', () => {
         'You My name is Alan.',
         'Chalkbot Nice to meet you.',
       ]);
+    });
+  });
+
+  test('a transcript that cannot be read: the page says so once its reads fail, stops asking, and the chat goes on', async () => {
+    await onPage('transcript-refused', async (page) => {
+      // The participant service refuses every transcript read of this page, as an outage of that one API would.
+      // chatjs retries each read itself, and the page tries once more after that (web/src/main.ts).
+      let reads = 0;
+      const refuse = async (route: Route) => {
+        reads++;
+        await route.fulfill({ status: 500, contentType: 'application/json', body: '{"message":"Internal error"}' });
+      };
+      await page.route('**/participant/transcript', refuse);
+      try {
+        await page.getByLabel('Your name').fill('Edsger');
+        await page.getByLabel('Your name').press('Enter');
+        await page.getByRole('status').getByText('Some earlier messages could not be loaded.').waitFor();
+        const readsWhenSaid = reads;
+        expect(readsWhenSaid).toBeGreaterThan(1);
+        // What the websocket brings still shows, and the visitor can still talk to the bot; no read is tried again.
+        const log = page.getByRole('log');
+        await say(page, 'My name is Edsger.');
+        await log.getByText('Nice to meet you.').waitFor();
+        expect(reads).toBe(readsWhenSaid);
+      } finally {
+        await page.unroute('**/participant/transcript', refuse);
+      }
     });
   });
 
