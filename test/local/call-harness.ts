@@ -6,8 +6,9 @@ import type { LexV2Event, LexV2Result } from 'aws-lambda';
 import { type BotDefinition, botDefinition, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { type FlowContent, INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import type { CallEnd, CallEvent } from '../../local/call-events';
+import { type CallOptions, DEFAULT_ORDERS_FILE } from '../../local/call-options';
 import { scriptedCaller, withKeypad } from '../../local/caller';
-import type { LocalContactCenter } from '../../local/flow-actions';
+import { DEFAULT_CONTACT_CENTER, type LocalContactCenter } from '../../local/flow-actions';
 import { runFlow } from '../../local/flow-engine';
 import type { ContactChannel } from '../../local/flow-references';
 import type { FulfillmentFunction } from '../../local/fulfillment-function';
@@ -135,3 +136,15 @@ export const echoingFunction: FulfillmentFunction = async (event) => {
     [SESSION_ATTRIBUTES.silentTurns]: '0',
   });
 };
+
+/** `npm start`'s options for a call in a test: the repo's inbound flow, in memory, events not shown. */
+export function cliCallOptions(overrides: Partial<CallOptions> = {}): CallOptions {
+  return {
+    showEvents: false,
+    flowFile: INBOUND_FLOW_FILE,
+    dataDir: undefined,
+    contactCenter: DEFAULT_CONTACT_CENTER,
+    ordersFile: DEFAULT_ORDERS_FILE,
+    ...overrides,
+  };
+}

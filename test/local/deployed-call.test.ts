@@ -26,19 +26,12 @@ import { INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import { STACK_OUTPUTS } from '../../lib/definition/stack-outputs';
 import type { CallEvent } from '../../local/call-events';
 import { runCallCommand } from '../../local/call-cli';
-import {
-  type CallOptions,
-  DEFAULT_ORDERS_FILE,
-  type DeployedBotLookup,
-  parseCallOptions,
-  UsageError,
-} from '../../local/call-options';
+import { type CallOptions, type DeployedBotLookup, parseCallOptions, UsageError } from '../../local/call-options';
 import { scriptedCaller } from '../../local/caller';
 import { holdDeployedCall } from '../../local/deployed-call';
 import { AwsAccessError } from '../../tools/deployment';
 import { SILENCE_NOT_SENT } from '../../local/deployed-lex-bot';
-import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
-import { flowLine, phoneGreeting, transcriptOf } from './call-harness';
+import { flowLine, phoneGreeting, transcriptOf, cliCallOptions } from './call-harness';
 
 const lex = mockClient(LexRuntimeV2Client);
 const cloudFormation = mockClient(CloudFormationClient);
@@ -96,17 +89,6 @@ function deployedBot(input: RecognizeTextCommandInput): RecognizeTextCommandOutp
   });
 }
 
-function options(overrides: Partial<CallOptions> = {}): CallOptions {
-  return {
-    showEvents: false,
-    flowFile: INBOUND_FLOW_FILE,
-    dataDir: undefined,
-    contactCenter: DEFAULT_CONTACT_CENTER,
-    ordersFile: DEFAULT_ORDERS_FILE,
-    ...overrides,
-  };
-}
-
 function lexClient(config: ConstructorParameters<typeof LexRuntimeV2Client>[0] = {}): LexRuntimeV2Client {
   return new LexRuntimeV2Client({ region: REGION, credentials: FAKE_CREDENTIALS, ...config });
 }
@@ -119,7 +101,7 @@ interface HoldOverrides {
 
 async function hold(lines: readonly string[], overrides: HoldOverrides = {}) {
   const events: CallEvent[] = [];
-  const end = await holdDeployedCall(overrides.lookup ?? BOT, options(overrides.call), {
+  const end = await holdDeployedCall(overrides.lookup ?? BOT, cliCallOptions(overrides.call), {
     caller: scriptedCaller(lines),
     listener: (event) => events.push(event),
     lex: overrides.lex ?? lexClient(),

@@ -10,14 +10,20 @@ import {
   SESSION_ATTRIBUTES,
   SWITCH_LANGUAGE_INTENT,
 } from '../../lib/definition/bot';
-import { INBOUND_FLOW_FILE } from '../../lib/flow/flow-file';
 import type { CallEvent } from '../../local/call-events';
-import { type CallOptions, DEFAULT_KNOWLEDGE_DIR, DEFAULT_ORDERS_FILE } from '../../local/call-options';
+import { type CallOptions, DEFAULT_KNOWLEDGE_DIR } from '../../local/call-options';
 import { scriptedCaller } from '../../local/caller';
-import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
 import type { FulfillmentFunction } from '../../local/fulfillment-function';
 import { holdLocalCall } from '../../local/local-call';
-import { answer, echoingFunction, flowLine, holdTestCall, phoneGreeting, transcriptOf } from './call-harness';
+import {
+  answer,
+  echoingFunction,
+  flowLine,
+  holdTestCall,
+  phoneGreeting,
+  transcriptOf,
+  cliCallOptions,
+} from './call-harness';
 
 /** The first sample utterance of an intent in a locale. */
 function say(localeId: string, intentName: string): string {
@@ -122,19 +128,9 @@ describe('switching language mid-call', () => {
 });
 
 describe('whole calls with the real function', () => {
-  function options(overrides: Partial<CallOptions> = {}): CallOptions {
-    return {
-      showEvents: false,
-      flowFile: INBOUND_FLOW_FILE,
-      dataDir: undefined,
-      contactCenter: DEFAULT_CONTACT_CENTER,
-      ordersFile: DEFAULT_ORDERS_FILE,
-      ...overrides,
-    };
-  }
   async function hold(lines: readonly string[], overrides: Partial<CallOptions> = {}) {
     const events: CallEvent[] = [];
-    const end = await holdLocalCall(options(overrides), {
+    const end = await holdLocalCall(cliCallOptions(overrides), {
       caller: scriptedCaller(lines),
       listener: (event) => events.push(event),
       functionOverrides: {

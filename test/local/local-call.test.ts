@@ -9,17 +9,16 @@ import { Writable } from 'node:stream';
 import { botDefinition, SESSION_ATTRIBUTES } from '../../lib/definition/bot';
 import { type FlowAction, INBOUND_FLOW_FILE, readFlowFile } from '../../lib/flow/flow-file';
 import type { CallEvent } from '../../local/call-events';
-import { type CallOptions, DEFAULT_ORDERS_FILE } from '../../local/call-options';
+import type { CallOptions } from '../../local/call-options';
 import { scriptedCaller } from '../../local/caller';
 import { DataDirInUseError, lockDataDir } from '../../local/data-dir-lock';
-import { DEFAULT_CONTACT_CENTER } from '../../local/flow-actions';
 import { holdLocalCall, type LocalCallIo } from '../../local/local-call';
 import { keywordKnowledge } from '../knowledge/bakery';
 import { lastUserMessage, startFakeOpenAI } from '../../local/openai-server';
 import { lastUserText, startFakeBedrock } from '../../local/bedrock-server';
 import { USAGE } from '../../local/call-options';
 import { terminalListener } from '../../local/terminal';
-import { flowLine, phoneGreeting, transcriptOf } from './call-harness';
+import { flowLine, phoneGreeting, transcriptOf, cliCallOptions } from './call-harness';
 
 /** Settings for the real function that never reach OpenAI whatever the developer's shell holds, and keep it quiet. */
 function functionSettings(env: Record<string, string | undefined> = {}): LocalCallIo['functionOverrides'] {
@@ -35,24 +34,13 @@ function functionSettings(env: Record<string, string | undefined> = {}): LocalCa
   };
 }
 
-function callOptions(overrides: Partial<CallOptions> = {}): CallOptions {
-  return {
-    showEvents: false,
-    flowFile: INBOUND_FLOW_FILE,
-    dataDir: undefined,
-    contactCenter: DEFAULT_CONTACT_CENTER,
-    ordersFile: DEFAULT_ORDERS_FILE,
-    ...overrides,
-  };
-}
-
 async function hold(
   lines: readonly string[],
   options: Partial<CallOptions> = {},
   functionOverrides = functionSettings(),
 ) {
   const events: CallEvent[] = [];
-  const end = await holdLocalCall(callOptions(options), {
+  const end = await holdLocalCall(cliCallOptions(options), {
     caller: scriptedCaller(lines),
     listener: (event) => events.push(event),
     functionOverrides,
@@ -234,7 +222,7 @@ test("the function's logs go to the log file, not into the call; the path is pri
   const stdout = jest.spyOn(process.stdout, 'write');
   try {
     const events: CallEvent[] = [];
-    await holdLocalCall(callOptions({ logFile }), {
+    await holdLocalCall(cliCallOptions({ logFile }), {
       caller: scriptedCaller(['Hello', 'Goodbye']),
       listener: (event) => events.push(event),
       // A bad setting: the function logs an error with its stack and hands the caller to a person.
@@ -291,7 +279,7 @@ test('--show-events prints each Lex V2 event as Lex sends it for a Connect voice
       done();
     },
   });
-  await holdLocalCall(callOptions({ showEvents: true, contactId: 'shown-1' }), {
+  await holdLocalCall(cliCallOptions({ showEvents: true, contactId: 'shown-1' }), {
     caller: scriptedCaller(['', 'Goodbye']),
     listener: terminalListener(output, { echoCaller: true, showEvents: true }),
     functionOverrides: functionSettings(),
