@@ -33,6 +33,18 @@ afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * Where two files first differ, -1 when their bytes are the same. Jest's toEqual walks a Buffer element by element:
+ * over these files it took about 2 s of CPU.
+ */
+function firstDifference(one: string, other: string): number {
+  const [a, b] = [readFileSync(one), readFileSync(other)];
+  if (a.equals(b)) return -1;
+  const shorter = Math.min(a.length, b.length);
+  for (let at = 0; at < shorter; at++) if (a[at] !== b[at]) return at;
+  return shorter;
+}
+
 test('the caller saying an FAQ wording gets the canned answer, without embedding the question', async () => {
   const spy = jest.spyOn(embeddings, 'embedQuery');
   try {
@@ -171,9 +183,7 @@ test('the index is the same whoever builds it: the build and the local call give
   made.push(a, b);
   await knowledge.index.save(a);
   await (await buildKnowledge(folder, { choice, embeddings })).index.save(b);
-  const { readFileSync } = await import('node:fs');
-  expect(readFileSync(join(a, INDEX_FILE))).toEqual(readFileSync(join(b, INDEX_FILE)));
-  expect(KnowledgeIndex).toBeDefined();
+  expect(firstDifference(join(a, INDEX_FILE), join(b, INDEX_FILE))).toBe(-1);
 });
 
 describe('a large index scans only the clusters nearest the question', () => {
@@ -243,8 +253,8 @@ describe('a large index scans only the clusters nearest the question', () => {
     const loaded = await KnowledgeIndex.load(dir);
     for (const question of questions.slice(0, 10)) expect(top(loaded, question)).toEqual(top(clustered, question));
     await (await clusteredBuild()).save(again);
-    expect(readFileSync(join(again, VECTORS_FILE))).toEqual(readFileSync(join(dir, VECTORS_FILE)));
-    expect(readFileSync(join(again, INDEX_FILE))).toEqual(readFileSync(join(dir, INDEX_FILE)));
+    expect(firstDifference(join(again, VECTORS_FILE), join(dir, VECTORS_FILE))).toBe(-1);
+    expect(firstDifference(join(again, INDEX_FILE), join(dir, INDEX_FILE))).toBe(-1);
   });
 });
 
