@@ -35,7 +35,7 @@ test('leaves no gc function in this context or in contexts made later', () => {
 test('writes each page of the young generation first, so the first turns after it touch no fresh page', () => {
   // In a process of its own, a young generation grown by what an init phase loads, then collected. Page faults are
   // counted per process: in a worker thread of jest's process they also counted what jest's own heap did meanwhile
-  // (its collector's threads), which went past the limit once on a busy machine.
+  // (its collector's threads), which went past the limit twice on a busy machine (3 December 2026).
   const dir = mkdtempSync(join(tmpdir(), 'young-generation-'));
   try {
     const bundle = join(dir, 'young-generation.js');

@@ -45,7 +45,8 @@ function offlineEnvironment(): NodeJS.ProcessEnv {
 
 /**
  * `cdk synth` into a new folder, the CLI started by this Node.js (22) as `npx cdk` would start it, without npx's own
- * npm process (about half a second of CPU). Not spawnSync: the test builds the variants' templates in process meanwhile.
+ * npm process (about half a second of CPU). Not spawnSync: the test builds the variants' templates in process
+ * meanwhile.
  */
 function synth(extraArgs: string[]): Promise<{ status: number; output: string; outDir: string }> {
   const outDir = mkdtempSync(join(tmpdir(), 'chalkbot-synth-'));

@@ -137,7 +137,10 @@ export const echoingFunction: FulfillmentFunction = async (event) => {
   });
 };
 
-/** `npm start`'s options for a call in a test: the repo's inbound flow, in memory, events not shown. */
+/**
+ * Options for a call through `npm start`'s code in a test: the repo's inbound flow and sample orders, memory kept in
+ * memory, no knowledge folder unless given, events not shown.
+ */
 export function cliCallOptions(overrides: Partial<CallOptions> = {}): CallOptions {
   return {
     showEvents: false,
