@@ -108,10 +108,12 @@ function end(): void {
   view.ended();
 }
 
-async function open(config: WebChatConfig, displayName: string): Promise<void> {
+async function open(displayName: string): Promise<void> {
   view.starting();
+  let config: WebChatConfig;
   let details: StartChatResponse;
   try {
+    config = await configured;
     details = await startChat(config, displayName);
   } catch (error) {
     view.failedToStart((error as Error).message);
@@ -174,25 +176,27 @@ async function send(text: string): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  let config: WebChatConfig;
-  try {
-    config = await loadConfig();
-  } catch (error) {
-    view.failedToStart((error as Error).message);
-    return;
-  }
+/**
+ * The page's settings, asked for as soon as the page runs. A start waits for them, so the forms work at once: with
+ * their handlers attached only after the settings came, a name sent sooner submitted the form natively, which
+ * reloaded the page and lost the name.
+ */
+const configured: Promise<WebChatConfig> = loadConfig().then((config) => {
   connect.ChatSession.setGlobalConfig({
     region: config.region,
     // chatjs's own setting for another participant service; set only by the local server.
     ...(config.participantEndpoint ? { endpoint: config.participantEndpoint } : {}),
     loggerConfig: { level: connect.ChatSession.LogLevel.WARN },
   } as Parameters<typeof connect.ChatSession.setGlobalConfig>[0]);
+  return config;
+});
 
+function main(): void {
+  configured.catch((error: Error) => view.failedToStart(error.message));
   view.startForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const name = view.nameInput.value.trim();
-    if (name !== '') void open(config, name);
+    if (name !== '') void open(name);
   });
   view.messageForm.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -214,4 +218,4 @@ async function main(): Promise<void> {
   view.nameInput.focus();
 }
 
-void main();
+main();
